@@ -1,0 +1,22 @@
+/** Protocol limits, shared by the server and the clients. Character counts are Unicode code points. */
+
+/** Longest message text, in Unicode code points (an emoji outside the BMP counts once). */
+export const MAX_TEXT_CHARS = 4000;
+/** Longest client frame `id` (the idempotency key of `sendmessage`). */
+export const MAX_FRAME_ID_LENGTH = 64;
+/** Longest room title, in code points. */
+export const MAX_ROOM_TITLE_CHARS = 80;
+/** Longest display name, in code points. */
+export const MAX_DISPLAY_NAME_CHARS = 32;
+/** Longest conversation id a client may send; real ids are far shorter. */
+export const MAX_CONVERSATION_ID_LENGTH = 128;
+/** `sync` page size when the frame names none, and the most it may ask for. */
+export const SYNC_DEFAULT_LIMIT = 50;
+export const SYNC_MAX_LIMIT = 200;
+/** `conversations` page size for the admin inbox, and the most a frame may ask for. */
+export const CONVERSATIONS_DEFAULT_LIMIT = 100;
+export const CONVERSATIONS_MAX_LIMIT = 200;
+/** Characters of the last message kept in a conversation summary. */
+export const PREVIEW_CHARS = 140;
+/** API Gateway's largest WebSocket message; a larger one closes the connection with 1009. */
+export const MAX_MESSAGE_BYTES = 128 * 1024;

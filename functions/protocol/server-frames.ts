@@ -1,0 +1,166 @@
+/**
+ * Schemas of the frames the server sends (protocol v1, see docs/protocol.md). The server builds
+ * frames of these types; clients may parse incoming frames with `ServerFrame` to reject anything
+ * that is not the protocol.
+ */
+import * as v from 'valibot';
+import { ERROR_CODES } from './error-codes';
+
+export const Role = v.picklist(['student', 'admin']);
+export const ConversationKind = v.picklist(['support', 'room']);
+
+export const ChatMessage = v.object({
+  /** Server-assigned, globally unique. */
+  id: v.string(),
+  /** The sender's idempotency key (the `id` of its `sendmessage` frame). */
+  clientId: v.string(),
+  conversationId: v.string(),
+  seq: v.number(),
+  senderId: v.string(),
+  senderName: v.string(),
+  senderRole: Role,
+  text: v.string(),
+  /** ISO 8601, UTC. */
+  sentAt: v.string(),
+});
+
+export const MessagePreview = v.object({
+  seq: v.number(),
+  senderId: v.string(),
+  senderName: v.string(),
+  senderRole: Role,
+  /** At most PREVIEW_CHARS code points of the text. */
+  text: v.string(),
+  sentAt: v.string(),
+});
+
+export const ConversationSummary = v.object({
+  id: v.string(),
+  kind: ConversationKind,
+  title: v.string(),
+  lastSeq: v.number(),
+  readSeq: v.number(),
+  unread: v.number(),
+  lastMessage: v.nullable(MessagePreview),
+  /** ISO 8601 of the last message, or of creation when there is none. */
+  lastActivityAt: v.string(),
+  /** Support conversations: the student it belongs to. */
+  studentId: v.optional(v.string()),
+  /** Support conversations seen by an admin: whether the student has an open connection. */
+  online: v.optional(v.boolean()),
+  /** Rooms: members and whether the viewer is one. */
+  memberCount: v.optional(v.number()),
+  joined: v.optional(v.boolean()),
+});
+
+export const AckFrame = v.object({ type: v.literal('ack'), id: v.string(), message: ChatMessage });
+export const MessageFrame = v.object({ type: v.literal('message'), message: ChatMessage });
+export const HistoryFrame = v.object({
+  type: v.literal('history'),
+  id: v.optional(v.string()),
+  conversationId: v.string(),
+  messages: v.array(ChatMessage),
+  hasMore: v.boolean(),
+});
+export const ConversationsListFrame = v.object({
+  type: v.literal('conversations'),
+  id: v.optional(v.string()),
+  conversations: v.array(ConversationSummary),
+  /** Present when the admin inbox has more support conversations: pass it back as `cursor`. */
+  cursor: v.optional(v.string()),
+});
+export const TypingNoticeFrame = v.object({
+  type: v.literal('typing'),
+  conversationId: v.string(),
+  userId: v.string(),
+  name: v.string(),
+  typing: v.boolean(),
+});
+export const ReadNoticeFrame = v.object({
+  type: v.literal('read'),
+  conversationId: v.string(),
+  userId: v.string(),
+  seq: v.number(),
+});
+export const PresenceFrame = v.object({
+  type: v.literal('presence'),
+  conversationId: v.string(),
+  userId: v.string(),
+  name: v.string(),
+  event: v.picklist(['joined', 'left', 'online', 'offline']),
+  /** Rooms: members with an open connection after the event. */
+  online: v.optional(v.number()),
+});
+export const JoinedFrame = v.object({
+  type: v.literal('joined'),
+  id: v.optional(v.string()),
+  conversation: ConversationSummary,
+  online: v.number(),
+});
+export const LeftFrame = v.object({
+  type: v.literal('left'),
+  id: v.optional(v.string()),
+  conversationId: v.string(),
+});
+export const RoomFrame = v.object({
+  type: v.literal('room'),
+  id: v.optional(v.string()),
+  conversation: ConversationSummary,
+});
+export const RoomsListFrame = v.object({
+  type: v.literal('rooms'),
+  id: v.optional(v.string()),
+  rooms: v.array(ConversationSummary),
+});
+export const PongFrame = v.object({ type: v.literal('pong') });
+export const ErrorFrame = v.object({
+  type: v.literal('error'),
+  id: v.optional(v.string()),
+  code: v.picklist(ERROR_CODES),
+  message: v.string(),
+  /** RATE_LIMITED: milliseconds until a retry can succeed. */
+  retryAfterMs: v.optional(v.number()),
+});
+/** What API Gateway itself sends when an integration fails (not a protocol frame, but real). */
+export const GatewayErrorFrame = v.object({
+  message: v.string(),
+  connectionId: v.optional(v.string()),
+  requestId: v.optional(v.string()),
+});
+
+export const ServerFrame = v.variant('type', [
+  AckFrame,
+  MessageFrame,
+  HistoryFrame,
+  ConversationsListFrame,
+  TypingNoticeFrame,
+  ReadNoticeFrame,
+  PresenceFrame,
+  JoinedFrame,
+  LeftFrame,
+  RoomFrame,
+  RoomsListFrame,
+  PongFrame,
+  ErrorFrame,
+]);
+
+export type Role = v.InferOutput<typeof Role>;
+export type ConversationKind = v.InferOutput<typeof ConversationKind>;
+export type ChatMessage = v.InferOutput<typeof ChatMessage>;
+export type MessagePreview = v.InferOutput<typeof MessagePreview>;
+export type ConversationSummary = v.InferOutput<typeof ConversationSummary>;
+export type AckFrame = v.InferOutput<typeof AckFrame>;
+export type MessageFrame = v.InferOutput<typeof MessageFrame>;
+export type HistoryFrame = v.InferOutput<typeof HistoryFrame>;
+export type ConversationsListFrame = v.InferOutput<typeof ConversationsListFrame>;
+export type TypingNoticeFrame = v.InferOutput<typeof TypingNoticeFrame>;
+export type ReadNoticeFrame = v.InferOutput<typeof ReadNoticeFrame>;
+export type PresenceFrame = v.InferOutput<typeof PresenceFrame>;
+export type JoinedFrame = v.InferOutput<typeof JoinedFrame>;
+export type LeftFrame = v.InferOutput<typeof LeftFrame>;
+export type RoomFrame = v.InferOutput<typeof RoomFrame>;
+export type RoomsListFrame = v.InferOutput<typeof RoomsListFrame>;
+export type PongFrame = v.InferOutput<typeof PongFrame>;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type GatewayErrorFrame = v.InferOutput<typeof GatewayErrorFrame>;
+export type ServerFrame = v.InferOutput<typeof ServerFrame>;

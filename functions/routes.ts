@@ -1,0 +1,236 @@
+/**
+ * The WebSocket route table, declared once. The local gateway emulator routes frames with it and
+ * the CDK stack creates one route (and one Lambda function) per entry from it.
+ *
+ * Route selection is `$request.body.action`: a JSON frame whose `action` equals a route key goes to
+ * that route; everything else (not JSON, no `action`, an unknown one) goes to `$default`.
+ */
+import type { TableId } from './tables';
+
+export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
+
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export interface LambdaIntegration {
+  readonly kind: 'lambda';
+  /** File name under `functions/handlers/` (without extension) exporting `handler`. */
+  readonly handler: string;
+  /** What the handler touches, so the stack can grant exactly that and nothing more. */
+  readonly tables: Partial<Record<TableId, TableAccess>>;
+  /** Whether the handler posts to or deletes connections through the @connections API. */
+  readonly manageConnections: boolean;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface MockIntegration {
+  readonly kind: 'mock';
+  /** The frame API Gateway itself answers with (a route response); no Lambda runs. */
+  readonly response: string;
+}
+
+export interface RouteDefinition {
+  readonly routeKey: string;
+  readonly integration: LambdaIntegration | MockIntegration;
+}
+
+const FRAME_HANDLER = { manageConnections: true, memoryMb: 512, timeoutSeconds: 10 } as const;
+
+export const ROUTES: readonly RouteDefinition[] = [
+  {
+    routeKey: '$connect',
+    integration: {
+      kind: 'lambda',
+      handler: 'connect',
+      tables: {
+        users: 'read',
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        members: 'read',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: '$disconnect',
+    integration: {
+      kind: 'lambda',
+      handler: 'disconnect',
+      tables: { connections: 'readWrite', subscriptions: 'readWrite' },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: '$default',
+    integration: { kind: 'lambda', handler: 'default', tables: {}, ...FRAME_HANDLER },
+  },
+  {
+    routeKey: 'conversations',
+    integration: {
+      kind: 'lambda',
+      handler: 'conversations',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'read',
+        members: 'read',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'sendmessage',
+    integration: {
+      kind: 'lambda',
+      handler: 'sendmessage',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'readWrite',
+        members: 'readWrite',
+        messages: 'readWrite',
+        idempotency: 'readWrite',
+        rateLimits: 'readWrite',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'sync',
+    integration: {
+      kind: 'lambda',
+      handler: 'sync',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'read',
+        members: 'read',
+        messages: 'read',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'typing',
+    integration: {
+      kind: 'lambda',
+      handler: 'typing',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'read',
+        members: 'read',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'read',
+    integration: {
+      kind: 'lambda',
+      handler: 'read',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'read',
+        members: 'readWrite',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'createroom',
+    integration: {
+      kind: 'lambda',
+      handler: 'createroom',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'readWrite',
+        members: 'readWrite',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'join',
+    integration: {
+      kind: 'lambda',
+      handler: 'join',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'readWrite',
+        members: 'readWrite',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'leave',
+    integration: {
+      kind: 'lambda',
+      handler: 'leave',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'readWrite',
+        members: 'readWrite',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'rooms',
+    integration: {
+      kind: 'lambda',
+      handler: 'rooms',
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        conversations: 'read',
+        members: 'read',
+      },
+      ...FRAME_HANDLER,
+    },
+  },
+  {
+    routeKey: 'ping',
+    integration: { kind: 'mock', response: '{"type":"pong"}' },
+  },
+];
+
+/** The HTTP API route for login (an HTTP API, not part of the WebSocket API). */
+export const LOGIN_ROUTE = {
+  method: 'POST',
+  path: '/login',
+  handler: 'login',
+  tables: { users: 'readWrite' } as Partial<Record<TableId, TableAccess>>,
+  memoryMb: 256,
+  timeoutSeconds: 10,
+} as const;
+
+/**
+ * The route key API Gateway would select for a frame body, following `$request.body.action`.
+ */
+export function selectRoute(
+  body: string,
+  routes: readonly RouteDefinition[] = ROUTES,
+): RouteDefinition {
+  let action: unknown;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      action = (parsed as Record<string, unknown>).action;
+    }
+  } catch {
+    action = undefined;
+  }
+  const match =
+    typeof action === 'string' && !action.startsWith('$')
+      ? routes.find((r) => r.routeKey === action)
+      : undefined;
+  const fallback = routes.find((r) => r.routeKey === '$default');
+  if (!match && !fallback) throw new Error('route table has no $default route');
+  return (match ?? fallback) as RouteDefinition;
+}

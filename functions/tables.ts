@@ -1,0 +1,169 @@
+/**
+ * The DynamoDB tables, declared once. The local stack creates them from this list and the CDK
+ * stack provisions them from it, so the two cannot drift.
+ *
+ * Lifecycle tells the stack how to treat the data: `durable` tables hold what users wrote and are
+ * retained and backed up; `ephemeral` tables hold connection state that expires on its own (TTL).
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface GlobalIndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Attributes copied into the index besides the keys; `ALL` copies the whole item. */
+  readonly projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
+}
+
+export interface TableDefinition {
+  /** Short, stable name; also the suffix of the physical table name. */
+  readonly id: TableId;
+  /** Environment variable through which a handler learns the physical table name. */
+  readonly envVar: string;
+  readonly description: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes: readonly GlobalIndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it. */
+  readonly ttlAttribute?: string;
+  readonly lifecycle: 'durable' | 'ephemeral';
+}
+
+export type TableId =
+  | 'users'
+  | 'connections'
+  | 'subscriptions'
+  | 'conversations'
+  | 'members'
+  | 'messages'
+  | 'idempotency'
+  | 'rateLimits';
+
+export const INDEX = {
+  connectionsByUser: 'byUser',
+  conversationsByKind: 'byKind',
+  membersByUser: 'byUser',
+} as const;
+
+export const TABLES: readonly TableDefinition[] = [
+  {
+    id: 'users',
+    envVar: 'USERS_TABLE',
+    description: 'One item per person who ever logged in: display name, role, blocked flag.',
+    partitionKey: { name: 'userId', type: 'S' },
+    globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'connections',
+    envVar: 'CONNECTIONS_TABLE',
+    description:
+      'One item per open WebSocket: who it belongs to and the topics it is subscribed to.',
+    partitionKey: { name: 'connectionId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: INDEX.connectionsByUser,
+        partitionKey: { name: 'userId', type: 'S' },
+        sortKey: { name: 'connectionId', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'subscriptions',
+    envVar: 'SUBSCRIPTIONS_TABLE',
+    description:
+      'Fan-out index: topic (a conversation id, or "admins") -> the open connections to deliver to.',
+    partitionKey: { name: 'topic', type: 'S' },
+    sortKey: { name: 'connectionId', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'conversations',
+    envVar: 'CONVERSATIONS_TABLE',
+    description: 'Support conversations and rooms: title, last seq, last message preview.',
+    partitionKey: { name: 'conversationId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: INDEX.conversationsByKind,
+        partitionKey: { name: 'kind', type: 'S' },
+        sortKey: { name: 'lastActivityAt', type: 'N' },
+        projection: 'ALL',
+      },
+    ],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'members',
+    envVar: 'MEMBERS_TABLE',
+    description: "A user's state in a conversation: room membership and read position.",
+    partitionKey: { name: 'conversationId', type: 'S' },
+    sortKey: { name: 'userId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: INDEX.membersByUser,
+        partitionKey: { name: 'userId', type: 'S' },
+        sortKey: { name: 'conversationId', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'messages',
+    envVar: 'MESSAGES_TABLE',
+    description: 'Every message, keyed by conversation and per-conversation seq.',
+    partitionKey: { name: 'conversationId', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    description:
+      'sendmessage idempotency keys (sender + client id) -> the message they produced. Kept as long as messages, so a retry days later still finds its message.',
+    partitionKey: { name: 'sendKey', type: 'S' },
+    globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'rateLimits',
+    envVar: 'RATE_LIMITS_TABLE',
+    description: 'Fixed-window send counters per user; expire shortly after their window.',
+    partitionKey: { name: 'limitKey', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+];
+
+/** The table definition with the given id. */
+export function tableDefinition(id: TableId): TableDefinition {
+  const table = TABLES.find((t) => t.id === id);
+  if (!table) throw new Error(`unknown table ${id}`);
+  return table;
+}
+
+/**
+ * Physical table names, from each table's environment variable (set by the CDK stack) or, where
+ * that is unset, `${TABLE_PREFIX}campus-chat-${id}` (the local stack and the tests).
+ */
+export function resolveTableNames(env: NodeJS.ProcessEnv = process.env): Record<TableId, string> {
+  const prefix = env.TABLE_PREFIX ?? '';
+  const names = {} as Record<TableId, string>;
+  for (const table of TABLES) {
+    names[table.id] = env[table.envVar] ?? `${prefix}campus-chat-${table.id}`;
+  }
+  return names;
+}
