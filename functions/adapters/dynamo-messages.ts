@@ -1,0 +1,227 @@
+/**
+ * MessageStore over the `messages`, `idempotency`, `conversations`, `members` and `rateLimits`
+ * tables. `append` is the heart of "stored exactly once": one transaction, conditional on the
+ * conversation's lastSeq and on the idempotency key being new.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
+import type { ChatMessage } from '../protocol/server-frames';
+import { batchGetAll } from './dynamo-batch';
+import { toConversation, toMember } from './dynamo-conversations';
+import { cancellationCodes } from './dynamo-errors';
+
+type Item = Record<string, unknown>;
+
+export interface MessageTables {
+  readonly messages: string;
+  readonly idempotency: string;
+  readonly conversations: string;
+  readonly members: string;
+  readonly rateLimits: string;
+}
+
+/** The idempotency key of a send: the sender's id and the frame id. */
+export function sendKey(userId: string, clientId: string): string {
+  return `${userId}#${clientId}`;
+}
+
+// The order of TransactItems in append(); cancellation reasons come back in the same order.
+const CONVERSATION = 0;
+const IDEMPOTENCY = 2;
+const MEMBER = 3;
+const RATE_LIMIT = 4;
+
+/** A MessageStore backed by DynamoDB. */
+export function createDynamoMessageStore(
+  client: DynamoDBDocumentClient,
+  tables: MessageTables,
+): MessageStore {
+  return {
+    async loadSendContext(conversationId, userId, clientId) {
+      const found = await batchGetAll(client, {
+        [tables.conversations]: [{ conversationId }],
+        [tables.members]: [{ conversationId, userId }],
+        [tables.idempotency]: [{ sendKey: sendKey(userId, clientId) }],
+      });
+      const conversation = found[tables.conversations]?.[0];
+      const member = found[tables.members]?.[0];
+      const previous = found[tables.idempotency]?.[0];
+      return {
+        ...(conversation ? { conversation: toConversation(conversation) } : {}),
+        ...(member ? { member: toMember(member) } : {}),
+        ...(previous
+          ? {
+              previous: {
+                conversationId: String(previous.conversationId),
+                seq: Number(previous.seq),
+              },
+            }
+          : {}),
+      };
+    },
+
+    async append(request) {
+      try {
+        await client.send(
+          new TransactWriteCommand({ TransactItems: appendItems(tables, request) }),
+        );
+        return { outcome: 'stored' };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        const outcome = codes && classify(codes);
+        if (!outcome) throw error;
+        return outcome;
+      }
+    },
+
+    async get(conversationId, seq) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tables.messages,
+          Key: { conversationId, seq },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? toMessage(Item) : undefined;
+    },
+
+    async list(conversationId, { after, before, limit, newest }) {
+      const items: Item[] = [];
+      let startKey: Item | undefined;
+      // Ask for one more than the page to learn whether there is more; follow pages because a
+      // 1 MB response can stop short of the limit.
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tables.messages,
+            KeyConditionExpression: 'conversationId = :c AND seq BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: {
+              ':c': conversationId,
+              ':lo': after + 1,
+              ':hi': before !== undefined ? before - 1 : Number.MAX_SAFE_INTEGER,
+            },
+            ScanIndexForward: !newest,
+            Limit: limit + 1 - items.length,
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        items.push(...((page.Items ?? []) as Item[]));
+        startKey = page.LastEvaluatedKey as Item | undefined;
+      } while (startKey && items.length <= limit);
+      const hasMore = items.length > limit;
+      const pageItems = items.slice(0, limit).map(toMessage);
+      return { messages: newest ? pageItems.reverse() : pageItems, hasMore };
+    },
+  };
+}
+
+function appendItems(tables: MessageTables, request: AppendRequest) {
+  const { message, expectedLastSeq, createConversation, preview, rateLimit } = request;
+  const sentAt = Date.parse(message.sentAt);
+  const conversationUpdate = createConversation
+    ? {
+        UpdateExpression:
+          'SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview, kind = :kind, title = :title, studentId = :studentId, createdAt = :at',
+        ConditionExpression: 'attribute_not_exists(conversationId)',
+        ExpressionAttributeValues: {
+          ':seq': message.seq,
+          ':at': sentAt,
+          ':preview': preview,
+          ':kind': createConversation.kind,
+          ':title': createConversation.title,
+          ':studentId': createConversation.studentId,
+        },
+      }
+    : {
+        UpdateExpression: 'SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview',
+        ConditionExpression: 'lastSeq = :expected',
+        ExpressionAttributeValues: {
+          ':seq': message.seq,
+          ':at': sentAt,
+          ':preview': preview,
+          ':expected': expectedLastSeq,
+        },
+      };
+  const items = [
+    {
+      Update: {
+        TableName: tables.conversations,
+        Key: { conversationId: message.conversationId },
+        ...conversationUpdate,
+      },
+    },
+    {
+      Put: {
+        TableName: tables.messages,
+        Item: { ...message },
+        ConditionExpression: 'attribute_not_exists(seq)',
+      },
+    },
+    {
+      Put: {
+        TableName: tables.idempotency,
+        Item: {
+          sendKey: sendKey(message.senderId, message.clientId),
+          conversationId: message.conversationId,
+          seq: message.seq,
+          messageId: message.id,
+        },
+        ConditionExpression: 'attribute_not_exists(sendKey)',
+      },
+    },
+    {
+      Update: {
+        TableName: tables.members,
+        Key: { conversationId: message.conversationId, userId: message.senderId },
+        UpdateExpression: 'SET readSeq = :seq',
+        ...(request.requireMembership ? { ConditionExpression: 'attribute_exists(userId)' } : {}),
+        ExpressionAttributeValues: { ':seq': message.seq },
+      },
+    },
+    {
+      Update: {
+        TableName: tables.rateLimits,
+        Key: { limitKey: rateLimit.key },
+        UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': rateLimit.limit,
+          ':expiresAt': rateLimit.expiresAt,
+        },
+      },
+    },
+  ];
+  return items;
+}
+
+function classify(codes: string[]): AppendOutcome | undefined {
+  const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
+  if (failed(IDEMPOTENCY)) return { outcome: 'duplicate' };
+  if (failed(MEMBER)) return { outcome: 'notMember' };
+  if (failed(RATE_LIMIT)) return { outcome: 'rateLimited' };
+  // lastSeq moved, or another transaction held one of the items: a lost race, read and retry.
+  if (failed(CONVERSATION) || codes.includes('TransactionConflict')) return { outcome: 'conflict' };
+  return undefined;
+}
+
+function toMessage(item: Item): ChatMessage {
+  return {
+    id: String(item.id),
+    clientId: String(item.clientId),
+    conversationId: String(item.conversationId),
+    seq: Number(item.seq),
+    senderId: String(item.senderId),
+    senderName: String(item.senderName),
+    senderRole: item.senderRole === 'admin' ? 'admin' : 'student',
+    text: String(item.text),
+    sentAt: String(item.sentAt),
+  };
+}

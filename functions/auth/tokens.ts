@@ -1,0 +1,74 @@
+/**
+ * Session tokens: HS256 JWTs signed with a secret from configuration. `verify` accepts only HS256
+ * with our issuer and audience, so `alg: none`, another algorithm or another key is refused.
+ */
+import { jwtVerify, SignJWT } from 'jose';
+import * as v from 'valibot';
+import type { Identity } from '../domain/identity';
+import { Role } from '../protocol/server-frames';
+
+const ISSUER = 'campus-chat';
+const AUDIENCE = 'campus-chat';
+/** Tolerated clock difference between the machine that issued a token and the one checking it. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+const Claims = v.object({ sub: v.pipe(v.string(), v.minLength(1)), name: v.string(), role: Role });
+
+export interface IssuedToken {
+  readonly token: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+export interface TokenService {
+  issue(identity: Identity): Promise<IssuedToken>;
+  /** The identity the token was issued to, or undefined for any token that is not valid now. */
+  verify(token: string): Promise<Identity | undefined>;
+}
+
+/**
+ * A token service over a shared secret (at least 32 bytes).
+ */
+export function createTokenService(options: {
+  secret: Uint8Array;
+  ttlSeconds: number;
+  now?: () => number;
+}): TokenService {
+  if (options.secret.byteLength < 32)
+    throw new Error('the token signing secret must be at least 32 bytes');
+  const now = options.now ?? Date.now;
+  const { secret, ttlSeconds } = options;
+  return {
+    async issue(identity) {
+      const issuedAt = Math.floor(now() / 1000);
+      const expiresAtSeconds = issuedAt + ttlSeconds;
+      const token = await new SignJWT({ name: identity.name, role: identity.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(identity.userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(issuedAt)
+        .setNotBefore(issuedAt)
+        .setExpirationTime(expiresAtSeconds)
+        .sign(secret);
+      return { token, expiresAt: expiresAtSeconds * 1000 };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, secret, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(now()),
+          requiredClaims: ['exp', 'sub'],
+        });
+        const claims = v.safeParse(Claims, payload);
+        if (!claims.success) return undefined;
+        return { userId: claims.output.sub, name: claims.output.name, role: claims.output.role };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Runtime configuration of the handlers, read once from the environment at module load. The CDK
+ * stack and the local stack set these variables; README.md lists them.
+ */
+import type { ChatConfig } from './domain/chat-context';
+import { resolveTableNames, type TableId } from './tables';
+
+export interface RuntimeConfig {
+  readonly tables: Record<TableId, string>;
+  readonly chat: ChatConfig;
+  /** User ids that get the admin role at login. */
+  readonly admins: ReadonlySet<string>;
+  readonly tokenTtlSeconds: number;
+  readonly wechat: { readonly baseUrl: string; readonly appId: string };
+  /**
+   * Where handlers reach the @connections API. A template: `{domainName}` and `{stage}` are taken
+   * from each event. Unset on AWS, where `https://{domainName}/{stage}` is right for the
+   * execute-api host.
+   */
+  readonly connectionsEndpoint: string | undefined;
+  /** Unset on AWS; the local stack points it at DynamoDB Local. */
+  readonly dynamodbEndpoint: string | undefined;
+  readonly region: string;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+/** The configuration from an environment (default: this process's). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return {
+    tables: resolveTableNames(env),
+    chat: {
+      sendLimit: intFrom(env, 'SEND_RATE_LIMIT', 30),
+      sendWindowSeconds: intFrom(env, 'SEND_RATE_WINDOW_SECONDS', 10),
+      typingBurst: intFrom(env, 'TYPING_BURST', 5),
+      typingPerSecond: intFrom(env, 'TYPING_PER_SECOND', 1),
+      fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),
+      connectionTtlSeconds: intFrom(env, 'CONNECTION_TTL_SECONDS', 2 * 3600 + 15 * 60),
+      sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 5000),
+      deskTitle: env.DESK_TITLE ?? 'Study-room desk',
+    },
+    admins: new Set(
+      (env.ADMINS ?? 'admin')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    ),
+    tokenTtlSeconds: intFrom(env, 'TOKEN_TTL_SECONDS', 24 * 3600),
+    wechat: {
+      baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
+      appId: env.WECHAT_APPID ?? '',
+    },
+    connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  };
+}

@@ -1,0 +1,45 @@
+import type {
+  ConnectionRegistry,
+  ConversationStore,
+  FrameSender,
+  Log,
+  MessageStore,
+  UserStore,
+} from './ports';
+
+export interface ChatConfig {
+  /** Messages a user may send per window (all connections together). */
+  readonly sendLimit: number;
+  readonly sendWindowSeconds: number;
+  /** Typing frames: burst and steady rate per connection. */
+  readonly typingBurst: number;
+  readonly typingPerSecond: number;
+  /** Posts in flight at once during a fan-out. */
+  readonly fanOutConcurrency: number;
+  /** Connection and subscription items expire this long after connecting (past the 2 h maximum). */
+  readonly connectionTtlSeconds: number;
+  /** How long a send keeps retrying after losing optimistic-concurrency races, in ms. */
+  readonly sendRetryBudgetMs: number;
+  /** The title a student sees for their support conversation. */
+  readonly deskTitle: string;
+}
+
+/** Everything a use case needs, built once per process and bound to one request. */
+export interface ChatContext {
+  readonly users: UserStore;
+  readonly connections: ConnectionRegistry;
+  readonly conversations: ConversationStore;
+  readonly messages: MessageStore;
+  readonly sender: FrameSender;
+  readonly config: ChatConfig;
+  readonly log: Log;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  /** A new random, URL-safe id. */
+  readonly newId: () => string;
+}
+
+/** The expiry (epoch seconds) of connection state created now. */
+export function connectionExpiry(ctx: ChatContext): number {
+  return Math.floor(ctx.now() / 1000) + ctx.config.connectionTtlSeconds;
+}

@@ -1,0 +1,111 @@
+/**
+ * Delivery of one frame to every connection subscribed to some topics. Posts run concurrently with
+ * a bound; a connection the gateway reports gone is removed from the registry (awaited, so the
+ * cleanup is not lost when the function freezes) and never fails the delivery.
+ */
+import type { ServerFrame } from '../protocol/server-frames';
+import type { ChatContext } from './chat-context';
+import { ConnectionGoneError } from './errors';
+import type { Subscriber } from './ports';
+
+export interface FanOutReport {
+  readonly delivered: number;
+  readonly gone: number;
+  readonly failed: number;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Serializes a frame once, for any number of recipients. */
+export function encodeFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}
+
+/**
+ * Sends `frame` to every subscriber of `topics` except `exceptConnectionId`.
+ */
+export async function fanOut(
+  ctx: ChatContext,
+  topics: readonly string[],
+  frame: ServerFrame,
+  exceptConnectionId?: string,
+): Promise<FanOutReport> {
+  const lists = await Promise.all(topics.map((topic) => ctx.connections.subscribers(topic)));
+  const recipients = new Map<string, Subscriber>();
+  for (const subscriber of lists.flat()) {
+    if (subscriber.connectionId !== exceptConnectionId) {
+      recipients.set(subscriber.connectionId, subscriber);
+    }
+  }
+  return deliver(ctx, [...recipients.keys()], encodeFrame(frame));
+}
+
+/** Posts already-encoded data to connections; see fanOut. */
+export async function deliver(
+  ctx: ChatContext,
+  connectionIds: readonly string[],
+  data: string,
+): Promise<FanOutReport> {
+  let delivered = 0;
+  let gone = 0;
+  let failed = 0;
+  await forEachConcurrently(connectionIds, ctx.config.fanOutConcurrency, async (connectionId) => {
+    try {
+      await ctx.sender.send(connectionId, data);
+      delivered++;
+    } catch (error) {
+      if (error instanceof ConnectionGoneError) {
+        gone++;
+        await dropStaleConnection(ctx, connectionId);
+      } else {
+        // The message is stored; the recipient catches up with `sync`. Never fail the sender.
+        failed++;
+        ctx.log.warn('post to connection failed', { connectionId, error: describe(error) });
+      }
+    }
+  });
+  return { delivered, gone, failed };
+}
+
+/** Replies to one connection; a vanished caller is cleaned up instead of failing the request. */
+export async function reply(
+  ctx: ChatContext,
+  connectionId: string,
+  frame: ServerFrame,
+): Promise<void> {
+  try {
+    await ctx.sender.send(connectionId, encodeFrame(frame));
+  } catch (error) {
+    if (!(error instanceof ConnectionGoneError)) throw error;
+    await dropStaleConnection(ctx, connectionId);
+  }
+}
+
+async function dropStaleConnection(ctx: ChatContext, connectionId: string): Promise<void> {
+  try {
+    await ctx.connections.close(connectionId);
+  } catch (error) {
+    // TTL removes it eventually; a failed cleanup must not fail a delivery.
+    ctx.log.warn('could not remove stale connection', { connectionId, error: describe(error) });
+  }
+}
+
+/** A log-safe description of an error: its name and message, never a request or a token. */
+export function describe(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'unknown', message: String(error) };
+}

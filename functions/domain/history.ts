@@ -1,0 +1,47 @@
+/** sync: the messages of a conversation after (or before) a seq, in seq order. */
+import type { SyncFrame } from '../protocol/client-frames';
+import { SYNC_DEFAULT_LIMIT } from '../protocol/limits';
+import type { ChatMessage } from '../protocol/server-frames';
+import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import type { ChatContext } from './chat-context';
+import { BadRequestError } from './errors';
+import { reply } from './fan-out';
+import type { Caller } from './identity';
+
+/**
+ * Replies with a `history` frame. With `before`, the page holds the newest messages below it
+ * (scrolling up); otherwise the oldest above `after` (catching up). Either way ascending.
+ */
+export async function syncHistory(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: SyncFrame,
+): Promise<void> {
+  const target = requireConversationId(frame.conversationId);
+  precheckParticipant(caller, target);
+  const after = frame.after ?? 0;
+  if (frame.before !== undefined && frame.before <= after) {
+    throw new BadRequestError('before must be greater than after');
+  }
+  const { conversation, member } = await ctx.conversations.getWithMember(target.id, caller.userId);
+  authorizeParticipant(caller, target, conversation, member);
+
+  const limit = frame.limit ?? SYNC_DEFAULT_LIMIT;
+  let page: { messages: ChatMessage[]; hasMore: boolean } = { messages: [], hasMore: false };
+  // Nothing newer than what the client holds: answer without touching the messages table.
+  if (conversation && after < conversation.lastSeq) {
+    page = await ctx.messages.list(target.id, {
+      after,
+      ...(frame.before !== undefined ? { before: frame.before } : {}),
+      limit,
+      newest: frame.before !== undefined,
+    });
+  }
+  await reply(ctx, caller.connectionId, {
+    type: 'history',
+    ...(frame.id !== undefined ? { id: frame.id } : {}),
+    conversationId: target.id,
+    messages: page.messages,
+    hasMore: page.hasMore,
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * What the chat domain needs from the outside world. The DynamoDB adapters and the @connections
+ * sender implement these; the domain never sees an SDK type.
+ */
+import type { ChatMessage, ConversationKind, Role } from '../protocol/server-frames';
+import type { Identity } from './identity';
+
+export interface UserRecord {
+  readonly userId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly blocked: boolean;
+  readonly createdAt: number;
+  readonly lastLoginAt: number;
+}
+
+export interface UserStore {
+  get(userId: string): Promise<UserRecord | undefined>;
+  /** Creates or updates the user, keeping `createdAt` and `blocked` of an existing record. */
+  recordLogin(user: Pick<UserRecord, 'userId' | 'name' | 'role'>, at: number): Promise<UserRecord>;
+}
+
+export interface ConnectionRecord extends Identity {
+  readonly connectionId: string;
+  readonly connectedAt: number;
+  /** Fan-out topics this connection is subscribed to (its subscription items). */
+  readonly topics: readonly string[];
+}
+
+export interface Subscriber {
+  readonly connectionId: string;
+  readonly userId: string;
+}
+
+export interface SubscriptionEntry extends Subscriber {
+  readonly topic: string;
+}
+
+export interface ConnectionRegistry {
+  /** Stores the connection and subscribes it to `topics`, in one round trip. */
+  open(connection: ConnectionRecord, expiresAt: number): Promise<void>;
+  lookup(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /** Deletes the connection and all its subscriptions; returns what was stored, if anything. */
+  close(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /**
+   * Subscribes connections to topics. A connection that closed meanwhile is skipped, so a late
+   * subscribe never resurrects a closed connection.
+   */
+  subscribe(entries: readonly SubscriptionEntry[], expiresAt: number): Promise<void>;
+  unsubscribe(entries: readonly Omit<SubscriptionEntry, 'userId'>[]): Promise<void>;
+  /** Every open connection subscribed to the topic (all pages). */
+  subscribers(topic: string): Promise<Subscriber[]>;
+  /** Whether any connection is subscribed to the topic (one small read). */
+  hasSubscribers(topic: string): Promise<boolean>;
+  /** Ids of the open connections of a user. Eventually consistent (read from an index). */
+  connectionsOf(userId: string): Promise<string[]>;
+}
+
+export interface MessagePreviewRecord {
+  readonly seq: number;
+  readonly senderId: string;
+  readonly senderName: string;
+  readonly senderRole: Role;
+  readonly text: string;
+  readonly sentAt: string;
+}
+
+export interface ConversationRecord {
+  readonly conversationId: string;
+  readonly kind: ConversationKind;
+  readonly title: string;
+  readonly lastSeq: number;
+  readonly lastActivityAt: number;
+  readonly createdAt: number;
+  readonly lastMessage?: MessagePreviewRecord;
+  /** Support conversations: the student. */
+  readonly studentId?: string;
+  /** Rooms. */
+  readonly memberCount?: number;
+  readonly createdBy?: string;
+}
+
+export interface MemberRecord {
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly readSeq: number;
+  readonly joinedAt?: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  readonly cursor?: string;
+}
+
+export type JoinOutcome = 'joined' | 'alreadyMember' | 'noSuchRoom';
+export type LeaveOutcome = 'left' | 'notMember';
+
+export interface ConversationStore {
+  get(conversationId: string): Promise<ConversationRecord | undefined>;
+  getMany(conversationIds: readonly string[]): Promise<ConversationRecord[]>;
+  /** Conversations of one kind, most recent activity first. */
+  listByKind(
+    kind: ConversationKind,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ConversationRecord>>;
+  /** The conversation and the user's member item, in one round trip. */
+  getWithMember(
+    conversationId: string,
+    userId: string,
+  ): Promise<{ conversation?: ConversationRecord; member?: MemberRecord }>;
+  getMembers(keys: readonly { conversationId: string; userId: string }[]): Promise<MemberRecord[]>;
+  /** Ids of every conversation the user has a member item in. Eventually consistent. */
+  conversationIdsOf(userId: string): Promise<string[]>;
+  createRoom(room: ConversationRecord, creator: MemberRecord): Promise<void>;
+  join(conversationId: string, member: MemberRecord): Promise<JoinOutcome>;
+  leave(conversationId: string, userId: string): Promise<LeaveOutcome>;
+  /**
+   * Raises the user's read position to `seq`; false when it already was at or past it, or when
+   * `requireMember` is set and the user is no longer a member.
+   */
+  markRead(
+    conversationId: string,
+    userId: string,
+    seq: number,
+    requireMember: boolean,
+  ): Promise<boolean>;
+}
+
+/** What one BatchGet returns before a send: enough to authorize, number and de-duplicate it. */
+export interface SendContext {
+  readonly conversation?: ConversationRecord;
+  readonly member?: MemberRecord;
+  /** Set when this sender already used this client id. */
+  readonly previous?: { readonly conversationId: string; readonly seq: number };
+}
+
+export interface AppendRequest {
+  readonly message: ChatMessage;
+  /** The conversation's lastSeq the new seq was computed from (optimistic concurrency). */
+  readonly expectedLastSeq: number;
+  /** Support conversations are created by their first message. */
+  readonly createConversation?: Pick<ConversationRecord, 'kind' | 'title' | 'studentId'>;
+  /** Rooms: the sender must still be a member when the write commits. */
+  readonly requireMembership: boolean;
+  readonly preview: MessagePreviewRecord;
+  readonly rateLimit: RateLimitWindow;
+}
+
+export interface RateLimitWindow {
+  readonly key: string;
+  readonly limit: number;
+  /** Epoch seconds after which the counter item may be deleted. */
+  readonly expiresAt: number;
+}
+
+export type AppendOutcome =
+  | { readonly outcome: 'stored' }
+  | { readonly outcome: 'conflict' }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'notMember' }
+  | { readonly outcome: 'rateLimited' };
+
+export interface MessageStore {
+  loadSendContext(conversationId: string, userId: string, clientId: string): Promise<SendContext>;
+  /** Stores the message, its idempotency key, the new lastSeq and the sender's read position, all or nothing. */
+  append(request: AppendRequest): Promise<AppendOutcome>;
+  get(conversationId: string, seq: number): Promise<ChatMessage | undefined>;
+  /** Messages with after < seq < before, ascending; `newest` takes the last `limit` of them. */
+  list(
+    conversationId: string,
+    range: { after: number; before?: number; limit: number; newest: boolean },
+  ): Promise<{ messages: ChatMessage[]; hasMore: boolean }>;
+}
+
+/** Posts frames to connections through the gateway. */
+export interface FrameSender {
+  /** Throws ConnectionGoneError when the gateway no longer knows the connection. */
+  send(connectionId: string, data: string): Promise<void>;
+  disconnect(connectionId: string): Promise<void>;
+}
+
+export interface Log {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}

@@ -1,0 +1,151 @@
+/** createroom, join, leave: group rooms anyone may join, opened by admins. */
+import type { CreateRoomFrame, JoinFrame, LeaveFrame } from '../protocol/client-frames';
+import type { PresenceFrame } from '../protocol/server-frames';
+import { requireConversationId } from './access';
+import { type ChatContext, connectionExpiry } from './chat-context';
+import { roomConversationId } from './conversation-ids';
+import { ForbiddenError, NotFoundError } from './errors';
+import { fanOut, reply } from './fan-out';
+import type { Caller, Identity } from './identity';
+import type { ConversationRecord } from './ports';
+import { summarize } from './summaries';
+import { validateRoomTitle } from './text';
+
+/** Admins only: creates a room with the caller as its first member. */
+export async function createRoom(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: CreateRoomFrame,
+): Promise<void> {
+  if (caller.role !== 'admin') throw new ForbiddenError('only admins can create rooms');
+  const title = validateRoomTitle(frame.title);
+  const now = ctx.now();
+  const room: ConversationRecord = {
+    conversationId: roomConversationId(ctx.newId()),
+    kind: 'room',
+    title,
+    lastSeq: 0,
+    lastActivityAt: now,
+    createdAt: now,
+    memberCount: 1,
+    createdBy: caller.userId,
+  };
+  const member = {
+    conversationId: room.conversationId,
+    userId: caller.userId,
+    readSeq: 0,
+    joinedAt: now,
+  };
+  await ctx.conversations.createRoom(room, member);
+  await subscribeUser(ctx, caller, room.conversationId);
+  await reply(ctx, caller.connectionId, {
+    type: 'room',
+    ...(frame.id !== undefined ? { id: frame.id } : {}),
+    conversation: summarize(room, member, caller, ctx.config),
+  });
+}
+
+/** Joins a room (idempotent); members get a presence notice with the new online count. */
+export async function joinRoom(ctx: ChatContext, caller: Caller, frame: JoinFrame): Promise<void> {
+  const room = await requireRoom(ctx, frame.conversationId, 'joined');
+  // A newcomer starts at the current end, not with the whole history unread.
+  const member = {
+    conversationId: room.conversationId,
+    userId: caller.userId,
+    readSeq: room.lastSeq,
+    joinedAt: ctx.now(),
+  };
+  const outcome = await ctx.conversations.join(room.conversationId, member);
+  if (outcome === 'noSuchRoom') throw new NotFoundError(`no conversation ${room.conversationId}`);
+  await subscribeUser(ctx, caller, room.conversationId);
+  const { conversation, member: stored } = await ctx.conversations.getWithMember(
+    room.conversationId,
+    caller.userId,
+  );
+  const online = await onlineCount(ctx, room.conversationId);
+  await reply(ctx, caller.connectionId, {
+    type: 'joined',
+    ...(frame.id !== undefined ? { id: frame.id } : {}),
+    conversation: summarize(conversation ?? room, stored ?? member, caller, ctx.config),
+    online,
+  });
+  if (outcome === 'joined') await announce(ctx, caller, room.conversationId, 'joined', online);
+}
+
+/** Leaves a room (idempotent); the caller's connections stop receiving it. */
+export async function leaveRoom(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: LeaveFrame,
+): Promise<void> {
+  const room = await requireRoom(ctx, frame.conversationId, 'left');
+  const outcome = await ctx.conversations.leave(room.conversationId, caller.userId);
+  const connections = await connectionsOfCaller(ctx, caller);
+  await ctx.connections.unsubscribe(
+    connections.map((connectionId) => ({ topic: room.conversationId, connectionId })),
+  );
+  await reply(ctx, caller.connectionId, {
+    type: 'left',
+    ...(frame.id !== undefined ? { id: frame.id } : {}),
+    conversationId: room.conversationId,
+  });
+  if (outcome === 'left') {
+    await announce(
+      ctx,
+      caller,
+      room.conversationId,
+      'left',
+      await onlineCount(ctx, room.conversationId),
+    );
+  }
+}
+
+async function requireRoom(
+  ctx: ChatContext,
+  conversationId: string,
+  verb: 'joined' | 'left',
+): Promise<ConversationRecord> {
+  const target = requireConversationId(conversationId);
+  if (target.kind !== 'room') throw new ForbiddenError(`support conversations cannot be ${verb}`);
+  const room = await ctx.conversations.get(target.id);
+  if (!room) throw new NotFoundError(`no conversation ${target.id}`);
+  return room;
+}
+
+/** The caller's connection plus the user's other open connections. */
+async function connectionsOfCaller(ctx: ChatContext, caller: Caller): Promise<string[]> {
+  const others = await ctx.connections.connectionsOf(caller.userId);
+  return [...new Set([caller.connectionId, ...others])];
+}
+
+async function subscribeUser(ctx: ChatContext, caller: Caller, topic: string): Promise<void> {
+  const connections = await connectionsOfCaller(ctx, caller);
+  await ctx.connections.subscribe(
+    connections.map((connectionId) => ({ topic, connectionId, userId: caller.userId })),
+    connectionExpiry(ctx),
+  );
+}
+
+/** Distinct users with an open connection subscribed to the room. */
+async function onlineCount(ctx: ChatContext, conversationId: string): Promise<number> {
+  const subscribers = await ctx.connections.subscribers(conversationId);
+  return new Set(subscribers.map((s) => s.userId)).size;
+}
+
+async function announce(
+  ctx: ChatContext,
+  who: Identity & { connectionId: string },
+  conversationId: string,
+  event: 'joined' | 'left',
+  online: number,
+): Promise<void> {
+  const frame: PresenceFrame = {
+    type: 'presence',
+    conversationId,
+    userId: who.userId,
+    name: who.name,
+    event,
+    online,
+  };
+  await fanOut(ctx, [conversationId], frame, who.connectionId);
+}

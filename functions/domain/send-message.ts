@@ -1,0 +1,142 @@
+/**
+ * sendmessage: number the message, store it exactly once, acknowledge it, deliver it.
+ *
+ * Round trips before the ack: one BatchGet (conversation, sender's member item, idempotency key)
+ * and one transaction that writes message, idempotency key, conversation lastSeq, the sender's read
+ * position and the rate-limit counter together. The transaction is conditional on lastSeq still
+ * being what was read, so concurrent senders get consecutive seqs with no gaps, and a crash can
+ * never leave a half-written send. A retry with the same `id` finds the idempotency key and gets
+ * the original ack, whichever step the first attempt died in.
+ */
+
+import type { SendMessageFrame } from '../protocol/client-frames';
+import { PREVIEW_CHARS } from '../protocol/limits';
+import type { ChatMessage } from '../protocol/server-frames';
+import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import type { ChatContext } from './chat-context';
+import { deliveryTopics } from './conversation-ids';
+import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
+import { fanOut, reply } from './fan-out';
+import type { Caller } from './identity';
+import type { AppendRequest, RateLimitWindow } from './ports';
+import { truncateCodePoints, validateMessageText } from './text';
+
+/** Resolves once the sender has its ack; delivery to the others follows before it returns. */
+export async function sendMessage(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: SendMessageFrame,
+): Promise<void> {
+  const text = validateMessageText(frame.text);
+  const target = requireConversationId(frame.conversationId);
+  precheckParticipant(caller, target);
+
+  const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
+    if (loaded.previous) {
+      await replayAck(ctx, caller, frame, loaded.previous);
+      return;
+    }
+    authorizeParticipant(caller, target, loaded.conversation, loaded.member);
+
+    const expectedLastSeq = loaded.conversation?.lastSeq ?? 0;
+    const sentAt = ctx.now();
+    const message: ChatMessage = {
+      id: ctx.newId(),
+      clientId: frame.id,
+      conversationId: target.id,
+      seq: expectedLastSeq + 1,
+      senderId: caller.userId,
+      senderName: caller.name,
+      senderRole: caller.role,
+      text,
+      sentAt: new Date(sentAt).toISOString(),
+    };
+    const request: AppendRequest = {
+      message,
+      expectedLastSeq,
+      requireMembership: target.kind === 'room',
+      preview: {
+        seq: message.seq,
+        senderId: message.senderId,
+        senderName: message.senderName,
+        senderRole: message.senderRole,
+        text: truncateCodePoints(text, PREVIEW_CHARS),
+        sentAt: message.sentAt,
+      },
+      rateLimit: rateLimitWindow(ctx, caller.userId, sentAt),
+      ...(target.kind === 'support' && !loaded.conversation
+        ? { createConversation: { kind: 'support', title: caller.name, studentId: caller.userId } }
+        : {}),
+    };
+    const { outcome } = await ctx.messages.append(request);
+    switch (outcome) {
+      case 'stored':
+        await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
+        await fanOut(
+          ctx,
+          deliveryTopics(target),
+          { type: 'message', message },
+          caller.connectionId,
+        );
+        return;
+      case 'notMember':
+        throw new ForbiddenError('join the room first');
+      case 'rateLimited':
+        throw new RateLimitedError(
+          `at most ${ctx.config.sendLimit} messages per ${ctx.config.sendWindowSeconds} s`,
+          retryAfter(ctx, sentAt),
+        );
+      case 'duplicate':
+        // This very send raced itself: the next read finds the stored message.
+        continue;
+      case 'conflict':
+        // Someone else took this seq. Back off (full jitter, growing) and read again; only one
+        // contender wins each round, so a burst of N senders needs about N rounds.
+        if (ctx.now() >= giveUpAt) {
+          ctx.log.warn('send gave up after repeated seq conflicts', {
+            conversationId: target.id,
+            attempt,
+          });
+          throw new InternalError('conversation is busy; retry the send with the same id');
+        }
+        await sleep(Math.random() * Math.min(100, 4 * 2 ** attempt));
+    }
+  }
+}
+
+async function replayAck(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: SendMessageFrame,
+  previous: { conversationId: string; seq: number },
+): Promise<void> {
+  if (previous.conversationId !== frame.conversationId) {
+    throw new BadRequestError(
+      `id ${frame.id} was already used for a message in another conversation`,
+    );
+  }
+  const message = await ctx.messages.get(previous.conversationId, previous.seq);
+  if (!message) throw new InternalError('stored message not found; retry');
+  await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
+}
+
+function rateLimitWindow(ctx: ChatContext, userId: string, now: number): RateLimitWindow {
+  const windowMs = ctx.config.sendWindowSeconds * 1000;
+  const start = Math.floor(now / windowMs) * windowMs;
+  return {
+    key: `send#${userId}#${start}`,
+    limit: ctx.config.sendLimit,
+    expiresAt: Math.ceil((start + 2 * windowMs) / 1000),
+  };
+}
+
+function retryAfter(ctx: ChatContext, now: number): number {
+  const windowMs = ctx.config.sendWindowSeconds * 1000;
+  return windowMs - (now % windowMs);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,60 @@
+/**
+ * Opening and closing a connection's session: its record, its fan-out subscriptions, and the
+ * presence notices admins use to show which students are online.
+ */
+import type { PresenceFrame } from '../protocol/server-frames';
+import { type ChatContext, connectionExpiry } from './chat-context';
+import { ADMINS_TOPIC, parseConversationId, supportConversationId } from './conversation-ids';
+import { fanOut } from './fan-out';
+import type { Identity } from './identity';
+
+/** Registers a new connection of an authenticated user and subscribes it to its conversations. */
+export async function openSession(
+  ctx: ChatContext,
+  connectionId: string,
+  identity: Identity,
+): Promise<void> {
+  const expiresAt = connectionExpiry(ctx);
+  const home = identity.role === 'admin' ? ADMINS_TOPIC : supportConversationId(identity.userId);
+  // The record is written before memberships are read, and join writes the membership before it
+  // reads connections: whichever runs second sees the other, so no room subscription is missed.
+  await ctx.connections.open(
+    { connectionId, ...identity, connectedAt: ctx.now(), topics: [home] },
+    expiresAt,
+  );
+  const rooms = (await ctx.conversations.conversationIdsOf(identity.userId)).filter(
+    (id) => parseConversationId(id)?.kind === 'room',
+  );
+  if (rooms.length > 0) {
+    await ctx.connections.subscribe(
+      rooms.map((topic) => ({ topic, connectionId, userId: identity.userId })),
+      expiresAt,
+    );
+  }
+  if (identity.role === 'student') await announce(ctx, identity, 'online');
+}
+
+/** Removes a closed connection; tells admins when a student's last connection went away. */
+export async function closeSession(ctx: ChatContext, connectionId: string): Promise<void> {
+  const closed = await ctx.connections.close(connectionId);
+  if (closed?.role !== 'student') return;
+  const others = (await ctx.connections.connectionsOf(closed.userId)).filter(
+    (id) => id !== connectionId,
+  );
+  if (others.length === 0) await announce(ctx, closed, 'offline');
+}
+
+async function announce(
+  ctx: ChatContext,
+  student: Identity,
+  event: 'online' | 'offline',
+): Promise<void> {
+  const frame: PresenceFrame = {
+    type: 'presence',
+    conversationId: supportConversationId(student.userId),
+    userId: student.userId,
+    name: student.name,
+    event,
+  };
+  await fanOut(ctx, [ADMINS_TOPIC], frame);
+}

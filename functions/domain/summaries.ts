@@ -1,0 +1,55 @@
+/** Conversation records as the protocol shows them to one viewer. */
+import type { ConversationSummary } from '../protocol/server-frames';
+import type { ChatConfig } from './chat-context';
+import { supportConversationId } from './conversation-ids';
+import type { Identity } from './identity';
+import type { ConversationRecord, MemberRecord } from './ports';
+
+export interface SummaryExtras {
+  readonly online?: boolean;
+  readonly joined?: boolean;
+}
+
+/** The summary of `conversation` for `viewer`, whose member item (read position) is `member`. */
+export function summarize(
+  conversation: ConversationRecord,
+  member: MemberRecord | undefined,
+  viewer: Identity,
+  config: ChatConfig,
+  extras: SummaryExtras = {},
+): ConversationSummary {
+  const readSeq = Math.min(member?.readSeq ?? 0, conversation.lastSeq);
+  const isOwnSupport = conversation.kind === 'support' && conversation.studentId === viewer.userId;
+  const summary: ConversationSummary = {
+    id: conversation.conversationId,
+    kind: conversation.kind,
+    title: isOwnSupport ? config.deskTitle : conversation.title,
+    lastSeq: conversation.lastSeq,
+    readSeq,
+    unread: conversation.lastSeq - readSeq,
+    lastMessage: conversation.lastMessage ?? null,
+    lastActivityAt: new Date(conversation.lastActivityAt).toISOString(),
+  };
+  if (conversation.kind === 'support' && conversation.studentId !== undefined) {
+    summary.studentId = conversation.studentId;
+  }
+  if (extras.online !== undefined) summary.online = extras.online;
+  if (conversation.kind === 'room') {
+    summary.memberCount = conversation.memberCount ?? 0;
+    summary.joined = extras.joined ?? member !== undefined;
+  }
+  return summary;
+}
+
+/** The support conversation of a student who has not written yet: it exists for them, empty. */
+export function emptySupportConversation(student: Identity, createdAt: number): ConversationRecord {
+  return {
+    conversationId: supportConversationId(student.userId),
+    kind: 'support',
+    title: student.name,
+    studentId: student.userId,
+    lastSeq: 0,
+    lastActivityAt: createdAt,
+    createdAt,
+  };
+}

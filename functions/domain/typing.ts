@@ -1,0 +1,36 @@
+/** typing: a transient "is typing" signal, never stored, throttled per connection. */
+import type { TypingFrame } from '../protocol/client-frames';
+import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import type { ChatContext } from './chat-context';
+import { deliveryTopics } from './conversation-ids';
+import { RateLimitedError } from './errors';
+import { fanOut } from './fan-out';
+import type { Caller } from './identity';
+import type { TokenBuckets } from './token-bucket';
+
+/** Forwards the signal to the conversation's other connections. */
+export async function sendTyping(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: TypingFrame,
+  throttle: TokenBuckets,
+): Promise<void> {
+  const wait = throttle.take(caller.connectionId, ctx.now());
+  if (wait > 0) throw new RateLimitedError('too many typing frames', wait);
+  const target = requireConversationId(frame.conversationId);
+  precheckParticipant(caller, target);
+  const { conversation, member } = await ctx.conversations.getWithMember(target.id, caller.userId);
+  authorizeParticipant(caller, target, conversation, member);
+  await fanOut(
+    ctx,
+    deliveryTopics(target),
+    {
+      type: 'typing',
+      conversationId: target.id,
+      userId: caller.userId,
+      name: caller.name,
+      typing: frame.typing,
+    },
+    caller.connectionId,
+  );
+}

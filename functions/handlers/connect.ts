@@ -1,0 +1,41 @@
+/**
+ * $connect: authenticate the `token` query parameter and register the connection. Returning a
+ * non-2xx status makes API Gateway refuse the handshake with it: 401 for a missing, invalid or
+ * expired token or an unknown user, 403 for a blocked one.
+ */
+import { readSecret } from '../adapters/secrets';
+import { createTokenService, type TokenService } from '../auth/tokens';
+import { openSession } from '../domain/session';
+import { chatContext, config, log } from './chat-runtime';
+import type { WebSocketEvent, WebSocketResult } from './websocket-event';
+
+let tokens: Promise<TokenService> | undefined;
+
+function tokenService(): Promise<TokenService> {
+  tokens ??= readSecret('JWT_SECRET').then((secret) =>
+    createTokenService({
+      secret: new TextEncoder().encode(secret),
+      ttlSeconds: config.tokenTtlSeconds,
+    }),
+  );
+  return tokens;
+}
+
+export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
+  const { connectionId } = event.requestContext;
+  const token = event.queryStringParameters?.token;
+  if (!token) return { statusCode: 401 };
+  const claimed = await (await tokenService()).verify(token);
+  if (!claimed) {
+    log.info('connect refused: invalid token', { connectionId });
+    return { statusCode: 401 };
+  }
+  const ctx = chatContext(event);
+  // The token proves who the user was at login; the user record says who they are now.
+  const user = await ctx.users.get(claimed.userId);
+  if (!user) return { statusCode: 401 };
+  if (user.blocked) return { statusCode: 403 };
+  await openSession(ctx, connectionId, { userId: user.userId, name: user.name, role: user.role });
+  log.info('connected', { connectionId, userId: user.userId, role: user.role });
+  return { statusCode: 200 };
+}

@@ -1,0 +1,26 @@
+/**
+ * $default: every frame no route matched. Answers BAD_REQUEST for frames that are not JSON objects
+ * with a string `action`, and UNKNOWN_ACTION for the rest.
+ */
+import { BadRequestError, UnknownActionError } from '../domain/errors';
+import { chatContext } from './chat-runtime';
+import { echoableId, parseFrame, replyError } from './frame-handler';
+import type { WebSocketEvent, WebSocketResult } from './websocket-event';
+
+export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
+  const ctx = chatContext(event);
+  let frameId: string | undefined;
+  let error: Error;
+  try {
+    const body = parseFrame(event);
+    frameId = echoableId(body);
+    error =
+      typeof body.action === 'string'
+        ? new UnknownActionError(`unknown action "${body.action.slice(0, 64)}"`)
+        : new BadRequestError('action is required (a string)');
+  } catch (parseError) {
+    error = parseError as Error;
+  }
+  await replyError(ctx, event.requestContext.connectionId, frameId, error);
+  return { statusCode: 200 };
+}

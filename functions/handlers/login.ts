@@ -1,0 +1,62 @@
+/**
+ * POST /login (HTTP API, payload format 2.0): exchanges a `wx.login` code for a session token.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDocumentClient } from '../adapters/dynamo-client';
+import { createDynamoUserStore } from '../adapters/dynamo-users';
+import { createLogger } from '../adapters/logger';
+import { readSecret } from '../adapters/secrets';
+import { type LoginDeps, login } from '../auth/login';
+import { createTokenService } from '../auth/tokens';
+import { createWeChatSessionClient } from '../auth/wechat-session';
+import { readConfig } from '../config';
+import { describe } from '../domain/fan-out';
+
+const config = readConfig();
+const log = createLogger('campus-chat-login');
+const users = createDynamoUserStore(
+  createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region }),
+  config.tables.users,
+);
+
+let deps: Promise<LoginDeps> | undefined;
+
+function loginDeps(): Promise<LoginDeps> {
+  deps ??= Promise.all([readSecret('JWT_SECRET'), readSecret('WECHAT_SECRET')]).then(
+    ([jwtSecret, appSecret]) => ({
+      users,
+      wechat: createWeChatSessionClient({ ...config.wechat, appSecret }),
+      tokens: createTokenService({
+        secret: new TextEncoder().encode(jwtSecret),
+        ttlSeconds: config.tokenTtlSeconds,
+      }),
+      admins: config.admins,
+      now: Date.now,
+    }),
+  );
+  return deps;
+}
+
+const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export async function handler(
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const body =
+    event.body !== undefined && event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
+  try {
+    const result = await login(await loginDeps(), body);
+    if (result.status === 200) log.info('login', { status: 200 });
+    else log.info('login refused', { status: result.status });
+    return { statusCode: result.status, headers: HEADERS, body: JSON.stringify(result.body) };
+  } catch (error) {
+    log.error('login failed', { error: describe(error) });
+    return {
+      statusCode: 500,
+      headers: HEADERS,
+      body: JSON.stringify({ error: { code: 'INTERNAL', message: 'login failed; retry' } }),
+    };
+  }
+}
