@@ -1,0 +1,67 @@
+/**
+ * The @connections management API at `/{stage}/@connections/{connectionId}`, as the real
+ * `@aws-sdk/client-apigatewaymanagementapi` client calls it: POST sends data, GET describes the
+ * connection, DELETE closes it. Errors carry `x-amzn-ErrorType`, which the SDK turns into
+ * GoneException (410), PayloadTooLargeException (413) or ForbiddenException (403).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody } from './read-body';
+import type { WebSocketGateway } from './websocket-gateway';
+
+function error(response: ServerResponse, status: number, type: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+  response.end(JSON.stringify({ message }));
+}
+
+/** Handles one @connections request for `connectionId`. */
+export async function handleConnectionsApi(
+  gateway: WebSocketGateway,
+  request: IncomingMessage,
+  response: ServerResponse,
+  connectionId: string,
+  maxMessageBytes: number,
+): Promise<void> {
+  // Real calls are SigV4-signed with IAM credentials; an unsigned call is refused as on AWS.
+  if (!request.headers.authorization?.startsWith('AWS4-HMAC-SHA256')) {
+    return error(response, 403, 'ForbiddenException', 'Missing Authentication Token');
+  }
+  switch (request.method) {
+    case 'POST': {
+      let body: Buffer;
+      try {
+        body = await readBody(request, maxMessageBytes);
+      } catch (cause) {
+        if (cause instanceof BodyTooLargeError) {
+          return error(response, 413, 'PayloadTooLargeException', 'Message too long');
+        }
+        throw cause;
+      }
+      const outcome = gateway.post(connectionId, body);
+      if (outcome === 'gone') return error(response, 410, 'GoneException', 'Gone');
+      if (outcome === 'tooLarge') {
+        return error(response, 413, 'PayloadTooLargeException', 'Message too long');
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    case 'GET': {
+      const info = gateway.describe(connectionId);
+      if (!info) return error(response, 410, 'GoneException', 'Gone');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          connectedAt: new Date(info.connectedAt).toISOString(),
+          lastActiveAt: new Date(info.lastActiveAt).toISOString(),
+          identity: { sourceIp: info.sourceIp, userAgent: info.userAgent ?? '' },
+        }),
+      );
+      return;
+    }
+    case 'DELETE':
+      if (!gateway.disconnect(connectionId)) return error(response, 410, 'GoneException', 'Gone');
+      response.writeHead(204).end();
+      return;
+    default:
+      return error(response, 403, 'ForbiddenException', 'Forbidden');
+  }
+}

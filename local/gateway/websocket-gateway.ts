@@ -1,0 +1,334 @@
+/**
+ * A local stand-in for an API Gateway WebSocket API. It accepts WebSocket clients on `/{stage}`,
+ * routes every frame by `$request.body.action` through the shared route table, and invokes the
+ * real handlers with the events API Gateway would send. Documented behaviours it reproduces:
+ *
+ * - $connect answering non-2xx (or failing) refuses the handshake with that status (500 on error);
+ * - a failing integration sends the client `{"message":"Internal server error",...}` and the
+ *   connection stays open;
+ * - a message over 128 KB closes the connection with 1009;
+ * - no frame from the client for the idle timeout (10 min), or the maximum duration (2 h), closes
+ *   it with 1001; frames the server posts do not count as activity;
+ * - $disconnect runs exactly once per established connection, however it ended;
+ * - a MOCK integration answers with its route response and runs no Lambda.
+ */
+import { isUtf8 } from 'node:buffer';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { RouteDefinition } from '../../functions/routes';
+import { selectRoute } from '../../functions/routes';
+import {
+  type ApiFacts,
+  type ConnectionFacts,
+  connectEvent,
+  disconnectEvent,
+  gatewayId,
+  messageEvent,
+} from './lambda-events';
+import type { LambdaRuntime } from './lambda-runtime';
+
+export interface GatewayOptions {
+  readonly stage: string;
+  readonly apiId: string;
+  /** The domain name handlers see (and call @connections on); known once the server listens. */
+  readonly domainName: () => string;
+  readonly routes: readonly RouteDefinition[];
+  readonly runtime: LambdaRuntime;
+  readonly idleTimeoutMs: number;
+  readonly maxConnectionMs: number;
+  readonly maxMessageBytes: number;
+  readonly onError: (message: string, error: unknown) => void;
+}
+
+interface LiveConnection extends ConnectionFacts {
+  readonly ws: WebSocket;
+  lastActiveAt: number;
+  idleTimer?: NodeJS.Timeout;
+  lifetimeTimer?: NodeJS.Timeout;
+  /** Set when the gateway closed the connection: the code $disconnect reports. */
+  closedBy?: { code: number; reason: string };
+  disconnected: boolean;
+}
+
+/** What a GET on @connections reports. */
+export interface ConnectionInfo {
+  readonly connectedAt: number;
+  readonly lastActiveAt: number;
+  readonly sourceIp: string;
+  readonly userAgent: string | undefined;
+}
+
+/** Emitted as 'invocation' for every integration run: tests count $disconnects with it. */
+export interface InvocationNotice {
+  readonly routeKey: string;
+  readonly connectionId: string;
+}
+
+export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNotice] }> {
+  private readonly server: WebSocketServer;
+  private readonly live = new Map<string, LiveConnection>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private accepting = true;
+
+  constructor(private readonly options: GatewayOptions) {
+    super();
+    // Over maxPayload, ws closes the connection with 1009 itself, as API Gateway does.
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageBytes,
+      perMessageDeflate: false,
+    });
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.live.size;
+  }
+
+  /** Ids of the open connections. */
+  connectionIds(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /**
+   * Refuses (503) or accepts new handshakes. A local control for tests that need a network that
+   * will not let a client back in for a while; API Gateway has no such switch.
+   */
+  setAccepting(accepting: boolean): void {
+    this.accepting = accepting;
+  }
+
+  /** Handles an HTTP upgrade request on the server. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    this.track(this.upgrade(request, socket, head));
+  }
+
+  /** Posts data to a connection (@connections POST). */
+  post(connectionId: string, data: Buffer): 'sent' | 'gone' | 'tooLarge' {
+    const connection = this.live.get(connectionId);
+    if (!connection || connection.ws.readyState !== WebSocket.OPEN) return 'gone';
+    if (data.byteLength > this.options.maxMessageBytes) return 'tooLarge';
+    connection.ws.send(data, { binary: !isUtf8(data) });
+    connection.lastActiveAt = Date.now();
+    return 'sent';
+  }
+
+  /** What @connections GET reports about a connection, if it is open. */
+  describe(connectionId: string): ConnectionInfo | undefined {
+    const connection = this.live.get(connectionId);
+    if (!connection) return undefined;
+    const { connectedAt, lastActiveAt, sourceIp, userAgent } = connection;
+    return { connectedAt, lastActiveAt, sourceIp, userAgent };
+  }
+
+  /** Closes a connection from the server side (@connections DELETE). */
+  disconnect(connectionId: string, code = 1000, reason = ''): boolean {
+    const connection = this.live.get(connectionId);
+    if (!connection) return false;
+    this.closeFromServer(connection, code, reason);
+    return true;
+  }
+
+  /**
+   * Cuts a connection as a lost network would: no close frame, the client sees 1006. Local control
+   * for fault tests.
+   */
+  drop(connectionId: string): boolean {
+    const connection = this.live.get(connectionId);
+    if (!connection) return false;
+    connection.closedBy = { code: 1006, reason: 'Connection lost' };
+    connection.ws.terminate();
+    return true;
+  }
+
+  /** Closes every connection (1001), waits for their $disconnect and all running invocations. */
+  async shutdown(): Promise<void> {
+    this.accepting = false;
+    for (const connection of this.live.values())
+      this.closeFromServer(connection, 1001, 'Going away');
+    const deadline = Date.now() + 10_000;
+    while ((this.live.size > 0 || this.inflight.size > 0) && Date.now() < deadline) {
+      await Promise.allSettled([...this.inflight]);
+      if (this.live.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const connection of this.live.values()) connection.ws.terminate();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://gateway.local');
+    if (url.pathname !== `/${this.options.stage}` && url.pathname !== `/${this.options.stage}/`) {
+      return refuse(socket, 404);
+    }
+    if (!this.accepting) return refuse(socket, 503);
+    const facts: ConnectionFacts = {
+      connectionId: gatewayId(),
+      connectedAt: Date.now(),
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: request.headers['user-agent'],
+    };
+    const route = this.route('$connect');
+    let status = 200;
+    if (route) {
+      try {
+        const result = await this.invoke(
+          route,
+          connectEvent(this.api(), facts, request.headers, url.searchParams),
+        );
+        status = statusOf(result);
+      } catch (error) {
+        this.options.onError('$connect failed', error);
+        status = 500;
+      }
+    }
+    if (status < 200 || status > 299) return refuse(socket, status);
+    if (socket.destroyed) {
+      // The client left during $connect: the connection existed for the backend, so end it.
+      await this.runDisconnect(facts, 1006, 'Client left during connect');
+      return;
+    }
+    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, facts));
+  }
+
+  private accept(ws: WebSocket, facts: ConnectionFacts): void {
+    const connection: LiveConnection = {
+      ...facts,
+      ws,
+      lastActiveAt: facts.connectedAt,
+      disconnected: false,
+    };
+    this.live.set(facts.connectionId, connection);
+    connection.lifetimeTimer = setTimeout(
+      () => this.closeFromServer(connection, 1001, 'Going away'),
+      this.options.maxConnectionMs,
+    );
+    this.restartIdleTimer(connection);
+    ws.on('message', (data, isBinary) => this.onMessage(connection, toBuffer(data), isBinary));
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        connection.closedBy ??= { code: 1009, reason: 'Message too big' };
+      }
+    });
+    ws.on('close', (code, reason) => this.onClose(connection, code, reason.toString('utf8')));
+  }
+
+  private onMessage(connection: LiveConnection, data: Buffer, isBinary: boolean): void {
+    if (connection.closedBy) return;
+    connection.lastActiveAt = Date.now();
+    this.restartIdleTimer(connection);
+    const body = isBinary ? data.toString('base64') : data.toString('utf8');
+    const route = isBinary ? this.route('$default') : selectRoute(body, this.options.routes);
+    if (!route) return;
+    if (route.integration.kind === 'mock') {
+      connection.ws.send(route.integration.response);
+      return;
+    }
+    const event = messageEvent(this.api(), connection, route.routeKey, body, isBinary);
+    this.track(
+      this.invoke(route, event).catch((error: unknown) => {
+        this.options.onError(`${route.routeKey} failed`, error);
+        if (connection.ws.readyState === WebSocket.OPEN) {
+          connection.ws.send(
+            JSON.stringify({
+              message: 'Internal server error',
+              connectionId: connection.connectionId,
+              requestId: event.requestContext.requestId,
+            }),
+          );
+        }
+      }),
+    );
+  }
+
+  private onClose(connection: LiveConnection, code: number, reason: string): void {
+    clearTimeout(connection.idleTimer);
+    clearTimeout(connection.lifetimeTimer);
+    this.live.delete(connection.connectionId);
+    if (connection.disconnected) return;
+    connection.disconnected = true;
+    const closedBy = connection.closedBy;
+    this.track(this.runDisconnect(connection, closedBy?.code ?? code, closedBy?.reason ?? reason));
+  }
+
+  private async runDisconnect(facts: ConnectionFacts, code: number, reason: string): Promise<void> {
+    const route = this.route('$disconnect');
+    if (!route) return;
+    try {
+      await this.invoke(route, disconnectEvent(this.api(), facts, code, reason));
+    } catch (error) {
+      this.options.onError('$disconnect failed', error);
+    }
+  }
+
+  private closeFromServer(connection: LiveConnection, code: number, reason: string): void {
+    if (connection.closedBy) return;
+    connection.closedBy = { code, reason };
+    connection.ws.close(code, reason);
+    // A client that never answers the close handshake is cut off, as API Gateway would.
+    setTimeout(() => connection.ws.terminate(), 2000).unref();
+  }
+
+  private restartIdleTimer(connection: LiveConnection): void {
+    clearTimeout(connection.idleTimer);
+    connection.idleTimer = setTimeout(
+      () => this.closeFromServer(connection, 1001, 'Going away'),
+      this.options.idleTimeoutMs,
+    );
+  }
+
+  private route(routeKey: string): RouteDefinition | undefined {
+    return this.options.routes.find((r) => r.routeKey === routeKey);
+  }
+
+  private async invoke(
+    route: RouteDefinition,
+    event: { requestContext: { connectionId: string } },
+  ): Promise<unknown> {
+    if (route.integration.kind !== 'lambda') return undefined;
+    this.emit('invocation', {
+      routeKey: route.routeKey,
+      connectionId: event.requestContext.connectionId,
+    });
+    return this.options.runtime.invoke(route.integration, event);
+  }
+
+  private api(): ApiFacts {
+    return {
+      apiId: this.options.apiId,
+      domainName: this.options.domainName(),
+      stage: this.options.stage,
+    };
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
+  }
+}
+
+function statusOf(result: unknown): number {
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    const status = Number((result as { statusCode: unknown }).statusCode);
+    if (Number.isInteger(status)) return status;
+  }
+  return 200;
+}
+
+function refuse(socket: Duplex, status: number): void {
+  const body = JSON.stringify({ message: STATUS_CODES[status] ?? 'Error' });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}

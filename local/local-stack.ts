@@ -1,0 +1,216 @@
+/**
+ * The whole product on one machine: DynamoDB Local (or a DynamoDB you name), the tables from
+ * functions/tables.ts, and one HTTP server that is the API Gateway WebSocket API, its @connections
+ * API, the HTTP API for /login and WeChat's code2Session stand-in. The handlers run in this
+ * process, configured through the same environment variables the CDK stack sets on AWS.
+ * `npm start` and the tests both start it through `startLocalStack`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOGIN_ROUTE, ROUTES, type RouteDefinition } from '../functions/routes';
+import { resolveTableNames, type TableId } from '../functions/tables';
+import { ensureTables } from './create-tables';
+import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
+import { handleConnectionsApi } from './gateway/connections-api';
+import { handleHttpApi } from './gateway/http-api';
+import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
+import { WebSocketGateway } from './gateway/websocket-gateway';
+import { ephemeralSecret, localSigningSecret } from './local-secrets';
+import { handleCode2Session } from './wechat-stand-in';
+
+export const STAGE = 'local';
+const MAX_MESSAGE_BYTES = 128 * 1024;
+const LOCAL_WECHAT_APP = { appId: 'wx-local-dev', appSecret: 'local-dev-app-secret' };
+
+export interface LocalStackOptions {
+  /** TCP port; 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Directory for DynamoDB Local's files and the signing key; absent: all in memory. */
+  readonly dataDir?: string;
+  /** Use this DynamoDB instead of starting DynamoDB Local. */
+  readonly dynamodbEndpoint?: string;
+  /** Comma-separated admin user ids (default `admin`). */
+  readonly admins?: string;
+  /** Prefix of the physical table names (tests give each file its own). */
+  readonly tablePrefix?: string;
+  readonly idleTimeoutMs?: number;
+  readonly maxConnectionMs?: number;
+  /** Further handler configuration (e.g. SEND_RATE_LIMIT), as on a Lambda function. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Route table and handler modules; tests add fixture routes, the CDK tests bundled handlers. */
+  readonly routes?: readonly RouteDefinition[];
+  readonly resolveHandler?: (handler: string) => string;
+  readonly onError?: (message: string, error: unknown) => void;
+}
+
+export interface LocalStack {
+  readonly port: number;
+  readonly urls: {
+    readonly http: string;
+    readonly websocket: string;
+    readonly login: string;
+    readonly connections: string;
+  };
+  readonly dynamodbEndpoint: string;
+  readonly tables: Record<TableId, string>;
+  readonly gateway: WebSocketGateway;
+  stop(): Promise<void>;
+}
+
+/** Starts the local stack and resolves once every part answers. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const onError =
+    options.onError ??
+    ((message: string, error: unknown) => console.error(`[gateway] ${message}:`, error));
+  const dynamodb: RunningDynamoDb | undefined = options.dynamodbEndpoint
+    ? undefined
+    : await startDynamoDbLocal(
+        options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {},
+      );
+  const endpoint = options.dynamodbEndpoint ?? (dynamodb as RunningDynamoDb).endpoint;
+
+  const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
+  const routes = options.routes ?? ROUTES;
+  let callbackDomain = '';
+  const gateway = new WebSocketGateway({
+    stage: STAGE,
+    apiId: 'local',
+    domainName: () => callbackDomain,
+    routes,
+    runtime,
+    idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60 * 1000,
+    maxConnectionMs: options.maxConnectionMs ?? 2 * 60 * 60 * 1000,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    onError,
+  });
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      onError(`${request.method} ${request.url?.split('?')[0]} failed`, error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: 'Internal Server Error' }));
+    });
+  });
+  server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', `http://${callbackDomain}`);
+    const management = new RegExp(`^/${STAGE}/@connections/([^/]+)$`).exec(url.pathname);
+    if (management?.[1]) {
+      return handleConnectionsApi(
+        gateway,
+        request,
+        response,
+        decodeURIComponent(management[1]),
+        MAX_MESSAGE_BYTES,
+      );
+    }
+    if (url.pathname === LOGIN_ROUTE.path && request.method === LOGIN_ROUTE.method) {
+      return handleHttpApi(
+        runtime,
+        LOGIN_ROUTE,
+        `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`,
+        request,
+        response,
+        url,
+        callbackDomain,
+        onError,
+      );
+    }
+    if (url.pathname === '/wechat/sns/jscode2session' && request.method === 'GET') {
+      return handleCode2Session(url, response, LOCAL_WECHAT_APP);
+    }
+    if (url.pathname === '/health') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ message: 'Not Found' }));
+  }
+
+  await listen(server, options.port ?? 0, host);
+  const port = (server.address() as AddressInfo).port;
+  // Handlers call back on this address; a wildcard listen address is reachable on loopback.
+  const callbackHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  callbackDomain = `${callbackHost}:${port}`;
+
+  configureHandlers(options, endpoint, callbackDomain);
+  const tables = resolveTableNames();
+  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
+  try {
+    await ensureTables(client, tables);
+  } finally {
+    client.destroy();
+  }
+  // Load every handler now: module-scope code runs once, as in a warm Lambda, and import errors
+  // surface at start-up.
+  for (const r of routes)
+    if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
+  await runtime.load(LOGIN_ROUTE.handler);
+
+  const base = `http://${callbackDomain}`;
+  return {
+    port,
+    urls: {
+      http: base,
+      websocket: `ws://${callbackDomain}/${STAGE}`,
+      login: `${base}${LOGIN_ROUTE.path}`,
+      connections: `${base}/${STAGE}/@connections`,
+    },
+    dynamodbEndpoint: endpoint,
+    tables,
+    gateway,
+    async stop() {
+      await gateway.shutdown();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamodb?.stop();
+    },
+  };
+}
+
+/**
+ * Sets the environment the handlers read at module load, as the CDK stack sets it on each
+ * function: where DynamoDB and the @connections API are, table names, secrets, admins.
+ */
+function configureHandlers(
+  options: LocalStackOptions,
+  endpoint: string,
+  callbackDomain: string,
+): void {
+  const env = process.env;
+  env.DYNAMODB_ENDPOINT = endpoint;
+  env.AWS_REGION ??= 'us-east-1';
+  if (isLoopback(endpoint) && !env.AWS_ACCESS_KEY_ID) {
+    // DynamoDB Local and the local gateway accept any credentials, but the SDK needs some to sign.
+    env.AWS_ACCESS_KEY_ID = 'local';
+    env.AWS_SECRET_ACCESS_KEY = 'local';
+  }
+  env.CONNECTIONS_ENDPOINT = 'http://{domainName}/{stage}';
+  env.WECHAT_API_BASE = `http://${callbackDomain}/wechat`;
+  env.WECHAT_APPID = LOCAL_WECHAT_APP.appId;
+  env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;
+  env.JWT_SECRET ??= options.dataDir ? localSigningSecret(options.dataDir) : ephemeralSecret();
+  env.ADMINS = options.admins ?? env.ADMINS ?? 'admin';
+  if (options.tablePrefix !== undefined) env.TABLE_PREFIX = options.tablePrefix;
+  for (const [key, value] of Object.entries(options.env ?? {})) env[key] = value;
+}
+
+function isLoopback(endpoint: string): boolean {
+  const { hostname } = new URL(endpoint);
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm start`: the local stack on PORT (default 3000), data kept under DATA_DIR (default .data/),
+ * until Ctrl-C, which stops everything it started, DynamoDB Local included.
+ */
+import { startLocalStack } from './local-stack';
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`${name} must be a whole number, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+// Handler logs are JSON lines; INFO would print one per connection and frame.
+process.env.LOG_LEVEL ??= 'WARN';
+
+try {
+  const stack = await startLocalStack({
+    port: positive('PORT', 3000),
+    host: process.env.HOST ?? '127.0.0.1',
+    dataDir: process.env.DATA_DIR ?? '.data',
+    ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
+    idleTimeoutMs: positive('IDLE_TIMEOUT_MS', 10 * 60 * 1000),
+    maxConnectionMs: positive('MAX_CONNECTION_MS', 2 * 60 * 60 * 1000),
+  });
+  console.log(
+    [
+      '',
+      `  WebSocket API   ${stack.urls.websocket}?token=<token from /login>`,
+      `  Login           POST ${stack.urls.login}   {"code":"dev-<name>","name":"<display name>"}`,
+      `  @connections    ${stack.urls.connections}/{connectionId}`,
+      `  DynamoDB        ${stack.dynamodbEndpoint}`,
+      `  Admins          ${process.env.ADMINS}`,
+      '',
+      `ready: campus-chat is running on ${stack.urls.http} (Ctrl-C stops it)`,
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  console.error(`campus-chat could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
