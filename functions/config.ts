@@ -13,9 +13,8 @@ export interface RuntimeConfig {
   readonly tokenTtlSeconds: number;
   readonly wechat: { readonly baseUrl: string; readonly appId: string };
   /**
-   * Where handlers reach the @connections API. A template: `{domainName}` and `{stage}` are taken
-   * from each event. Unset on AWS, where `https://{domainName}/{stage}` is right for the
-   * execute-api host.
+   * Where handlers reach the @connections API. A template: `{apiId}`, `{domainName}` and `{stage}`
+   * are taken from each event. Unset, it is `https://{domainName}/{stage}`.
    */
   readonly connectionsEndpoint: string | undefined;
   /** Unset on AWS; the local stack points it at DynamoDB Local. */

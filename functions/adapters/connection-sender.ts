@@ -32,17 +32,20 @@ export function isGone(error: unknown): boolean {
 }
 
 /**
- * The @connections endpoint for an event: the configured template with `{domainName}` and
- * `{stage}` filled in, or `https://{domainName}/{stage}` as on AWS's execute-api host.
+ * The @connections endpoint for an event: the configured template with `{apiId}`, `{domainName}`
+ * and `{stage}` filled in from the event, or `https://{domainName}/{stage}` (right for the
+ * execute-api host). Behind a custom domain the event's domainName is the custom host, which does
+ * not serve @connections; the stack then configures
+ * `https://{apiId}.execute-api.<region>.<suffix>/{stage}`.
  */
 export function connectionsEndpoint(
   template: string | undefined,
-  domainName: string,
-  stage: string,
+  request: { apiId: string; domainName: string; stage: string },
 ): string {
   return (template ?? 'https://{domainName}/{stage}')
-    .replaceAll('{domainName}', domainName)
-    .replaceAll('{stage}', stage);
+    .replaceAll('{apiId}', request.apiId)
+    .replaceAll('{domainName}', request.domainName)
+    .replaceAll('{stage}', request.stage);
 }
 
 /** A sender that posts through the @connections API at `endpoint`. */

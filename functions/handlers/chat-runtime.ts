@@ -29,11 +29,10 @@ const stores = {
 
 /** The chat context for one WebSocket event. */
 export function chatContext(event: WebSocketEvent): ChatContext {
-  const { domainName, stage } = event.requestContext;
   return {
     ...stores,
     sender: createConnectionSender(
-      connectionsEndpoint(config.connectionsEndpoint, domainName, stage),
+      connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
       config.region,
     ),
     config: config.chat,
