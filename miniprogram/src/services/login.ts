@@ -1,0 +1,104 @@
+/**
+ * Logging in: `wx.login` gives a one-time code, `POST /login` exchanges it for our token
+ * (docs/protocol.md §1). The session (token, expiry, user) is kept in storage so the app starts
+ * connected; the chat core asks for a fresh one before the token expires and after repeated
+ * handshake failures.
+ */
+import type { Role, Session, SessionProvider } from '../core';
+import { serverConfig } from './environment';
+import { wxStorage } from './storage';
+import { globalWx, type WxApi } from './wx-api';
+
+export const SESSION_KEY = 'campus-chat.session';
+
+interface LoginResponse {
+  readonly token: string;
+  readonly user: { readonly id: string; readonly name: string; readonly role: Role };
+  readonly expiresAt: string;
+}
+
+/** Login failed: `code` is the server's error code (INVALID_CODE, FORBIDDEN…) or NETWORK. */
+export class LoginError extends Error {
+  override readonly name = 'LoginError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function wxLoginCode(api: WxApi): Promise<string> {
+  return new Promise((resolve, reject) => {
+    api.login({
+      success: ({ code }) => resolve(code),
+      fail: (error) => reject(new LoginError('NETWORK', error.errMsg)),
+    });
+  });
+}
+
+function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<LoginResponse> {
+  return new Promise((resolve, reject) => {
+    api.request({
+      url: serverConfig(api).loginUrl,
+      method: 'POST',
+      header: { 'content-type': 'application/json' },
+      data: body,
+      dataType: 'json',
+      success: ({ statusCode, data }) => {
+        if (statusCode === 200 && data && typeof data === 'object' && 'token' in data) {
+          resolve(data as LoginResponse);
+          return;
+        }
+        const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+        reject(
+          new LoginError(error?.code ?? `HTTP_${statusCode}`, error?.message ?? 'login failed'),
+        );
+      },
+      fail: (error) => reject(new LoginError('NETWORK', error.errMsg)),
+    });
+  });
+}
+
+/** Logs in (with the display name from WeChat's nickname input, if given) and stores the session. */
+export async function login(name?: string, api: WxApi = globalWx()): Promise<Session> {
+  const code = await wxLoginCode(api);
+  const response = await postLogin(api, name ? { code, name } : { code });
+  const session: Session = {
+    token: response.token,
+    expiresAt: Date.parse(response.expiresAt),
+    user: response.user,
+  };
+  await wxStorage(api).set(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+/** The stored session, if there is one that has not expired. */
+export async function storedSession(api: WxApi = globalWx()): Promise<Session | undefined> {
+  const raw = await wxStorage(api).get(SESSION_KEY);
+  if (!raw) return undefined;
+  try {
+    const session = JSON.parse(raw) as Session;
+    if (typeof session.token !== 'string' || !(session.expiresAt > Date.now())) return undefined;
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Forgets the session (sign out). */
+export function forgetSession(api: WxApi = globalWx()): Promise<void> {
+  return wxStorage(api).remove(SESSION_KEY);
+}
+
+/** The chat core's SessionProvider: the stored session, or a new login when asked or needed. */
+export function sessionProvider(api: WxApi = globalWx()): SessionProvider {
+  return async ({ fresh }) => {
+    if (!fresh) {
+      const stored = await storedSession(api);
+      if (stored) return stored;
+    }
+    // The server keeps the display name when none is sent.
+    return login(undefined, api);
+  };
+}
