@@ -80,6 +80,8 @@ export interface ChatClientEvents {
   message: [ChatMessage];
   /** The view of an open conversation changed (messages, pending, typing, readers). */
   conversation: [string];
+  /** Who is typing in a conversation changed. */
+  typing: [{ readonly conversationId: string; readonly users: readonly TypingUser[] }];
   read: [ReadNoticeFrame];
   presence: [PresenceFrame];
   error: [ChatClientErrorEvent];
@@ -139,7 +141,10 @@ export class ChatClient {
         this.emitter.emit('error', { kind: 'sync', conversationId, error }),
       online: () => this.connection.online,
     });
-    this.typingIn = new IncomingTyping(this.clock, (id) => this.changed(id));
+    this.typingIn = new IncomingTyping(this.clock, (conversationId) => {
+      this.emitter.emit('typing', { conversationId, users: this.typingIn.users(conversationId) });
+      this.changed(conversationId);
+    });
     this.typingOut = new OutgoingTyping(this.clock, send);
 
     this.connection.on('state', (state) => this.emitter.emit('state', state));

@@ -130,6 +130,7 @@ describe('typing and read marks', () => {
     // Assess
     expect(shown).toEqual([{ userId: 'admin', name: 'Desk' }]);
     expect(h.client.view(SUPPORT).typing).toEqual([]);
+    expect(events).toEqual([1, 0]);
   });
 
   it('throttles outgoing typing and sends typing:false after a pause', async () => {

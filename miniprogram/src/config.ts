@@ -14,12 +14,18 @@ export interface ServerConfig {
   readonly websocketUrl: string;
   /** POST /login of the HTTP API. */
   readonly loginUrl: string;
+  /**
+   * The local stack's stand-in for WeChat accepts only `dev-<user id>` login codes (the codes
+   * `wx.login` returns are valid only at WeChat's servers), so the login page asks for a user id.
+   */
+  readonly devLogin?: boolean;
 }
 
 export const SERVERS = {
   local: {
     websocketUrl: 'ws://127.0.0.1:3000/local',
     loginUrl: 'http://127.0.0.1:3000/login',
+    devLogin: true,
   },
   production: {
     websocketUrl: 'wss://chat.example.edu.cn/',

@@ -6,47 +6,19 @@
  * The file runs in the Node environment (the local stack runs in this process and must resolve
  * its Node builds); miniprogram-simulate gets the DOM it renders into from installDom().
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame } from '../../test/support/chat-client';
 import { startTestStack } from '../../test/support/test-stack';
-import { installDom } from './dom';
-import { WxShim, waitFor } from './wx-shim';
+import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { waitFor } from './wx-shim';
 
-const require = createRequire(import.meta.url);
-const root = resolve(import.meta.dirname, '..', '..');
 const CONVERSATION = 'support:pat';
 
-interface SimulatedNode {
-  dom: HTMLElement;
-  dispatchEvent(name: string, options?: { detail?: unknown }): void;
-}
-interface SimulatedPage extends SimulatedNode {
-  instance: Record<string, (...args: unknown[]) => unknown> & { data: Record<string, unknown> };
-  attach(parent: HTMLElement): void;
-  querySelector(selector: string): SimulatedNode | undefined;
-  querySelectorAll(selector: string): SimulatedNode[];
-}
-interface Simulate {
-  load(path: string, options: { compiler: 'simulate'; rootPath: string }): string;
-  render(id: string): SimulatedPage;
-}
-
-let dist: string;
 let stack: LocalStack;
+let app: BuiltMiniProgram;
 let desk: ChatTestClient;
-let shim: WxShim;
 let page: SimulatedPage;
-
-/** A module of the built mini-program, loaded as WeChat would (CommonJS). */
-function built<T>(path: string): T {
-  return require(join(dist, path)) as T;
-}
 
 /** A field of every rendered message-item (simulate prefixes classes with the component name). */
 function rendered(field: 'text' | 'sender' | 'state'): string[] {
@@ -64,40 +36,18 @@ function banner(): string {
 }
 
 beforeAll(async () => {
-  // Prepare: build the mini-program the way `npm run build:miniprogram` does, into a scratch dir.
-  dist = mkdtempSync(join(tmpdir(), 'campus-chat-miniprogram-'));
-  execFileSync(
-    join(root, 'node_modules', '.bin', 'tsx'),
-    [join(root, 'miniprogram', 'scripts', 'build.ts'), '--out', dist],
-    { stdio: 'pipe' },
-  );
   stack = await startTestStack();
-  shim = new WxShim({ user: 'pat' });
-  (globalThis as { wx?: unknown }).wx = shim.api();
-  built<{ setServerOverride(c: object): void }>('services/environment.js').setServerOverride({
-    websocketUrl: stack.urls.websocket,
-    loginUrl: stack.urls.login,
-  });
-  await built<{ login(name: string): Promise<unknown> }>('services/login.js').login('Pat');
+  app = await buildAndLogin(stack, 'pat', 'Pat');
   desk = await connectAs(stack, 'admin');
-
-  installDom();
-  const simulate = require('miniprogram-simulate') as Simulate;
-  const id = simulate.load(join(dist, 'pages', 'chat', 'index'), {
-    compiler: 'simulate',
-    rootPath: dist,
-  });
-  page = simulate.render(id);
-  page.attach(document.createElement('parent-wrapper'));
+  page = app.render('pages/chat/index');
   await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: 'Study-room desk' });
 });
 
 afterAll(async () => {
   page?.instance.onUnload?.();
-  await built<{ signOut(): Promise<void> }>('services/chat-session.js').signOut();
+  await app?.dispose();
   await desk?.close();
   await stack?.stop();
-  rmSync(dist, { recursive: true, force: true });
 });
 
 describe('chat page', () => {
@@ -158,6 +108,42 @@ describe('chat page', () => {
     // Assess
     expect(before).toBe('');
     expect(during).toMatch(/^Reconnecting in \d+ s…$/);
-    expect(shim.maxOpenTasks).toBe(1);
+    expect(app.shim.maxOpenTasks).toBe(1);
+  });
+
+  it('marks a refused message failed and sends it again on tap', async () => {
+    // Prepare: a room Pat has not joined yet (a new desk connection: the last test cut the old one).
+    const admin = await connectAs(stack, 'admin2');
+    const created = await admin.request({ action: 'createroom', title: 'Quiet room 2B' });
+    const roomId = (created.conversation as Frame).id as string;
+    const roomPage = app.render('pages/chat/index');
+    await roomPage.instance.onLoad?.({ id: encodeURIComponent(roomId), title: 'Quiet room 2B' });
+    const states = () =>
+      [...roomPage.dom.querySelectorAll('message-item')].map(
+        (item) => item.querySelector('[class$="--state"]')?.textContent ?? '',
+      );
+    roomPage.querySelector('#draft')?.dispatchEvent('input', { detail: { value: 'Anyone here?' } });
+    await waitFor(() => roomPage.instance.data.canSend === true, 'the send button to enable');
+    roomPage.querySelector('#send')?.dispatchEvent('tap');
+    await waitFor(() => states()[0] === 'Not sent · tap to retry', 'the message to fail');
+
+    // Act: join, then tap the failed message.
+    const chat = await app
+      .module<{ startChat(): Promise<{ join(id: string): Promise<unknown> }> }>(
+        'services/chat-session.js',
+      )
+      .startChat();
+    await chat.join(roomId);
+    const item = roomPage.querySelector('.message-item') as unknown as SimulatedPage | undefined;
+    item?.querySelector('.message')?.dispatchEvent('tap');
+    await waitFor(() => states()[0] === 'Sent', 'the retried message to be sent', 15_000);
+    roomPage.instance.onUnload?.();
+
+    // Assess
+    const history = await admin.request({ action: 'sync', conversationId: roomId, after: 0 });
+    await admin.close();
+    expect((history.messages as Frame[]).map((m) => [m.senderId, m.text])).toEqual([
+      ['pat', 'Anyone here?'],
+    ]);
   });
 });

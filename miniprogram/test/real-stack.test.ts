@@ -11,7 +11,7 @@ import { startTestStack } from '../../test/support/test-stack';
 import { createChatClient } from '../src/services/chat-session';
 import { setServerOverride } from '../src/services/environment';
 import { watchLifecycle } from '../src/services/lifecycle';
-import { login } from '../src/services/login';
+import { login, sessionProvider } from '../src/services/login';
 import { WxShim, waitFor } from './wx-shim';
 
 let stack: LocalStack;
@@ -162,4 +162,28 @@ describe('the mini-program client on the real local stack', () => {
     expect(student.shim.tasks.length).toBeGreaterThan(2);
     expect(desk.shim.tasks.length).toBeGreaterThan(2);
   }, 120_000);
+
+  it('logs in with a local user id against the local stack, where wx.login codes are not valid', async () => {
+    // Prepare
+    setServerOverride({
+      websocketUrl: stack.urls.websocket,
+      loginUrl: stack.urls.login,
+      devLogin: true,
+    });
+    const shim = new WxShim({ user: 'ignored' });
+    const api = shim.api();
+
+    // Act
+    const first = await login('Zed', api, 'zed');
+    const refreshed = await sessionProvider(api)({ fresh: true });
+    const refused = await login('Bad', api, 'no spaces allowed').catch((error: unknown) => error);
+    setServerOverride({ websocketUrl: stack.urls.websocket, loginUrl: stack.urls.login });
+
+    // Assess
+    expect(first.user).toEqual({ id: 'zed', name: 'Zed', role: 'student' });
+    expect(refreshed.user).toEqual({ id: 'zed', name: 'Zed', role: 'student' });
+    expect(refreshed.token).not.toBe('');
+    expect(shim.loginCalls).toBe(0);
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST' });
+  });
 });

@@ -109,6 +109,10 @@ export class WxShim {
   readonly tasks: ShimSocketTask[] = [];
   readonly toasts: string[] = [];
   readonly navigations: string[] = [];
+  /** Calls of wx.login. */
+  loginCalls = 0;
+  /** Calls of wx.stopPullDownRefresh. */
+  pullDownStops = 0;
   /** Most SocketTasks open at the same time, ever. */
   maxOpenTasks = 0;
   /** connectSocket calls refused for exceeding the limit. */
@@ -197,6 +201,7 @@ export class WxShim {
         return { abort() {} };
       },
       login(option: { success?: Callback<{ code: string; errMsg: string }> }) {
+        shim.loginCalls++;
         later(() => option.success?.({ code: `dev-${shim.options.user}`, errMsg: 'login:ok' }));
       },
       getStorage(option: {
@@ -241,7 +246,9 @@ export class WxShim {
       navigateTo: (option: { url: string }) => shim.navigations.push(option.url),
       redirectTo: (option: { url: string }) => shim.navigations.push(option.url),
       reLaunch: (option: { url: string }) => shim.navigations.push(option.url),
-      stopPullDownRefresh() {},
+      stopPullDownRefresh() {
+        shim.pullDownStops++;
+      },
       setNavigationBarTitle() {},
     };
     // The shim implements the documented behaviour of exactly these calls, not their full typings.

@@ -10,6 +10,9 @@ import { wxStorage } from './storage';
 import { globalWx, type WxApi } from './wx-api';
 
 export const SESSION_KEY = 'campus-chat.session';
+/** Local stack only: the user id this phone logs in as (see ServerConfig.devLogin). */
+export const DEV_USER_KEY = 'campus-chat.dev-user';
+const DEV_USER = /^[A-Za-z0-9_-]{1,32}$/;
 
 interface LoginResponse {
   readonly token: string;
@@ -60,9 +63,37 @@ function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<L
   });
 }
 
-/** Logs in (with the display name from WeChat's nickname input, if given) and stores the session. */
-export async function login(name?: string, api: WxApi = globalWx()): Promise<Session> {
-  const code = await wxLoginCode(api);
+/** Whether the login page must ask for a local user id (local stack). */
+export function usesDevLogin(api: WxApi = globalWx()): boolean {
+  return serverConfig(api).devLogin === true;
+}
+
+/** The local user id this phone used last, if any. */
+export async function storedDevUser(api: WxApi = globalWx()): Promise<string | undefined> {
+  return wxStorage(api).get(DEV_USER_KEY);
+}
+
+/** The login code: from wx.login, or `dev-<user>` for the local stack's WeChat stand-in. */
+async function loginCode(api: WxApi, devUser: string | undefined): Promise<string> {
+  if (!usesDevLogin(api)) return wxLoginCode(api);
+  const user = devUser ?? (await storedDevUser(api));
+  if (!user || !DEV_USER.test(user)) {
+    throw new LoginError('BAD_REQUEST', 'local user id: 1-32 of A-Z a-z 0-9 _ -');
+  }
+  await wxStorage(api).set(DEV_USER_KEY, user);
+  return `dev-${user}`;
+}
+
+/**
+ * Logs in (with the display name from WeChat's nickname input, if given) and stores the session.
+ * `devUser` is the local user id when talking to the local stack.
+ */
+export async function login(
+  name?: string,
+  api: WxApi = globalWx(),
+  devUser?: string,
+): Promise<Session> {
+  const code = await loginCode(api, devUser);
   const response = await postLogin(api, name ? { code, name } : { code });
   const session: Session = {
     token: response.token,
