@@ -114,6 +114,8 @@ describe('typing and read marks', () => {
     const h = harness();
     await started(h);
     await h.client.open(SUPPORT);
+    const events: number[] = [];
+    h.client.on('typing', (e) => events.push(e.users.length));
 
     // Act
     h.transport.last.receive({
