@@ -14,78 +14,29 @@ import type {
   ReadNoticeFrame,
   ServerFrame,
 } from '../functions/protocol/server-frames';
-import { type Clock, systemClock, TimerSlot } from './clock';
+import type {
+  ChatClientErrorEvent,
+  ChatClientEvents,
+  ChatClientOptions,
+  ConversationView,
+} from './chat-types';
+import { type Clock, systemClock } from './clock';
 import { Connection, type ConnectionState } from './connection';
 import { ConversationSync, PAGE_SIZE, type SyncRequest } from './conversation-sync';
 import { Emitter } from './emitter';
-import {
-  ConnectionLostError,
-  InvalidTextError,
-  ProtocolError,
-  RequestTimeoutError,
-} from './errors';
+import { ConnectionLostError, InvalidTextError, ProtocolError } from './errors';
 import { readFrame } from './frames';
-import { newClientId, newRequestId } from './ids';
+import { newClientId } from './ids';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender } from './outbox-sender';
 import { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
-import { PendingRequests } from './requests';
-import type { SessionProvider, SessionUser } from './session';
-import type { KeyValueStorage } from './storage';
+import { ReadMarks } from './read-marks';
+import { RequestChannel } from './request-channel';
+import type { SessionUser } from './session';
 import { messageTextProblem } from './text';
-import type { Transport } from './transport';
-import { IncomingTyping, OutgoingTyping, type TypingUser } from './typing';
+import { IncomingTyping, OutgoingTyping } from './typing';
 
-export interface ChatClientOptions {
-  /** WebSocket URL without the token (`wss://chat.example.edu.cn/`, `ws://127.0.0.1:3000/local`). */
-  readonly url: string;
-  readonly transport: Transport;
-  readonly session: SessionProvider;
-  /** Where the outbox is persisted. */
-  readonly storage: KeyValueStorage;
-  /** Storage key of the outbox (default `campus-chat.outbox`). */
-  readonly storageKey?: string;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  /** Overrides of the connection policy (heartbeat, backoff…); see DEFAULT_POLICY. */
-  readonly policy?: Partial<ConnectionPolicy>;
-}
-
-/** What the UI renders for one open conversation. */
-export interface ConversationView {
-  readonly conversationId: string;
-  /** Whether the newest page has been loaded. */
-  readonly loaded: boolean;
-  /** Whether older messages can be loaded with `loadOlder`. */
-  readonly hasOlder: boolean;
-  /** Stored messages, ascending seq, each once. */
-  readonly messages: readonly ChatMessage[];
-  /** The user's messages not yet acknowledged, in the order typed. */
-  readonly pending: readonly OutboxEntry[];
-  readonly typing: readonly TypingUser[];
-  /** Read positions others reported while this client was connected (userId -> seq). */
-  readonly readers: ReadonlyMap<string, number>;
-}
-
-export interface ChatClientErrorEvent {
-  /** session: login failed; sync: a conversation could not be loaded; server: an unsolicited error. */
-  readonly kind: 'session' | 'sync' | 'server';
-  readonly conversationId?: string;
-  readonly error: unknown;
-}
-
-export interface ChatClientEvents {
-  state: [ConnectionState];
-  /** A message new to this client (pushed, acked or synced), in any conversation. */
-  message: [ChatMessage];
-  /** The view of an open conversation changed (messages, pending, typing, readers). */
-  conversation: [string];
-  /** Who is typing in a conversation changed. */
-  typing: [{ readonly conversationId: string; readonly users: readonly TypingUser[] }];
-  read: [ReadNoticeFrame];
-  presence: [PresenceFrame];
-  error: [ChatClientErrorEvent];
-}
+export type { ChatClientErrorEvent, ChatClientEvents, ChatClientOptions, ConversationView };
 
 export class ChatClient {
   private readonly emitter = new Emitter<ChatClientEvents>();
@@ -96,24 +47,20 @@ export class ChatClient {
   private readonly outbox: Outbox;
   private readonly sender: OutboxSender;
   private readonly sync: ConversationSync;
-  private readonly pending: PendingRequests;
+  private readonly requests: RequestChannel;
+  private readonly reads: ReadMarks;
   private readonly typingIn: IncomingTyping;
   private readonly typingOut: OutgoingTyping;
-  private readonly readers = new Map<string, Map<string, number>>();
-  private readonly readWanted = new Map<string, number>();
-  private readonly readSent = new Map<string, number>();
   private readonly latestSeen = new Map<string, number>();
-  private readonly onlineWaiters = new Set<{ resolve(): void; reject(error: Error): void }>();
   private readonly changedViews = new Set<string>();
   private batching = 0;
   private started: Promise<void> | undefined;
-  private running = false;
+  private runs = 0;
 
   constructor(options: ChatClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
-    this.pending = new PendingRequests(this.clock);
     this.outbox = new Outbox(options.storage, options.storageKey ?? 'campus-chat.outbox');
     this.connection = new Connection({
       url: options.url,
@@ -122,9 +69,18 @@ export class ChatClient {
       clock: this.clock,
       random: this.random,
       policy: this.policy,
-      isQuiet: () => !this.sender.busy && this.pending.size === 0,
+      isQuiet: () => !this.sender.busy && this.requests.outstanding === 0,
     });
     const send = (frame: object) => this.connection.send(frame);
+    this.requests = new RequestChannel({
+      clock: this.clock,
+      random: this.random,
+      timeoutMs: this.policy.requestTimeoutMs,
+      online: () => this.connection.online,
+      send,
+      replied: () => this.connection.checkPlannedReconnect(),
+    });
+    this.reads = new ReadMarks(send);
     this.sender = new OutboxSender({
       outbox: this.outbox,
       clock: this.clock,
@@ -167,10 +123,12 @@ export class ChatClient {
   /** Loads the persisted outbox and starts connecting. Await it before `send`. */
   start(): Promise<void> {
     if (!this.started) {
-      this.running = true;
+      this.requests.resume();
+      const run = ++this.runs;
       this.started = (async () => {
         await this.outbox.load();
-        if (this.running) this.connection.start();
+        // Not if stop() came first.
+        if (this.runs === run) this.connection.start();
       })();
     }
     return this.started;
@@ -178,16 +136,14 @@ export class ChatClient {
 
   /** Disconnects and stops every timer. Pending messages stay in storage for the next start. */
   stop(): void {
-    this.running = false;
+    this.runs++;
     this.started = undefined;
     this.connection.stop();
     this.sender.dispose();
     this.sync.dispose();
     this.typingIn.clear();
     this.typingOut.reset();
-    this.pending.failAll(new ConnectionLostError('client stopped'));
-    for (const waiter of [...this.onlineWaiters]) waiter.reject(new ConnectionLostError('stopped'));
-    this.onlineWaiters.clear();
+    this.requests.stop();
   }
 
   get state(): ConnectionState {
@@ -234,7 +190,7 @@ export class ChatClient {
       messages: timeline?.messages() ?? [],
       pending: this.outbox.forConversation(conversationId),
       typing: this.typingIn.users(conversationId),
-      readers: this.readers.get(conversationId) ?? new Map(),
+      readers: this.reads.readers(conversationId),
     };
   }
 
@@ -278,13 +234,7 @@ export class ChatClient {
 
   /** Reports that the user has seen a conversation up to `seq` (sent when connected). */
   markRead(conversationId: string, seq: number): void {
-    const known = Math.max(
-      this.readWanted.get(conversationId) ?? 0,
-      this.readSent.get(conversationId) ?? 0,
-    );
-    if (seq <= known) return;
-    this.readWanted.set(conversationId, seq);
-    this.flushReads();
+    this.reads.mark(conversationId, seq);
   }
 
   /** Call on every keystroke (true) and when the input is cleared or left (false). */
@@ -297,7 +247,7 @@ export class ChatClient {
     options: { limit?: number; cursor?: string } = {},
   ): Promise<{ conversations: ConversationSummary[]; cursor?: string }> {
     const reply = expect(
-      await this.call({ action: 'conversations', ...options }, true),
+      await this.requests.call({ action: 'conversations', ...options }, true),
       'conversations',
     );
     return reply.cursor === undefined
@@ -307,38 +257,41 @@ export class ChatClient {
 
   /** Every room, with `joined` for this user. */
   async rooms(): Promise<ConversationSummary[]> {
-    return expect(await this.call({ action: 'rooms' }, true), 'rooms').rooms;
+    return expect(await this.requests.call({ action: 'rooms' }, true), 'rooms').rooms;
   }
 
   /** Creates a room (admins). Not resent after a lost connection: that could create two. */
   async createRoom(title: string): Promise<ConversationSummary> {
-    return expect(await this.call({ action: 'createroom', title }, false), 'room').conversation;
+    return expect(await this.requests.call({ action: 'createroom', title }, false), 'room')
+      .conversation;
   }
 
   /** Joins a room (idempotent). */
   async join(
     conversationId: string,
   ): Promise<{ conversation: ConversationSummary; online: number }> {
-    const reply = expect(await this.call({ action: 'join', conversationId }, true), 'joined');
+    const reply = expect(
+      await this.requests.call({ action: 'join', conversationId }, true),
+      'joined',
+    );
     return { conversation: reply.conversation, online: reply.online };
   }
 
   /** Leaves a room (idempotent) and stops keeping it. */
   async leave(conversationId: string): Promise<void> {
-    expect(await this.call({ action: 'leave', conversationId }, true), 'left');
+    expect(await this.requests.call({ action: 'leave', conversationId }, true), 'left');
     this.close(conversationId);
   }
 
   private opened(): void {
-    for (const waiter of [...this.onlineWaiters]) waiter.resolve();
-    this.onlineWaiters.clear();
-    this.flushReads();
+    this.requests.opened();
+    this.reads.flush();
     this.sender.pump();
     this.sync.resyncAll();
   }
 
   private closed(): void {
-    this.pending.failAll(new ConnectionLostError('connection closed'));
+    this.requests.failAll(new ConnectionLostError('connection closed'));
     this.sender.connectionLost();
     this.typingOut.reset();
   }
@@ -348,7 +301,7 @@ export class ChatClient {
     if (incoming.kind === 'gatewayError') {
       // API Gateway failed an integration without saying which: retry whatever is outstanding.
       this.sender.gatewayFailed();
-      this.pending.failAll(new ProtocolError('INTERNAL', incoming.message));
+      this.requests.failAll(new ProtocolError('INTERNAL', incoming.message));
       return;
     }
     if (incoming.kind === 'unknown') return;
@@ -357,14 +310,14 @@ export class ChatClient {
       case 'ack':
         this.accept(frame.message);
         this.sender.acked(frame);
-        this.pending.settle(frame);
+        this.requests.settle(frame);
         return;
       case 'message':
         this.typingIn.stopped(frame.message.conversationId, frame.message.senderId);
         this.accept(frame.message);
         return;
       case 'error':
-        if (this.sender.refused(frame) || this.pending.settle(frame)) return;
+        if (this.sender.refused(frame) || this.requests.settle(frame)) return;
         this.emitter.emit('error', {
           kind: 'server',
           error: new ProtocolError(frame.code, frame.message, frame.retryAfterMs),
@@ -384,7 +337,7 @@ export class ChatClient {
       case 'pong':
         return;
       default:
-        this.pending.settle(frame);
+        this.requests.settle(frame);
     }
   }
 
@@ -416,77 +369,13 @@ export class ChatClient {
   }
 
   private readNotice(frame: ReadNoticeFrame): void {
-    let positions = this.readers.get(frame.conversationId);
-    if (!positions) {
-      positions = new Map();
-      this.readers.set(frame.conversationId, positions);
-    }
-    if (frame.seq > (positions.get(frame.userId) ?? 0)) positions.set(frame.userId, frame.seq);
+    this.reads.notice(frame);
     this.emitter.emit('read', frame);
     this.changed(frame.conversationId);
   }
 
-  private flushReads(): void {
-    for (const [conversationId, seq] of this.readWanted) {
-      if (seq <= (this.readSent.get(conversationId) ?? 0)) continue;
-      if (this.connection.send({ action: 'read', conversationId, seq })) {
-        this.readSent.set(conversationId, seq);
-      }
-    }
-  }
-
   private async requestHistory(request: SyncRequest): Promise<HistoryFrame> {
-    return expect(await this.call({ action: 'sync', ...request }, true), 'history');
-  }
-
-  /**
-   * Sends a request and awaits its reply. Waits for a connection if there is none; with `resend`
-   * a request cut off by a lost connection is sent again after the reconnect (only for requests
-   * that are safe to repeat). Gives up after the request timeout.
-   */
-  private async call(frame: Record<string, unknown>, resend: boolean): Promise<ServerFrame> {
-    const deadline = this.clock.now() + this.policy.requestTimeoutMs;
-    for (;;) {
-      await this.whenOnline(deadline);
-      const id = newRequestId(this.clock.now(), this.random);
-      const reply = this.pending.wait(id, Math.max(1, deadline - this.clock.now()));
-      if (!this.connection.send({ ...frame, id })) {
-        this.pending.fail(id, new ConnectionLostError('not connected'));
-      }
-      try {
-        const answer = await reply;
-        this.connection.checkPlannedReconnect();
-        return answer;
-      } catch (error) {
-        if (resend && error instanceof ConnectionLostError && this.running) {
-          if (this.clock.now() < deadline) continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  private whenOnline(deadline: number): Promise<void> {
-    if (this.connection.online) return Promise.resolve();
-    if (!this.running) return Promise.reject(new ConnectionLostError('client stopped'));
-    return new Promise((resolve, reject) => {
-      const timer = new TimerSlot(this.clock);
-      const waiter = {
-        resolve: () => {
-          timer.clear();
-          resolve();
-        },
-        reject: (error: Error) => {
-          timer.clear();
-          reject(error);
-        },
-      };
-      this.onlineWaiters.add(waiter);
-      timer.set(deadline - this.clock.now(), () => {
-        this.onlineWaiters.delete(waiter);
-        reject(new RequestTimeoutError('not connected'));
-      });
-    });
+    return expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
   }
 
   /** Runs `work`, emitting each changed conversation once at the end. */
