@@ -79,6 +79,7 @@ export class ChatClient {
       online: () => this.connection.online,
       send,
       replied: () => this.connection.checkPlannedReconnect(),
+      suspectDead: () => this.connection.checkAlive(),
     });
     this.reads = new ReadMarks(send);
     this.sender = new OutboxSender({
@@ -88,6 +89,7 @@ export class ChatClient {
       policy: this.policy,
       send,
       changed: (id) => this.changed(id),
+      suspectDead: () => this.connection.checkAlive(),
     });
     this.sync = new ConversationSync({
       clock: this.clock,

@@ -297,6 +297,35 @@ describe('heartbeat', () => {
   });
 });
 
+describe('silent sockets', () => {
+  it('probes when an ack is overdue and replaces a socket that stopped answering', async () => {
+    // Prepare: the socket goes silent (no close event ever arrives).
+    const h = harness();
+    await h.client.start();
+    await h.clock.advance(0);
+    await h.client.open('support:alice');
+    const silent = h.transport.last;
+    h.server.intercept = (_frame, socket) => (socket === silent ? 'drop' : undefined);
+    const entry = h.client.send('support:alice', 'hello?');
+    await h.clock.advance(0);
+
+    // Act
+    await h.clock.advance(DEFAULT_POLICY.sendAckTimeoutMs);
+    const probed = silent.framesOf('ping').length;
+    await h.clock.advance(DEFAULT_POLICY.probeTimeoutMs);
+    await h.clock.advance(h.clock.nextIn() ?? 0);
+    await h.clock.advance(2000);
+
+    // Assess: replaced within the probe timeout, long before the 5-minute heartbeat.
+    expect(probed).toBe(1);
+    expect(silent.closedByClient).toBeDefined();
+    expect(h.transport.sockets).toHaveLength(2);
+    expect(h.client.view('support:alice').messages.map((m) => m.clientId)).toEqual([
+      entry.clientId,
+    ]);
+  });
+});
+
 describe('offline and background', () => {
   it('makes no attempt while the network is down and connects at once when it returns', async () => {
     // Prepare
@@ -344,6 +373,27 @@ describe('offline and background', () => {
 });
 
 describe('tokens', () => {
+  it('gives up on a login that never answers and tries again', async () => {
+    // Prepare
+    const h = harness({ hangingLogins: [1] });
+
+    // Act
+    await h.client.start();
+    await h.clock.advance(DEFAULT_POLICY.connectTimeoutMs);
+    await h.clock.advance(h.clock.nextIn() ?? 0);
+    await h.clock.advance(0);
+
+    // Assess
+    expect(h.logins).toHaveLength(2);
+    expect(h.states.map((s) => s.status)).toEqual([
+      'connecting',
+      'reconnecting',
+      'connecting',
+      'online',
+    ]);
+    expect(h.transport.sockets).toHaveLength(1);
+  });
+
   it('logs in again after repeated handshake failures (a refused token looks like a network error)', async () => {
     // Prepare
     const h = harness({ autoOpen: false });

@@ -170,6 +170,14 @@ export class Connection extends Emitter<ConnectionEvents> {
     return this.sendText(JSON.stringify(frame));
   }
 
+  /**
+   * Something that should have been answered was not (an ack, a reply): probe the socket with a
+   * short pong timeout rather than wait for the idle heartbeat to notice a dead one.
+   */
+  checkAlive(): void {
+    this.probe(this.deps.policy.probeTimeoutMs);
+  }
+
   /** Called when a request completes: a due planned reconnect waits for quiet. */
   checkPlannedReconnect(): void {
     if (this.plannedDue && this.deps.isQuiet()) this.reconnectPlanned();
@@ -206,6 +214,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   private async openSocket(gen: number): Promise<void> {
     let session: Session;
     this.fetchingSessionFor = gen;
+    // One deadline for the whole attempt, login included: a hung /login must not stall the client.
+    this.connectTimer.set(this.deps.policy.connectTimeoutMs, () =>
+      this.lost(gen, 1006, 'connect timeout'),
+    );
     try {
       session = await this.sessionForAttempt();
     } catch (error) {
@@ -229,9 +241,6 @@ export class Connection extends Emitter<ConnectionEvents> {
       return;
     }
     this.live = { gen, socket, opened: false };
-    this.connectTimer.set(this.deps.policy.connectTimeoutMs, () =>
-      this.lost(gen, 1006, 'connect timeout'),
-    );
   }
 
   private async sessionForAttempt(): Promise<Session> {

@@ -20,6 +20,8 @@ export interface OutboxSenderDeps {
   readonly send: (frame: object) => boolean;
   /** The outbox of a conversation changed (an entry sent, failed, removed). */
   readonly changed: (conversationId: string) => void;
+  /** An ack did not come in time: the socket may be dead. */
+  readonly suspectDead: () => void;
 }
 
 interface InFlight {
@@ -174,6 +176,7 @@ export class OutboxSender {
     this.inFlight.set(entry.conversationId, { clientId: entry.clientId, ackTimer });
     ackTimer.set(this.deps.policy.sendAckTimeoutMs, () => {
       this.land(entry.conversationId);
+      this.deps.suspectDead();
       this.retryLater(entry);
     });
   }

@@ -19,6 +19,8 @@ export interface RequestChannelDeps {
   readonly send: (frame: object) => boolean;
   /** A reply arrived (a planned reconnect may have been waiting for quiet). */
   readonly replied: () => void;
+  /** A reply did not come in time on an open socket: it may be dead. */
+  readonly suspectDead: () => void;
 }
 
 interface Waiter {
@@ -56,6 +58,7 @@ export class RequestChannel {
         this.deps.replied();
         return answer;
       } catch (error) {
+        if (error instanceof RequestTimeoutError && this.deps.online()) this.deps.suspectDead();
         const again = resend && error instanceof ConnectionLostError && !this.stopped;
         if (again && clock.now() < deadline) continue;
         throw error;

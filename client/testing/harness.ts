@@ -17,6 +17,8 @@ export interface HarnessOptions {
   readonly autoOpen?: boolean;
   /** Share with another harness: the same backend seen by a restarted app. */
   readonly serverState?: FakeServerState;
+  /** Logins that never answer (a hung /login), by call number (1-based). */
+  readonly hangingLogins?: readonly number[];
 }
 
 export function harness(options: HarnessOptions = {}) {
@@ -28,6 +30,7 @@ export function harness(options: HarnessOptions = {}) {
   const logins: { fresh: boolean }[] = [];
   const session = async ({ fresh }: { fresh: boolean }): Promise<Session> => {
     logins.push({ fresh });
+    if (options.hangingLogins?.includes(logins.length)) return new Promise<Session>(() => {});
     return {
       token: `token-${logins.length}`,
       expiresAt: clock.now() + (options.tokenTtlMs ?? 24 * 3600_000),

@@ -3,17 +3,16 @@
  * load them: build into a scratch directory with the project's build script, point the built
  * services at the local stack, and render a page into jsdom.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { LocalStack } from '../../local/local-stack';
+import { buildMiniProgram } from '../scripts/build';
 import { installDom } from './dom';
 import { WxShim } from './wx-shim';
 
 const require = createRequire(import.meta.url);
-const root = resolve(import.meta.dirname, '..', '..');
 
 export interface SimulatedNode {
   dom: HTMLElement;
@@ -49,11 +48,7 @@ export async function buildAndLogin(
   displayName: string,
 ): Promise<BuiltMiniProgram> {
   const dir = mkdtempSync(join(tmpdir(), 'campus-chat-miniprogram-'));
-  execFileSync(
-    join(root, 'node_modules', '.bin', 'tsx'),
-    [join(root, 'miniprogram', 'scripts', 'build.ts'), '--out', dir],
-    { stdio: 'pipe' },
-  );
+  await buildMiniProgram(dir);
   const shim = new WxShim({ user });
   (globalThis as { wx?: unknown }).wx = shim.api();
   const module = <T>(path: string) => require(join(dir, path)) as T;

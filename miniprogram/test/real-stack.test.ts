@@ -120,7 +120,19 @@ describe('the mini-program client on the real local stack', () => {
           p.client.view(conversation).pending.length === 0 &&
           p.client.view(conversation).messages.length === 100,
       );
-    await waitFor(done, 'both sides to hold 100 messages', 90_000);
+    await waitFor(done, 'both sides to hold 100 messages', 90_000).catch((error: Error) => {
+      const report = [student, desk].map((p) => {
+        const view = p.client.view(conversation);
+        return {
+          state: p.client.state,
+          messages: view.messages.length,
+          lastSeq: view.messages[view.messages.length - 1]?.seq,
+          pending: view.pending.map((e) => `${e.text}:${e.state}:${e.error?.code ?? ''}`),
+          tasks: p.shim.tasks.length,
+        };
+      });
+      throw new Error(`${error.message}: ${JSON.stringify(report)}`);
+    });
 
     // Assess
     const expected = [

@@ -48,6 +48,8 @@ function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<L
       header: { 'content-type': 'application/json' },
       data: body,
       dataType: 'json',
+      // Under the chat core's connect timeout, so a hung login fails the attempt, not the client.
+      timeout: 8000,
       success: ({ statusCode, data }) => {
         if (statusCode === 200 && data && typeof data === 'object' && 'token' in data) {
           resolve(data as LoginResponse);
