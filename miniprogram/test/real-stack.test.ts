@@ -198,4 +198,24 @@ describe('the mini-program client on the real local stack', () => {
     expect(shim.loginCalls).toBe(0);
     expect(refused).toMatchObject({ code: 'BAD_REQUEST' });
   });
+
+  it('stays quiet in the background after WeChat kills the socket and reconnects on app show', async () => {
+    // Prepare
+    const { shim, client } = await phone('mia', 'Mia');
+    const before = shim.tasks.length;
+
+    // Act: hidden; WeChat closes the socket (1000 "interrupted"); a while later the app returns.
+    shim.hide(50);
+    await waitFor(() => client.state.status === 'offline', 'offline in the background');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const whileHidden = shim.tasks.length;
+    shim.show();
+    await waitFor(() => client.state.status === 'online', 'online again');
+
+    // Assess
+    expect(client.state).toMatchObject({ status: 'online' });
+    expect(whileHidden).toBe(before);
+    expect(shim.tasks.length).toBe(before + 1);
+    expect(shim.maxOpenTasks).toBe(1);
+  });
 });
