@@ -52,7 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       typingPerSecond: numberFrom(env, 'TYPING_PER_SECOND', 1, false),
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),
       connectionTtlSeconds: intFrom(env, 'CONNECTION_TTL_SECONDS', 2 * 3600 + 15 * 60),
-      sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 5000),
+      sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 7000),
       deskTitle: env.DESK_TITLE ?? 'Study-room desk',
     },
     admins: new Set(

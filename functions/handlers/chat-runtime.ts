@@ -72,7 +72,10 @@ export async function identifyCaller(
   return caller;
 }
 
-/** Drops a closed connection from the per-process caches. */
+/**
+ * Drops a closed connection from this process's cache. On AWS each function has its own cache, so
+ * this only frees memory early; entries are never wrong, as a connection's identity never changes.
+ */
 export function forgetConnection(connectionId: string): void {
   callers.delete(connectionId);
 }
