@@ -180,7 +180,7 @@ describe('exactly once', () => {
     await hana.request({ action: 'join', conversationId: roomId });
     await ivan.request({ action: 'join', conversationId: roomId });
     const senders = [admin, hana, ivan];
-    const perSender = 12;
+    const perSender = 6;
 
     // Act: every sender fires all its messages at once.
     const acks = await Promise.all(

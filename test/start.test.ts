@@ -45,7 +45,7 @@ async function npmStart(port: number): Promise<{ child: ChildProcess; output: ()
 
 /** Every process below `pid`. */
 function descendants(pid: number): number[] {
-  let children: number[] = [];
+  let children: number[];
   try {
     children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')

@@ -145,12 +145,10 @@ export function createDynamoConnectionRegistry(
       // TTL deletion lags; an expired item is a connection that cannot be open any more.
       return items
         .filter((item) => Number(item.expiresAt) > nowSeconds)
-        .map(
-          (item): Subscriber => ({
-            connectionId: String(item.connectionId),
-            userId: String(item.userId),
-          }),
-        );
+        .map((item): Subscriber => ({
+          connectionId: String(item.connectionId),
+          userId: String(item.userId),
+        }));
     },
 
     async hasSubscribers(topic) {

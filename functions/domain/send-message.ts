@@ -108,7 +108,9 @@ export async function sendMessage(
           });
           throw new InternalError('conversation is busy; retry the send with the same id');
         }
-        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+        // Full jitter over a window that doubles up to 400 ms: a herd of losers that retried at
+        // once would keep colliding (and load the table with transactions that cannot win).
+        await sleep(Math.random() * Math.min(400, 8 * 2 ** attempt));
     }
   }
 }
