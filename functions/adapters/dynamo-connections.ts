@@ -152,16 +152,23 @@ export function createDynamoConnectionRegistry(
     },
 
     async hasSubscribers(topic) {
-      const { Count } = await client.send(
-        new QueryCommand({
-          TableName: tables.subscriptions,
-          KeyConditionExpression: 'topic = :topic',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':topic': topic, ':now': Math.floor(now() / 1000) },
-          Select: 'COUNT',
-        }),
-      );
-      return (Count ?? 0) > 0;
+      // A COUNT query still stops at 1 MB of items read, so follow pages until one counts.
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tables.subscriptions,
+            KeyConditionExpression: 'topic = :topic',
+            FilterExpression: 'expiresAt > :now',
+            ExpressionAttributeValues: { ':topic': topic, ':now': Math.floor(now() / 1000) },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        if ((page.Count ?? 0) > 0) return true;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return false;
     },
 
     async connectionsOf(userId) {
