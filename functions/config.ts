@@ -48,6 +48,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     chat: {
       sendLimit: intFrom(env, 'SEND_RATE_LIMIT', 30),
       sendWindowSeconds: intFrom(env, 'SEND_RATE_WINDOW_SECONDS', 10),
+      frameBurst: intFrom(env, 'FRAME_BURST', 60),
+      framePerSecond: numberFrom(env, 'FRAME_PER_SECOND', 20, false),
       typingBurst: intFrom(env, 'TYPING_BURST', 5),
       typingPerSecond: numberFrom(env, 'TYPING_PER_SECOND', 1, false),
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),

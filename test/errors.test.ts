@@ -23,6 +23,8 @@ beforeAll(async () => {
       SEND_RATE_LIMIT: '5',
       SEND_RATE_WINDOW_SECONDS: '600',
       TYPING_BURST: '3',
+      FRAME_BURST: '30',
+      FRAME_PER_SECOND: '0.001',
       TYPING_PER_SECOND: '0.001',
     },
   });
@@ -268,6 +270,21 @@ describe('RATE_LIMITED', () => {
     expect(limited.retryAfterMs).toBeGreaterThan(0);
     expect(limited.retryAfterMs).toBeLessThanOrEqual(600_000);
     expect(stored.messages).toHaveLength(5);
+  });
+
+  it('throttles any frames per connection once its burst is spent', async () => {
+    const flood = await client('ida');
+    const ids = Array.from({ length: 40 }, (_, i) => `flood-${i}`);
+
+    const replies = Promise.all(ids.map((id) => flood.waitNew((f) => f.id === id)));
+    for (const id of ids) flood.send({ action: 'rooms', id });
+    const answered = await replies;
+
+    expect(answered.filter((f) => f.type === 'rooms')).toHaveLength(30);
+    const limited = answered.filter((f) => f.type === 'error');
+    expect(limited).toHaveLength(10);
+    for (const error of limited) expect(error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(flood.closed).toBeUndefined();
   });
 
   it('throttles typing frames per connection', async () => {
