@@ -10,7 +10,6 @@ import type {
   ChatMessage,
   ConversationSummary,
   HistoryFrame,
-  PresenceFrame,
   ReadNoticeFrame,
   ServerFrame,
 } from '../functions/protocol/server-frames';

@@ -22,12 +22,23 @@ export interface RuntimeConfig {
   readonly region: string;
 }
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function numberFrom(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  integer = true,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  if (!(value > 0) || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
   return value;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return numberFrom(env, name, fallback);
 }
 
 /** The configuration from an environment (default: this process's). */
@@ -37,11 +48,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     chat: {
       sendLimit: intFrom(env, 'SEND_RATE_LIMIT', 30),
       sendWindowSeconds: intFrom(env, 'SEND_RATE_WINDOW_SECONDS', 10),
+      frameBurst: intFrom(env, 'FRAME_BURST', 60),
+      framePerSecond: numberFrom(env, 'FRAME_PER_SECOND', 20, false),
       typingBurst: intFrom(env, 'TYPING_BURST', 5),
-      typingPerSecond: intFrom(env, 'TYPING_PER_SECOND', 1),
+      typingPerSecond: numberFrom(env, 'TYPING_PER_SECOND', 1, false),
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),
       connectionTtlSeconds: intFrom(env, 'CONNECTION_TTL_SECONDS', 2 * 3600 + 15 * 60),
-      sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 5000),
+      sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 7000),
       deskTitle: env.DESK_TITLE ?? 'Study-room desk',
     },
     admins: new Set(

@@ -21,8 +21,7 @@ export class FakeServer {
    * an object answers with that instead.
    */
   intercept:
-    | ((frame: Frame, socket: FakeSocket) => 'drop' | 'noReply' | object | undefined)
-    | undefined;
+    ((frame: Frame, socket: FakeSocket) => 'drop' | 'noReply' | object | undefined) | undefined;
   /** Opens every new socket automatically (on the next turn). */
   autoOpen = true;
   private sockets: FakeSocket[] = [];

@@ -145,25 +145,30 @@ export function createDynamoConnectionRegistry(
       // TTL deletion lags; an expired item is a connection that cannot be open any more.
       return items
         .filter((item) => Number(item.expiresAt) > nowSeconds)
-        .map(
-          (item): Subscriber => ({
-            connectionId: String(item.connectionId),
-            userId: String(item.userId),
-          }),
-        );
+        .map((item): Subscriber => ({
+          connectionId: String(item.connectionId),
+          userId: String(item.userId),
+        }));
     },
 
     async hasSubscribers(topic) {
-      const { Count } = await client.send(
-        new QueryCommand({
-          TableName: tables.subscriptions,
-          KeyConditionExpression: 'topic = :topic',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':topic': topic, ':now': Math.floor(now() / 1000) },
-          Select: 'COUNT',
-        }),
-      );
-      return (Count ?? 0) > 0;
+      // A COUNT query still stops at 1 MB of items read, so follow pages until one counts.
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tables.subscriptions,
+            KeyConditionExpression: 'topic = :topic',
+            FilterExpression: 'expiresAt > :now',
+            ExpressionAttributeValues: { ':topic': topic, ':now': Math.floor(now() / 1000) },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        if ((page.Count ?? 0) > 0) return true;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return false;
     },
 
     async connectionsOf(userId) {

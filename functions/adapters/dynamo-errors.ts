@@ -8,13 +8,40 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+export interface CancellationReason {
+  /** `ConditionalCheckFailed`, `TransactionConflict`, `None`… */
+  readonly code: string;
+  /** The item as it was, for a failed condition that asked for ALL_OLD. */
+  readonly item?: Record<string, unknown>;
+}
+
 /**
- * The per-item cancellation codes of a cancelled transaction (`ConditionalCheckFailed`,
- * `TransactionConflict`, `None`…), or undefined when the error is not a cancellation.
+ * The per-item reasons of a cancelled transaction, in TransactItems order, or undefined when the
+ * error is not a cancellation.
  */
-export function cancellationCodes(error: unknown): string[] | undefined {
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
   const reasons =
-    (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
+    (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
+      .CancellationReasons ?? [];
+  return reasons.map((r) => ({ code: r.Code ?? 'None', ...(r.Item ? { item: r.Item } : {}) }));
+}
+
+/** The per-item codes of a cancelled transaction; see cancellationReasons. */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  return cancellationReasons(error)?.map((r) => r.code);
+}
+
+/**
+ * A number attribute of an item that came back inside an error: the document client does not
+ * unmarshall those, so it may still be in wire form (`{ N: "5" }`).
+ */
+export function numberAttribute(
+  item: Record<string, unknown> | undefined,
+  name: string,
+): number | undefined {
+  const value = item?.[name];
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object' && 'N' in value) return Number((value as { N: string }).N);
+  return undefined;
 }

@@ -13,7 +13,7 @@ import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports
 import type { ChatMessage } from '../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
 import { toConversation, toMember } from './dynamo-conversations';
-import { cancellationCodes } from './dynamo-errors';
+import { type CancellationReason, cancellationReasons, numberAttribute } from './dynamo-errors';
 
 type Item = Record<string, unknown>;
 
@@ -72,8 +72,8 @@ export function createDynamoMessageStore(
         );
         return { outcome: 'stored' };
       } catch (error) {
-        const codes = cancellationCodes(error);
-        const outcome = codes && classify(codes);
+        const reasons = cancellationReasons(error);
+        const outcome = reasons && classify(reasons);
         if (!outcome) throw error;
         return outcome;
       }
@@ -154,6 +154,7 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
         TableName: tables.conversations,
         Key: { conversationId: message.conversationId },
         ...conversationUpdate,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     },
     {
@@ -202,13 +203,18 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
   return items;
 }
 
-function classify(codes: string[]): AppendOutcome | undefined {
-  const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
+function classify(reasons: CancellationReason[]): AppendOutcome | undefined {
+  const failed = (index: number) => reasons[index]?.code === 'ConditionalCheckFailed';
   if (failed(IDEMPOTENCY)) return { outcome: 'duplicate' };
   if (failed(MEMBER)) return { outcome: 'notMember' };
   if (failed(RATE_LIMIT)) return { outcome: 'rateLimited' };
-  // lastSeq moved, or another transaction held one of the items: a lost race, read and retry.
-  if (failed(CONVERSATION) || codes.includes('TransactionConflict')) return { outcome: 'conflict' };
+  if (failed(CONVERSATION)) {
+    // Another send took the seq; the item as it is now says which seq is next.
+    const lastSeq = numberAttribute(reasons[CONVERSATION]?.item, 'lastSeq');
+    return lastSeq === undefined ? { outcome: 'conflict' } : { outcome: 'conflict', lastSeq };
+  }
+  // Another transaction held one of the items: a lost race, read and retry.
+  if (reasons.some((r) => r.code === 'TransactionConflict')) return { outcome: 'conflict' };
   return undefined;
 }
 

@@ -1,17 +1,6 @@
 /**
- * Who may take part in which conversation. This is the authorization matrix of docs/protocol.md:
- *
- * | conversation                 | student             | admin              |
- * |------------------------------|---------------------|--------------------|
- * | own support conversation     | allowed             | —                  |
- * | another student's support    | FORBIDDEN           | allowed            |
- * | room joined                  | allowed             | allowed            |
- * | room not joined              | FORBIDDEN           | FORBIDDEN          |
- * | nonexistent id               | NOT_FOUND (*)       | NOT_FOUND          |
- *
- * (*) A student's own support conversation always exists for them (it is created by the first
- * message), and a student asking about another student's support thread gets FORBIDDEN whether or
- * not it exists, so the answer never reveals who has written to the desk.
+ * Who may take part in which conversation: the authorization matrix of docs/protocol.md §5 (the
+ * tables there are checked cell by cell against the running stack by test/authorization.test.ts).
  */
 import { type ParsedConversationId, parseConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';

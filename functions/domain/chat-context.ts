@@ -11,6 +11,9 @@ export interface ChatConfig {
   /** Messages a user may send per window (all connections together). */
   readonly sendLimit: number;
   readonly sendWindowSeconds: number;
+  /** Any frame: burst and steady rate per connection (a flood guard, per function instance). */
+  readonly frameBurst: number;
+  readonly framePerSecond: number;
   /** Typing frames: burst and steady rate per connection. */
   readonly typingBurst: number;
   readonly typingPerSecond: number;

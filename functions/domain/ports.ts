@@ -157,7 +157,8 @@ export interface RateLimitWindow {
 
 export type AppendOutcome =
   | { readonly outcome: 'stored' }
-  | { readonly outcome: 'conflict' }
+  /** Lost the seq race; `lastSeq` is the conversation's seq now, when the store could tell. */
+  | { readonly outcome: 'conflict'; readonly lastSeq?: number }
   | { readonly outcome: 'duplicate' }
   | { readonly outcome: 'notMember' }
   | { readonly outcome: 'rateLimited' };

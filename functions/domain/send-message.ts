@@ -18,7 +18,7 @@ import { deliveryTopics } from './conversation-ids';
 import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
 import { fanOut, reply } from './fan-out';
 import type { Caller } from './identity';
-import type { AppendRequest, RateLimitWindow } from './ports';
+import type { AppendRequest, RateLimitWindow, SendContext } from './ports';
 import { truncateCodePoints, validateMessageText } from './text';
 
 /** Resolves once the sender has its ack; delivery to the others follows before it returns. */
@@ -32,8 +32,9 @@ export async function sendMessage(
   precheckParticipant(caller, target);
 
   const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
+  let loaded: SendContext | undefined;
   for (let attempt = 1; ; attempt++) {
-    const loaded = await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
+    loaded ??= await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
     if (loaded.previous) {
       await replayAck(ctx, caller, frame, loaded.previous);
       return;
@@ -70,8 +71,8 @@ export async function sendMessage(
         ? { createConversation: { kind: 'support', title: caller.name, studentId: caller.userId } }
         : {}),
     };
-    const { outcome } = await ctx.messages.append(request);
-    switch (outcome) {
+    const result = await ctx.messages.append(request);
+    switch (result.outcome) {
       case 'stored':
         await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
         await fanOut(
@@ -90,10 +91,16 @@ export async function sendMessage(
         );
       case 'duplicate':
         // This very send raced itself: the next read finds the stored message.
+        loaded = undefined;
         continue;
       case 'conflict':
-        // Someone else took this seq. Back off (full jitter, growing) and read again; only one
-        // contender wins each round, so a burst of N senders needs about N rounds.
+        // Someone else took this seq. When the store says which seq is current, retry with it
+        // straight away (one round trip); otherwise read again. One contender wins each round,
+        // so a burst of N senders needs about N rounds; jitter spreads them out.
+        loaded =
+          result.lastSeq !== undefined && loaded.conversation
+            ? { ...loaded, conversation: { ...loaded.conversation, lastSeq: result.lastSeq } }
+            : undefined;
         if (ctx.now() >= giveUpAt) {
           ctx.log.warn('send gave up after repeated seq conflicts', {
             conversationId: target.id,
@@ -101,7 +108,9 @@ export async function sendMessage(
           });
           throw new InternalError('conversation is busy; retry the send with the same id');
         }
-        await sleep(Math.random() * Math.min(100, 4 * 2 ** attempt));
+        // Full jitter over a window that doubles up to 400 ms: a herd of losers that retried at
+        // once would keep colliding (and load the table with transactions that cannot win).
+        await sleep(Math.random() * Math.min(400, 8 * 2 ** attempt));
     }
   }
 }

@@ -54,7 +54,7 @@ export function validateRoomTitle(title: string): string {
 /** A trimmed display name without control characters, or undefined when none is usable. */
 export function normalizeDisplayName(name: unknown): string | undefined {
   if (typeof name !== 'string' || !name.isWellFormed()) return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
   if (cleaned.length === 0) return undefined;
   return truncateCodePoints(cleaned, MAX_DISPLAY_NAME_CHARS);

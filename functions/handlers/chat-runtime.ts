@@ -13,6 +13,7 @@ import { createDynamoUserStore } from '../adapters/dynamo-users';
 import { createLogger } from '../adapters/logger';
 import { readConfig } from '../config';
 import type { ChatContext } from '../domain/chat-context';
+import { TokenBuckets } from '../domain/token-bucket';
 import type { Caller } from '../domain/identity';
 import type { WebSocketEvent } from './websocket-event';
 
@@ -41,6 +42,13 @@ export function chatContext(event: WebSocketEvent): ChatContext {
     newId: () => randomUUID(),
   };
 }
+
+/**
+ * Frames per connection, counted in this process. On AWS each function instance counts on its
+ * own, so this bounds a flood rather than enforcing an exact quota; message sends also have an
+ * exact per-user limit in DynamoDB.
+ */
+export const frameThrottle = new TokenBuckets(config.chat.frameBurst, config.chat.framePerSecond);
 
 /**
  * Who is behind a connection, from its record. Identities never change during a connection, so
@@ -72,7 +80,11 @@ export async function identifyCaller(
   return caller;
 }
 
-/** Drops a closed connection from the per-process caches. */
+/**
+ * Drops a closed connection from this process's cache. On AWS each function has its own cache, so
+ * this only frees memory early; entries are never wrong, as a connection's identity never changes.
+ */
 export function forgetConnection(connectionId: string): void {
   callers.delete(connectionId);
+  frameThrottle.forget(connectionId);
 }

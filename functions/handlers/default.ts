@@ -4,7 +4,7 @@
  */
 import { BadRequestError, UnknownActionError } from '../domain/errors';
 import { chatContext } from './chat-runtime';
-import { echoableId, parseFrame, replyError } from './frame-handler';
+import { echoableId, parseFrame, replyError, throttle } from './frame-handler';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
@@ -14,6 +14,7 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   try {
     const body = parseFrame(event);
     frameId = echoableId(body);
+    throttle(event.requestContext.connectionId);
     error =
       typeof body.action === 'string'
         ? new UnknownActionError(`unknown action "${body.action.slice(0, 64)}"`)

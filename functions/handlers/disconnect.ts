@@ -1,13 +1,11 @@
 /** $disconnect: remove the connection and its subscriptions. Runs once per connection. */
 import { closeSession } from '../domain/session';
 import { chatContext, forgetConnection, log } from './chat-runtime';
-import { typingThrottle } from './typing';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const { connectionId, disconnectStatusCode, disconnectReason } = event.requestContext;
   forgetConnection(connectionId);
-  typingThrottle.forget(connectionId);
   await closeSession(chatContext(event), connectionId);
   log.info('disconnected', { connectionId, disconnectStatusCode, disconnectReason });
   return { statusCode: 200 };

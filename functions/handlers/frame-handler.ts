@@ -5,12 +5,12 @@
  */
 import * as v from 'valibot';
 import type { ChatContext } from '../domain/chat-context';
-import { BadRequestError, ChatError, InternalError } from '../domain/errors';
+import { BadRequestError, ChatError, InternalError, RateLimitedError } from '../domain/errors';
 import { describe, reply } from '../domain/fan-out';
 import type { Caller } from '../domain/identity';
 import { MAX_FRAME_ID_LENGTH } from '../protocol/limits';
 import type { ErrorFrame } from '../protocol/server-frames';
-import { chatContext, identifyCaller, log } from './chat-runtime';
+import { chatContext, frameThrottle, identifyCaller, log } from './chat-runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 type Schema = v.GenericSchema<unknown, Record<string, unknown>>;
@@ -27,6 +27,7 @@ export function frameHandler<S extends Schema>(
     try {
       const body = parseFrame(event);
       frameId = echoableId(body);
+      throttle(connectionId);
       const parsed = v.safeParse(schema, body);
       if (!parsed.success) throw new BadRequestError(summarizeIssues(parsed.issues));
       const caller = await identifyCaller(ctx, connectionId);
@@ -56,6 +57,12 @@ export function frameHandler<S extends Schema>(
     }
     return { statusCode: 200 };
   };
+}
+
+/** Counts a frame against its connection's budget; RATE_LIMITED when it is spent. */
+export function throttle(connectionId: string): void {
+  const wait = frameThrottle.take(connectionId, Date.now());
+  if (wait > 0) throw new RateLimitedError('too many frames on this connection', wait);
 }
 
 /** The JSON object in a frame body, or BAD_REQUEST. */

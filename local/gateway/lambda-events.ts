@@ -86,7 +86,7 @@ export function connectEvent(
 ): WebSocketEvent {
   const head = singleAndMulti(Object.entries(headers));
   const params = singleAndMulti(
-    [...query.keys()].map((key): [string, string[]] => [key, query.getAll(key)]),
+    [...new Set(query.keys())].map((key): [string, string[]] => [key, query.getAll(key)]),
   );
   return {
     requestContext: requestContext(api, connection, '$connect', 'CONNECT'),

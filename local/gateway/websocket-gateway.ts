@@ -18,6 +18,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { WebSocketEvent } from '../../functions/handlers/websocket-event';
 import type { RouteDefinition } from '../../functions/routes';
 import { selectRoute } from '../../functions/routes';
 import {
@@ -61,10 +62,11 @@ export interface ConnectionInfo {
   readonly userAgent: string | undefined;
 }
 
-/** Emitted as 'invocation' for every integration run: tests count $disconnects with it. */
+/** Emitted as 'invocation' for every Lambda invocation: tests inspect events and count them. */
 export interface InvocationNotice {
   readonly routeKey: string;
   readonly connectionId: string;
+  readonly event: WebSocketEvent;
 }
 
 export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNotice] }> {
@@ -284,14 +286,12 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     return this.options.routes.find((r) => r.routeKey === routeKey);
   }
 
-  private async invoke(
-    route: RouteDefinition,
-    event: { requestContext: { connectionId: string } },
-  ): Promise<unknown> {
+  private async invoke(route: RouteDefinition, event: WebSocketEvent): Promise<unknown> {
     if (route.integration.kind !== 'lambda') return undefined;
     this.emit('invocation', {
       routeKey: route.routeKey,
       connectionId: event.requestContext.connectionId,
+      event,
     });
     return this.options.runtime.invoke(route.integration, event);
   }

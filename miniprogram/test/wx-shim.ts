@@ -118,13 +118,13 @@ export class WxShim {
   /** connectSocket calls refused for exceeding the limit. */
   refusedTasks = 0;
   networkType = 'wifi';
-  private readonly listeners = {
+  readonly listeners = {
     show: new Set<Listener>(),
     hide: new Set<Listener>(),
     network: new Set<Listener>(),
   };
 
-  constructor(private readonly options: WxShimOptions) {}
+  constructor(readonly options: WxShimOptions) {}
 
   openTasks(): ShimSocketTask[] {
     return this.tasks.filter((t) => !t.closed);
@@ -150,110 +150,114 @@ export class WxShim {
 
   /** The `wx` object the services use. */
   api(): WxApi {
-    const shim = this;
-    const later = (fn: () => void) => setImmediate(fn);
-    const api = {
-      connectSocket(option: { url: string; fail?: Callback<{ errMsg: string }> }) {
-        if (shim.openTasks().length >= MAX_SOCKET_TASKS) {
-          shim.refusedTasks++;
-          later(() => option.fail?.({ errMsg: 'connectSocket:fail exceed max task count' }));
-          // No socket exists: a task whose events never fire.
-          const noop = () => undefined;
-          return {
-            onOpen: noop,
-            onMessage: noop,
-            onClose: noop,
-            onError: noop,
-            send: noop,
-            close: noop,
-          };
-        }
-        const task = new ShimSocketTask(option.url);
-        shim.tasks.push(task);
-        shim.maxOpenTasks = Math.max(shim.maxOpenTasks, shim.openTasks().length);
-        return task;
-      },
-      request(option: {
-        url: string;
-        method?: string;
-        header?: Record<string, string>;
-        data?: unknown;
-        success?: Callback<{ statusCode: number; data: unknown; header: object }>;
-        fail?: Callback<{ errMsg: string }>;
-      }) {
-        fetch(option.url, {
-          method: option.method ?? 'GET',
-          headers: option.header ?? {},
-          ...(option.data !== undefined ? { body: JSON.stringify(option.data) } : {}),
-        }).then(
-          async (response) => {
-            const text = await response.text();
-            let data: unknown = text;
-            try {
-              data = JSON.parse(text);
-            } catch {
-              // Not JSON: wx.request hands over the text.
-            }
-            option.success?.({ statusCode: response.status, data, header: {} });
-          },
-          (error: Error) => option.fail?.({ errMsg: `request:fail ${error.message}` }),
-        );
-        return { abort() {} };
-      },
-      login(option: { success?: Callback<{ code: string; errMsg: string }> }) {
-        shim.loginCalls++;
-        later(() => option.success?.({ code: `dev-${shim.options.user}`, errMsg: 'login:ok' }));
-      },
-      getStorage(option: {
-        key: string;
-        success?: Callback<{ data: unknown }>;
-        fail?: Callback<{ errMsg: string }>;
-      }) {
-        later(() =>
-          shim.storage.has(option.key)
-            ? option.success?.({ data: shim.storage.get(option.key) })
-            : option.fail?.({ errMsg: 'getStorage:fail data not found' }),
-        );
-      },
-      setStorage(option: { key: string; data: unknown; success?: Callback<object> }) {
-        later(() => {
-          shim.storage.set(option.key, option.data);
-          option.success?.({});
-        });
-      },
-      removeStorage(option: { key: string; success?: Callback<object> }) {
-        later(() => {
-          shim.storage.delete(option.key);
-          option.success?.({});
-        });
-      },
-      onAppShow: (l: Listener) => shim.listeners.show.add(l),
-      offAppShow: (l: Listener) => shim.listeners.show.delete(l),
-      onAppHide: (l: Listener) => shim.listeners.hide.add(l),
-      offAppHide: (l: Listener) => shim.listeners.hide.delete(l),
-      onNetworkStatusChange: (l: Listener) => shim.listeners.network.add(l),
-      offNetworkStatusChange: (l: Listener) => shim.listeners.network.delete(l),
-      getNetworkType(option: { success?: Callback<{ networkType: string }> }) {
-        later(() => option.success?.({ networkType: shim.networkType }));
-      },
-      getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop' } }),
-      showToast(option: { title: string }) {
-        shim.toasts.push(option.title);
-      },
-      showModal(option: { success?: Callback<{ confirm: boolean; cancel: boolean }> }) {
-        later(() => option.success?.({ confirm: true, cancel: false }));
-      },
-      navigateTo: (option: { url: string }) => shim.navigations.push(option.url),
-      redirectTo: (option: { url: string }) => shim.navigations.push(option.url),
-      reLaunch: (option: { url: string }) => shim.navigations.push(option.url),
-      stopPullDownRefresh() {
-        shim.pullDownStops++;
-      },
-      setNavigationBarTitle() {},
-    };
-    // The shim implements the documented behaviour of exactly these calls, not their full typings.
-    return api as unknown as WxApi;
+    return wxApiFor(this);
   }
+}
+
+/** The `wx` object of a shim (the services' slice of it). */
+function wxApiFor(shim: WxShim): WxApi {
+  const later = (fn: () => void) => setImmediate(fn);
+  const api = {
+    connectSocket(option: { url: string; fail?: Callback<{ errMsg: string }> }) {
+      if (shim.openTasks().length >= MAX_SOCKET_TASKS) {
+        shim.refusedTasks++;
+        later(() => option.fail?.({ errMsg: 'connectSocket:fail exceed max task count' }));
+        // No socket exists: a task whose events never fire.
+        const noop = () => undefined;
+        return {
+          onOpen: noop,
+          onMessage: noop,
+          onClose: noop,
+          onError: noop,
+          send: noop,
+          close: noop,
+        };
+      }
+      const task = new ShimSocketTask(option.url);
+      shim.tasks.push(task);
+      shim.maxOpenTasks = Math.max(shim.maxOpenTasks, shim.openTasks().length);
+      return task;
+    },
+    request(option: {
+      url: string;
+      method?: string;
+      header?: Record<string, string>;
+      data?: unknown;
+      success?: Callback<{ statusCode: number; data: unknown; header: object }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      fetch(option.url, {
+        method: option.method ?? 'GET',
+        headers: option.header ?? {},
+        ...(option.data !== undefined ? { body: JSON.stringify(option.data) } : {}),
+      }).then(
+        async (response) => {
+          const text = await response.text();
+          let data: unknown = text;
+          try {
+            data = JSON.parse(text);
+          } catch {
+            // Not JSON: wx.request hands over the text.
+          }
+          option.success?.({ statusCode: response.status, data, header: {} });
+        },
+        (error: Error) => option.fail?.({ errMsg: `request:fail ${error.message}` }),
+      );
+      return { abort() {} };
+    },
+    login(option: { success?: Callback<{ code: string; errMsg: string }> }) {
+      shim.loginCalls++;
+      later(() => option.success?.({ code: `dev-${shim.options.user}`, errMsg: 'login:ok' }));
+    },
+    getStorage(option: {
+      key: string;
+      success?: Callback<{ data: unknown }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      later(() =>
+        shim.storage.has(option.key)
+          ? option.success?.({ data: shim.storage.get(option.key) })
+          : option.fail?.({ errMsg: 'getStorage:fail data not found' }),
+      );
+    },
+    setStorage(option: { key: string; data: unknown; success?: Callback<object> }) {
+      later(() => {
+        shim.storage.set(option.key, option.data);
+        option.success?.({});
+      });
+    },
+    removeStorage(option: { key: string; success?: Callback<object> }) {
+      later(() => {
+        shim.storage.delete(option.key);
+        option.success?.({});
+      });
+    },
+    onAppShow: (l: Listener) => shim.listeners.show.add(l),
+    offAppShow: (l: Listener) => shim.listeners.show.delete(l),
+    onAppHide: (l: Listener) => shim.listeners.hide.add(l),
+    offAppHide: (l: Listener) => shim.listeners.hide.delete(l),
+    onNetworkStatusChange: (l: Listener) => shim.listeners.network.add(l),
+    offNetworkStatusChange: (l: Listener) => shim.listeners.network.delete(l),
+    getNetworkType(option: { success?: Callback<{ networkType: string }> }) {
+      later(() => option.success?.({ networkType: shim.networkType }));
+    },
+    getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop' } }),
+    showToast(option: { title: string }) {
+      shim.toasts.push(option.title);
+    },
+    showModal(option: { success?: Callback<{ confirm: boolean; cancel: boolean }> }) {
+      later(() => option.success?.({ confirm: true, cancel: false }));
+    },
+    navigateTo: (option: { url: string }) => shim.navigations.push(option.url),
+    redirectTo: (option: { url: string }) => shim.navigations.push(option.url),
+    reLaunch: (option: { url: string }) => shim.navigations.push(option.url),
+    stopPullDownRefresh() {
+      shim.pullDownStops++;
+    },
+    setNavigationBarTitle() {},
+  };
+  // The shim implements the documented behaviour of exactly these calls, not their full typings.
+  return api as unknown as WxApi;
 }
 
 /** Polls `check` until it returns true (real time: the stack is real). */
