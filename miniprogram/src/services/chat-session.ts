@@ -2,10 +2,10 @@
  * The app's one ChatClient: created on first use with the WeChat transport, storage and login,
  * started, and wired to the app lifecycle. Pages get it with `startChat()`.
  */
-import { ChatClient, type ConnectionPolicy } from '../core';
+import { ChatClient, type ConnectionPolicy, type SessionUser } from '../core';
 import { serverConfig } from './environment';
 import { watchLifecycle } from './lifecycle';
-import { forgetSession, sessionProvider } from './login';
+import { forgetSession, sessionProvider, storedSession } from './login';
 import { socketTransport } from './socket-transport';
 import { wxStorage } from './storage';
 import { globalWx, type WxApi } from './wx-api';
@@ -38,6 +38,14 @@ export async function startChat(api: WxApi = globalWx()): Promise<ChatClient> {
   }
   await current.started;
   return current.client;
+}
+
+/**
+ * Who is logged in: the client's session, or before its first connect the stored one (a page can
+ * render before the socket is up, e.g. offline).
+ */
+export async function currentUser(api: WxApi = globalWx()): Promise<SessionUser | undefined> {
+  return current?.client.user ?? (await storedSession(api))?.user;
 }
 
 /** Stops the client and forgets the session and anything unsent (sign out). */

@@ -6,6 +6,7 @@
 import {
   type ChatClient,
   type ConnectionState,
+  type SessionUser,
   codePointLength,
   MAX_TEXT_CHARS,
   messageTextProblem,
@@ -13,11 +14,12 @@ import {
 } from '../../core';
 import { bannerText } from '../../lib/banner';
 import { type ChatItem, chatItems, typingText } from '../../lib/chat-items';
-import { startChat } from '../../services/chat-session';
+import { currentUser, startChat } from '../../services/chat-session';
 import { setTitle, toast } from '../../services/ui';
 
 interface PageContext {
   readonly client: ChatClient;
+  readonly user: SessionUser | undefined;
   readonly conversationId: string;
   readonly unsubscribe: (() => void)[];
   ticker?: number;
@@ -48,7 +50,8 @@ Component({
       const conversationId = decodeURIComponent(query.id ?? '');
       if (query.title) setTitle(decodeURIComponent(query.title));
       const client = await startChat();
-      const context: PageContext = { client, conversationId, unsubscribe: [], visible: true };
+      const user = await currentUser();
+      const context: PageContext = { client, user, conversationId, unsubscribe: [], visible: true };
       contexts.set(this, context);
       context.unsubscribe.push(
         client.on('conversation', (id) => {
@@ -90,7 +93,7 @@ Component({
       if (!context) return;
       const { client, conversationId } = context;
       const view = client.view(conversationId);
-      const me = client.user;
+      const me = context.user;
       const items = chatItems(view, me?.id ?? '', me?.name ?? 'Me', Date.now());
       // No Array.prototype.at: older WeChat engines lack it and the build adds no polyfills.
       const previousLast = this.data.items[this.data.items.length - 1]?.key;

@@ -4,15 +4,16 @@
  * with unread badges and who is online, and the rooms. Pull down to refresh; new messages and
  * presence update the list live.
  */
-import type { ChatClient, ChatMessage, PresenceFrame } from '../../core';
+import type { ChatClient, ChatMessage, PresenceFrame, SessionUser } from '../../core';
 import { bannerText } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
 import { badge, formatTime } from '../../lib/format';
-import { signOut, startChat } from '../../services/chat-session';
+import { currentUser, signOut, startChat } from '../../services/chat-session';
 import { confirm, navigateTo, restart, stopPullDownRefresh, toast } from '../../services/ui';
 
 interface PageContext {
   readonly client: ChatClient;
+  readonly user: SessionUser | undefined;
   readonly unsubscribe: (() => void)[];
 }
 
@@ -36,7 +37,9 @@ Component({
   methods: {
     async onLoad() {
       const client = await startChat();
-      const context: PageContext = { client, unsubscribe: [] };
+      const user = await currentUser();
+      const context: PageContext = { client, user, unsubscribe: [] };
+      this.setData({ isAdmin: user?.role === 'admin', userName: user?.name ?? '' });
       contexts.set(this, context);
       context.unsubscribe.push(
         client.on('message', (message) => this.onMessage(message)),
@@ -65,7 +68,7 @@ Component({
     async refresh(more = false) {
       const context = contexts.get(this);
       if (!context) return;
-      const { client } = context;
+      const { client, user } = context;
       try {
         const page = await client.conversations(
           more && this.data.cursor ? { cursor: this.data.cursor } : {},
@@ -74,10 +77,10 @@ Component({
         const items = page.conversations.map((c) => conversationItem(c, now));
         const support = items.filter((i) => i.kind === 'support');
         const rooms = items.filter((i) => i.kind === 'room');
-        const isAdmin = client.user?.role === 'admin';
+        const isAdmin = user?.role === 'admin';
         this.setData({
           isAdmin,
-          userName: client.user?.name ?? '',
+          userName: user?.name ?? '',
           desk: isAdmin ? null : (support[0] ?? null),
           inbox: isAdmin ? byLatest(more ? [...this.data.inbox, ...support] : support) : [],
           rooms: more ? this.data.rooms : byLatest(rooms),
@@ -93,7 +96,7 @@ Component({
     onMessage(message: ChatMessage) {
       const context = contexts.get(this);
       if (!context) return;
-      const mine = message.senderId === context.client.user?.id;
+      const mine = message.senderId === context.user?.id;
       const update = (item: ConversationItem): ConversationItem => {
         if (item.id !== message.conversationId) return item;
         const unread = mine ? item.unread : item.unread + 1;
@@ -139,7 +142,7 @@ Component({
 
     onContactDesk() {
       const context = contexts.get(this);
-      const user = context?.client.user;
+      const user = context?.user;
       if (!user) return;
       navigateTo(chatUrl(`support:${user.id}`, this.data.desk?.title ?? 'Study-room desk'));
     },

@@ -1,7 +1,7 @@
 /** Rooms: browse every room, join and leave; admins create rooms. */
 import type { ChatClient } from '../../core';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
-import { startChat } from '../../services/chat-session';
+import { currentUser, startChat } from '../../services/chat-session';
 import { confirm, navigateTo, stopPullDownRefresh, toast } from '../../services/ui';
 
 const clients = new WeakMap<object, ChatClient>();
@@ -17,7 +17,7 @@ Component({
     async onLoad() {
       const client = await startChat();
       clients.set(this, client);
-      this.setData({ isAdmin: client.user?.role === 'admin' });
+      this.setData({ isAdmin: (await currentUser())?.role === 'admin' });
       await this.refresh();
     },
 
