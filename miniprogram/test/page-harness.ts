@@ -41,11 +41,15 @@ export interface BuiltMiniProgram {
   dispose(): Promise<void>;
 }
 
-/** Builds the mini-program, installs the wx shim for `user` as the global wx, logs in. */
+/**
+ * Builds the mini-program, installs the wx shim for `user` as the global wx, and logs in unless
+ * `displayName` is undefined. `devLogin` points it at the local stack as a develop build would.
+ */
 export async function buildAndLogin(
   stack: LocalStack,
   user: string,
-  displayName: string,
+  displayName: string | undefined,
+  devLogin = false,
 ): Promise<BuiltMiniProgram> {
   const dir = mkdtempSync(join(tmpdir(), 'campus-chat-miniprogram-'));
   await buildMiniProgram(dir);
@@ -55,8 +59,11 @@ export async function buildAndLogin(
   module<{ setServerOverride(c: object): void }>('services/environment.js').setServerOverride({
     websocketUrl: stack.urls.websocket,
     loginUrl: stack.urls.login,
+    devLogin,
   });
-  await module<{ login(name: string): Promise<unknown> }>('services/login.js').login(displayName);
+  if (displayName !== undefined) {
+    await module<{ login(name: string): Promise<unknown> }>('services/login.js').login(displayName);
+  }
   installDom();
   const simulate = require('miniprogram-simulate') as Simulate;
   return {
