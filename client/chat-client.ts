@@ -1,0 +1,414 @@
+/**
+ * ChatClient: the platform-neutral chat client the mini-program and the browser console share.
+ * It owns one Connection (socket lifecycle), the persisted Outbox and its sender, the open
+ * conversations' timelines and their resync, typing and read marks, and exposes typed events for
+ * the UI. The platform supplies a Transport, a SessionProvider and a KeyValueStorage.
+ */
+
+import type { ErrorCode } from '../functions/protocol/error-codes';
+import type {
+  ChatMessage,
+  ConversationSummary,
+  HistoryFrame,
+  ReadNoticeFrame,
+  ServerFrame,
+} from '../functions/protocol/server-frames';
+import type {
+  ChatClientErrorEvent,
+  ChatClientEvents,
+  ChatClientOptions,
+  ConversationView,
+} from './chat-types';
+import { type Clock, systemClock } from './clock';
+import { Connection, type ConnectionState } from './connection';
+import { ConversationSync, PAGE_SIZE, type SyncRequest } from './conversation-sync';
+import { Emitter } from './emitter';
+import { ConnectionLostError, InvalidTextError, ProtocolError } from './errors';
+import { readFrame } from './frames';
+import { newClientId } from './ids';
+import { Outbox, type OutboxEntry } from './outbox';
+import { OutboxSender } from './outbox-sender';
+import { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
+import { ReadMarks } from './read-marks';
+import { RequestChannel } from './request-channel';
+import type { SessionUser } from './session';
+import { messageTextProblem } from './text';
+import { IncomingTyping, OutgoingTyping } from './typing';
+
+export type { ChatClientErrorEvent, ChatClientEvents, ChatClientOptions, ConversationView };
+
+export class ChatClient {
+  private readonly emitter = new Emitter<ChatClientEvents>();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly policy: ConnectionPolicy;
+  private readonly connection: Connection;
+  private readonly outbox: Outbox;
+  private readonly sender: OutboxSender;
+  private readonly sync: ConversationSync;
+  private readonly requests: RequestChannel;
+  private readonly reads: ReadMarks;
+  private readonly typingIn: IncomingTyping;
+  private readonly typingOut: OutgoingTyping;
+  private readonly latestSeen = new Map<string, number>();
+  private readonly changedViews = new Set<string>();
+  private batching = 0;
+  private started: Promise<void> | undefined;
+  private runs = 0;
+
+  constructor(options: ChatClientOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.outbox = new Outbox(options.storage, options.storageKey ?? 'campus-chat.outbox');
+    this.connection = new Connection({
+      url: options.url,
+      transport: options.transport,
+      session: options.session,
+      clock: this.clock,
+      random: this.random,
+      policy: this.policy,
+      isQuiet: () => !this.sender.busy && this.requests.outstanding === 0,
+    });
+    const send = (frame: object) => this.connection.send(frame);
+    this.requests = new RequestChannel({
+      clock: this.clock,
+      random: this.random,
+      timeoutMs: this.policy.requestTimeoutMs,
+      online: () => this.connection.online,
+      send,
+      replied: () => this.connection.checkPlannedReconnect(),
+      suspectDead: () => this.connection.checkAlive(),
+    });
+    this.reads = new ReadMarks(send);
+    this.sender = new OutboxSender({
+      outbox: this.outbox,
+      clock: this.clock,
+      random: this.random,
+      policy: this.policy,
+      send,
+      changed: (id) => this.changed(id),
+      suspectDead: () => this.connection.checkAlive(),
+    });
+    this.sync = new ConversationSync({
+      clock: this.clock,
+      sync: (request) => this.requestHistory(request),
+      added: (conversationId, messages) => this.added(conversationId, messages),
+      failed: (conversationId, error) =>
+        this.emitter.emit('error', { kind: 'sync', conversationId, error }),
+      online: () => this.connection.online,
+    });
+    this.typingIn = new IncomingTyping(this.clock, (conversationId) => {
+      this.emitter.emit('typing', { conversationId, users: this.typingIn.users(conversationId) });
+      this.changed(conversationId);
+    });
+    this.typingOut = new OutgoingTyping(this.clock, send);
+
+    this.connection.on('state', (state) => this.emitter.emit('state', state));
+    this.connection.on('open', () => this.opened());
+    this.connection.on('closed', () => this.closed());
+    this.connection.on('frame', (data) => this.batch(() => this.received(data)));
+    this.connection.on('sessionError', (error) =>
+      this.emitter.emit('error', { kind: 'session', error }),
+    );
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof ChatClientEvents>(
+    event: K,
+    listener: (...args: ChatClientEvents[K]) => void,
+  ): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  /** Loads the persisted outbox and starts connecting. Await it before `send`. */
+  start(): Promise<void> {
+    if (!this.started) {
+      this.requests.resume();
+      const run = ++this.runs;
+      this.started = (async () => {
+        await this.outbox.load();
+        // Not if stop() came first.
+        if (this.runs === run) this.connection.start();
+      })();
+    }
+    return this.started;
+  }
+
+  /** Disconnects and stops every timer. Pending messages stay in storage for the next start. */
+  stop(): void {
+    this.runs++;
+    this.started = undefined;
+    this.connection.stop();
+    this.sender.dispose();
+    this.sync.dispose();
+    this.typingIn.clear();
+    this.typingOut.reset();
+    this.requests.stop();
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** The logged-in user, once a session was obtained. */
+  get user(): SessionUser | undefined {
+    return this.connection.currentSession?.user;
+  }
+
+  /** See Connection.setNetworkAvailable. */
+  setNetworkAvailable(available: boolean): void {
+    this.connection.setNetworkAvailable(available);
+  }
+
+  /** See Connection.setForeground. */
+  setForeground(foreground: boolean): void {
+    this.connection.setForeground(foreground);
+  }
+
+  /** Connect now instead of waiting for the backoff (a "retry now" button). */
+  reconnectNow(): void {
+    this.connection.reconnectNow();
+  }
+
+  /** Starts keeping a conversation complete; resolves when its newest page is loaded. */
+  open(conversationId: string): Promise<void> {
+    return this.sync.open(conversationId);
+  }
+
+  /** Stops keeping a conversation. */
+  close(conversationId: string): void {
+    this.sync.close(conversationId);
+  }
+
+  /** What to render for a conversation (empty until opened). */
+  view(conversationId: string): ConversationView {
+    const timeline = this.sync.timeline(conversationId);
+    return {
+      conversationId,
+      loaded: timeline?.loaded ?? false,
+      hasOlder: timeline?.hasOlder ?? false,
+      messages: timeline?.messages() ?? [],
+      pending: this.outbox.forConversation(conversationId),
+      typing: this.typingIn.users(conversationId),
+      readers: this.reads.readers(conversationId),
+    };
+  }
+
+  /** Loads older messages of an open conversation (scroll-up); resolves with how many arrived. */
+  loadOlder(conversationId: string, limit = PAGE_SIZE): Promise<number> {
+    return this.sync.loadOlder(conversationId, limit);
+  }
+
+  /**
+   * Queues a message and returns its pending entry at once. It is persisted, then sent (and
+   * resent with the same id) until acknowledged. Throws InvalidTextError for a blank, malformed
+   * or over-long text.
+   */
+  send(conversationId: string, text: string): OutboxEntry {
+    if (!this.started) throw new Error('ChatClient.send before start()');
+    const problem = messageTextProblem(text);
+    if (problem) throw new InvalidTextError(problem);
+    const now = this.clock.now();
+    const entry: OutboxEntry = {
+      clientId: newClientId(now, this.random),
+      conversationId,
+      text,
+      createdAt: now,
+      state: 'sending',
+    };
+    this.sender.enqueue(entry);
+    this.typingOut.set(conversationId, false);
+    this.changed(conversationId);
+    return entry;
+  }
+
+  /** Sends a failed message again (same id, so it can never be stored twice). */
+  retry(clientId: string): boolean {
+    return this.sender.retry(clientId);
+  }
+
+  /** Drops a failed message. */
+  discard(clientId: string): boolean {
+    return this.sender.discard(clientId);
+  }
+
+  /** Reports that the user has seen a conversation up to `seq` (sent when connected). */
+  markRead(conversationId: string, seq: number): void {
+    this.reads.mark(conversationId, seq);
+  }
+
+  /** Call on every keystroke (true) and when the input is cleared or left (false). */
+  setTyping(conversationId: string, typing: boolean): void {
+    this.typingOut.set(conversationId, typing);
+  }
+
+  /** The conversation list (student: support + joined rooms; admin: a page of the inbox + rooms). */
+  async conversations(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ conversations: ConversationSummary[]; cursor?: string }> {
+    const reply = expect(
+      await this.requests.call({ action: 'conversations', ...options }, true),
+      'conversations',
+    );
+    return reply.cursor === undefined
+      ? { conversations: reply.conversations }
+      : { conversations: reply.conversations, cursor: reply.cursor };
+  }
+
+  /** Every room, with `joined` for this user. */
+  async rooms(): Promise<ConversationSummary[]> {
+    return expect(await this.requests.call({ action: 'rooms' }, true), 'rooms').rooms;
+  }
+
+  /** Creates a room (admins). Not resent after a lost connection: that could create two. */
+  async createRoom(title: string): Promise<ConversationSummary> {
+    return expect(await this.requests.call({ action: 'createroom', title }, false), 'room')
+      .conversation;
+  }
+
+  /** Joins a room (idempotent). */
+  async join(
+    conversationId: string,
+  ): Promise<{ conversation: ConversationSummary; online: number }> {
+    const reply = expect(
+      await this.requests.call({ action: 'join', conversationId }, true),
+      'joined',
+    );
+    return { conversation: reply.conversation, online: reply.online };
+  }
+
+  /** Leaves a room (idempotent) and stops keeping it. */
+  async leave(conversationId: string): Promise<void> {
+    expect(await this.requests.call({ action: 'leave', conversationId }, true), 'left');
+    this.close(conversationId);
+  }
+
+  private opened(): void {
+    this.requests.opened();
+    this.reads.flush();
+    this.sender.pump();
+    this.sync.resyncAll();
+  }
+
+  private closed(): void {
+    this.requests.failAll(new ConnectionLostError('connection closed'));
+    this.sender.connectionLost();
+    this.typingOut.reset();
+  }
+
+  private received(data: string): void {
+    const incoming = readFrame(data);
+    if (incoming.kind === 'gatewayError') {
+      // API Gateway failed an integration without saying which: retry whatever is outstanding.
+      this.sender.gatewayFailed();
+      this.requests.failAll(new ProtocolError('INTERNAL', incoming.message));
+      return;
+    }
+    if (incoming.kind === 'unknown') return;
+    const frame = incoming.frame;
+    switch (frame.type) {
+      case 'ack':
+        this.accept(frame.message);
+        this.sender.acked(frame);
+        this.requests.settle(frame);
+        return;
+      case 'message':
+        this.typingIn.stopped(frame.message.conversationId, frame.message.senderId);
+        this.accept(frame.message);
+        return;
+      case 'error':
+        if (this.sender.refused(frame) || this.requests.settle(frame)) return;
+        this.emitter.emit('error', {
+          kind: 'server',
+          error: new ProtocolError(frame.code, frame.message, frame.retryAfterMs),
+        });
+        return;
+      case 'typing':
+        if (frame.userId !== this.user?.id) {
+          this.typingIn.notice(frame.conversationId, frame.userId, frame.name, frame.typing);
+        }
+        return;
+      case 'read':
+        this.readNotice(frame);
+        return;
+      case 'presence':
+        this.emitter.emit('presence', frame);
+        return;
+      case 'pong':
+        return;
+      default:
+        this.requests.settle(frame);
+    }
+  }
+
+  private accept(message: ChatMessage): void {
+    this.sender.reconcile(message);
+    const tracked = this.sync.timeline(message.conversationId);
+    if (tracked) {
+      this.added(message.conversationId, this.sync.accept(message));
+      return;
+    }
+    // Not open: report each message once (by seq) for lists and badges.
+    if (message.seq > (this.latestSeen.get(message.conversationId) ?? 0)) {
+      this.latestSeen.set(message.conversationId, message.seq);
+      this.emitter.emit('message', message);
+    }
+  }
+
+  private added(conversationId: string, messages: readonly ChatMessage[]): void {
+    if (messages.length === 0) return;
+    for (const message of messages) {
+      // A synced message may be one whose ack was lost: it completes the outbox entry.
+      this.sender.reconcile(message);
+      if (message.seq > (this.latestSeen.get(conversationId) ?? 0)) {
+        this.latestSeen.set(conversationId, message.seq);
+      }
+      this.emitter.emit('message', message);
+    }
+    this.changed(conversationId);
+  }
+
+  private readNotice(frame: ReadNoticeFrame): void {
+    this.reads.notice(frame);
+    this.emitter.emit('read', frame);
+    this.changed(frame.conversationId);
+  }
+
+  private async requestHistory(request: SyncRequest): Promise<HistoryFrame> {
+    return expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
+  }
+
+  /** Runs `work`, emitting each changed conversation once at the end. */
+  private batch(work: () => void): void {
+    this.batching++;
+    try {
+      work();
+    } finally {
+      this.batching--;
+      if (this.batching === 0) this.flushChanged();
+    }
+  }
+
+  private changed(conversationId: string): void {
+    this.changedViews.add(conversationId);
+    if (this.batching === 0) this.flushChanged();
+  }
+
+  private flushChanged(): void {
+    const ids = [...this.changedViews];
+    this.changedViews.clear();
+    for (const id of ids) this.emitter.emit('conversation', id);
+  }
+}
+
+type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+
+/** The reply narrowed to the expected type (anything else is a protocol violation). */
+function expect<T extends ServerFrame['type']>(frame: ServerFrame, type: T): FrameOf<T> {
+  if (frame.type !== type) {
+    const code: ErrorCode = 'INTERNAL';
+    throw new ProtocolError(code, `expected a ${type} reply, got ${frame.type}`);
+  }
+  return frame as FrameOf<T>;
+}

@@ -1,0 +1,168 @@
+/**
+ * Keeps the open conversations complete: loads the newest page when one is opened, catches up
+ * with `sync after=lastSeq` after every (re)connect and whenever a message arrives beyond a gap,
+ * and pages backwards on demand. At most one catch-up runs per conversation; a request for
+ * another while one runs makes it go round once more.
+ */
+import { SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT } from '../functions/protocol/limits';
+import type { ChatMessage, HistoryFrame } from '../functions/protocol/server-frames';
+import { type Clock, TimerSlot } from './clock';
+import { ProtocolError } from './errors';
+import { Timeline } from './timeline';
+
+export interface SyncRequest {
+  readonly conversationId: string;
+  readonly after?: number;
+  readonly before?: number;
+  readonly limit: number;
+}
+
+export interface ConversationSyncDeps {
+  readonly clock: Clock;
+  /** Sends `sync` and resolves with the `history` reply. */
+  readonly sync: (request: SyncRequest) => Promise<HistoryFrame>;
+  /** Messages were added to an open conversation (all of them new to the client). */
+  readonly added: (conversationId: string, messages: ChatMessage[]) => void;
+  /** A sync failed for good (FORBIDDEN, NOT_FOUND…), or will be retried (transient). */
+  readonly failed: (conversationId: string, error: unknown) => void;
+  /** Whether a socket is open (a failed catch-up is retried on the next open otherwise). */
+  readonly online: () => boolean;
+}
+
+interface Tracked {
+  readonly timeline: Timeline;
+  running: boolean;
+  again: boolean;
+  /** A sync failed for good: stop trying (e.g. no access). */
+  refused: boolean;
+  readonly retry: TimerSlot;
+  firstLoad: Promise<void>;
+}
+
+/** Page size of the first load and of scrolling up. */
+export const PAGE_SIZE = SYNC_DEFAULT_LIMIT;
+const RETRY_MS = 2000;
+
+export class ConversationSync {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(private readonly deps: ConversationSyncDeps) {}
+
+  timeline(conversationId: string): Timeline | undefined {
+    return this.tracked.get(conversationId)?.timeline;
+  }
+
+  /** Starts keeping a conversation; resolves when its first page is in (or failed). */
+  open(conversationId: string): Promise<void> {
+    const existing = this.tracked.get(conversationId);
+    if (existing) {
+      if (existing.refused) {
+        existing.refused = false;
+        existing.firstLoad = this.catchUp(existing);
+      }
+      return existing.firstLoad;
+    }
+    const tracked: Tracked = {
+      timeline: new Timeline(conversationId),
+      running: false,
+      again: false,
+      refused: false,
+      retry: new TimerSlot(this.deps.clock),
+      firstLoad: Promise.resolve(),
+    };
+    this.tracked.set(conversationId, tracked);
+    tracked.firstLoad = this.catchUp(tracked);
+    return tracked.firstLoad;
+  }
+
+  /** Forgets a conversation (e.g. the user left the room). */
+  close(conversationId: string): void {
+    this.tracked.get(conversationId)?.retry.clear();
+    this.tracked.delete(conversationId);
+  }
+
+  /**
+   * A message arrived (push or ack). Returns the messages new to an open conversation (empty
+   * when it is not open or already held); starts a catch-up when it reveals a gap.
+   */
+  accept(message: ChatMessage): ChatMessage[] {
+    const tracked = this.tracked.get(message.conversationId);
+    if (!tracked) return [];
+    const added = tracked.timeline.add([message]);
+    if (tracked.timeline.hasGap) void this.catchUp(tracked);
+    return added;
+  }
+
+  /** After every (re)connect: catch up on every open conversation. */
+  resyncAll(): void {
+    for (const tracked of this.tracked.values()) {
+      if (!tracked.refused) void this.catchUp(tracked);
+    }
+  }
+
+  /** Loads the page before the oldest message held; resolves with how many were added. */
+  async loadOlder(conversationId: string, limit = PAGE_SIZE): Promise<number> {
+    const tracked = this.tracked.get(conversationId);
+    if (!tracked) return 0;
+    const { timeline } = tracked;
+    if (!timeline.loaded || !timeline.hasOlder) return 0;
+    const reply = await this.deps.sync({ conversationId, before: timeline.oldestSeq, limit });
+    const added = timeline.loadOlder(reply.messages, reply.hasMore);
+    if (added.length > 0) this.deps.added(conversationId, added);
+    return added.length;
+  }
+
+  dispose(): void {
+    for (const tracked of this.tracked.values()) tracked.retry.clear();
+  }
+
+  private async catchUp(tracked: Tracked): Promise<void> {
+    if (tracked.running) {
+      tracked.again = true;
+      return;
+    }
+    tracked.running = true;
+    tracked.retry.clear();
+    const { timeline } = tracked;
+    const conversationId = timeline.conversationId;
+    try {
+      do {
+        tracked.again = false;
+        if (!timeline.loaded) {
+          // The newest page: a chat opens at its latest messages, older ones load on scroll-up.
+          const reply = await this.deps.sync({
+            conversationId,
+            before: Number.MAX_SAFE_INTEGER,
+            limit: PAGE_SIZE,
+          });
+          this.report(conversationId, timeline.loadNewest(reply.messages, reply.hasMore));
+        }
+        for (;;) {
+          const from = timeline.lastSeq;
+          const reply = await this.deps.sync({
+            conversationId,
+            after: from,
+            limit: SYNC_MAX_LIMIT,
+          });
+          this.report(conversationId, timeline.add(reply.messages));
+          // Stop when the server has no more, or when nothing advanced (never loop on a hole).
+          if (!reply.hasMore || timeline.lastSeq === from) break;
+        }
+      } while (tracked.again);
+    } catch (error) {
+      const permanent = error instanceof ProtocolError && !error.retryable;
+      tracked.refused = permanent;
+      this.deps.failed(conversationId, error);
+      // Transient: try again soon if still online; otherwise the next open resyncs.
+      if (!permanent && this.deps.online()) {
+        tracked.retry.set(RETRY_MS, () => void this.catchUp(tracked));
+      }
+    } finally {
+      tracked.running = false;
+    }
+  }
+
+  private report(conversationId: string, added: ChatMessage[]): void {
+    if (added.length > 0) this.deps.added(conversationId, added);
+  }
+}

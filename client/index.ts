@@ -1,0 +1,36 @@
+/**
+ * The platform-neutral chat client core. Platforms (the WeChat mini-program, the browser console)
+ * provide a Transport, a SessionProvider and a KeyValueStorage; see client/README.md.
+ */
+
+export { MAX_TEXT_CHARS } from '../functions/protocol/limits';
+export type {
+  ChatMessage,
+  ConversationSummary,
+  PresenceFrame,
+  ReadNoticeFrame,
+  Role,
+} from '../functions/protocol/server-frames';
+export { backoffCeiling, fullJitterDelay } from './backoff';
+export {
+  ChatClient,
+  type ChatClientErrorEvent,
+  type ChatClientEvents,
+  type ChatClientOptions,
+  type ConversationView,
+} from './chat-client';
+export { type Clock, systemClock, type TimerHandle } from './clock';
+export { type ConnectionState, withToken } from './connection';
+export {
+  ConnectionLostError,
+  InvalidTextError,
+  ProtocolError,
+  RequestTimeoutError,
+} from './errors';
+export type { OutboxEntry, SendState } from './outbox';
+export { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
+export type { Session, SessionProvider, SessionUser } from './session';
+export { type KeyValueStorage, MemoryStorage } from './storage';
+export { codePointLength, messageTextProblem, truncateCodePoints } from './text';
+export type { Transport, TransportHandlers, TransportSocket } from './transport';
+export type { TypingUser } from './typing';

@@ -1,0 +1,98 @@
+/**
+ * The outbox: messages typed but not yet acknowledged, persisted so they survive the app being
+ * killed. Each entry's `clientId` is the `sendmessage` id, i.e. the idempotency key: resending it
+ * can never store the message twice.
+ */
+import type { KeyValueStorage } from './storage';
+
+export type SendState = 'sending' | 'failed';
+
+export interface OutboxEntry {
+  /** The idempotency key and `sendmessage` frame id; it becomes the message's `clientId`. */
+  readonly clientId: string;
+  readonly conversationId: string;
+  readonly text: string;
+  /** When it was typed (epoch ms); entries go out in this order per conversation. */
+  readonly createdAt: number;
+  /** `sending` until acked (retried automatically); `failed` when the server refused it. */
+  readonly state: SendState;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+function isEntry(value: unknown): value is OutboxEntry {
+  if (value === null || typeof value !== 'object') return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.clientId === 'string' &&
+    typeof e.conversationId === 'string' &&
+    typeof e.text === 'string' &&
+    typeof e.createdAt === 'number' &&
+    (e.state === 'sending' || e.state === 'failed')
+  );
+}
+
+export class Outbox {
+  private entries: OutboxEntry[] = [];
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly key: string,
+  ) {}
+
+  /** Reads what a previous run left (unreadable data is dropped rather than crash the app). */
+  async load(): Promise<void> {
+    const raw = await this.storage.get(this.key);
+    if (raw === undefined) return;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      this.entries = Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+    } catch {
+      this.entries = [];
+    }
+  }
+
+  all(): readonly OutboxEntry[] {
+    return this.entries;
+  }
+
+  get(clientId: string): OutboxEntry | undefined {
+    return this.entries.find((e) => e.clientId === clientId);
+  }
+
+  forConversation(conversationId: string): OutboxEntry[] {
+    return this.entries.filter((e) => e.conversationId === conversationId);
+  }
+
+  /** Adds an entry; resolves once it is durably stored. */
+  add(entry: OutboxEntry): Promise<void> {
+    this.entries = [...this.entries, entry];
+    return this.persist();
+  }
+
+  /** Replaces an entry (it moves to the end when `requeue`, as a retried message goes last). */
+  update(clientId: string, entry: OutboxEntry, requeue = false): Promise<void> {
+    const rest = this.entries.filter((e) => e.clientId !== clientId);
+    if (rest.length === this.entries.length) return this.writes;
+    this.entries = requeue
+      ? [...rest, entry]
+      : this.entries.map((e) => (e.clientId === clientId ? entry : e));
+    return this.persist();
+  }
+
+  remove(clientId: string): Promise<void> {
+    const rest = this.entries.filter((e) => e.clientId !== clientId);
+    if (rest.length === this.entries.length) return this.writes;
+    this.entries = rest;
+    return this.persist();
+  }
+
+  /** Writes are serialized, each with the state at its time, so the last write always wins. */
+  private persist(): Promise<void> {
+    const snapshot = JSON.stringify(this.entries);
+    this.writes = this.writes
+      .catch(() => undefined)
+      .then(() => this.storage.set(this.key, snapshot));
+    return this.writes;
+  }
+}

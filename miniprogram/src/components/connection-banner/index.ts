@@ -1,0 +1,6 @@
+/** The connection banner: "Reconnecting in 3 s…", "No network…"; hidden when the text is empty. */
+Component({
+  properties: {
+    text: { type: String, value: '' },
+  },
+});

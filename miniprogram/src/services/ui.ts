@@ -1,0 +1,39 @@
+/** Navigation and feedback: the wx UI calls the pages use, in one place. */
+import { globalWx, type WxApi } from './wx-api';
+
+export function toast(title: string, api: WxApi = globalWx()): void {
+  api.showToast({ title, icon: 'none' });
+}
+
+export function navigateTo(url: string, api: WxApi = globalWx()): void {
+  api.navigateTo({ url });
+}
+
+export function redirectTo(url: string, api: WxApi = globalWx()): void {
+  api.redirectTo({ url });
+}
+
+/** Back to the login page with nothing else on the stack. */
+export function restart(api: WxApi = globalWx()): void {
+  api.reLaunch({ url: '/pages/login/index' });
+}
+
+export function stopPullDownRefresh(api: WxApi = globalWx()): void {
+  api.stopPullDownRefresh();
+}
+
+export function setTitle(title: string, api: WxApi = globalWx()): void {
+  api.setNavigationBarTitle({ title });
+}
+
+/** Asks a yes/no question; resolves true on confirm. */
+export function confirm(title: string, content: string, api: WxApi = globalWx()): Promise<boolean> {
+  return new Promise((resolve) => {
+    api.showModal({
+      title,
+      content,
+      success: ({ confirm: yes }) => resolve(yes),
+      fail: () => resolve(false),
+    });
+  });
+}

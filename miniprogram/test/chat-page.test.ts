@@ -1,0 +1,149 @@
+/**
+ * The chat page as WeChat DevTools would load it: the mini-program is built (the same npm script
+ * DevTools relies on), the built page is loaded headless with miniprogram-simulate, and its chat
+ * client talks through the wx shim to the real local stack. A raw protocol client plays the desk.
+ *
+ * The file runs in the Node environment (the local stack runs in this process and must resolve
+ * its Node builds); miniprogram-simulate gets the DOM it renders into from installDom().
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/local-stack';
+import { type ChatTestClient, connectAs, type Frame } from '../../test/support/chat-client';
+import { startTestStack } from '../../test/support/test-stack';
+import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { waitFor } from './wx-shim';
+
+const CONVERSATION = 'support:pat';
+
+let stack: LocalStack;
+let app: BuiltMiniProgram;
+let desk: ChatTestClient;
+let page: SimulatedPage;
+
+/** A field of every rendered message-item (simulate prefixes classes with the component name). */
+function rendered(field: 'text' | 'sender' | 'state'): string[] {
+  return [...page.dom.querySelectorAll('message-item')].map(
+    (item) => item.querySelector(`[class$="--${field}"]`)?.textContent ?? '',
+  );
+}
+
+function renderedTexts(): string[] {
+  return rendered('text');
+}
+
+function banner(): string {
+  return page.querySelector('#banner')?.dom.textContent?.trim() ?? '';
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  app = await buildAndLogin(stack, 'pat', 'Pat');
+  desk = await connectAs(stack, 'admin');
+  page = app.render('pages/chat/index');
+  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: 'Study-room desk' });
+});
+
+afterAll(async () => {
+  page?.instance.onUnload?.();
+  await app?.dispose();
+  await desk?.close();
+  await stack?.stop();
+});
+
+describe('chat page', () => {
+  it('sends on tap, counting characters as it goes', async () => {
+    // Act
+    const counter = () => page.querySelector('#counter')?.dom.textContent;
+    page.querySelector('#draft')?.dispatchEvent('input', { detail: { value: 'Is 3F open? 😀' } });
+    // Events are delivered asynchronously, as in WeChat.
+    await waitFor(() => counter() !== '0/4000', 'the counter to update');
+    const counted = counter();
+    page.querySelector('#send')?.dispatchEvent('tap');
+    const atDesk = await desk.next(
+      (f) => f.type === 'message' && (f.message as Frame).conversationId === CONVERSATION,
+    );
+    await waitFor(() => rendered('state')[0] === 'Sent', 'the message to show as sent');
+
+    // Assess
+    // 13 characters: the emoji counts once, as the server counts it.
+    expect(counted).toBe('13/4000');
+    expect(atDesk.message).toMatchObject({ text: 'Is 3F open? 😀', senderId: 'pat', seq: 1 });
+    expect(renderedTexts()).toEqual(['Is 3F open? 😀']);
+    expect(counter()).toBe('0/4000');
+  });
+
+  it('renders messages from the client in seq order, with sender, and markup as plain text', async () => {
+    // Act
+    await desk.request({
+      action: 'sendmessage',
+      conversationId: CONVERSATION,
+      text: 'Yes, until 22:00. <b>Bring your card</b>',
+    });
+    await desk.request({ action: 'sendmessage', conversationId: CONVERSATION, text: 'And a pen.' });
+    await waitFor(() => renderedTexts().length === 3, 'the replies');
+
+    // Assess
+    expect(renderedTexts()).toEqual([
+      'Is 3F open? 😀',
+      'Yes, until 22:00. <b>Bring your card</b>',
+      'And a pen.',
+    ]);
+    expect(rendered('sender')).toEqual(['Pat', 'admin', 'admin']);
+    // Text is never parsed as markup.
+    expect(page.dom.querySelector('b')).toBeNull();
+  });
+
+  it('shows the reconnect banner while the network is gone and clears it once back', async () => {
+    // Prepare
+    const before = banner();
+
+    // Act: cut every socket and refuse reconnects for a while.
+    stack.gateway.setAccepting(false);
+    for (const id of stack.gateway.connectionIds()) stack.gateway.drop(id);
+    await waitFor(() => /^Reconnecting in \d+ s…$/.test(banner()), 'the reconnect banner');
+    const during = banner();
+    stack.gateway.setAccepting(true);
+    await waitFor(() => banner() === '', 'the banner to clear', 45_000);
+
+    // Assess
+    expect(before).toBe('');
+    expect(during).toMatch(/^Reconnecting in \d+ s…$/);
+    expect(app.shim.maxOpenTasks).toBe(1);
+  });
+
+  it('marks a refused message failed and sends it again on tap', async () => {
+    // Prepare: a room Pat has not joined yet (a new desk connection: the last test cut the old one).
+    const admin = await connectAs(stack, 'admin2');
+    const created = await admin.request({ action: 'createroom', title: 'Quiet room 2B' });
+    const roomId = (created.conversation as Frame).id as string;
+    const roomPage = app.render('pages/chat/index');
+    await roomPage.instance.onLoad?.({ id: encodeURIComponent(roomId), title: 'Quiet room 2B' });
+    const states = () =>
+      [...roomPage.dom.querySelectorAll('message-item')].map(
+        (item) => item.querySelector('[class$="--state"]')?.textContent ?? '',
+      );
+    roomPage.querySelector('#draft')?.dispatchEvent('input', { detail: { value: 'Anyone here?' } });
+    await waitFor(() => roomPage.instance.data.canSend === true, 'the send button to enable');
+    roomPage.querySelector('#send')?.dispatchEvent('tap');
+    await waitFor(() => states()[0] === 'Not sent · tap to retry', 'the message to fail');
+
+    // Act: join, then tap the failed message.
+    const chat = await app
+      .module<{ startChat(): Promise<{ join(id: string): Promise<unknown> }> }>(
+        'services/chat-session.js',
+      )
+      .startChat();
+    await chat.join(roomId);
+    const item = roomPage.querySelector('.message-item') as unknown as SimulatedPage | undefined;
+    item?.querySelector('.message')?.dispatchEvent('tap');
+    await waitFor(() => states()[0] === 'Sent', 'the retried message to be sent', 15_000);
+    roomPage.instance.onUnload?.();
+
+    // Assess
+    const history = await admin.request({ action: 'sync', conversationId: roomId, after: 0 });
+    await admin.close();
+    expect((history.messages as Frame[]).map((m) => [m.senderId, m.text])).toEqual([
+      ['pat', 'Anyone here?'],
+    ]);
+  });
+});

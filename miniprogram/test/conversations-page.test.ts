@@ -1,0 +1,96 @@
+/**
+ * The conversations page of the built mini-program, loaded headless with miniprogram-simulate,
+ * signed in as a desk admin against the real local stack; raw protocol clients play students.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/local-stack';
+import { type ChatTestClient, connectAs, login } from '../../test/support/chat-client';
+import { startTestStack } from '../../test/support/test-stack';
+import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { waitFor } from './wx-shim';
+
+let stack: LocalStack;
+let app: BuiltMiniProgram;
+let page: SimulatedPage;
+const students: ChatTestClient[] = [];
+
+async function student(name: string, displayName: string): Promise<ChatTestClient> {
+  await login(stack, name, displayName);
+  const client = await connectAs(stack, name);
+  students.push(client);
+  return client;
+}
+
+async function write(client: ChatTestClient, conversationId: string, text: string): Promise<void> {
+  const reply = await client.request({ action: 'sendmessage', conversationId, text });
+  expect(reply.type).toBe('ack');
+}
+
+/** The inbox rows as rendered: title, online mark, badge. */
+function inbox(): string[][] {
+  return [...page.dom.querySelectorAll('[class*="--inbox-item"]')].map((row) => [
+    row.querySelector('[class$="--title"]')?.textContent ?? '',
+    row.querySelector('[class$="--online"]') ? 'online' : '',
+    row.querySelector('[class$="--badge"]')?.textContent ?? '',
+  ]);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const sam = await student('sam', 'Sam');
+  const tia = await student('tia', 'Tia');
+  await write(sam, 'support:sam', 'Is 3F open?');
+  await write(sam, 'support:sam', 'Hello?');
+  await write(tia, 'support:tia', 'Lost my card');
+  await tia.close();
+  app = await buildAndLogin(stack, 'admin', 'Desk');
+  page = app.render('pages/conversations/index');
+  await page.instance.onLoad?.();
+});
+
+afterAll(async () => {
+  page?.instance.onUnload?.();
+  await app?.dispose();
+  for (const s of students) await s.close();
+  await stack?.stop();
+});
+
+describe('conversations page (desk admin)', () => {
+  it('lists student conversations newest first with unread badges and who is online', async () => {
+    // Act
+    await waitFor(() => inbox().length === 2, 'the inbox');
+
+    // Assess
+    expect(inbox()).toEqual([
+      ['Tia', '', '1'],
+      ['Sam', 'online', '2'],
+    ]);
+  });
+
+  it('moves a conversation to the top and counts it when a new message arrives', async () => {
+    // Act
+    const [sam] = students;
+    if (!sam) throw new Error('no student');
+    await write(sam, 'support:sam', 'Still there?');
+    await waitFor(() => inbox()[0]?.[0] === 'Sam', 'Sam to move up');
+
+    // Assess
+    expect(inbox()).toEqual([
+      ['Sam', 'online', '3'],
+      ['Tia', '', '1'],
+    ]);
+  });
+
+  it('reloads on pull-down and stops the refresh animation', async () => {
+    // Prepare
+    const stopsBefore = app.shim.pullDownStops;
+    await write(await student('uma', 'Uma'), 'support:uma', 'Hi desk');
+
+    // Act
+    await page.instance.onPullDownRefresh?.();
+
+    // Assess
+    expect(inbox().map((row) => row[0])).toEqual(['Uma', 'Sam', 'Tia']);
+    expect(app.shim.pullDownStops).toBe(stopsBefore + 1);
+  });
+});

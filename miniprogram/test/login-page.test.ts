@@ -1,0 +1,52 @@
+/**
+ * The login page of the built mini-program against the real local stack, as a develop build sees
+ * it: WeChat's nickname input gives the display name, the local user id picks the account, and a
+ * successful login stores the session and opens the conversations.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/local-stack';
+import { startTestStack } from '../../test/support/test-stack';
+import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { waitFor } from './wx-shim';
+
+let stack: LocalStack;
+let app: BuiltMiniProgram;
+let page: SimulatedPage;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  app = await buildAndLogin(stack, 'unused', undefined, true);
+  page = app.render('pages/login/index');
+  await page.instance.onLoad?.();
+});
+
+afterAll(async () => {
+  await app?.dispose();
+  await stack?.stop();
+});
+
+describe('login page (local stack)', () => {
+  it('logs in with the nickname and local user id, keeps the session and opens the conversations', async () => {
+    // Prepare
+    const suggested = page.instance.data.devUser;
+
+    // Act
+    page.querySelector('#nickname')?.dispatchEvent('input', { detail: { value: ' Quinn ' } });
+    page.querySelector('#dev-user')?.dispatchEvent('input', { detail: { value: 'quinn' } });
+    await waitFor(() => page.instance.data.devUser === 'quinn', 'the inputs');
+    page.querySelector('#login')?.dispatchEvent('tap');
+    await waitFor(() => app.shim.navigations.length > 0, 'the redirect');
+
+    // Assess
+    expect(suggested).toMatch(/^student-[a-z0-9]+$/);
+    expect(app.shim.navigations).toEqual(['/pages/conversations/index']);
+    const session = JSON.parse(app.shim.storage.get('campus-chat.session') as string) as {
+      token: string;
+      user: unknown;
+    };
+    expect(session.user).toEqual({ id: 'quinn', name: 'Quinn', role: 'student' });
+    expect(session.token.length).toBeGreaterThan(20);
+    expect(app.shim.loginCalls).toBe(0);
+    expect(page.instance.data.error).toBe('');
+  });
+});
