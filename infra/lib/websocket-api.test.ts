@@ -9,7 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { secretIdVariable } from '../../functions/adapters/secrets';
 import { type LambdaIntegration, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { type TableId, tableDefinition } from '../../functions/tables';
-import { resourcesOf, type Synthesized, synthesize } from '../test/support/synth';
+import {
+  type CfnResourceJson,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
 import {
   actionsOf,
   functionForRoute,
@@ -113,8 +118,9 @@ describe('the WebSocket API', () => {
     const { logicalId, fn } = functionForRoute(synth.json, apiId, route.routeKey);
     // The function built for this route's handler file is the one the integration invokes.
     const built = synth.stack.webSocket.functions.get(route.routeKey);
-    expect(built?.handler).toBe(route.integration.handler);
-    expect(synth.stack.resolve((built?.function.node.defaultChild as CfnElement).logicalId)).toBe(
+    if (!built) throw new Error(`no function for ${route.routeKey}`);
+    expect(built.handler).toBe(route.integration.handler);
+    expect(synth.stack.resolve((built.function.node.defaultChild as CfnElement).logicalId)).toBe(
       logicalId,
     );
     expect(fn.Properties.Description).toBe(`campus-chat WebSocket route ${route.routeKey}`);
@@ -357,7 +363,7 @@ describe('the stage', () => {
   it('writes access logs to a log group with retention', () => {
     const [, stage] = resourcesOf(synth.json, 'AWS::ApiGatewayV2::Stage').find(
       ([, r]) => referencedId(r.Properties.ApiId) === apiId,
-    ) as [string, { Properties: any }];
+    ) as [string, CfnResourceJson];
     expect(stage.Properties.AccessLogSettings.Format).toBe(WEBSOCKET_ACCESS_LOG_FORMAT);
     const logGroup =
       synth.json.Resources[referencedId(stage.Properties.AccessLogSettings.DestinationArn)];

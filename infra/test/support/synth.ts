@@ -46,8 +46,18 @@ export interface Synthesized {
   readonly outdir: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON that the tests walk by key.
+export type CfnProperties = any;
+
+export interface CfnResourceJson {
+  Type: string;
+  Properties?: CfnProperties;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
 export interface TemplateJson {
-  Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
+  Resources: Record<string, CfnResourceJson>;
   Outputs?: Record<string, { Value: unknown; Description?: string }>;
   Parameters?: Record<string, { Type: string; Default?: string }>;
 }
@@ -69,9 +79,6 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
 }
 
 /** Resources of a type, by logical id. */
-export function resourcesOf(
-  json: TemplateJson,
-  type: string,
-): [string, { Type: string; Properties?: any; DeletionPolicy?: string }][] {
+export function resourcesOf(json: TemplateJson, type: string): [string, CfnResourceJson][] {
   return Object.entries(json.Resources).filter(([, r]) => r.Type === type);
 }

@@ -2,7 +2,7 @@
  * Questions about a synthesized template that several infra tests ask: which function serves a
  * route, which IAM statements a function's role has.
  */
-import type { TemplateJson } from './synth';
+import type { CfnResourceJson, TemplateJson } from './synth';
 
 export interface Statement {
   Effect: string;
@@ -10,7 +10,7 @@ export interface Statement {
   Resource: unknown;
 }
 
-type Resource = TemplateJson['Resources'][string];
+type Resource = CfnResourceJson;
 
 function resource(json: TemplateJson, logicalId: string): Resource {
   const found = json.Resources[logicalId];
