@@ -10,9 +10,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../functions/tables';
-import { resourcesOf, type Synthesized, synthesize } from '../test/support/synth';
+import {
+  removeSynthOutputs,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
 import { referencedId, stringLeaves } from '../test/support/template-queries';
 import { NAG_REASONS } from './nag-suppressions';
+
+afterAll(removeSynthOutputs);
 
 const DOMAIN = {
   webSocketDomain: 'chat.example.edu.cn',

@@ -4,9 +4,16 @@
  * from deletion while ephemeral connection state goes with the stack.
  */
 import type { CfnElement } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableDefinition } from '../../functions/tables';
-import { resourcesOf, type Synthesized, synthesize } from '../test/support/synth';
+import {
+  removeSynthOutputs,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
+
+afterAll(removeSynthOutputs);
 
 let synth: Synthesized;
 

@@ -4,9 +4,14 @@
  * access log without the body, and CORS only for configured console origins.
  */
 import type { CfnElement } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_ROUTE } from '../../functions/routes';
-import { resourcesOf, type Synthesized, synthesize } from '../test/support/synth';
+import {
+  removeSynthOutputs,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
 import {
   actionsOf,
   functionForRoute,
@@ -17,6 +22,8 @@ import {
 } from '../test/support/template-queries';
 import { LOGIN_ACCESS_LOG_FORMAT } from './login-api';
 import { DEFAULT_SETTINGS } from './stack-config';
+
+afterAll(removeSynthOutputs);
 
 let synth: Synthesized;
 let withConsole: Synthesized;

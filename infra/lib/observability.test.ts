@@ -4,11 +4,18 @@
  * connections, messages, errors and p99 duration.
  */
 import type { CfnElement } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes';
 import { TABLES } from '../../functions/tables';
-import { resourcesOf, type Synthesized, synthesize } from '../test/support/synth';
+import {
+  removeSynthOutputs,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
 import { referencedId } from '../test/support/template-queries';
+
+afterAll(removeSynthOutputs);
 
 let synth: Synthesized;
 let withEmail: Synthesized;

@@ -5,12 +5,13 @@
  * auto-deploy, the configured throttling and an access log that cannot contain the token.
  */
 import type { CfnElement } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretIdVariable } from '../../functions/adapters/secrets';
 import { type LambdaIntegration, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { type TableId, tableDefinition } from '../../functions/tables';
 import {
   type CfnResourceJson,
+  removeSynthOutputs,
   resourcesOf,
   type Synthesized,
   synthesize,
@@ -27,6 +28,8 @@ import {
 } from '../test/support/template-queries';
 import { DEFAULT_SETTINGS } from './stack-config';
 import { WEBSOCKET_ACCESS_LOG_FORMAT } from './websocket-api';
+
+afterAll(removeSynthOutputs);
 
 const READ = [
   'dynamodb:BatchGetItem',

@@ -17,14 +17,16 @@ export const TEST_ACCOUNT = '123456789012';
 
 let root: string | undefined;
 
-/** A fresh directory under this process's temporary root, which is removed when it exits. */
+/** A fresh directory under this test file's temporary root (see removeSynthOutputs). */
 export function tempDir(): string {
-  if (!root) {
-    const created = mkdtempSync(join(tmpdir(), 'campus-chat-cdk-'));
-    root = created;
-    process.on('exit', () => rmSync(created, { recursive: true, force: true }));
-  }
+  root ??= mkdtempSync(join(tmpdir(), 'campus-chat-cdk-'));
   return mkdtempSync(join(root, 'out-'));
+}
+
+/** Removes every cloud assembly this test file synthesized; call it in afterAll. */
+export function removeSynthOutputs(): void {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
 }
 
 export interface SynthOptions {
