@@ -44,7 +44,10 @@ const SENTINELS = {
   WECHAT_SECRET: 'sentinel-wechat-9a8b7c6d5e4f',
 };
 
-/** Default settings, synthesized while the shell holds (sentinel) secrets. */
+/**
+ * Default settings and no account or region (what a bare `npm run synth` produces), synthesized
+ * while the shell holds (sentinel) secrets.
+ */
 let defaults: Synthesized;
 /** Each partition with both custom domains; cn-northwest-1 also without the logging role. */
 const byRegion = new Map<string, Synthesized>();
@@ -53,7 +56,7 @@ beforeAll(() => {
   const saved = { JWT_SECRET: process.env.JWT_SECRET, WECHAT_SECRET: process.env.WECHAT_SECRET };
   Object.assign(process.env, SENTINELS);
   try {
-    defaults = synthesize();
+    defaults = synthesize({ region: 'agnostic' });
   } finally {
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
@@ -202,7 +205,15 @@ describe('outputs and options', () => {
     expect(outputs.WebSocketUrl?.Value).toEqual({
       'Fn::Join': [
         '',
-        ['wss://', { Ref: api }, '.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/prod'],
+        [
+          'wss://',
+          { Ref: api },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/prod',
+        ],
       ],
     });
     expect(outputs.LoginUrl?.Value).toEqual({

@@ -19,7 +19,7 @@ export interface SecretsManagerStandIn {
 
 const TARGET = 'secretsmanager.GetSecretValue';
 
-/** Starts the stand-in on a free loopback port, serving `secrets` (id -> SecretString). */
+/** Starts the stand-in on a free loopback port, serving `secrets` (id -> SecretString, looked up per request). */
 export async function startSecretsManagerStandIn(
   secrets: Readonly<Record<string, string>>,
 ): Promise<SecretsManagerStandIn> {

@@ -30,6 +30,7 @@ export function removeSynthOutputs(): void {
 }
 
 export interface SynthOptions {
+  /** Target region; `'agnostic'` leaves account and region to deploy time, as a bare `cdk synth`. */
   readonly region?: string;
   readonly settings?: Partial<CampusChatSettings>;
   /** Run esbuild for every handler (slow); default false. */
@@ -72,7 +73,9 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
     context: options.bundle ? {} : { [BUNDLING_STACKS]: [] },
   });
   const stack = new CampusChatStack(app, 'CampusChat', {
-    env: { account: TEST_ACCOUNT, region: options.region ?? 'us-east-1' },
+    ...(options.region === 'agnostic'
+      ? {}
+      : { env: { account: TEST_ACCOUNT, region: options.region ?? 'us-east-1' } }),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
   });
   const assembly = app.synth();
