@@ -6,6 +6,7 @@
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -178,7 +179,7 @@ export class CampusChatStack extends Stack {
         value: this.login.domain.regionalDomainName,
       });
     }
-    for (const [id, table] of Object.entries(this.data.tables) as [TableId, ITableName][]) {
+    for (const [id, table] of Object.entries(this.data.tables) as [TableId, ITable][]) {
       new CfnOutput(this, `${id[0]?.toUpperCase()}${id.slice(1)}TableName`, {
         description: `DynamoDB table ${id}`,
         value: table.tableName,
@@ -190,8 +191,4 @@ export class CampusChatStack extends Stack {
     });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
-}
-
-interface ITableName {
-  readonly tableName: string;
 }

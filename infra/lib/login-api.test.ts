@@ -25,6 +25,8 @@ import { DEFAULT_SETTINGS } from './stack-config';
 
 afterAll(removeSynthOutputs);
 
+const JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:school/jwt-AbCdEf';
+
 let synth: Synthesized;
 let withConsole: Synthesized;
 
@@ -39,7 +41,10 @@ function httpApiId(s: Synthesized): string {
 beforeAll(() => {
   synth = synthesize({ settings: { loginThrottle: { rateLimit: 3, burstLimit: 6 } } });
   withConsole = synthesize({
-    settings: { consoleOrigins: ['https://console.example.edu.cn', 'http://localhost:5173'] },
+    settings: {
+      consoleOrigins: ['https://console.example.edu.cn', 'http://localhost:5173'],
+      secrets: { ...DEFAULT_SETTINGS.secrets, jwtSecretId: JWT_SECRET_ARN },
+    },
   });
 });
 
@@ -124,6 +129,15 @@ describe('the login API', () => {
     expect(secrets.some((r) => r.includes(':secret:campus-chat/wechat-app-secret-??????'))).toBe(
       true,
     );
+  });
+
+  it('takes a secret by its full ARN, granting exactly that secret', () => {
+    const { fn } = functionForRoute(withConsole.json, httpApiId(withConsole), 'POST /login');
+    expect(fn.Properties.Environment.Variables.JWT_SECRET_ID).toBe(JWT_SECRET_ARN);
+    const resources = statementsOf(withConsole.json, fn)
+      .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+      .map((s) => s.Resource);
+    expect(resources).toContainEqual(JWT_SECRET_ARN);
   });
 
   it('auto-deploys a throttled $default stage whose access log omits body, headers and query', () => {
