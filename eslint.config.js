@@ -35,7 +35,20 @@ export default tseslint.config(
       // A focused or skipped test silently drops the rest of the suite from CI.
       'vitest/no-focused-tests': 'error',
       'vitest/no-disabled-tests': 'error',
-      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }],
+      'vitest/expect-expect': [
+        'error',
+        {
+          // CDK's Template assertions throw when they fail.
+          assertFunctionNames: [
+            'expect',
+            'expect*',
+            '**.hasResourceProperties',
+            '**.hasResource',
+            '**.resourceCountIs',
+            '**.hasOutput',
+          ],
+        },
+      ],
     },
   },
 );

@@ -8,6 +8,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'client/**/*.test.ts',
       'miniprogram/**/*.test.ts',
+      'infra/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'miniprogram/dist/**'],
     // One DynamoDB Local for the whole run; every test file gets its own tables.

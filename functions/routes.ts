@@ -5,6 +5,7 @@
  * Route selection is `$request.body.action`: a JSON frame whose `action` equals a route key goes to
  * that route; everything else (not JSON, no `action`, an unknown one) goes to `$default`.
  */
+import type { SecretName } from './adapters/secrets';
 import type { TableId } from './tables';
 
 export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
@@ -19,6 +20,8 @@ export interface LambdaIntegration {
   readonly tables: Partial<Record<TableId, TableAccess>>;
   /** Whether the handler posts to or deletes connections through the @connections API. */
   readonly manageConnections: boolean;
+  /** Secrets the handler reads (functions/adapters/secrets.ts); only these are granted to it. */
+  readonly secrets?: readonly SecretName[];
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
 }
@@ -48,6 +51,7 @@ export const ROUTES: readonly RouteDefinition[] = [
         subscriptions: 'readWrite',
         members: 'read',
       },
+      secrets: ['JWT_SECRET'],
       ...FRAME_HANDLER,
     },
   },
@@ -62,7 +66,14 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   {
     routeKey: '$default',
-    integration: { kind: 'lambda', handler: 'default', tables: {}, ...FRAME_HANDLER },
+    integration: {
+      kind: 'lambda',
+      handler: 'default',
+      // Only deletes: a reply that finds its connection gone removes the stale record
+      // (fan-out.ts dropStaleConnection -> connections.close).
+      tables: { connections: 'write', subscriptions: 'write' },
+      ...FRAME_HANDLER,
+    },
   },
   {
     routeKey: 'conversations',
@@ -206,6 +217,7 @@ export const LOGIN_ROUTE = {
   path: '/login',
   handler: 'login',
   tables: { users: 'readWrite' } as Partial<Record<TableId, TableAccess>>,
+  secrets: ['JWT_SECRET', 'WECHAT_SECRET'] as readonly SecretName[],
   memoryMb: 256,
   timeoutSeconds: 10,
 } as const;

@@ -12,12 +12,18 @@ import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 let tokens: Promise<TokenService> | undefined;
 
 function tokenService(): Promise<TokenService> {
-  tokens ??= readSecret('JWT_SECRET').then((secret) =>
-    createTokenService({
-      secret: new TextEncoder().encode(secret),
-      ttlSeconds: config.tokenTtlSeconds,
-    }),
-  );
+  tokens ??= readSecret('JWT_SECRET')
+    .then((secret) =>
+      createTokenService({
+        secret: new TextEncoder().encode(secret),
+        ttlSeconds: config.tokenTtlSeconds,
+      }),
+    )
+    .catch((error: unknown) => {
+      // Not cached: a passing Secrets Manager failure must not break this container for good.
+      tokens = undefined;
+      throw error;
+    });
   return tokens;
 }
 

@@ -22,8 +22,8 @@ const users = createDynamoUserStore(
 let deps: Promise<LoginDeps> | undefined;
 
 function loginDeps(): Promise<LoginDeps> {
-  deps ??= Promise.all([readSecret('JWT_SECRET'), readSecret('WECHAT_SECRET')]).then(
-    ([jwtSecret, appSecret]) => ({
+  deps ??= Promise.all([readSecret('JWT_SECRET'), readSecret('WECHAT_SECRET')])
+    .then(([jwtSecret, appSecret]) => ({
       users,
       wechat: createWeChatSessionClient({ ...config.wechat, appSecret }),
       tokens: createTokenService({
@@ -32,8 +32,12 @@ function loginDeps(): Promise<LoginDeps> {
       }),
       admins: config.admins,
       now: Date.now,
-    }),
-  );
+    }))
+    .catch((error: unknown) => {
+      // Not cached: a passing Secrets Manager failure must not break this container for good.
+      deps = undefined;
+      throw error;
+    });
   return deps;
 }
 

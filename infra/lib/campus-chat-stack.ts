@@ -1,0 +1,194 @@
+/**
+ * The campus-chat backend in one stack: the tables (data), the WebSocket API with one function per
+ * route, the login API, and the alarms and dashboard. Everything route- or table-shaped is read
+ * from functions/routes.ts and functions/tables.ts.
+ */
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct, IDependable } from 'constructs';
+import type { SecretName } from '../../functions/adapters/secrets';
+import { LOGIN_ROUTE, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
+import { TABLES, type TableId } from '../../functions/tables';
+import { ChatData } from './chat-data';
+import type { AccessTargets, SecretReference } from './handler-access';
+import { LoginApi } from './login-api';
+import { acknowledgeApiGatewayLoggingRole } from './nag-suppressions';
+import { Observability } from './observability';
+import type { CampusChatSettings, CampusChatStackProps } from './stack-config';
+import { ChatWebSocketApi } from './websocket-api';
+
+/** Configuration every handler gets. */
+const HANDLER_ENVIRONMENT = { LOG_LEVEL: 'INFO' } as const;
+
+function retention(days: number): logs.RetentionDays {
+  const valid = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!valid.includes(days))
+    throw new Error(`logRetentionDays ${days} is not one CloudWatch Logs accepts: ${valid}`);
+  return days as logs.RetentionDays;
+}
+
+function importSecret(scope: Construct, id: string, secretId: string): SecretReference {
+  const secret = secretId.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, secretId)
+    : secretsmanager.Secret.fromSecretNameV2(scope, id, secretId);
+  return { secret, secretId };
+}
+
+export class CampusChatStack extends Stack {
+  readonly settings: CampusChatSettings;
+  readonly data: ChatData;
+  readonly webSocket: ChatWebSocketApi;
+  readonly login: LoginApi;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: CampusChatStackProps) {
+    super(scope, id, props);
+    const settings = props.settings;
+    this.settings = settings;
+    const logRetention = retention(settings.logRetentionDays);
+
+    // Logical ids of the data construct and its tables must never change: a new id is a new,
+    // empty table (the retained old one would linger unused).
+    this.data = new ChatData(this, 'Data', { definitions: TABLES });
+
+    const secrets: Record<SecretName, SecretReference> = {
+      JWT_SECRET: importSecret(this, 'JwtSecret', settings.secrets.jwtSecretId),
+      WECHAT_SECRET: importSecret(this, 'WeChatSecret', settings.secrets.wechatSecretId),
+    };
+    const targets: AccessTargets = { tables: this.data.tables, secrets };
+
+    const stageDependsOn: IDependable[] = [];
+    if (settings.manageApiGatewayAccountRole) stageDependsOn.push(this.apiGatewayLoggingRole());
+
+    const certificates = new Map<string, acm.ICertificate>();
+    const certificate = (arn: string) => {
+      let found = certificates.get(arn);
+      if (!found) {
+        found = acm.Certificate.fromCertificateArn(this, `Certificate${certificates.size}`, arn);
+        certificates.set(arn, found);
+      }
+      return found;
+    };
+    const domain = settings.customDomain;
+
+    this.webSocket = new ChatWebSocketApi(this, 'WebSocket', {
+      routes: ROUTES,
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+      targets,
+      environment: HANDLER_ENVIRONMENT,
+      stageName: settings.stageName,
+      throttle: settings.webSocketThrottle,
+      logRetention,
+      stageDependsOn,
+      customDomain: domain
+        ? {
+            domainName: domain.webSocketDomain,
+            certificate: certificate(domain.webSocketCertificateArn),
+          }
+        : undefined,
+    });
+
+    this.login = new LoginApi(this, 'Login', {
+      route: LOGIN_ROUTE,
+      targets,
+      environment: HANDLER_ENVIRONMENT,
+      // Resolved by CloudFormation at deploy time from the operator's parameters; run
+      // `cdk deploy --force` after changing them.
+      wechatAppId: ssm.StringParameter.valueForStringParameter(
+        this,
+        settings.secrets.wechatAppIdParameter,
+      ),
+      admins: ssm.StringParameter.valueForStringParameter(this, settings.secrets.adminsParameter),
+      throttle: settings.loginThrottle,
+      logRetention,
+      consoleOrigins: settings.consoleOrigins,
+      customDomain: domain?.loginDomain
+        ? {
+            domainName: domain.loginDomain,
+            certificate: certificate(domain.loginCertificateArn ?? domain.webSocketCertificateArn),
+          }
+        : undefined,
+    });
+
+    const functions = new Map(
+      [...this.webSocket.functions].map(([routeKey, fn]) => [routeKey, fn.function] as const),
+    );
+    functions.set('login', this.login.function.function);
+    this.observability = new Observability(this, 'Operations', {
+      functions,
+      tables: this.data.tables,
+      webSocketApiId: this.webSocket.api.apiId,
+      webSocketStage: this.webSocket.stage.stageName,
+      loginApiId: this.login.api.apiId,
+      alarmEmail: settings.alarmEmail,
+    });
+
+    this.outputs();
+  }
+
+  /**
+   * WebSocket access logging needs the account's API Gateway CloudWatch Logs role. Both are
+   * retained on delete: the setting is account-wide and other APIs may rely on it.
+   */
+  private apiGatewayLoggingRole(): IDependable {
+    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName(
+          'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+        ),
+      ],
+    });
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    acknowledgeApiGatewayLoggingRole(role);
+    const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', {
+      cloudWatchRoleArn: role.roleArn,
+    });
+    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return account;
+  }
+
+  private outputs(): void {
+    new CfnOutput(this, 'WebSocketUrl', {
+      description: 'Put this in the mini-program config (wss://)',
+      value: this.webSocket.clientUrl,
+    });
+    new CfnOutput(this, 'ExecuteApiWebSocketUrl', {
+      description: 'The WebSocket stage on its execute-api host (testing; not for WeChat)',
+      value: this.webSocket.stage.url,
+    });
+    new CfnOutput(this, 'LoginUrl', {
+      description: 'POST {"code"} here to log in (https://)',
+      value: this.login.loginUrl,
+    });
+    if (this.webSocket.domain) {
+      new CfnOutput(this, 'WebSocketDomainTarget', {
+        description: `CNAME ${this.settings.customDomain?.webSocketDomain} to this`,
+        value: this.webSocket.domain.regionalDomainName,
+      });
+    }
+    if (this.login.domain) {
+      new CfnOutput(this, 'LoginDomainTarget', {
+        description: `CNAME ${this.settings.customDomain?.loginDomain} to this`,
+        value: this.login.domain.regionalDomainName,
+      });
+    }
+    for (const [id, table] of Object.entries(this.data.tables) as [TableId, ITable][]) {
+      new CfnOutput(this, `${id[0]?.toUpperCase()}${id.slice(1)}TableName`, {
+        description: `DynamoDB table ${id}`,
+        value: table.tableName,
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe to this topic for alarm notifications',
+      value: this.observability.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+  }
+}

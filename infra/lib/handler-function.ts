@@ -1,0 +1,106 @@
+/**
+ * One Lambda function for one handler file in functions/handlers/, built the same way for every
+ * route: Node.js 24 on arm64, bundled by esbuild into one minified ESM file with source maps, its
+ * own log group with a retention, and its own role that may write only to that log group. Table,
+ * secret and @connections permissions are granted by the caller from the route table.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root (package.json, package-lock.json, functions/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The Lambda runtime of every handler; the bundle targets the same Node.js version. */
+export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
+const BUNDLE_TARGET = 'node24';
+
+/**
+ * Prepended to every bundle. esbuild's ESM output cannot `require()`; a CommonJS dependency that
+ * requires a Node.js built-in (several AWS SDK packages do) would fail at run time with "Dynamic
+ * require of ... is not supported". Defining `require` from `createRequire` makes those calls work.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** The TypeScript source of a handler. */
+export function handlerEntry(handler: string): string {
+  return fileURLToPath(new URL(`../../functions/handlers/${handler}.ts`, import.meta.url));
+}
+
+export interface HandlerFunctionProps {
+  /** File name under functions/handlers/ (without extension) exporting `handler`. */
+  readonly handler: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Configuration the handler reads (functions/config.ts, functions/adapters/secrets.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: logs.RetentionDays;
+}
+
+export class HandlerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly handler: string;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const entry = handlerEntry(props.handler);
+    if (!existsSync(entry)) throw new Error(`no handler file ${entry}`);
+    this.handler = props.handler;
+
+    // Logs of a torn-down stack have no one to read them; the data tables are what is retained.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Not AWSLambdaBasicExecutionRole, which may write to every log group in the account.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `campus-chat ${props.handler} handler`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: HANDLER_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        ...props.environment,
+        // Stack traces point into the TypeScript sources (the .map files ship in the bundle).
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE_TARGET,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        logLevel: LogLevel.WARNING,
+        // The AWS SDK v3 clients are bundled, not taken from the runtime: the bundle then holds
+        // exactly the versions in package-lock.json that the tests ran (the bundled-handler test
+        // loads these very files), instead of whatever SDK version the Lambda runtime (or a China
+        // region's runtime) happens to carry. It costs some hundred KB of bundle and a few ms of
+        // cold start; docs/deploy.md explains the trade.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+  }
+}

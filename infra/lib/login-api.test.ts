@@ -1,0 +1,172 @@
+/**
+ * POST /login as synthesized: an HTTP API route to the login function, which gets the users table,
+ * both secrets by id (never by value), the appid and admins from SSM parameters, throttling, an
+ * access log without the body, and CORS only for configured console origins.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_ROUTE } from '../../functions/routes';
+import {
+  removeSynthOutputs,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
+import {
+  actionsOf,
+  functionForRoute,
+  integrationOf,
+  referencedId,
+  routeFor,
+  statementsOf,
+} from '../test/support/template-queries';
+import { LOGIN_ACCESS_LOG_FORMAT } from './login-api';
+import { DEFAULT_SETTINGS } from './stack-config';
+
+afterAll(removeSynthOutputs);
+
+const JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:school/jwt-AbCdEf';
+
+let synth: Synthesized;
+let withConsole: Synthesized;
+
+function httpApiId(s: Synthesized): string {
+  const apis = resourcesOf(s.json, 'AWS::ApiGatewayV2::Api').filter(
+    ([, r]) => r.Properties.ProtocolType === 'HTTP',
+  );
+  expect(apis).toHaveLength(1);
+  return (apis[0] as [string, unknown])[0];
+}
+
+beforeAll(() => {
+  synth = synthesize({ settings: { loginThrottle: { rateLimit: 3, burstLimit: 6 } } });
+  withConsole = synthesize({
+    settings: {
+      consoleOrigins: ['https://console.example.edu.cn', 'http://localhost:5173'],
+      secrets: { ...DEFAULT_SETTINGS.secrets, jwtSecretId: JWT_SECRET_ARN },
+    },
+  });
+});
+
+describe('the login API', () => {
+  it('routes POST /login, and nothing else, to the login function (payload 2.0)', () => {
+    const apiId = httpApiId(synth);
+    const routes = resourcesOf(synth.json, 'AWS::ApiGatewayV2::Route').filter(
+      ([, r]) => referencedId(r.Properties.ApiId) === apiId,
+    );
+    expect(routes.map(([, r]) => r.Properties.RouteKey)).toEqual([
+      `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`,
+    ]);
+    const { route } = routeFor(synth.json, apiId, 'POST /login');
+    const { integration } = integrationOf(synth.json, route);
+    expect(integration.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+    const { fn } = functionForRoute(synth.json, apiId, 'POST /login');
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: LOGIN_ROUTE.memoryMb,
+      Timeout: LOGIN_ROUTE.timeoutSeconds,
+    });
+  });
+
+  it('configures the function with ids and parameter references, never secret values', () => {
+    const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /login');
+    const env = fn.Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'ADMINS',
+        'JWT_SECRET_ID',
+        'LOG_LEVEL',
+        'NODE_OPTIONS',
+        'USERS_TABLE',
+        'WECHAT_APPID',
+        'WECHAT_SECRET_ID',
+      ].sort(),
+    );
+    expect(env.JWT_SECRET_ID).toBe(DEFAULT_SETTINGS.secrets.jwtSecretId);
+    expect(env.WECHAT_SECRET_ID).toBe(DEFAULT_SETTINGS.secrets.wechatSecretId);
+    // Resolved by CloudFormation from the operator's SSM parameters at deploy time.
+    for (const [variable, parameter] of [
+      ['WECHAT_APPID', DEFAULT_SETTINGS.secrets.wechatAppIdParameter],
+      ['ADMINS', DEFAULT_SETTINGS.secrets.adminsParameter],
+    ] as const) {
+      const parameterId = referencedId(env[variable]);
+      expect(synth.json.Parameters?.[parameterId]).toEqual({
+        Type: 'AWS::SSM::Parameter::Value<String>',
+        Default: parameter,
+      });
+    }
+  });
+
+  it('may read and write users and read both secrets, nothing else', () => {
+    const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /login');
+    const statements = statementsOf(synth.json, fn);
+    const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
+    const tables = new Set(
+      statements
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+        .flatMap((s) => JSON.stringify(s.Resource).match(/Data[A-Za-z0-9]+/g) ?? []),
+    );
+    const users = synth.stack.resolve(
+      (synth.stack.data.tables.users.node.defaultChild as CfnElement).logicalId,
+    ) as string;
+    expect([...tables]).toEqual([users]);
+    const writes = statements
+      .filter((s) => JSON.stringify(s.Resource).includes(users))
+      .flatMap(actionsOf);
+    expect(writes).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    const secrets = statements
+      .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(secrets).toHaveLength(2);
+    expect(secrets.some((r) => r.includes(':secret:campus-chat/jwt-signing-key-??????'))).toBe(
+      true,
+    );
+    expect(secrets.some((r) => r.includes(':secret:campus-chat/wechat-app-secret-??????'))).toBe(
+      true,
+    );
+  });
+
+  it('takes a secret by its full ARN, granting exactly that secret', () => {
+    const { fn } = functionForRoute(withConsole.json, httpApiId(withConsole), 'POST /login');
+    expect(fn.Properties.Environment.Variables.JWT_SECRET_ID).toBe(JWT_SECRET_ARN);
+    const resources = statementsOf(withConsole.json, fn)
+      .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+      .map((s) => s.Resource);
+    expect(resources).toContainEqual(JWT_SECRET_ARN);
+  });
+
+  it('auto-deploys a throttled $default stage whose access log omits body, headers and query', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: httpApiId(synth) },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
+      AccessLogSettings: { Format: LOGIN_ACCESS_LOG_FORMAT },
+    });
+    const format = JSON.parse(LOGIN_ACCESS_LOG_FORMAT) as Record<string, string>;
+    for (const value of Object.values(format)) expect(value).toMatch(/^\$context\.[A-Za-z.]+$/);
+    for (const forbidden of ['querystring', 'header', 'body', '$input', '$request', 'override']) {
+      expect(LOGIN_ACCESS_LOG_FORMAT.toLowerCase()).not.toContain(forbidden);
+    }
+  });
+
+  it('has no CORS unless console origins are configured', () => {
+    const api = synth.json.Resources[httpApiId(synth)];
+    expect(api?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('allows POST with a JSON body from exactly the configured console origins', () => {
+    const api = withConsole.json.Resources[httpApiId(withConsole)];
+    expect(api?.Properties.CorsConfiguration).toEqual({
+      AllowOrigins: ['https://console.example.edu.cn', 'http://localhost:5173'],
+      AllowMethods: ['POST'],
+      AllowHeaders: ['content-type'],
+      MaxAge: 3600,
+    });
+  });
+});

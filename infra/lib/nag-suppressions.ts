@@ -1,0 +1,84 @@
+/**
+ * The cdk-nag AwsSolutions findings that are deliberate. Each is acknowledged on the narrowest
+ * construct it concerns, for the exact finding (a rule id plus, for granular rules, the resource),
+ * and carries the reason. Anything not acknowledged here fails `cdk synth` and the infra tests.
+ */
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IConstruct } from 'constructs';
+
+/** Why each kind of finding is acceptable. */
+export const NAG_REASONS = {
+  connectRouteAuth:
+    'A WebSocket API can only authorize $connect. The $connect handler itself verifies the ' +
+    'HS256 session token from the query string and refuses the handshake with 401/403; a Lambda ' +
+    'authorizer would cost a second invocation per connection for the same check.',
+  frameRouteAuth:
+    'API Gateway cannot attach an authorizer to a WebSocket route other than $connect. Frames ' +
+    'only arrive on connections $connect authenticated, and every handler identifies the caller ' +
+    'from the connection record written at $connect, never from the frame (docs/protocol.md).',
+  loginRouteAuth:
+    'POST /login is where a user obtains credentials, so it is public by design: the wx.login ' +
+    "code is verified with WeChat's code2Session, and the stage is throttled.",
+  tableIndexGrant:
+    'grant*Data() adds "<table>/index/*" so the handler can Query the global secondary indexes ' +
+    'this table declares in functions/tables.ts; the resource stays within this one table.',
+  manageConnections:
+    'execute-api:ManageConnections on this API and this stage only; connection ids are created ' +
+    'at run time, so "@connections/*" cannot be narrowed further.',
+  apiGatewayLoggingRole:
+    'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level ' +
+    'role API Gateway uses to write logs (WebSocket access logging requires it); only the ' +
+    'apigateway.amazonaws.com service can assume the role.',
+} as const;
+
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** A WebSocket or HTTP API route deliberately without an API Gateway authorizer. */
+export function acknowledgeRouteWithoutAuthorizer(
+  route: IConstruct,
+  reason: keyof typeof NAG_REASONS,
+): void {
+  acknowledge(route, 'AwsSolutions-APIG4', NAG_REASONS[reason]);
+}
+
+/** The `<table>/index/*` resource that table grants add for a table with indexes. */
+export function acknowledgeIndexGrant(grantee: IConstruct, table: ITable): void {
+  const cfn = table.node.defaultChild as CfnElement;
+  const logicalId = Stack.of(cfn).resolve(cfn.logicalId) as string;
+  acknowledge(
+    grantee,
+    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+    NAG_REASONS.tableIndexGrant,
+  );
+}
+
+/** The `.../<apiId>/<stage>/*\/@connections/*` resource of a stage's management API grant. */
+export function acknowledgeManageConnections(
+  grantee: IConstruct,
+  api: IWebSocketApi,
+  stageName: string,
+): void {
+  const stack = Stack.of(api);
+  const apiCfn = api.node.defaultChild as CfnElement;
+  const apiLogicalId = stack.resolve(apiCfn.logicalId) as string;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  acknowledge(
+    grantee,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${stageName}/*/@connections/*]`,
+    NAG_REASONS.manageConnections,
+  );
+}
+
+/** The AWS managed policy on the API Gateway account logging role. */
+export function acknowledgeApiGatewayLoggingRole(role: IConstruct): void {
+  acknowledge(
+    role,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    NAG_REASONS.apiGatewayLoggingRole,
+  );
+}

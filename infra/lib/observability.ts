@@ -1,0 +1,176 @@
+/**
+ * What an operator watches: alarms on handler errors and throttles, DynamoDB throttling and
+ * server-side errors on both APIs, all notifying one SNS topic; and a small dashboard with
+ * connections, messages, errors and p99 handler duration.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+const PERIOD = Duration.minutes(5);
+
+export interface ObservabilityProps {
+  /** Handler functions by a short name (route key or `login`). */
+  readonly functions: ReadonlyMap<string, IFunction>;
+  /** Tables by id. */
+  readonly tables: Readonly<Record<string, ITable>>;
+  readonly webSocketApiId: string;
+  readonly webSocketStage: string;
+  readonly loginApiId: string;
+  /** Subscribed to the alarm topic when set. */
+  readonly alarmEmail: string | undefined;
+}
+
+function safeId(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, '');
+}
+
+export class Observability extends Construct {
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'campus-chat alarms',
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      threshold = 1,
+    ) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      this.alarms.push(created);
+    };
+
+    for (const [name, fn] of props.functions) {
+      // Frame handlers answer client mistakes with error frames, so an Errors datapoint is an
+      // unhandled exception or a timeout: worth a look every time.
+      alarm(
+        `${safeId(name)}Errors`,
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        `campus-chat handler ${name}: unhandled errors or timeouts`,
+      );
+      alarm(
+        `${safeId(name)}Throttles`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        `campus-chat handler ${name}: invocations throttled (account concurrency exhausted?)`,
+      );
+    }
+
+    for (const [name, table] of Object.entries(props.tables)) {
+      alarm(
+        `${safeId(name)}Throttling`,
+        new cloudwatch.MathExpression({
+          expression: 'reads + writes',
+          usingMetrics: {
+            reads: table.metric('ReadThrottleEvents', { period: PERIOD, statistic: 'Sum' }),
+            writes: table.metric('WriteThrottleEvents', { period: PERIOD, statistic: 'Sum' }),
+          },
+          period: PERIOD,
+          label: `${name} throttle events`,
+        }),
+        `campus-chat table ${name}: requests throttled`,
+      );
+    }
+
+    const webSocketMetric = (metricName: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: props.webSocketApiId, Stage: props.webSocketStage },
+        period: PERIOD,
+        statistic,
+      });
+    // WebSocket APIs have no 5XXError metric: failures calling the integration are
+    // ExecutionError, error responses from it IntegrationError.
+    alarm(
+      'WebSocketServerErrors',
+      new cloudwatch.MathExpression({
+        expression: 'execution + integration',
+        usingMetrics: {
+          execution: webSocketMetric('ExecutionError'),
+          integration: webSocketMetric('IntegrationError'),
+        },
+        period: PERIOD,
+        label: 'WebSocket server-side errors',
+      }),
+      'campus-chat WebSocket API: integration or execution errors (5xx)',
+      5,
+    );
+    const login5xx = new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensionsMap: { ApiId: props.loginApiId, Stage: '$default' },
+      period: PERIOD,
+      statistic: 'Sum',
+    });
+    alarm('LoginServerErrors', login5xx, 'campus-chat login API: 5xx responses', 5);
+
+    const functions = [...props.functions];
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(6),
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Connections opened',
+            left: [webSocketMetric('ConnectCount')],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'WebSocket messages (in and out)',
+            left: [webSocketMetric('MessageCount')],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API errors',
+            left: [
+              webSocketMetric('ClientError'),
+              webSocketMetric('IntegrationError'),
+              webSocketMetric('ExecutionError'),
+              login5xx,
+            ],
+            width: 8,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Handler errors',
+            left: functions.map(([name, fn]) =>
+              fn.metricErrors({ period: PERIOD, statistic: 'Sum', label: name }),
+            ),
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Handler duration p99 (ms)',
+            left: functions.map(([name, fn]) =>
+              fn.metricDuration({ period: PERIOD, statistic: 'p99', label: name }),
+            ),
+            width: 12,
+          }),
+        ],
+      ],
+    });
+  }
+}
