@@ -183,7 +183,7 @@ describe('console site over HTTP', () => {
 });
 
 describe.runIf(chromiumPath)('browser console in Chromium', () => {
-  it('lets a student and the desk chat both ways: unread badge, read mark, typing', async () => {
+  it('lets a student and the desk chat both ways: unread badge, read mark, typing, presence', async () => {
     // Prepare
     const student = await openConsole('alice', 'Alice');
     const desk = await openConsole('admin', 'Desk');
@@ -213,10 +213,13 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     await messageRow(desk, answer, 'read').waitFor();
     await screenshot(student, 'student');
     await screenshot(desk, 'desk');
+    // The student closes the browser: the desk sees her go offline.
+    await student.context().close();
+    await row.locator('.presence[data-online="false"]').waitFor();
 
     // Assess
     expect(badgeText).toBe('1 unread');
-    expect(await student.locator('li.message .message-text').allTextContents()).toEqual([
+    expect(await desk.locator('li.message .message-text').allTextContents()).toEqual([
       question,
       answer,
     ]);
