@@ -36,6 +36,8 @@ declare function getComputedStyle(element: unknown): { readonly outlineStyle: st
 
 const SCREENSHOTS = join(new URL('..', import.meta.url).pathname, 'test-results', 'console');
 const MESSAGE_BOX = { name: 'Message' } as const;
+/** The next attempt comes after a random delay of at most 30 s (full-jitter backoff's cap). */
+const RECONNECT_WAIT_MS = 40_000;
 
 let stack: LocalStack;
 let browser: Browser | undefined;
@@ -75,9 +77,12 @@ afterEach(async () => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-/** A fresh, isolated browser profile with the console open, logged in as `userId`. */
-async function openConsole(userId: string, name: string): Promise<Page> {
-  const page = await newPage(userId);
+/**
+ * The console logged in as `userId`: in a fresh, isolated browser profile, or as another tab of
+ * `context`.
+ */
+async function openConsole(userId: string, name: string, context?: BrowserContext): Promise<Page> {
+  const page = await newPage(userId, context);
   await page.goto(stack.urls.console);
   await page.getByLabel('User id').fill(userId);
   await page.getByLabel('Display name (optional)').fill(name);
@@ -86,10 +91,10 @@ async function openConsole(userId: string, name: string): Promise<Page> {
   return page;
 }
 
-async function newPage(label: string): Promise<Page> {
+async function newPage(label: string, shared?: BrowserContext): Promise<Page> {
   if (!browser) throw new Error('no browser');
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  contexts.push(context);
+  const context = shared ?? (await browser.newContext({ viewport: { width: 1100, height: 760 } }));
+  if (!shared) contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
@@ -231,6 +236,28 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     expect(await desk.locator('.badge').count()).toBe(0);
   }, 60_000);
 
+  it('works in two tabs of one browser: each tab keeps its own login, also across a reload', async () => {
+    // Prepare
+    const student = await openConsole('ida', 'Ida');
+    const desk = await openConsole('admin', 'Desk', student.context());
+
+    // Act
+    await student.getByRole('textbox', MESSAGE_BOX).fill('Two tabs, one browser');
+    await student.keyboard.press('Enter');
+    await inboxRow(desk, 'support:ida').click();
+    await desk.getByRole('textbox', MESSAGE_BOX).fill('Hello Ida');
+    await desk.keyboard.press('Enter');
+    await messageRow(student, 'Hello Ida').waitFor();
+    await student.reload();
+    await banner(student, 'online').waitFor();
+    await messageRow(student, 'Hello Ida').waitFor();
+
+    // Assess
+    expect(await student.locator('.who').textContent()).toBe('Signed in as Ida (ida)');
+    expect(await desk.locator('.who').textContent()).toBe('Signed in as Desk (admin)');
+    expect(await history('support:ida')).toEqual(['Two tabs, one browser', 'Hello Ida']);
+  }, 60_000);
+
   it('shows reconnecting when the server drops the socket and sends what was typed meanwhile exactly once', async () => {
     // Prepare
     const student = await openConsole('bob', 'Bob');
@@ -252,7 +279,7 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     await messageRow(student, typed, 'sending').waitFor();
     await screenshot(student, 'student-reconnecting');
     stack.gateway.setAccepting(true);
-    await messageRow(student, typed, 'stored').waitFor({ timeout: 30_000 });
+    await messageRow(student, typed, 'stored').waitFor({ timeout: RECONNECT_WAIT_MS });
     await banner(student, 'online').waitFor();
 
     // Assess
@@ -261,7 +288,32 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     expect(await history('support:bob')).toEqual(['before the outage', typed]);
     expect(await messageRow(student, typed).count()).toBe(1);
     expect(connectionsOf('bob')).toHaveLength(1);
-  }, 60_000);
+  }, 90_000);
+
+  it('keeps a message that could not go out across a reload, and sends it once', async () => {
+    // Prepare
+    const student = await openConsole('jay', 'Jay');
+    await student.getByRole('heading', { name: 'Study-room desk' }).waitFor();
+    const box = student.getByRole('textbox', MESSAGE_BOX);
+    const typed = 'written offline, then the tab was reloaded';
+
+    // Act
+    stack.gateway.setAccepting(false);
+    for (const id of connectionsOf('jay')) stack.gateway.drop(id);
+    await banner(student, 'reconnecting').waitFor();
+    await box.fill(typed);
+    await box.press('Enter');
+    await messageRow(student, typed, 'sending').waitFor();
+    await student.reload();
+    // Still refused: the message comes back from localStorage, waiting.
+    await messageRow(student, typed, 'sending').waitFor();
+    stack.gateway.setAccepting(true);
+    await messageRow(student, typed, 'stored').waitFor({ timeout: RECONNECT_WAIT_MS });
+
+    // Assess
+    expect(await history('support:jay')).toEqual([typed]);
+    expect(await messageRow(student, typed).count()).toBe(1);
+  }, 90_000);
 
   it('works from the keyboard alone: log in, Shift+Enter for a new line, Enter sends, focus visible', async () => {
     // Prepare

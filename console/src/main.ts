@@ -56,9 +56,10 @@ async function showApp(root: HTMLElement, config: ConsoleConfig, session: Sessio
   };
   const app = new AppView(client, session.user, signOut, durable);
   const unwatch = watchBrowser(client, () => app.visible());
+  // The stored outbox first: the views show what is still waiting to be sent from the start.
+  await client.start();
   replaceChildren(root, app.element);
   app.mount();
-  await client.start();
 }
 
 async function main(): Promise<void> {

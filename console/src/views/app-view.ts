@@ -19,6 +19,8 @@ import { ChatView } from './chat-view';
 import { SidebarView } from './sidebar-view';
 
 const PAGE_TITLE = 'campus-chat console';
+/** What a student's support conversation is called until the server says (`DESK_TITLE`). */
+const DESK_TITLE = 'Study-room desk';
 
 function describe(error: unknown): string {
   if (error instanceof ProtocolError) return `${error.message} (${error.code})`;
@@ -35,7 +37,6 @@ export class AppView {
   private readonly unsubscribe: (() => void)[] = [];
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
-  private openedSupport = false;
 
   constructor(
     private readonly client: ChatClient,
@@ -108,6 +109,9 @@ export class AppView {
     );
     this.banner.show(client.state);
     this.renderList();
+    // A student lands in their conversation with the desk at once, even before (or without) a
+    // connection: what they wrote and could not send yet is there.
+    if (this.user.role === 'student') void this.open(`support:${this.user.id}`, DESK_TITLE);
     if (client.state.status === 'online') void this.refresh();
   }
 
@@ -136,7 +140,10 @@ export class AppView {
   }
 
   private clientError(event: ChatClientErrorEvent): void {
-    if (event.kind === 'sync' && event.conversationId === this.chat.openId) {
+    // A sync that timed out or lost its connection is retried after the next connect; only a
+    // refusal (FORBIDDEN, NOT_FOUND…) is worth telling.
+    const refused = event.error instanceof ProtocolError && !event.error.retryable;
+    if (event.kind === 'sync' && refused && event.conversationId === this.chat.openId) {
       this.showNotice(`This conversation could not be loaded: ${describe(event.error)}`);
     } else if (event.kind === 'session') {
       this.showNotice(`Logging in failed: ${describe(event.error)}`);
@@ -170,7 +177,8 @@ export class AppView {
           this.list.replace(page.conversations, page.cursor);
           this.list.setRooms(rooms);
           this.renderList();
-          this.openSupportOnce();
+          const open = this.chat.openId && this.list.get(this.chat.openId);
+          if (open) this.chat.retitle(open.id, open.title);
         } catch (error) {
           this.showNotice(`The conversation list could not be loaded: ${describe(error)}`);
         }
@@ -178,15 +186,6 @@ export class AppView {
       this.refreshing = undefined;
     })();
     return this.refreshing;
-  }
-
-  /** A student lands in their conversation with the desk. */
-  private openSupportOnce(): void {
-    if (this.openedSupport || this.user.role !== 'student' || this.chat.openId) return;
-    const desk = this.list.support()[0];
-    if (!desk) return;
-    this.openedSupport = true;
-    void this.open(desk.id, desk.title);
   }
 
   private async open(id: string, title: string): Promise<void> {

@@ -126,6 +126,11 @@ export class ChatView {
     this.render();
   }
 
+  /** Updates the title of the open conversation (the server's name for it arrived). */
+  retitle(id: string, title: string): void {
+    if (id === this.conversationId) setText(this.title, title);
+  }
+
   /** Closes the open conversation (e.g. after leaving the room). */
   hide(): void {
     this.closeCurrent();
