@@ -3,7 +3,7 @@
  * on the console served by the REAL local stack (gateway emulator, Lambda handlers, DynamoDB
  * Local). A student and the desk chat both ways; the server cuts the student's socket; keyboard
  * only; an axe-core scan; a message that looks like HTML. Screenshots of both views are saved
- * under test-results/console/ for reviewers.
+ * under test-results/console/ for reviewers. (How the page is served: console-site.test.ts.)
  *
  * The page tests need a Chromium (Debian's `chromium` package; `.ci/run` installs it). Where none
  * exists at all they are skipped with a message; under CI a missing Chromium fails the file.
@@ -11,11 +11,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../local/local-stack';
 import { findChromium, launchChromium } from './support/browser';
 import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
+import { banner, ConsoleDriver, inboxRow, messageRow } from './support/console-driver';
 import { startTestStack } from './support/test-stack';
 
 const chromiumPath = findChromium();
@@ -41,27 +42,17 @@ const RECONNECT_WAIT_MS = 40_000;
 
 let stack: LocalStack;
 let browser: Browser | undefined;
+let driver: ConsoleDriver;
 let desk2: ChatTestClient;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-/** connectionId -> user id, from the tokens of $connect events. */
-const connectionUsers = new Map<string, string>();
 
 beforeAll(async () => {
   // Room for the older-messages test to seed more than a page quickly.
   stack = await startTestStack({ env: { SEND_RATE_LIMIT: '500' } });
-  stack.gateway.on('invocation', ({ routeKey, connectionId, event }) => {
-    const token = (event as { queryStringParameters?: Record<string, string> })
-      .queryStringParameters?.token;
-    if (routeKey !== '$connect' || !token) return;
-    const payload = token.split('.')[1] ?? '';
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      sub: string;
-    };
-    connectionUsers.set(connectionId, claims.sub);
-  });
   desk2 = await connectAs(stack, 'admin2');
-  if (chromiumPath) browser = await launchChromium(chromiumPath);
+  if (chromiumPath) {
+    browser = await launchChromium(chromiumPath);
+    driver = new ConsoleDriver(stack, browser);
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -72,61 +63,12 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  // An exception in the page is a bug even when the test's checks passed.
-  expect(pageErrors.splice(0)).toEqual([]);
+  // An exception in a page is a bug even when the test's checks passed.
+  if (driver) expect(await driver.closeAll()).toEqual([]);
 });
 
-/**
- * The console logged in as `userId`: in a fresh, isolated browser profile, or as another tab of
- * `context`.
- */
-async function openConsole(userId: string, name: string, context?: BrowserContext): Promise<Page> {
-  const page = await newPage(userId, context);
-  await page.goto(stack.urls.console);
-  await page.getByLabel('User id').fill(userId);
-  await page.getByLabel('Display name (optional)').fill(name);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await banner(page, 'online').waitFor();
-  return page;
-}
-
-async function newPage(label: string, shared?: BrowserContext): Promise<Page> {
-  if (!browser) throw new Error('no browser');
-  const context = shared ?? (await browser.newContext({ viewport: { width: 1100, height: 760 } }));
-  if (!shared) contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
-  return page;
-}
-
-function banner(page: Page, status: string): Locator {
-  return page.locator(`.banner[data-status="${status}"]`);
-}
-
-/**
- * The message row showing exactly `text`, optionally in a send state. `stored` is sent or read:
- * a message another member sees at once is "Read" before a test could catch it "Sent".
- */
-function messageRow(
-  page: Page,
-  text: string,
-  state?: 'stored' | 'sending' | 'failed' | 'read',
-): Locator {
-  const selector =
-    state === undefined
-      ? 'li.message'
-      : state === 'stored'
-        ? 'li.message:is([data-state="sent"], [data-state="read"])'
-        : `li.message[data-state="${state}"]`;
-  return page
-    .locator(selector)
-    .filter({ has: page.locator('.message-text').getByText(text, { exact: true }) });
-}
-
-function inboxRow(page: Page, conversationId: string): Locator {
-  return page.locator(`button.conversation[data-conversation="${conversationId}"]`);
+function openConsole(userId: string, name: string, context?: BrowserContext): Promise<Page> {
+  return driver.openConsole(userId, name, context);
 }
 
 /** What the server stored, read by another admin over a raw WebSocket. */
@@ -137,55 +79,9 @@ async function history(conversationId: string): Promise<string[]> {
   return (reply.messages as Frame[]).map((m) => m.text as string);
 }
 
-function connectionsOf(userId: string): string[] {
-  return stack.gateway.connectionIds().filter((id) => connectionUsers.get(id) === userId);
-}
-
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
-
-describe('console site over HTTP', () => {
-  it('serves the page at / with no-cache, hashed assets immutable, config.json, and 404s', async () => {
-    // Act
-    const page = await fetch(stack.urls.console);
-    const html = await page.text();
-    const script = /src="\.\/(assets\/app-[A-Z0-9]+\.js)"/.exec(html)?.[1];
-    const styles = /href="\.\/(assets\/app-[A-Z0-9]+\.css)"/.exec(html)?.[1];
-    const js = await fetch(`${stack.urls.http}/${script}`);
-    const css = await fetch(`${stack.urls.http}/${styles}`);
-    const config = await fetch(`${stack.urls.http}/config.json`);
-    const revalidated = await fetch(stack.urls.console, {
-      headers: { 'if-none-match': page.headers.get('etag') ?? '' },
-    });
-    const missingAsset = await fetch(`${stack.urls.http}/assets/app-AAAAAAAA.js`);
-    const missingPage = await fetch(`${stack.urls.http}/admin`);
-    const post = await fetch(stack.urls.console, { method: 'POST', body: '{}' });
-    const health = await fetch(`${stack.urls.http}/health`);
-
-    // Assess
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('cache-control')).toBe('no-cache');
-    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(html).toContain('<html lang="en">');
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    // Node's fetch asks for gzip and decodes it: the script arrives compressed and intact.
-    expect(js.headers.get('content-encoding')).toBe('gzip');
-    expect(await js.text()).toContain('sendmessage');
-    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
-    expect(config.headers.get('cache-control')).toBe('no-cache');
-    expect(await config.json()).toEqual({ websocketUrl: '/local', loginUrl: '/login' });
-    expect(revalidated.status).toBe(304);
-    expect(missingAsset.status).toBe(404);
-    expect(missingPage.status).toBe(404);
-    expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, HEAD');
-    expect(health.status).toBe(200);
-  });
-});
 
 describe.runIf(chromiumPath)('browser console in Chromium', () => {
   it('lets a student and the desk chat both ways: unread badge, read mark, typing, presence', async () => {
@@ -266,7 +162,7 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     await box.fill('before the outage');
     await box.press('Enter');
     await messageRow(student, 'before the outage', 'stored').waitFor();
-    const [connectionId] = connectionsOf('bob');
+    const [connectionId] = driver.connectionsOf('bob');
     const typed = 'typed while the connection was down';
 
     // Act
@@ -287,7 +183,7 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     expect(shown).toMatch(/^Reconnecting/);
     expect(await history('support:bob')).toEqual(['before the outage', typed]);
     expect(await messageRow(student, typed).count()).toBe(1);
-    expect(connectionsOf('bob')).toHaveLength(1);
+    expect(driver.connectionsOf('bob')).toHaveLength(1);
   }, 90_000);
 
   it('keeps a message that could not go out across a reload, and sends it once', async () => {
@@ -299,7 +195,7 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
 
     // Act
     stack.gateway.setAccepting(false);
-    for (const id of connectionsOf('jay')) stack.gateway.drop(id);
+    for (const id of driver.connectionsOf('jay')) stack.gateway.drop(id);
     await banner(student, 'reconnecting').waitFor();
     await box.fill(typed);
     await box.press('Enter');
@@ -317,7 +213,7 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
 
   it('works from the keyboard alone: log in, Shift+Enter for a new line, Enter sends, focus visible', async () => {
     // Prepare
-    const page = await newPage('carol');
+    const page = await driver.newPage('carol');
     await page.goto(stack.urls.console);
 
     // Act: the user id box has focus on load; Tab moves on, Enter submits the form.
@@ -468,7 +364,7 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
     // Prepare
-    const login = await newPage('login');
+    const login = await driver.newPage('login');
     await login.goto(stack.urls.console);
     await login.getByLabel('User id').waitFor();
     const student = await openConsole('hana', 'Hana');
