@@ -12,6 +12,7 @@ export default tseslint.config(
       '.data/',
       'dist/',
       'miniprogram/dist/',
+      'console/dist/',
       'test-results/',
       'coverage/',
     ],
@@ -27,6 +28,11 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // The browser console runs in browsers, not on Node.
+    files: ['console/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],

@@ -9,8 +9,9 @@ export default defineConfig({
       'client/**/*.test.ts',
       'miniprogram/**/*.test.ts',
       'infra/**/*.test.ts',
+      'console/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', 'miniprogram/dist/**'],
+    exclude: ['**/node_modules/**', 'miniprogram/dist/**', 'console/dist/**'],
     // One DynamoDB Local for the whole run; every test file gets its own tables.
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',

@@ -1,9 +1,9 @@
 /**
  * The whole product on one machine: DynamoDB Local (or a DynamoDB you name), the tables from
  * functions/tables.ts, and one HTTP server that is the API Gateway WebSocket API, its @connections
- * API, the HTTP API for /login and WeChat's code2Session stand-in. The handlers run in this
- * process, configured through the same environment variables the CDK stack sets on AWS.
- * `npm start` and the tests both start it through `startLocalStack`.
+ * API, the HTTP API for /login, WeChat's code2Session stand-in and the browser console at `/`.
+ * The handlers run in this process, configured through the same environment variables the CDK
+ * stack sets on AWS. `npm start` and the tests both start it through `startLocalStack`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOGIN_ROUTE, ROUTES, type RouteDefinition } from '../functions/routes';
 import { resolveTableNames, type TableId } from '../functions/tables';
+import { ConsoleSite, readSiteFolder } from './console-site';
 import { ensureTables } from './create-tables';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { handleConnectionsApi } from './gateway/connections-api';
@@ -44,6 +45,11 @@ export interface LocalStackOptions {
   readonly routes?: readonly RouteDefinition[];
   readonly resolveHandler?: (handler: string) => string;
   readonly onError?: (message: string, error: unknown) => void;
+  /**
+   * The browser console at `/`: by default built from console/ in memory on first use; `dir`
+   * serves a prebuilt site folder instead (`npm run build:console`); false serves none.
+   */
+  readonly console?: false | { readonly dir: string };
 }
 
 export interface LocalStack {
@@ -53,10 +59,14 @@ export interface LocalStack {
     readonly websocket: string;
     readonly login: string;
     readonly connections: string;
+    /** The browser console (`http://host:port/`). */
+    readonly console: string;
   };
   readonly dynamodbEndpoint: string;
   readonly tables: Record<TableId, string>;
   readonly gateway: WebSocketGateway;
+  /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
+  readonly console: ConsoleSite | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,6 +97,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     maxMessageBytes: MAX_MESSAGE_BYTES,
     onError,
   });
+
+  const prebuilt = options.console;
+  const site =
+    prebuilt === false
+      ? undefined
+      : new ConsoleSite(prebuilt ? async () => readSiteFolder(prebuilt.dir) : undefined);
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
@@ -128,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
+    if (site && (await site.handle(request, response, url))) return;
     response.writeHead(404, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ message: 'Not Found' }));
   }
@@ -160,10 +177,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       websocket: `ws://${callbackDomain}/${STAGE}`,
       login: `${base}${LOGIN_ROUTE.path}`,
       connections: `${base}/${STAGE}/@connections`,
+      console: `${base}/`,
     },
     dynamodbEndpoint: endpoint,
     tables,
     gateway,
+    console: site,
     async stop() {
       await gateway.shutdown();
       server.closeAllConnections();

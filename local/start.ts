@@ -1,7 +1,9 @@
 /**
  * `npm start`: the local stack on PORT (default 3000), data kept under DATA_DIR (default .data/),
- * until Ctrl-C, which stops everything it started, DynamoDB Local included.
+ * with the browser console built and served at `/`, until Ctrl-C, which stops everything it
+ * started, DynamoDB Local included.
  */
+import { kb, PAGE_BUDGET_GZIP_BYTES } from '../console/scripts/build';
 import { startLocalStack } from './local-stack';
 
 function positive(name: string, fallback: number): number {
@@ -27,9 +29,17 @@ try {
     idleTimeoutMs: positive('IDLE_TIMEOUT_MS', 10 * 60 * 1000),
     maxConnectionMs: positive('MAX_CONNECTION_MS', 2 * 60 * 60 * 1000),
   });
+  // Build the console now, so a broken build fails here and not on the first page load.
+  const site = await stack.console?.ready().catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
   console.log(
     [
       '',
+      site
+        ? `  Browser console ${stack.urls.console}   (page ${kb(site.pageGzipBytes)} gzipped, budget ${kb(PAGE_BUDGET_GZIP_BYTES)})`
+        : '',
       `  WebSocket API   ${stack.urls.websocket}?token=<token from /login>`,
       `  Login           POST ${stack.urls.login}   {"code":"dev-<name>","name":"<display name>"}`,
       `  @connections    ${stack.urls.connections}/{connectionId}`,
@@ -37,6 +47,7 @@ try {
       `  Admins          ${process.env.ADMINS}`,
       '',
       `ready: campus-chat is running on ${stack.urls.http} (Ctrl-C stops it)`,
+      `       open ${stack.urls.console} in two tabs: a student in one, \`admin\` (the desk) in the other`,
     ].join('\n'),
   );
   let stopping = false;

@@ -1,6 +1,6 @@
 /**
  * `npm start` as a newcomer runs it: the real entry point in a child process, with its own
- * DynamoDB Local persisting under a data directory. Ctrl-C (SIGINT) must stop everything it
+ * DynamoDB Local persisting under a data directory, and the browser console built and served. Ctrl-C (SIGINT) must stop everything it
  * started, and history must survive a restart.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -100,6 +100,8 @@ describe('npm start', () => {
     });
 
     // Act
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    const html = await page.text();
     const alice = await chatClient(port, 'alice');
     const ack = await alice.request({
       action: 'sendmessage',
@@ -116,6 +118,11 @@ describe('npm start', () => {
 
     // Assess
     expect(first.output()).toContain(`ws://127.0.0.1:${port}/local`);
+    expect(first.output()).toMatch(
+      /Browser console http:\/\/127\.0\.0\.1:\d+\/ +\(page \d+\.\d KB gzipped/,
+    );
+    expect(page.status).toBe(200);
+    expect(html).toContain('<html lang="en">');
     expect(java).toHaveLength(1);
     expect(exitCode).toBe(0);
     expect(tree.filter(alive)).toEqual([]);

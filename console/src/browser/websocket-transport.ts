@@ -1,0 +1,72 @@
+/**
+ * The chat core's Transport on the browser's `WebSocket`. A browser cannot see why a handshake
+ * failed (401 and 503 both look like a lost network); the core handles that. A client may only
+ * close with 1000 or 3000–4999 and a reason of at most 123 bytes, or `close` throws.
+ */
+import type { Transport, TransportHandlers, TransportSocket } from '../../../client/index';
+
+type WebSocketConstructor = new (url: string) => WebSocket;
+
+const MAX_REASON_BYTES = 123;
+
+function closeCode(code: number): number {
+  return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+}
+
+function closeReason(reason: string): string {
+  let out = reason;
+  while (new TextEncoder().encode(out).length > MAX_REASON_BYTES) out = out.slice(0, -1);
+  return out;
+}
+
+/** Reports a socket that could not even be created, after `open` returns (the contract). */
+function failLater(handlers: TransportHandlers, message: string): TransportSocket {
+  setTimeout(() => {
+    handlers.onError(message);
+    handlers.onClose(1006, message);
+  }, 0);
+  return {
+    send() {
+      throw new Error('socket not open');
+    },
+    close() {
+      // Nothing was opened.
+    },
+  };
+}
+
+/** A Transport that opens browser WebSockets (or any class with the same API). */
+export function webSocketTransport(Impl: WebSocketConstructor = WebSocket): Transport {
+  return {
+    open(url, handlers): TransportSocket {
+      let ws: WebSocket;
+      try {
+        ws = new Impl(url);
+      } catch (error) {
+        // A malformed URL or a blocked port throws synchronously.
+        return failLater(handlers, error instanceof Error ? error.message : String(error));
+      }
+      ws.onopen = () => handlers.onOpen();
+      ws.onmessage = (event: MessageEvent) => {
+        // The protocol is JSON text; binary frames are not part of it.
+        if (typeof event.data === 'string') handlers.onMessage(event.data);
+      };
+      ws.onerror = () => handlers.onError('WebSocket error');
+      ws.onclose = (event: CloseEvent) => handlers.onClose(event.code, event.reason);
+      return {
+        send(data) {
+          // A browser silently drops what is sent on a closing socket; say so instead.
+          if (ws.readyState !== ws.OPEN) throw new Error('socket not open');
+          ws.send(data);
+        },
+        close(code, reason) {
+          try {
+            ws.close(closeCode(code), closeReason(reason));
+          } catch {
+            // Already closed.
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/** Message rows: seq order, own pending after stored, states and read marks, stable keys. */
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, ConversationView } from '../../../client/index';
+import { messageRows, stateLabel } from './message-rows';
+
+function message(seq: number, senderId: string, clientId = `c${seq}`): ChatMessage {
+  return {
+    id: `m${seq}`,
+    clientId,
+    conversationId: 'support:alice',
+    seq,
+    senderId,
+    senderName: senderId === 'alice' ? 'Alice' : 'Desk',
+    senderRole: senderId === 'alice' ? 'student' : 'admin',
+    text: `text ${seq}`,
+    sentAt: '2026-11-21T12:00:00.000Z',
+  };
+}
+
+function view(overrides: Partial<ConversationView>): ConversationView {
+  return {
+    conversationId: 'support:alice',
+    loaded: true,
+    hasOlder: false,
+    messages: [],
+    pending: [],
+    typing: [],
+    readers: new Map(),
+    ...overrides,
+  };
+}
+
+describe('message rows', () => {
+  it('lists stored messages, then pending ones, with sent / read / sending / failed', () => {
+    // Prepare
+    const conversation = view({
+      messages: [message(1, 'alice'), message(2, 'admin'), message(3, 'alice')],
+      pending: [
+        {
+          clientId: 'p1',
+          conversationId: 'support:alice',
+          text: 'a',
+          createdAt: 1,
+          state: 'sending',
+        },
+        {
+          clientId: 'p2',
+          conversationId: 'support:alice',
+          text: 'b',
+          createdAt: 2,
+          state: 'failed',
+          error: { code: 'FORBIDDEN', message: 'no' },
+        },
+      ],
+      // The desk read up to 2; alice's own read position does not make her messages "read".
+      readers: new Map([
+        ['admin', 2],
+        ['alice', 3],
+      ]),
+    });
+
+    // Act
+    const rows = messageRows(conversation, 'alice', 'Alice');
+
+    // Assess
+    expect(rows.map((r) => [r.text, r.mine, r.state, stateLabel(r)])).toEqual([
+      ['text 1', true, 'read', 'Read'],
+      ['text 2', false, 'sent', 'Sent'],
+      ['text 3', true, 'sent', 'Sent'],
+      ['a', true, 'sending', 'Sending…'],
+      ['b', true, 'failed', 'Not sent (FORBIDDEN)'],
+    ]);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+  });
+
+  it('keeps the key of an own message from sending to sent, and never shows it twice', () => {
+    // Prepare
+    const pending = view({
+      pending: [
+        {
+          clientId: 'c9',
+          conversationId: 'support:alice',
+          text: 'x',
+          createdAt: 1,
+          state: 'sending',
+        },
+      ],
+    });
+    const stored = view({ messages: [message(9, 'alice', 'c9')] });
+    const both = view({ messages: stored.messages, pending: pending.pending });
+
+    // Act
+    const before = messageRows(pending, 'alice', 'Alice');
+    const after = messageRows(stored, 'alice', 'Alice');
+    const overlap = messageRows(both, 'alice', 'Alice');
+
+    // Assess
+    expect(before[0]?.key).toBe(after[0]?.key);
+    expect(overlap).toHaveLength(1);
+    expect(overlap[0]?.state).toBe('sent');
+  });
+});

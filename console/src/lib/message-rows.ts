@@ -1,0 +1,76 @@
+/**
+ * The rows of the message list from a conversation view of the chat core: stored messages in seq
+ * order, then the user's own unacknowledged ones in the order typed, each with its send state.
+ * Pure: no DOM, unit-tested on Node.
+ */
+import type { ConversationView } from '../../../client/index';
+
+export type RowState = 'sent' | 'read' | 'sending' | 'failed';
+
+export interface MessageRow {
+  /**
+   * Stable across the sending → sent transition (sender + client id), so the row the user saw
+   * as "Sending…" is the one that turns "Sent".
+   */
+  readonly key: string;
+  /** 0 while not stored. */
+  readonly seq: number;
+  readonly mine: boolean;
+  readonly senderName: string;
+  /** ISO 8601. */
+  readonly sentAt: string;
+  /** Shown as text, never parsed as markup. */
+  readonly text: string;
+  /** Own messages: sending / sent / read (another member read it) / failed (refused). */
+  readonly state: RowState;
+  readonly clientId: string;
+  /** Why a failed message was refused (the server's error code). */
+  readonly error?: string;
+}
+
+export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
+  let readByOthers = 0;
+  for (const [userId, seq] of view.readers) {
+    if (userId !== me && seq > readByOthers) readByOthers = seq;
+  }
+  const stored = view.messages.map((m): MessageRow => ({
+    key: `${m.senderId}/${m.clientId}`,
+    seq: m.seq,
+    mine: m.senderId === me,
+    senderName: m.senderName,
+    sentAt: m.sentAt,
+    text: m.text,
+    state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
+    clientId: m.clientId,
+  }));
+  const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
+  // An entry is removed from the outbox as its message is stored; never show both.
+  const pending = view.pending
+    .filter((e) => !storedIds.has(e.clientId))
+    .map((e): MessageRow => ({
+      key: `${me}/${e.clientId}`,
+      seq: 0,
+      mine: true,
+      senderName: myName,
+      sentAt: new Date(e.createdAt).toISOString(),
+      text: e.text,
+      state: e.state,
+      clientId: e.clientId,
+      ...(e.error ? { error: e.error.code } : {}),
+    }));
+  return [...stored, ...pending];
+}
+
+/** The status line of an own message. */
+export function stateLabel(row: MessageRow): string {
+  switch (row.state) {
+    case 'sending':
+      return 'Sending…';
+    case 'failed':
+      return row.error ? `Not sent (${row.error})` : 'Not sent';
+    case 'read':
+      return 'Read';
+    default:
+      return 'Sent';
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The open conversation: messages in seq order with sender and time, the user's own with their
+ * state (Sending… / Sent / Read / Not sent + Retry), older messages loaded on scroll-up (or with
+ * the button, for keyboards), who is typing, and the message box.
+ */
+import { type ChatClient, InvalidTextError, type SessionUser } from '../../../client/index';
+import { h, type KeyedItem, reconcile, setText } from '../dom';
+import { formatTime, typingText } from '../lib/format';
+import { type MessageRow, messageRows, stateLabel } from '../lib/message-rows';
+import { ComposerView } from './composer-view';
+
+export interface ChatActions {
+  /** The open conversation was read to its end (clear its badge). */
+  read(id: string): void;
+  leave(id: string): void;
+  notice(text: string): void;
+}
+
+/** Within this many pixels of an edge counts as "at" it. */
+const EDGE_PX = 48;
+
+export class ChatView {
+  readonly element: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly leaveButton: HTMLButtonElement;
+  private readonly scroller: HTMLElement;
+  private readonly older: HTMLButtonElement;
+  private readonly beginning: HTMLElement;
+  private readonly list: HTMLOListElement;
+  private readonly typing: HTMLElement;
+  private readonly composer: ComposerView;
+  private readonly placeholder: HTMLElement;
+  private readonly drafts = new Map<string, string>();
+  private conversationId: string | undefined;
+  private loadingOlder = false;
+  private stickToBottom = false;
+
+  constructor(
+    private readonly client: ChatClient,
+    private readonly user: SessionUser,
+    private readonly actions: ChatActions,
+    private readonly visible: () => boolean,
+  ) {
+    this.title = h('h2', { id: 'chat-title' });
+    this.leaveButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        hidden: true,
+        onclick: () => {
+          if (this.conversationId) actions.leave(this.conversationId);
+        },
+      },
+      'Leave room',
+    );
+    this.older = h(
+      'button',
+      { type: 'button', class: 'link-button', hidden: true, onclick: () => void this.loadOlder() },
+      'Load older messages',
+    );
+    this.beginning = h(
+      'p',
+      { class: 'muted beginning', hidden: true },
+      'Beginning of the conversation',
+    );
+    this.list = h('ol', { class: 'messages' });
+    this.scroller = h(
+      'div',
+      { class: 'scroller', tabindex: 0, role: 'region', 'aria-label': 'Message history' },
+      h('div', { class: 'older' }, this.older, this.beginning),
+      // A log: screen readers announce new messages politely.
+      h('div', { role: 'log', 'aria-labelledby': 'chat-title' }, this.list),
+    );
+    this.scroller.addEventListener('scroll', () => {
+      if (this.scroller.scrollTop < EDGE_PX) void this.loadOlder();
+    });
+    this.typing = h('p', { class: 'typing', 'aria-live': 'polite' });
+    this.composer = new ComposerView({
+      send: (text) => this.send(text),
+      typing: (typing) => {
+        if (this.conversationId) client.setTyping(this.conversationId, typing);
+      },
+    });
+    this.placeholder = h(
+      'p',
+      { class: 'placeholder muted' },
+      'Choose a conversation on the left to start.',
+    );
+    this.element = h(
+      'main',
+      { class: 'chat', 'aria-labelledby': 'chat-title' },
+      h('div', { class: 'chat-head' }, this.title, this.leaveButton),
+      this.placeholder,
+      this.scroller,
+      this.typing,
+      this.composer.element,
+    );
+    setText(this.title, 'No conversation open');
+    this.setOpen(false);
+  }
+
+  get openId(): string | undefined {
+    return this.conversationId;
+  }
+
+  /** Opens a conversation (closing the previous one) and moves focus to the message box. */
+  async show(id: string, title: string): Promise<void> {
+    setText(this.title, title);
+    if (id === this.conversationId) {
+      this.composer.focus();
+      return;
+    }
+    this.closeCurrent();
+    this.conversationId = id;
+    this.composer.draft = this.drafts.get(id) ?? '';
+    this.leaveButton.hidden = !id.startsWith('room:');
+    this.list.replaceChildren();
+    this.setOpen(true);
+    this.stickToBottom = true;
+    this.render();
+    this.composer.focus();
+    await this.client.open(id);
+    if (this.conversationId !== id) return;
+    this.stickToBottom = true;
+    this.render();
+  }
+
+  /** Updates the title of the open conversation (the server's name for it arrived). */
+  retitle(id: string, title: string): void {
+    if (id === this.conversationId) setText(this.title, title);
+  }
+
+  /** Closes the open conversation (e.g. after leaving the room). */
+  hide(): void {
+    this.closeCurrent();
+    this.conversationId = undefined;
+    setText(this.title, 'No conversation open');
+    this.leaveButton.hidden = true;
+    this.setOpen(false);
+  }
+
+  /** Renders the open conversation from the chat core's view. */
+  render(): void {
+    const id = this.conversationId;
+    if (!id) return;
+    const view = this.client.view(id);
+    const rows = messageRows(view, this.user.id, this.user.name);
+    const scroller = this.scroller;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    const atBottom = fromBottom - scroller.clientHeight < EDGE_PX;
+    const firstBefore = (this.list.firstElementChild as HTMLElement | null)?.dataset.key;
+    const now = Date.now();
+    reconcile(
+      this.list,
+      rows.map((row) => this.item(row, now)),
+    );
+    const firstAfter = rows[0]?.key;
+    const prepended =
+      firstBefore !== undefined &&
+      firstAfter !== firstBefore &&
+      rows.some((r) => r.key === firstBefore);
+    if (prepended) {
+      // Older messages came in above: keep the ones being read where they were.
+      scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    } else if (atBottom || this.stickToBottom) {
+      scroller.scrollTop = scroller.scrollHeight;
+    }
+    this.stickToBottom = false;
+    this.older.hidden = !view.hasOlder;
+    setText(this.older, this.loadingOlder ? 'Loading…' : 'Load older messages');
+    this.beginning.hidden = view.hasOlder || !view.loaded || view.messages.length === 0;
+    setText(this.typing, typingText(view.typing));
+    const newest = view.messages[view.messages.length - 1];
+    if (newest && this.visible()) {
+      this.client.markRead(id, newest.seq);
+      this.actions.read(id);
+    }
+  }
+
+  private setOpen(open: boolean): void {
+    this.placeholder.hidden = open;
+    this.scroller.hidden = !open;
+    this.composer.element.hidden = !open;
+    if (!open) setText(this.typing, '');
+  }
+
+  private closeCurrent(): void {
+    const previous = this.conversationId;
+    if (!previous) return;
+    this.drafts.set(previous, this.composer.draft);
+    this.client.setTyping(previous, false);
+    this.client.close(previous);
+  }
+
+  private send(text: string): boolean {
+    const id = this.conversationId;
+    if (!id) return false;
+    this.stickToBottom = true;
+    try {
+      this.client.send(id, text);
+    } catch (error) {
+      if (!(error instanceof InvalidTextError)) throw error;
+      this.actions.notice(`The message cannot be sent: it is ${error.problem}.`);
+      return false;
+    }
+    this.drafts.delete(id);
+    return true;
+  }
+
+  private async loadOlder(): Promise<void> {
+    const id = this.conversationId;
+    if (!id || this.loadingOlder || !this.client.view(id).hasOlder) return;
+    this.loadingOlder = true;
+    setText(this.older, 'Loading…');
+    try {
+      await this.client.loadOlder(id);
+    } catch {
+      this.actions.notice('Older messages could not be loaded. Try again.');
+    } finally {
+      this.loadingOlder = false;
+    }
+    if (this.conversationId === id) this.render();
+  }
+
+  private item(row: MessageRow, now: number): KeyedItem {
+    const time = formatTime(row.sentAt, now);
+    return {
+      key: row.key,
+      signature: JSON.stringify([row, time]),
+      render: () =>
+        h(
+          'li',
+          {
+            class: `message ${row.mine ? 'mine' : 'theirs'}`,
+            'data-state': row.state,
+            'data-seq': row.seq || undefined,
+          },
+          h(
+            'div',
+            { class: 'message-meta' },
+            h('span', { class: 'sender' }, row.mine ? `${row.senderName} (you)` : row.senderName),
+            ' · ',
+            h('time', { datetime: row.sentAt }, time),
+          ),
+          h('p', { class: 'message-text' }, row.text),
+          row.mine && this.status(row),
+        ),
+    };
+  }
+
+  private status(row: MessageRow): HTMLElement {
+    return h(
+      'div',
+      { class: 'message-status' },
+      h('span', { class: 'state-label' }, stateLabel(row)),
+      row.state === 'failed' &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            // The row is rendered anew: keep the keyboard where typing goes on.
+            onclick: () => {
+              this.client.retry(row.clientId);
+              this.composer.focus();
+            },
+          },
+          'Retry',
+        ),
+      row.state === 'failed' &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            // The row is rendered anew: keep the keyboard where typing goes on.
+            onclick: () => {
+              this.client.discard(row.clientId);
+              this.composer.focus();
+            },
+          },
+          'Discard',
+        ),
+    );
+  }
+}

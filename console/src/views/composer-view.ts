@@ -1,0 +1,95 @@
+/**
+ * The message box: a textbox named "Message", a character counter against the 4000-character
+ * limit (counted in code points, as the server does: an emoji is one), and a "Send" button.
+ * Enter sends, Shift+Enter starts a new line, and Enter that confirms an input method's candidate
+ * (Chinese, Japanese…) does neither.
+ */
+import { codePointLength, MAX_TEXT_CHARS, messageTextProblem } from '../../../client/index';
+import { h, setText } from '../dom';
+import { counterText } from '../lib/format';
+
+export interface ComposerActions {
+  /** Sends the text; returns false when it was not accepted (the draft stays). */
+  send(text: string): boolean;
+  typing(typing: boolean): void;
+}
+
+export class ComposerView {
+  readonly element: HTMLFormElement;
+  private readonly textarea: HTMLTextAreaElement;
+  private readonly counter: HTMLElement;
+  private readonly button: HTMLButtonElement;
+
+  constructor(private readonly actions: ComposerActions) {
+    this.textarea = h('textarea', {
+      id: 'message',
+      name: 'message',
+      rows: 3,
+      placeholder: 'Write a message',
+      'aria-describedby': 'message-hint message-count',
+    });
+    this.counter = h('span', { id: 'message-count', class: 'counter' });
+    this.button = h('button', { type: 'submit', class: 'send' }, 'Send');
+    this.element = h(
+      'form',
+      { class: 'composer' },
+      h('label', { for: 'message', class: 'sr-only' }, 'Message'),
+      this.textarea,
+      h(
+        'div',
+        { class: 'composer-row' },
+        h('span', { id: 'message-hint', class: 'muted' }, 'Enter sends · Shift+Enter: new line'),
+        this.counter,
+        this.button,
+      ),
+    );
+    this.textarea.addEventListener('input', () => {
+      this.update();
+      this.actions.typing(this.textarea.value.length > 0);
+    });
+    this.textarea.addEventListener('blur', () => this.actions.typing(false));
+    this.textarea.addEventListener('keydown', (event) => {
+      // keyCode 229: a key an input method is still processing (older browsers lack isComposing).
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229)
+        return;
+      event.preventDefault();
+      this.submit();
+    });
+    this.element.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.update();
+  }
+
+  get draft(): string {
+    return this.textarea.value;
+  }
+
+  set draft(text: string) {
+    this.textarea.value = text;
+    this.update();
+  }
+
+  focus(): void {
+    this.textarea.focus();
+  }
+
+  private submit(): void {
+    const text = this.textarea.value;
+    if (messageTextProblem(text) !== undefined) return;
+    if (!this.actions.send(text)) return;
+    this.draft = '';
+    this.textarea.focus();
+  }
+
+  private update(): void {
+    const count = codePointLength(this.textarea.value);
+    const over = count > MAX_TEXT_CHARS;
+    setText(this.counter, counterText(count, MAX_TEXT_CHARS));
+    this.counter.classList.toggle('over', over);
+    if (over) this.textarea.setAttribute('aria-invalid', 'true');
+    else this.textarea.removeAttribute('aria-invalid');
+    this.button.disabled = messageTextProblem(this.textarea.value) !== undefined;
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The sidebar. A student sees their support conversation with the desk and the rooms (join any);
+ * an admin sees the desk inbox (every student conversation, newest activity first, unread counts,
+ * who is online), the rooms, and a form to create a room.
+ */
+import { MAX_ROOM_TITLE_CHARS } from '../../../functions/protocol/limits';
+import { h, type KeyedItem, reconcile } from '../dom';
+import type { ConversationList, ListItem, RoomEntry } from '../lib/conversation-list';
+import { badgeText, formatTime } from '../lib/format';
+
+export interface SidebarActions {
+  open(id: string, title: string): void;
+  join(id: string): void;
+  refreshRooms(): void;
+  loadMoreInbox(): void;
+  /** Resolves when the room exists (the form is cleared), rejects with a message to show. */
+  createRoom(title: string): Promise<void>;
+}
+
+function badge(unread: number): HTMLElement | false {
+  const text = badgeText(unread);
+  return (
+    text !== '' &&
+    h(
+      'span',
+      { class: 'badge', 'data-unread': unread },
+      text,
+      h('span', { class: 'sr-only' }, ' unread'),
+    )
+  );
+}
+
+export class SidebarView {
+  readonly element: HTMLElement;
+  private readonly support: HTMLUListElement;
+  private readonly rooms: HTMLUListElement;
+  private readonly more: HTMLButtonElement;
+  private readonly empty: HTMLElement;
+  private readonly noRooms: HTMLElement;
+  private selected: string | undefined;
+
+  constructor(
+    private readonly isAdmin: boolean,
+    private readonly actions: SidebarActions,
+  ) {
+    this.support = h('ul', { class: 'conversations', 'aria-labelledby': 'support-heading' });
+    this.rooms = h('ul', { class: 'conversations rooms', 'aria-labelledby': 'rooms-heading' });
+    this.more = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button',
+        hidden: true,
+        onclick: () => actions.loadMoreInbox(),
+      },
+      'Load more conversations',
+    );
+    this.empty = h(
+      'p',
+      { class: 'muted', hidden: true },
+      isAdmin ? 'No student has written to the desk yet.' : 'Loading…',
+    );
+    this.noRooms = h(
+      'p',
+      { class: 'muted', hidden: true },
+      isAdmin ? 'No rooms yet: create one below.' : 'No rooms yet.',
+    );
+    this.element = h(
+      'nav',
+      { class: 'sidebar', 'aria-label': 'Conversations' },
+      h(
+        'section',
+        {},
+        h('h2', { id: 'support-heading' }, isAdmin ? 'Desk inbox' : 'Support'),
+        this.support,
+        this.empty,
+        this.more,
+      ),
+      h(
+        'section',
+        {},
+        h(
+          'div',
+          { class: 'section-head' },
+          h('h2', { id: 'rooms-heading' }, 'Rooms'),
+          h(
+            'button',
+            { type: 'button', class: 'link-button', onclick: () => actions.refreshRooms() },
+            'Refresh',
+            h('span', { class: 'sr-only' }, ' rooms'),
+          ),
+        ),
+        this.rooms,
+        this.noRooms,
+      ),
+      isAdmin && this.createRoomForm(),
+    );
+  }
+
+  /** Marks the open conversation (aria-current). */
+  select(id: string | undefined): void {
+    this.selected = id;
+  }
+
+  render(list: ConversationList, now: number): void {
+    const support = list.support();
+    reconcile(
+      this.support,
+      support.map((item) => this.supportItem(item, now)),
+    );
+    this.empty.hidden = support.length > 0;
+    this.more.hidden = list.cursor === undefined;
+    const rooms = list.rooms();
+    this.noRooms.hidden = rooms.length > 0;
+    reconcile(
+      this.rooms,
+      rooms.map((room) => this.roomItem(room)),
+    );
+  }
+
+  private supportItem(item: ListItem, now: number): KeyedItem {
+    const time = item.preview ? formatTime(item.lastActivityAt, now) : '';
+    const current = item.id === this.selected;
+    return {
+      key: item.id,
+      signature: JSON.stringify([item, time, current, this.isAdmin]),
+      render: () =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'conversation',
+              'data-conversation': item.id,
+              'aria-current': current ? 'true' : undefined,
+              onclick: () => this.actions.open(item.id, item.title),
+            },
+            h(
+              'span',
+              { class: 'conversation-head' },
+              h('span', { class: 'conversation-title' }, item.title),
+              this.isAdmin &&
+                h(
+                  'span',
+                  { class: 'presence', 'data-online': String(item.online) },
+                  item.online ? 'online' : 'offline',
+                ),
+              badge(item.unread),
+            ),
+            h(
+              'span',
+              { class: 'conversation-preview' },
+              item.preview || 'No messages yet',
+              time && h('time', { datetime: item.lastActivityAt }, ` · ${time}`),
+            ),
+          ),
+        ),
+    };
+  }
+
+  private roomItem(room: RoomEntry): KeyedItem {
+    const current = room.id === this.selected;
+    const members = `${room.memberCount} member${room.memberCount === 1 ? '' : 's'}`;
+    return {
+      key: room.id,
+      signature: JSON.stringify([room, current]),
+      render: () =>
+        h(
+          'li',
+          {},
+          room.joined
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'conversation',
+                  'data-conversation': room.id,
+                  'aria-current': current ? 'true' : undefined,
+                  onclick: () => this.actions.open(room.id, room.title),
+                },
+                h(
+                  'span',
+                  { class: 'conversation-head' },
+                  h('span', { class: 'conversation-title' }, room.title),
+                  badge(room.unread),
+                ),
+                h('span', { class: 'conversation-preview' }, members),
+              )
+            : h(
+                'div',
+                { class: 'room-row', 'data-room': room.id },
+                h(
+                  'span',
+                  {},
+                  h('span', { class: 'conversation-title' }, room.title),
+                  h('span', { class: 'conversation-preview' }, members),
+                ),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    'aria-label': `Join ${room.title}`,
+                    onclick: () => this.actions.join(room.id),
+                  },
+                  'Join',
+                ),
+              ),
+        ),
+    };
+  }
+
+  private createRoomForm(): HTMLFormElement {
+    const input = h('input', {
+      id: 'room-title',
+      name: 'title',
+      required: true,
+      maxlength: MAX_ROOM_TITLE_CHARS,
+      autocomplete: 'off',
+    });
+    const error = h('p', { class: 'error', role: 'alert' });
+    const submit = h('button', { type: 'submit' }, 'Create room');
+    const form = h(
+      'form',
+      { class: 'create-room', 'aria-labelledby': 'create-room-heading' },
+      h('h2', { id: 'create-room-heading' }, 'Create a room'),
+      h('label', { for: 'room-title' }, 'Room title'),
+      h('div', { class: 'inline-form' }, input, submit),
+      error,
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const title = input.value.trim();
+      if (!title) return;
+      submit.disabled = true;
+      error.textContent = '';
+      this.actions.createRoom(title).then(
+        () => {
+          input.value = '';
+          submit.disabled = false;
+        },
+        (failure: unknown) => {
+          error.textContent = failure instanceof Error ? failure.message : String(failure);
+          submit.disabled = false;
+        },
+      );
+    });
+    return form;
+  }
+}
