@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['functions/**/*.test.ts', 'local/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'functions/**/*.test.ts',
+      'local/**/*.test.ts',
+      'test/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
+    exclude: ['**/node_modules/**', 'bench/.out/**'],
     // One DynamoDB Local for the whole run; every test file gets its own tables.
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
