@@ -3,6 +3,7 @@
  * the test that checks the report's structure in smoke mode.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SocketIoInfo } from './baselines/socketio/server-process';
@@ -13,7 +14,7 @@ import { BenchChild } from './ipc';
 import { machineInfo } from './machine';
 import type { BenchOptions } from './options';
 import { coldStartPhase } from './phases/cold-start-phase';
-import { latencyByRoomSize, scalingWithConnections } from './phases/comparison';
+import { latencyByRoomSize, scalingWithConnections, warmUp } from './phases/comparison';
 import { throughputPhase } from './phases/throughput-phase';
 import { capacityChart, latencyChart } from './report/chart';
 import { evaluateGoals } from './report/goals';
@@ -57,11 +58,15 @@ export async function runBench(
   const socketIo = await BenchChild.start(
     new URL('./baselines/socketio/server-process.ts', import.meta.url),
   );
-  let measured: Omit<BenchReport, 'goals' | 'coldStart' | 'cost' | 'durationSeconds'>;
+  let measured: Omit<
+    BenchReport,
+    'goals' | 'coldStart' | 'cost' | 'durationSeconds' | 'loadAverageAtEnd'
+  >;
   let session: BenchReport['session'];
   try {
     const io = await socketIo.call<SocketIoInfo>('start');
     const servers = { ours, scan, socketIoUrl: io.url, admin: ADMIN };
+    await warmUp(servers, sizes.globalWarmup, log);
     const latency = await latencyByRoomSize(servers, sizes, log);
     const scaling = await scalingWithConnections(servers, sizes, prefix, log);
     log('sessions: $connect / $disconnect work');
@@ -109,6 +114,7 @@ export async function runBench(
     coldStart,
     cost,
     durationSeconds: (Date.now() - started) / 1000,
+    loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
   };
   const report: BenchReport = { ...withoutGoals, goals: evaluateGoals(withoutGoals) };
 

@@ -6,6 +6,8 @@ export interface BenchSizes {
   readonly mode: BenchMode;
   /** Latency by room size (members; each send reaches size - 1), no other connections. */
   readonly roomSizes: readonly number[];
+  /** Unmeasured sends per system before anything is measured (JIT of Node and the JVM). */
+  readonly globalWarmup: number;
   /** Measured sends per system and scenario, and warm-up sends before them. */
   readonly samples: number;
   readonly warmup: number;
@@ -31,11 +33,12 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
   full: {
     mode: 'full',
     roomSizes: [2, 50, 500],
+    globalWarmup: 300,
     samples: 200,
     warmup: 10,
     rounds: 4,
     scalingRoomSize: 50,
-    scalingSamples: 100,
+    scalingSamples: 60,
     totalConnections: [1000, 5000],
     throughput: { rooms: 20, members: 4, startRate: 20, factor: 1.5, maxSteps: 9, stepSeconds: 8 },
     coldStartRuns: 20,
@@ -43,6 +46,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
   quick: {
     mode: 'quick',
     roomSizes: [2, 50],
+    globalWarmup: 40,
     samples: 20,
     warmup: 3,
     rounds: 2,
@@ -55,6 +59,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
   smoke: {
     mode: 'smoke',
     roomSizes: [2, 5],
+    globalWarmup: 2,
     samples: 4,
     warmup: 1,
     rounds: 2,

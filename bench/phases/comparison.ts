@@ -27,6 +27,24 @@ async function closeAll(rooms: readonly RoomHandle[], servers: Servers): Promise
   await Promise.all([servers.ours.settle(), servers.scan.settle()]);
 }
 
+/** Unmeasured sends on every system, so that what is measured runs JIT-compiled code. */
+export async function warmUp(
+  servers: Servers,
+  sends: number,
+  log: (line: string) => void,
+): Promise<void> {
+  log(`warm-up: ${sends} unmeasured sends per system`);
+  const rooms = [
+    await openOursRoom(servers.ours.info, { tag: 'warmup', size: 2, admin: servers.admin }),
+    await openSocketIoRoom(servers.socketIoUrl, { tag: 'warmup', size: 2 }),
+    await openScanRoom(servers.scan.info.websocket, { tag: 'warmup', size: 2 }),
+  ];
+  for (let i = 0; i < sends; i++) {
+    for (const room of rooms) await room.send(i).catch(() => undefined);
+  }
+  await closeAll(rooms, servers);
+}
+
 /** Latency of every system for each room size. */
 export async function latencyByRoomSize(
   servers: Servers,

@@ -126,7 +126,10 @@ export function renderMarkdown(report: BenchReport): string {
         ['command', `\`${report.command}\` (mode: ${report.mode})`],
         ['machine', `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.platform}`],
         ['Node.js', m.node],
-        ['load average at start', m.loadAverage.join(', ')],
+        [
+          'load average (1, 5, 15 min)',
+          `${m.loadAverage.join(', ')} at start; ${report.loadAverageAtEnd.join(', ')} at the end — the cores are shared with other work`,
+        ],
         ['duration', `${Math.round(report.durationSeconds)} s`],
       ],
     ),

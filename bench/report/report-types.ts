@@ -49,6 +49,8 @@ export interface BenchReport {
   readonly command: string;
   readonly machine: MachineInfo;
   readonly durationSeconds: number;
+  /** 1, 5 and 15-minute load averages when the run ended (other work on the machine shows here). */
+  readonly loadAverageAtEnd: readonly number[];
   readonly latencyByRoomSize: readonly ScenarioResult[];
   readonly scaling: readonly ScenarioResult[];
   readonly throughput: {
