@@ -2,12 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
-      'functions/**/*.test.ts',
-      'local/**/*.test.ts',
-      'test/**/*.test.ts',
-      'bench/**/*.test.ts',
-    ],
     exclude: ['**/node_modules/**', 'bench/.out/**'],
     // One DynamoDB Local for the whole run; every test file gets its own tables.
     globalSetup: ['test/global-setup.ts'],
@@ -18,5 +12,30 @@ export default defineConfig({
       LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'campus-chat',
+          include: [
+            'functions/**/*.test.ts',
+            'local/**/*.test.ts',
+            'test/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
+          exclude: ['**/node_modules/**', 'bench/.out/**', 'bench/bench.test.ts'],
+        },
+      },
+      {
+        // The bench smoke run loads the machine for a while: it runs after everything else, so
+        // timing-sensitive tests never share the cores with it.
+        extends: true,
+        test: {
+          name: 'bench',
+          include: ['bench/bench.test.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
