@@ -8,7 +8,13 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { capacityOf, type DynamoDbProxy, startDynamoDbProxy, tablesOf } from './dynamodb-proxy';
+import {
+  capacityOf,
+  consumedCapacity,
+  type DynamoDbProxy,
+  startDynamoDbProxy,
+  tablesOf,
+} from './dynamodb-proxy';
 
 const table = `proxy-${randomBytes(4).toString('hex')}`;
 let proxy: DynamoDbProxy;
@@ -81,6 +87,7 @@ describe('DynamoDB proxy', () => {
       expect(call.endedAt).toBeGreaterThanOrEqual(call.startedAt);
     }
     expect(calls[1]?.seq).toBe((calls[0]?.seq ?? 0) + 1);
+    expect(calls.map((c) => c.capacityByTable)).toEqual([{ [table]: 3 }, { [table]: 1 }]);
     expect(proxy.totals()).toEqual({
       PutItem: { count: 1, capacityUnits: 3, errors: 0 },
       GetItem: { count: 1, capacityUnits: 1, errors: 0 },
@@ -197,6 +204,16 @@ describe('request and response parsing', () => {
       tablesOf({ TransactItems: [{ Put: { TableName: 'a' } }, { Update: { TableName: 'c' } }] }),
     ).toEqual(['a', 'c']);
     expect(tablesOf({})).toEqual([]);
+  });
+
+  it('splits ConsumedCapacity by table', () => {
+    expect(
+      consumedCapacity(
+        Buffer.from(
+          '{"ConsumedCapacity":[{"TableName":"a","CapacityUnits":2},{"TableName":"b","CapacityUnits":6},{"TableName":"a","CapacityUnits":1}]}',
+        ),
+      ),
+    ).toEqual({ capacityUnits: 9, capacityByTable: { a: 3, b: 6 } });
   });
 
   it('sums ConsumedCapacity given as an object or a list, and ignores what is not JSON', () => {

@@ -98,6 +98,8 @@ export interface DynamoDbCall {
   readonly injected: boolean;
   /** Sum of `ConsumedCapacity[].CapacityUnits` in the response (0 when none was returned). */
   readonly capacityUnits: number;
+  /** The same, by table name (index writes count toward their table). */
+  readonly capacityByTable: Readonly<Record<string, number>>;
 }
 
 /** Totals per operation since the last reset. */
@@ -202,6 +204,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
         ...errorTypeOf(injected.status, Buffer.from(injected.body)),
         injected: true,
         capacityUnits: 0,
+        capacityByTable: {},
       });
       return;
     }
@@ -215,7 +218,9 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       status: upstream.status,
       ...errorTypeOf(upstream.status, upstream.body),
       injected: false,
-      capacityUnits: upstream.encoded ? 0 : capacityOf(upstream.body),
+      ...(upstream.encoded
+        ? { capacityUnits: 0, capacityByTable: {} }
+        : consumedCapacity(upstream.body)),
     });
   }
 
@@ -342,21 +347,33 @@ export function tablesOf(body: Readonly<Record<string, unknown>>): string[] {
   return [...tables];
 }
 
+/** The capacity units in a response body's ConsumedCapacity (an object or a list), by table. */
+export function consumedCapacity(body: Buffer): {
+  capacityUnits: number;
+  capacityByTable: Record<string, number>;
+} {
+  const result = { capacityUnits: 0, capacityByTable: {} as Record<string, number> };
+  if (body.byteLength === 0) return result;
+  let consumed: unknown;
+  try {
+    consumed = (JSON.parse(body.toString('utf8')) as { ConsumedCapacity?: unknown })
+      .ConsumedCapacity;
+  } catch {
+    return result;
+  }
+  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  for (const entry of list as { CapacityUnits?: unknown; TableName?: unknown }[]) {
+    const units = typeof entry?.CapacityUnits === 'number' ? entry.CapacityUnits : 0;
+    result.capacityUnits += units;
+    const table = typeof entry?.TableName === 'string' ? entry.TableName : '(unknown)';
+    result.capacityByTable[table] = (result.capacityByTable[table] ?? 0) + units;
+  }
+  return result;
+}
+
 /** Sum of the capacity units in a response body's ConsumedCapacity (object or array). */
 export function capacityOf(body: Buffer): number {
-  if (body.byteLength === 0) return 0;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { ConsumedCapacity?: unknown };
-    const consumed = parsed.ConsumedCapacity;
-    const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-    return list.reduce(
-      (sum: number, entry: { CapacityUnits?: unknown }) =>
-        sum + (typeof entry?.CapacityUnits === 'number' ? entry.CapacityUnits : 0),
-      0,
-    );
-  } catch {
-    return 0;
-  }
+  return consumedCapacity(body).capacityUnits;
 }
 
 function errorTypeOf(status: number, body: Buffer): { errorType?: string } {

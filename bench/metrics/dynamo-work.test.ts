@@ -20,6 +20,7 @@ function call(
     status: 200,
     injected: false,
     capacityUnits,
+    capacityByTable: { 'p-campus-chat-t': capacityUnits },
   };
 }
 
@@ -74,6 +75,7 @@ describe('work per send', () => {
       durationMs: 12,
       posts: 3,
       operations: { BatchGetItem: 1, TransactWriteItems: 1, Query: 1 },
+      unitsByTable: { t: 7.5 },
     });
     expect(summarizeWork(work ? [work, work] : [])).toMatchObject({
       sends: 2,

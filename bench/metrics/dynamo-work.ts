@@ -25,6 +25,14 @@ export interface SendWork {
   readonly operations: Readonly<Record<string, number>>;
   /** Capacity units by operation. */
   readonly unitsByOperation: Readonly<Record<string, number>>;
+  /** Capacity units by table, named without their prefix (`messages`, `conversations`…). */
+  readonly unitsByTable: Readonly<Record<string, number>>;
+}
+
+/** `bench1-campus-chat-messages` → `messages`; other names are kept. */
+export function shortTableName(name: string): string {
+  const at = name.indexOf('campus-chat-');
+  return at >= 0 ? name.slice(at + 'campus-chat-'.length) : name;
 }
 
 /** Number of sequential steps: calls that overlap in time run in parallel and count once. */
@@ -63,7 +71,12 @@ export function workPerInvocation(
       let writeUnits = 0;
       const operations: Record<string, number> = {};
       const unitsByOperation: Record<string, number> = {};
+      const unitsByTable: Record<string, number> = {};
       for (const call of mine) {
+        for (const [table, units] of Object.entries(call.capacityByTable)) {
+          const short = shortTableName(table);
+          unitsByTable[short] = (unitsByTable[short] ?? 0) + units;
+        }
         operations[call.operation] = (operations[call.operation] ?? 0) + 1;
         unitsByOperation[call.operation] =
           (unitsByOperation[call.operation] ?? 0) + call.capacityUnits;
@@ -81,6 +94,7 @@ export function workPerInvocation(
         postBytes: invocation.postBytes,
         operations,
         unitsByOperation,
+        unitsByTable,
       };
     });
 }
@@ -99,6 +113,8 @@ export interface WorkSummary {
   readonly operations: Readonly<Record<string, number>>;
   /** Capacity units per send by operation (means). */
   readonly unitsByOperation: Readonly<Record<string, number>>;
+  /** Capacity units per send by table (means). */
+  readonly unitsByTable: Readonly<Record<string, number>>;
 }
 
 /** Means over sends (round trips also their max). */
@@ -107,7 +123,11 @@ export function summarizeWork(work: readonly SendWork[]): WorkSummary {
   const mean = (pick: (w: SendWork) => number) => work.reduce((s, w) => s + pick(w), 0) / n;
   const operations: Record<string, number> = {};
   const unitsByOperation: Record<string, number> = {};
+  const unitsByTable: Record<string, number> = {};
   for (const w of work) {
+    for (const [table, units] of Object.entries(w.unitsByTable)) {
+      unitsByTable[table] = (unitsByTable[table] ?? 0) + units / n;
+    }
     for (const [op, count] of Object.entries(w.operations)) {
       operations[op] = (operations[op] ?? 0) + count / n;
     }
@@ -134,5 +154,6 @@ export function summarizeWork(work: readonly SendWork[]): WorkSummary {
     postBytes: mean((w) => w.postBytes),
     operations,
     unitsByOperation,
+    unitsByTable,
   };
 }

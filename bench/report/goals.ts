@@ -25,12 +25,21 @@ export function evaluateGoals(report: Measured): Goal[] {
   const goals: Goal[] = [];
 
   const room50 = report.latencyByRoomSize.find((s) => s.roomSize === 50);
-  const p99 = system(room50, 'ours')?.latency.p99;
+  const ours50 = system(room50, 'ours');
+  const p99 = ours50?.latency.p99;
   goals.push({
     goal: 'Delivery to a 50-member room, local stack',
     target: 'p99 ≤ 50 ms',
-    measured: p99 === undefined ? 'not measured at these sizes' : `p99 ${fmt(p99)} ms`,
+    measured:
+      p99 === undefined
+        ? 'not measured at these sizes'
+        : `p99 ${fmt(p99)} ms (p50 ${fmt(ours50?.latency.p50 ?? Number.NaN)} ms)`,
     pass: p99 !== undefined && p99 <= 50,
+    ...(ours50?.ack && ours50.work
+      ? {
+          note: `Stored and acked at p50 ${fmt(ours50.ack.p50)} / p99 ${fmt(ours50.ack.p99)} ms; the rest is the fan-out (a Query, then ${fmt(ours50.work.posts - 1, 0)} posts through the SDK, each a signed HTTP request). The function ran ${fmt(ours50.work.durationMs.mean)} ms on average, sharing ${report.machine.cores} cores with DynamoDB Local, the clients and other work (load average ${report.machine.loadAverage[0]} at the start)`,
+        }
+      : {}),
   });
 
   const largest = report.scaling[report.scaling.length - 1];

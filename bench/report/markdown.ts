@@ -21,10 +21,23 @@ const ratio = (a: number | undefined, b: number | undefined) =>
     ? `${(a / b).toFixed(2)}`
     : '—';
 
+/**
+ * A markdown table with its columns padded to equal width, the layout the repository's formatter
+ * (Biome) gives tables, so the generated file is already formatted.
+ */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const clean = (c: string) => c.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const all = [header, ...rows].map((r) => r.map(clean));
+  const width = (c: string) => [...c].length;
+  const widths = header.map((_, i) => Math.max(3, ...all.map((r) => width(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((c) => c.replaceAll('|', '\\|').replaceAll('\n', ' ')).join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+    `| ${cells.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c))).join(' | ')} |`;
+  const [head, ...body] = all;
+  return [
+    line(head ?? []),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 function find(s: ScenarioResult, system: SystemResult['system']): SystemResult | undefined {
@@ -105,6 +118,38 @@ function workRows(scenarios: readonly ScenarioResult[]): string[][] {
   );
 }
 
+/** One sentence on where the stack process's CPU went, from the profile's areas. */
+function profileSentence(profile: BenchReport['throughput']['profile']): string {
+  const share = (match: (area: string) => boolean) =>
+    profile.areas.filter((a) => match(a.area)).reduce((s, a) => s + a.share, 0) * 100;
+  const ours = share((a) => a.startsWith('campus-chat'));
+  const sdk = share((a) => a.startsWith('AWS SDK'));
+  const node = share((a) => a.startsWith('Node.js core'));
+  const gc = share((a) => a === 'garbage collector');
+  const bench = share((a) => a.startsWith('bench instrumentation'));
+  return `Our own code (\`functions/\`) is ${num(ours, 1)} % of it; the AWS SDK (building, signing and parsing every DynamoDB and @connections request) ${num(sdk, 1)} %, Node's HTTP and socket plumbing underneath ${num(node, 1)} %, garbage collection ${num(gc, 1)} %, and the bench's own DynamoDB proxy ${num(bench, 1)} %: the hot path is dominated by the number of HTTP requests per message (3 to DynamoDB, 1 per recipient to @connections), not by computation in the handlers.`;
+}
+
+/** Capacity units per send by table, for our scenarios. */
+function tableUnitsRows(scenarios: readonly ScenarioResult[]): {
+  header: string[];
+  rows: string[][];
+} {
+  const ours = scenarios.flatMap((s) => {
+    const r = find(s, 'ours');
+    return r?.work ? [{ s, units: r.work.unitsByTable }] : [];
+  });
+  const tables = [...new Set(ours.flatMap((o) => Object.keys(o.units)))].sort();
+  return {
+    header: ['room size', 'connections', ...tables],
+    rows: ours.map((o) => [
+      String(o.s.roomSize),
+      String(o.s.totalConnections),
+      ...tables.map((t) => num(o.units[t] ?? 0, 2)),
+    ]),
+  };
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
   const all = [...report.latencyByRoomSize, ...report.scaling];
@@ -180,7 +225,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '## 3. DynamoDB work per send',
     '',
-    "Counted by a proxy in front of DynamoDB Local (`local/dynamodb-proxy.ts`) that sets `ReturnConsumedCapacity: TOTAL` on every request and sums what comes back; calls are attributed to the `sendmessage` invocation that made them. *Round trips before the ack* counts sequential steps (concurrent calls count once) completed before the ack was posted (for the Scan baseline, which sends no ack: before its first post). The steady state is shown; *first frame* is a connection's first send, before the function has cached its identity. Units are what DynamoDB Local returned: index writes included, transactional writes at 2 units per KB per item, as on-demand billing counts request units (DynamoDB Local also charges a transaction's index writes at the transactional rate, which may overstate AWS's bill).",
+    "Counted by a proxy in front of DynamoDB Local (`local/dynamodb-proxy.ts`) that sets `ReturnConsumedCapacity: TOTAL` on every request and sums what comes back; calls are attributed to the `sendmessage` invocation that made them. _Round trips before the ack_ counts sequential steps (concurrent calls count once) completed before the ack was posted (for the Scan baseline, which sends no ack: before its first post). The steady state is shown; _first frame_ is a connection's first send, before the function has cached its identity. Units are what DynamoDB Local returned: index writes included, transactional writes at 2 units per KB per item, as on-demand billing counts request units (DynamoDB Local also charges a transaction's index writes at the transactional rate, which may overstate AWS's bill).",
     '',
     '![DynamoDB request units per send](benchmarks-dynamodb.svg)',
     '',
@@ -202,6 +247,10 @@ export function renderMarkdown(report: BenchReport): string {
       workRows(all),
     ),
     '',
+    'Capacity units per send by table, ours (the conversation item is updated on every message, and its `byKind` index, sorted by last activity and projecting the whole item, is rewritten with it):',
+    '',
+    table(tableUnitsRows(all).header, tableUnitsRows(all).rows),
+    '',
     `Session start and end on ours: \`$connect\` ${num(report.session.connect.requests, 1)} requests, ${num(report.session.connect.readUnits + report.session.connect.writeUnits, 2)} capacity units, ${ms(report.session.connect.durationMs.mean)} ms; \`$disconnect\` ${num(report.session.disconnect.requests, 1)} requests, ${num(report.session.disconnect.readUnits + report.session.disconnect.writeUnits, 2)} capacity units, ${ms(report.session.disconnect.durationMs.mean)} ms (means of ${report.session.connect.sends} sessions).`,
     '',
     '## 4. Throughput',
@@ -217,7 +266,7 @@ export function renderMarkdown(report: BenchReport): string {
         'p50 ms',
         'p99 ms',
         'max ms',
-        'failed',
+        'failed (why)',
         `p99 ≤ ${t.p99LimitMs} ms`,
       ],
       t.steps.map((s) => [
@@ -228,7 +277,11 @@ export function renderMarkdown(report: BenchReport): string {
         ms(s.latency.p50),
         ms(s.latency.p99),
         ms(s.latency.max),
-        String(s.failures),
+        s.failures === 0
+          ? '0'
+          : `${s.failures} (${Object.entries(s.failureReasons)
+              .map(([why, n]) => `${n}× ${why}`)
+              .join('; ')})`,
         s.withinLimit ? 'yes' : 'no',
       ]),
     ),
@@ -244,7 +297,7 @@ export function renderMarkdown(report: BenchReport): string {
       ]),
     ),
     '',
-    `Inside the stack process (V8 CPU profile, ${num(t.profile.busyMs / 1000, 1)} s busy of ${num(t.profile.wallMs / 1000, 1)} s), self time by area:`,
+    `Inside the stack process (V8 CPU profile, ${num(t.profile.busyMs / 1000, 1)} s busy of ${num(t.profile.wallMs / 1000, 1)} s), self time by area. ${profileSentence(t.profile)}`,
     '',
     table(
       ['area', 'ms', 'share of busy time'],
@@ -314,7 +367,7 @@ export function renderMarkdown(report: BenchReport): string {
       ['policy', 'ping', 'billed messages per idle connection-hour', 'dead socket found'],
       [
         [
-          `ours (${hb.ours.source})`,
+          'ours (mini-program connection core)',
           `every ${num(hb.ours.idlePingIntervalMs / 60000, 0)} min, only when idle; pong timeout ${num(hb.ours.pongTimeoutMs / 1000, 0)} s`,
           num(hb.ours.messagesPerIdleHour, 1),
           `${num(hb.detection.deadDetectedMs / 1000, 2)} s after the app is shown (live probe answered in ${ms(hb.detection.liveProbeMs)} ms)`,
@@ -328,7 +381,7 @@ export function renderMarkdown(report: BenchReport): string {
       ],
     ),
     '',
-    `Each ping and each pong is a billed API Gateway message. Detection was measured with a reference implementation of our policy's probe against the local stack through a TCP relay that silently drops every byte (no FIN, no RST), as when a phone's NAT mapping expired while the app slept. The policy is a parameter of the bench (\`bench/heartbeat/heartbeat-policy.ts\`, ping interval ${num(OUR_HEARTBEAT.idlePingIntervalMs / 60000, 0)} min); the mini-program's connection core implements it.`,
+    `Our policy, as the bench takes it: ${hb.ours.source}. Each ping and each pong is a billed API Gateway message. Detection was measured with a reference implementation of our policy's probe against the local stack through a TCP relay that silently drops every byte (no FIN, no RST), as when a phone's NAT mapping expired while the app slept. The policy is a parameter of the bench (\`bench/heartbeat/heartbeat-policy.ts\`, ping interval ${num(OUR_HEARTBEAT.idlePingIntervalMs / 60000, 0)} min); the mini-program's connection core implements it.`,
     '',
     '## 7. Cold start',
     '',
@@ -361,7 +414,7 @@ export function renderMarkdown(report: BenchReport): string {
       }),
     ),
     '',
-    'With the SDK external, its modules are loaded from `node_modules` at init (on Lambda: from the runtime), which is why those inits are slower here despite the smaller bundles.',
+    "With the SDK external, its modules are loaded from `node_modules` at init (on Lambda: from the runtime), which is why those inits are slower here despite the smaller bundles. Init times are measured with this machine's Node.js, not Lambda's Node.js 22 runtime, and exclude the runtime's own start and the download of the code.",
     '',
     '## How to read these figures',
     '',

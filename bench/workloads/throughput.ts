@@ -12,6 +12,8 @@ export interface ThroughputStep {
   readonly rate: number;
   readonly sent: number;
   readonly failures: number;
+  /** Why sends failed: the error, with ids and counts left out, and how often. */
+  readonly failureReasons: Readonly<Record<string, number>>;
   /** Completed sends and deliveries per second of the step. */
   readonly acceptedPerSecond: number;
   readonly deliveriesPerSecond: number;
@@ -38,6 +40,7 @@ export async function runStep(
   const total = Math.max(1, Math.round(rate * seconds));
   const recorder = new LatencyRecorder();
   let failures = 0;
+  const failureReasons: Record<string, number> = {};
   let deliveries = 0;
   const started = performance.now();
   const inflight: Promise<void>[] = [];
@@ -53,8 +56,12 @@ export async function runStep(
           recorder.record(result.deliveredMs);
           deliveries += room.size - 1;
         },
-        () => {
+        (error: unknown) => {
           failures += 1;
+          const reason = String((error as Error)?.message ?? error)
+            .replace(/^send \S+ /, '')
+            .replace(/\d+/g, 'N');
+          failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
         },
       ),
     );
@@ -66,6 +73,7 @@ export async function runStep(
     rate,
     sent: total,
     failures,
+    failureReasons,
     acceptedPerSecond: recorder.count / elapsed,
     deliveriesPerSecond: deliveries / elapsed,
     latency,
