@@ -46,14 +46,14 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
   quick: {
     mode: 'quick',
     roomSizes: [2, 50],
-    globalWarmup: 40,
+    globalWarmup: 20,
     samples: 20,
     warmup: 3,
     rounds: 2,
     scalingRoomSize: 50,
     scalingSamples: 20,
     totalConnections: [150, 400],
-    throughput: { rooms: 8, members: 4, startRate: 20, factor: 2, maxSteps: 3, stepSeconds: 3 },
+    throughput: { rooms: 8, members: 4, startRate: 20, factor: 2, maxSteps: 3, stepSeconds: 2 },
     coldStartRuns: 1,
   },
   smoke: {

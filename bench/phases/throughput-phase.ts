@@ -50,8 +50,12 @@ export async function throughputPhase(
       shareOfMachine: seconds / (wallSeconds * cores),
     };
   });
-  const passing = steps.filter((s) => s.withinLimit);
-  const best = passing[passing.length - 1];
+  const best = steps
+    .filter((s) => s.withinLimit)
+    .reduce<(typeof steps)[number] | undefined>(
+      (m, s) => (!m || s.rate > m.rate ? s : m),
+      undefined,
+    );
   return {
     rooms: plan.rooms,
     members: plan.members,

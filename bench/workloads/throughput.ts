@@ -81,7 +81,11 @@ export async function runStep(
   };
 }
 
-/** Steps the rate up from `startRate` by `factor` until a step breaks the limit. */
+/**
+ * Steps the rate up from `startRate` by `factor` until a step breaks the limit. A step that breaks
+ * it is run once more before the search stops — on a shared machine one burst of someone else's
+ * work can spoil a step — and both attempts are reported.
+ */
 export async function runThroughput(
   rooms: readonly RoomHandle[],
   plan: ThroughputPlan,
@@ -89,9 +93,14 @@ export async function runThroughput(
   const steps: ThroughputStep[] = [];
   let rate = plan.startRate;
   for (let i = 0; i < plan.maxSteps; i++) {
-    const step = await runStep(rooms, rate, plan.stepSeconds, plan.p99LimitMs);
+    let step = await runStep(rooms, rate, plan.stepSeconds, plan.p99LimitMs);
     steps.push(step);
-    if (!step.withinLimit) break;
+    if (!step.withinLimit) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      step = await runStep(rooms, rate, plan.stepSeconds, plan.p99LimitMs);
+      steps.push(step);
+      if (!step.withinLimit) break;
+    }
     rate = Math.round(rate * plan.factor);
     // Let queues drain between steps.
     await new Promise((resolve) => setTimeout(resolve, 500));
