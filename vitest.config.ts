@@ -1,17 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+const artifacts = ['**/node_modules/**', 'miniprogram/dist/**', 'console/dist/**', 'bench/.out/**'];
+
 export default defineConfig({
   test: {
-    include: [
-      'functions/**/*.test.ts',
-      'local/**/*.test.ts',
-      'test/**/*.test.ts',
-      'client/**/*.test.ts',
-      'miniprogram/**/*.test.ts',
-      'infra/**/*.test.ts',
-      'console/**/*.test.ts',
-    ],
-    exclude: ['**/node_modules/**', 'miniprogram/dist/**', 'console/dist/**'],
+    exclude: artifacts,
     // One DynamoDB Local for the whole run; every test file gets its own tables.
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
@@ -21,5 +14,34 @@ export default defineConfig({
       LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'campus-chat',
+          include: [
+            'functions/**/*.test.ts',
+            'local/**/*.test.ts',
+            'test/**/*.test.ts',
+            'client/**/*.test.ts',
+            'miniprogram/**/*.test.ts',
+            'infra/**/*.test.ts',
+            'console/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
+          exclude: [...artifacts, 'bench/bench.test.ts'],
+        },
+      },
+      {
+        // The bench smoke run loads the machine for a while: it runs after everything else, so
+        // timing-sensitive tests never share the cores with it.
+        extends: true,
+        test: {
+          name: 'bench',
+          include: ['bench/bench.test.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -99,14 +99,28 @@ export function createDynamoConnectionRegistry(
       return Item ? toConnection(Item) : undefined;
     },
 
-    async close(connectionId) {
-      const { Attributes } = await client.send(
-        new DeleteCommand({
-          TableName: tables.connections,
-          Key: { connectionId },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
+    async close(connectionId, options = {}) {
+      const { connectedBefore } = options;
+      let Attributes: Record<string, unknown> | undefined;
+      try {
+        ({ Attributes } = await client.send(
+          new DeleteCommand({
+            TableName: tables.connections,
+            Key: { connectionId },
+            ReturnValues: 'ALL_OLD',
+            ...(connectedBefore !== undefined
+              ? {
+                  ConditionExpression: 'connectedAt < :before',
+                  ExpressionAttributeValues: { ':before': connectedBefore },
+                }
+              : {}),
+          }),
+        ));
+      } catch (error) {
+        // Absent, or too young to be closed: nothing was deleted.
+        if (isConditionalCheckFailed(error)) return undefined;
+        throw error;
+      }
       if (!Attributes) return undefined;
       const closed = toConnection(Attributes);
       await batchWriteAll(

@@ -95,9 +95,19 @@ export async function reply(
   }
 }
 
+/**
+ * The gateway answers 410 Gone for a connection whose $connect is still running (its record and
+ * subscriptions are written early in $connect), and a fan-out racing it must not delete it as
+ * stale. A connection younger than this is left to its own $disconnect (or the TTL); the margin
+ * is well past the $connect function's timeout.
+ */
+export const STALE_CONNECTION_GRACE_MS = 30_000;
+
 async function dropStaleConnection(ctx: ChatContext, connectionId: string): Promise<void> {
   try {
-    await ctx.connections.close(connectionId);
+    await ctx.connections.close(connectionId, {
+      connectedBefore: ctx.now() - STALE_CONNECTION_GRACE_MS,
+    });
   } catch (error) {
     // TTL removes it eventually; a failed cleanup must not fail a delivery.
     ctx.log.warn('could not remove stale connection', { connectionId, error: describe(error) });

@@ -40,8 +40,14 @@ export interface ConnectionRegistry {
   /** Stores the connection and subscribes it to `topics`, in one round trip. */
   open(connection: ConnectionRecord, expiresAt: number): Promise<void>;
   lookup(connectionId: string): Promise<ConnectionRecord | undefined>;
-  /** Deletes the connection and all its subscriptions; returns what was stored, if anything. */
-  close(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /**
+   * Deletes the connection and all its subscriptions; returns what was stored, if anything. With
+   * `connectedBefore` (epoch ms), a connection that connected at or after it is left alone.
+   */
+  close(
+    connectionId: string,
+    options?: { readonly connectedBefore?: number },
+  ): Promise<ConnectionRecord | undefined>;
   /**
    * Subscribes connections to topics. A connection that closed meanwhile is skipped, so a late
    * subscribe never resurrects a closed connection.

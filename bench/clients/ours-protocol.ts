@@ -1,0 +1,84 @@
+/**
+ * The bits of campus-chat protocol v1 (docs/protocol.md) the bench clients need: log in, open a
+ * WebSocket, send a request and wait for the reply that echoes its id.
+ */
+import WebSocket from 'ws';
+
+export type Frame = Record<string, unknown> & { type?: string; id?: string };
+
+/** POST /login with the local stand-in's code `dev-<name>`; returns the token. */
+export async function login(loginUrl: string, name: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(loginUrl, {
+      method: 'POST',
+      body: JSON.stringify({ code: `dev-${name}` }),
+    });
+    if (response.status === 200) return ((await response.json()) as { token: string }).token;
+    if (attempt >= 3) throw new Error(`login ${name}: ${response.status} ${await response.text()}`);
+  }
+}
+
+/** Opens a WebSocket; rejects when the handshake fails. */
+export function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.once('open', () => {
+      ws.off('error', reject);
+      ws.on('error', () => undefined);
+      resolve(ws);
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      ws.terminate();
+      reject(new Error(`handshake refused with ${response.statusCode}`));
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** Connects as an authenticated user. */
+export function connectWithToken(websocketUrl: string, token: string): Promise<WebSocket> {
+  return openSocket(`${websocketUrl}?token=${encodeURIComponent(token)}`);
+}
+
+let counter = 0;
+
+/** A unique frame id. */
+export function frameId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${counter}`;
+}
+
+/** Sends `frame` with a fresh id and resolves with the reply echoing it (error frames reject). */
+export function request(
+  ws: WebSocket,
+  frame: Record<string, unknown>,
+  timeoutMs = 30_000,
+): Promise<Frame> {
+  const id = frameId(String(frame.action));
+  return new Promise((resolve, reject) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const reply = JSON.parse(data.toString()) as Frame;
+      if (reply.id !== id) return;
+      ws.off('message', onMessage);
+      clearTimeout(timer);
+      if (reply.type === 'error')
+        reject(new Error(`${frame.action}: ${reply.code} ${reply.message}`));
+      else resolve(reply);
+    };
+    const timer = setTimeout(() => {
+      ws.off('message', onMessage);
+      reject(new Error(`${frame.action} timed out`));
+    }, timeoutMs);
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ ...frame, id }));
+  });
+}
+
+/** Closes a socket and waits until it is closed. */
+export function closeSocket(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    ws.once('close', () => resolve());
+    ws.close(1000);
+  });
+}

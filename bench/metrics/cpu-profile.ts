@@ -1,0 +1,101 @@
+/**
+ * Summarises a V8 CPU profile of a stack process: self time by area of the code (our domain,
+ * adapters, the AWS SDK, the gateway emulator, Node's own http/net…) and the hottest functions.
+ */
+import type { Profiler, Runtime } from 'node:inspector';
+import { fileURLToPath } from 'node:url';
+
+export interface ProfileSummary {
+  /** Profiled wall time, ms. */
+  readonly wallMs: number;
+  /** Time the process was busy (not idle), ms. */
+  readonly busyMs: number;
+  readonly areas: readonly { area: string; ms: number; share: number }[];
+  readonly functions: readonly { name: string; where: string; ms: number; share: number }[];
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const AREAS: readonly [RegExp, string][] = [
+  [/\/functions\/domain\//, 'campus-chat domain (functions/domain)'],
+  [/\/functions\/adapters\//, 'campus-chat adapters (functions/adapters)'],
+  [/\/functions\//, 'campus-chat handlers, protocol, config (functions/)'],
+  [/\/bench\/baselines\//, 'Scan baseline handlers'],
+  [
+    /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//,
+    'AWS SDK v3 (clients, signing, (de)serialisation)',
+  ],
+  [/node_modules\/@aws-lambda-powertools\//, 'Powertools logger'],
+  [/node_modules\/valibot\//, 'valibot (frame validation)'],
+  [/node_modules\/jose\//, 'jose (JWT)'],
+  [/node_modules\/ws\//, 'ws (WebSocket library of the emulator)'],
+  [/\/local\/gateway\//, 'API Gateway emulator (local/gateway)'],
+  [/\/local\/dynamodb-proxy/, 'bench instrumentation (DynamoDB proxy)'],
+  [/\/bench\//, 'bench instrumentation'],
+  [/node_modules\//, 'other dependencies'],
+];
+
+function areaOf(frame: Runtime.CallFrame): string {
+  const { url, functionName } = frame;
+  if (functionName === '(idle)') return '(idle)';
+  if (functionName === '(garbage collector)') return 'garbage collector';
+  if (functionName === '(program)' || functionName === '(root)') return 'V8 / native (program)';
+  if (!url || url.startsWith('node:')) return 'Node.js core (http, net, streams, timers, JSON)';
+  for (const [pattern, area] of AREAS) if (pattern.test(url)) return area;
+  return 'other';
+}
+
+function where(frame: Runtime.CallFrame): string {
+  const url = frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url;
+  const short = url.startsWith(REPO_ROOT) ? url.slice(REPO_ROOT.length) : url;
+  return short ? `${short}:${frame.lineNumber + 1}` : '(native)';
+}
+
+/** Self time per area and the top `top` functions by self time, excluding idle. */
+export function summarizeProfile(profile: Profiler.Profile, top = 12): ProfileSummary {
+  const selfUs = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const id = samples[i] as number;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
+  }
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byArea = new Map<string, number>();
+  const byFunction = new Map<string, { name: string; where: string; us: number }>();
+  let idleUs = 0;
+  let totalUs = 0;
+  for (const [id, us] of selfUs) {
+    const frame = nodes.get(id)?.callFrame;
+    if (!frame) continue;
+    totalUs += us;
+    const area = areaOf(frame);
+    if (area === '(idle)') {
+      idleUs += us;
+      continue;
+    }
+    byArea.set(area, (byArea.get(area) ?? 0) + us);
+    const location = where(frame);
+    const key = `${frame.functionName}@${location}`;
+    const entry = byFunction.get(key) ?? {
+      name: frame.functionName || '(anonymous)',
+      where: location,
+      us: 0,
+    };
+    entry.us += us;
+    byFunction.set(key, entry);
+  }
+  const busyUs = totalUs - idleUs;
+  const share = (us: number) => (busyUs > 0 ? us / busyUs : 0);
+  return {
+    wallMs: totalUs / 1000,
+    busyMs: busyUs / 1000,
+    areas: [...byArea]
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, us]) => ({ area, ms: us / 1000, share: share(us) })),
+    functions: [...byFunction.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, ms: f.us / 1000, share: share(f.us) })),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: latency, throughput, DynamoDB work, cost and cold start of campus-chat, side
+ * by side with a socket.io 4 server and the Scan-based design of AWS's WebSocket chat sample, in
+ * one run on this machine. Writes benchmarks.md and its charts (docs/ for the full run).
+ *
+ *   npm run bench                 full run, writes docs/benchmarks.md
+ *   npm run bench -- --quick      smaller sizes (CI smoke), writes bench/.out/quick/
+ *   npm run bench -- --smoke      tiny sizes, for the test that checks the report's structure
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { runBench } from './bench-runner';
+import { parseArgs } from './options';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const options = parseArgs(process.argv.slice(2), {
+  docsDir: fileURLToPath(new URL('../docs', import.meta.url)),
+  scratchDir: fileURLToPath(new URL('./.out', import.meta.url)),
+});
+mkdirSync(options.outDir, { recursive: true });
+const dynamodb = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal();
+try {
+  const { markdownFile } = await runBench({
+    ...options,
+    dynamodbEndpoint: options.dynamodbEndpoint ?? (dynamodb?.endpoint as string),
+    log: (line) => console.log(`[bench] ${line}`),
+  });
+  console.log(`[bench] wrote ${markdownFile}`);
+} finally {
+  await dynamodb?.stop();
+}
