@@ -6,7 +6,6 @@
 import type { ServerFrame } from '../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import { ConnectionGoneError } from './errors';
-import type { Subscriber } from './ports';
 
 export interface FanOutReport {
   readonly delivered: number;
@@ -44,14 +43,22 @@ export async function fanOut(
   frame: ServerFrame,
   exceptConnectionId?: string,
 ): Promise<FanOutReport> {
+  const recipients = await recipientsOf(ctx, topics, exceptConnectionId);
+  return deliver(ctx, recipients, encodeFrame(frame));
+}
+
+/** The connections subscribed to any of `topics`, each once, without `exceptConnectionId`. */
+export async function recipientsOf(
+  ctx: ChatContext,
+  topics: readonly string[],
+  exceptConnectionId?: string,
+): Promise<string[]> {
   const lists = await Promise.all(topics.map((topic) => ctx.connections.subscribers(topic)));
-  const recipients = new Map<string, Subscriber>();
+  const recipients = new Set<string>();
   for (const subscriber of lists.flat()) {
-    if (subscriber.connectionId !== exceptConnectionId) {
-      recipients.set(subscriber.connectionId, subscriber);
-    }
+    if (subscriber.connectionId !== exceptConnectionId) recipients.add(subscriber.connectionId);
   }
-  return deliver(ctx, [...recipients.keys()], encodeFrame(frame));
+  return [...recipients];
 }
 
 /** Posts already-encoded data to connections; see fanOut. */

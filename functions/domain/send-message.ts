@@ -16,7 +16,7 @@ import { authorizeParticipant, precheckParticipant, requireConversationId } from
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';
 import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
-import { fanOut, reply } from './fan-out';
+import { deliver, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
 import type { AppendRequest, RateLimitWindow, SendContext } from './ports';
 import { truncateCodePoints, validateMessageText } from './text';
@@ -74,13 +74,7 @@ export async function sendMessage(
     const result = await ctx.messages.append(request);
     switch (result.outcome) {
       case 'stored':
-        await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
-        await fanOut(
-          ctx,
-          deliveryTopics(target),
-          { type: 'message', message },
-          caller.connectionId,
-        );
+        await acknowledgeAndDeliver(ctx, caller, frame.id, message, deliveryTopics(target));
         return;
       case 'notMember':
         throw new ForbiddenError('join the room first');
@@ -113,6 +107,30 @@ export async function sendMessage(
         await sleep(Math.random() * Math.min(400, 8 * 2 ** attempt));
     }
   }
+}
+
+/**
+ * Acks the sender and delivers to the others. The recipients are looked up while the ack is on
+ * its way, which takes a round trip off every delivery. The message is stored: a failed ack must
+ * not keep it from the others (the sender's retry gets the ack from the idempotency key), so the
+ * ack's failure is raised only after delivery.
+ */
+async function acknowledgeAndDeliver(
+  ctx: ChatContext,
+  caller: Caller,
+  frameId: string,
+  message: ChatMessage,
+  topics: readonly string[],
+): Promise<void> {
+  const [acked, recipients] = await Promise.all([
+    reply(ctx, caller.connectionId, { type: 'ack', id: frameId, message }).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    ),
+    recipientsOf(ctx, topics, caller.connectionId),
+  ]);
+  await deliver(ctx, recipients, encodeFrame({ type: 'message', message }));
+  if (acked) throw acked.error;
 }
 
 async function replayAck(
