@@ -20,6 +20,15 @@ export {
   type ConversationView,
 } from './chat-client';
 export { type Clock, systemClock, type TimerHandle } from './clock';
+export {
+  badgeText,
+  type Banner,
+  type BannerStatus,
+  bannerFor,
+  counterText,
+  formatTime,
+  typingText,
+} from './display';
 export { type ConnectionState, withToken } from './connection';
 export {
   ConnectionLostError,

@@ -5,7 +5,7 @@
  */
 import type { ChatClient, ConnectionState } from '../../../client/index';
 import { h, setText } from '../dom';
-import { bannerFor } from '../lib/format';
+import { bannerFor } from '../../../client/index';
 
 export class BannerView {
   readonly element: HTMLElement;

@@ -5,7 +5,7 @@
  */
 import { type ChatClient, InvalidTextError, type SessionUser } from '../../../client/index';
 import { h, type KeyedItem, reconcile, setText } from '../dom';
-import { formatTime, typingText } from '../lib/format';
+import { formatTime, typingText } from '../../../client/index';
 import { type MessageRow, messageRows, stateLabel } from '../lib/message-rows';
 import { ComposerView } from './composer-view';
 

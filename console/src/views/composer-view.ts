@@ -6,7 +6,7 @@
  */
 import { codePointLength, MAX_TEXT_CHARS, messageTextProblem } from '../../../client/index';
 import { h, setText } from '../dom';
-import { counterText } from '../lib/format';
+import { counterText } from '../../../client/index';
 
 export interface ComposerActions {
   /** Sends the text; returns false when it was not accepted (the draft stays). */

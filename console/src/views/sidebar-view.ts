@@ -6,7 +6,7 @@
 import { MAX_ROOM_TITLE_CHARS } from '../../../functions/protocol/limits';
 import { h, type KeyedItem, reconcile } from '../dom';
 import type { ConversationList, ListItem, RoomEntry } from '../lib/conversation-list';
-import { badgeText, formatTime } from '../lib/format';
+import { badgeText, formatTime } from '../../../client/index';
 
 export interface SidebarActions {
   open(id: string, title: string): void;

@@ -1,20 +1,14 @@
-/** The connection banner text for a connection state (empty: no banner). */
-import type { ConnectionState } from '../core';
+/**
+ * The connection banner of the pages. The wording is shared with the browser console
+ * (`bannerFor` in client/display.ts); a phone shows it only when something is wrong: not while
+ * online or on the first connect, and not while the app is in the background.
+ */
+import { bannerFor, type ConnectionState } from '../core';
 
+/** The banner text for a connection state (empty: no banner). */
 export function bannerText(state: ConnectionState, now: number): string {
-  switch (state.status) {
-    case 'reconnecting': {
-      const seconds = Math.max(1, Math.ceil((state.retryAt - now) / 1000));
-      return `Reconnecting in ${seconds} s…`;
-    }
-    case 'connecting':
-      // The planned 2-hour refresh and the very first connect are not worth a banner.
-      return state.planned || state.attempt === 0 ? '' : 'Connecting…';
-    case 'offline':
-      return state.reason === 'network'
-        ? 'No network. Messages will be sent when you are back online.'
-        : '';
-    default:
-      return '';
-  }
+  const banner = bannerFor(state, now);
+  if (banner.status === 'online' || banner.status === 'connecting') return '';
+  if (state.status === 'offline' && state.reason !== 'network') return '';
+  return banner.text;
 }

@@ -2,8 +2,8 @@
  * Turns a conversation view of the chat core into the rows the chat page renders: stored
  * messages in seq order, then the user's own pending ones, each with sender, time and state.
  */
-import type { ConversationView, TypingUser } from '../core';
-import { formatTime } from './format';
+import type { ConversationView } from '../core';
+import { formatTime } from '../core';
 
 export interface ChatItem {
   /** Stable key for wx:for. */
@@ -70,11 +70,4 @@ export function chatItems(
     }),
   );
   return [...stored, ...pending];
-}
-
-/** "Desk is typing…", "Ann and Bo are typing…". */
-export function typingText(users: readonly TypingUser[]): string {
-  if (users.length === 0) return '';
-  const names = users.map((u) => u.name);
-  return names.length === 1 ? `${names[0]} is typing…` : `${names.join(' and ')} are typing…`;
 }

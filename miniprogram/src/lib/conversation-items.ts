@@ -1,6 +1,6 @@
 /** Rows of the conversations and rooms pages, from conversation summaries. */
 import type { ConversationSummary } from '../core';
-import { badge, formatTime } from './format';
+import { badgeText, formatTime } from '../core';
 
 export interface ConversationItem {
   readonly id: string;
@@ -25,7 +25,7 @@ export function conversationItem(summary: ConversationSummary, now: number): Con
     preview: last ? `${last.senderName}: ${last.text}` : '',
     time: last ? formatTime(last.sentAt, now) : '',
     unread: summary.unread,
-    badge: badge(summary.unread),
+    badge: badgeText(summary.unread),
     online: summary.online === true,
     lastActivityAt: summary.lastActivityAt,
     memberCount: summary.memberCount ?? 0,

@@ -1,4 +1,4 @@
-/** The connection banner: "Reconnecting in 3 s…", "No network…"; hidden when the text is empty. */
+/** The connection banner: "Reconnecting in 3 s…", "Offline: no network…"; hidden when the text is empty. */
 Component({
   properties: {
     text: { type: String, value: '' },

@@ -13,7 +13,8 @@ import {
   truncateCodePoints,
 } from '../../core';
 import { bannerText } from '../../lib/banner';
-import { type ChatItem, chatItems, typingText } from '../../lib/chat-items';
+import { typingText } from '../../core';
+import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { currentUser, startChat } from '../../services/chat-session';
 import { setTitle, toast } from '../../services/ui';
 

@@ -7,7 +7,7 @@
 import type { ChatClient, ChatMessage, PresenceFrame, SessionUser } from '../../core';
 import { bannerText } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
-import { badge, formatTime } from '../../lib/format';
+import { badgeText, formatTime } from '../../core';
 import { currentUser, signOut, startChat } from '../../services/chat-session';
 import { confirm, navigateTo, restart, stopPullDownRefresh, toast } from '../../services/ui';
 
@@ -106,7 +106,7 @@ Component({
           time: formatTime(message.sentAt),
           lastActivityAt: message.sentAt,
           unread,
-          badge: badge(unread),
+          badge: badgeText(unread),
         };
       };
       const known =

@@ -1,6 +1,6 @@
 /** The console's display text: banner, typing line, counter, badges, times. */
 import { describe, expect, it } from 'vitest';
-import { badgeText, bannerFor, counterText, formatTime, typingText } from './format';
+import { badgeText, bannerFor, counterText, formatTime, typingText } from './display';
 
 const NOW = new Date(2026, 10, 21, 14, 30, 0).getTime();
 

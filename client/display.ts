@@ -1,12 +1,16 @@
-/** Display text for the console (pure: no DOM, unit-tested on Node). */
-import type { ConnectionState, TypingUser } from '../../../client/index';
+/**
+ * Display text shared by the mini-program and the browser console: times, badges, the connection
+ * banner, typing and the character counter. Pure (no wx, no DOM).
+ */
+import type { ConnectionState } from './connection';
+import type { TypingUser } from './typing';
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
 /** `14:05` today, `11-20 14:05` on another day (local time); empty for an invalid date. */
-export function formatTime(iso: string, now: number): string {
+export function formatTime(iso: string, now: number = Date.now()): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
   const today = new Date(now);
