@@ -39,6 +39,28 @@ export interface RouteDefinition {
 
 const FRAME_HANDLER = { manageConnections: true, memoryMb: 512, timeoutSeconds: 10 } as const;
 
+/**
+ * Every frame handler reads its caller's connection record, and deletes connection and
+ * subscription items a reply or fan-out finds stale.
+ */
+const CONNECTION_STATE = { connections: 'readWrite', subscriptions: 'readWrite' } as const;
+
+/** A route whose handler file is named after its route key and answers frames. */
+function frameRoute(
+  routeKey: string,
+  tables: Partial<Record<TableId, TableAccess>>,
+): RouteDefinition {
+  return {
+    routeKey,
+    integration: {
+      kind: 'lambda',
+      handler: routeKey,
+      tables: { ...CONNECTION_STATE, ...tables },
+      ...FRAME_HANDLER,
+    },
+  };
+}
+
 export const ROUTES: readonly RouteDefinition[] = [
   {
     routeKey: '$connect',
@@ -75,136 +97,21 @@ export const ROUTES: readonly RouteDefinition[] = [
       ...FRAME_HANDLER,
     },
   },
-  {
-    routeKey: 'conversations',
-    integration: {
-      kind: 'lambda',
-      handler: 'conversations',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'read',
-        members: 'read',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'sendmessage',
-    integration: {
-      kind: 'lambda',
-      handler: 'sendmessage',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'readWrite',
-        members: 'readWrite',
-        messages: 'readWrite',
-        idempotency: 'readWrite',
-        rateLimits: 'readWrite',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'sync',
-    integration: {
-      kind: 'lambda',
-      handler: 'sync',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'read',
-        members: 'read',
-        messages: 'read',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'typing',
-    integration: {
-      kind: 'lambda',
-      handler: 'typing',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'read',
-        members: 'read',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'read',
-    integration: {
-      kind: 'lambda',
-      handler: 'read',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'read',
-        members: 'readWrite',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'createroom',
-    integration: {
-      kind: 'lambda',
-      handler: 'createroom',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'readWrite',
-        members: 'readWrite',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'join',
-    integration: {
-      kind: 'lambda',
-      handler: 'join',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'readWrite',
-        members: 'readWrite',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'leave',
-    integration: {
-      kind: 'lambda',
-      handler: 'leave',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'readWrite',
-        members: 'readWrite',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
-  {
-    routeKey: 'rooms',
-    integration: {
-      kind: 'lambda',
-      handler: 'rooms',
-      tables: {
-        connections: 'readWrite',
-        subscriptions: 'readWrite',
-        conversations: 'read',
-        members: 'read',
-      },
-      ...FRAME_HANDLER,
-    },
-  },
+  frameRoute('conversations', { conversations: 'read', members: 'read' }),
+  frameRoute('sendmessage', {
+    conversations: 'readWrite',
+    members: 'readWrite',
+    messages: 'readWrite',
+    idempotency: 'readWrite',
+    rateLimits: 'readWrite',
+  }),
+  frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
+  frameRoute('typing', { conversations: 'read', members: 'read' }),
+  frameRoute('read', { conversations: 'read', members: 'readWrite' }),
+  frameRoute('createroom', { conversations: 'readWrite', members: 'readWrite' }),
+  frameRoute('join', { conversations: 'readWrite', members: 'readWrite' }),
+  frameRoute('leave', { conversations: 'readWrite', members: 'readWrite' }),
+  frameRoute('rooms', { conversations: 'read', members: 'read' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },
