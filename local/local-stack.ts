@@ -68,6 +68,14 @@ export interface LocalStack {
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
   stop(): Promise<void>;
+  /**
+   * Kills the gateway abruptly, as if its process died with clients attached: sockets cut with no
+   * close frame, no $disconnect, the port closed. DynamoDB is left as it is (its own process), so a
+   * new `startLocalStack` on the same port and tables takes over — the restart of a crashed
+   * gateway. Resolves with the ids of the connections that were cut. A local control for fault
+   * tests; `stop` afterwards only stops what is left (DynamoDB Local, if this stack started it).
+   */
+  kill(): Promise<string[]>;
 }
 
 /** Starts the local stack and resolves once every part answers. */
@@ -186,8 +194,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       await gateway.shutdown();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamodb?.stop();
+    },
+    async kill() {
+      const cut = gateway.kill();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return cut;
     },
   };
 }
