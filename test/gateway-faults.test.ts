@@ -9,6 +9,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../local/local-stack';
 import { ChatTestClient, connectAs, type Frame, login } from './support/chat-client';
@@ -138,6 +139,45 @@ describe('@connections POST faults', () => {
     } finally {
       stack.gateway.setPostFaults(undefined);
     }
+  });
+});
+
+describe('a client that leaves during $connect', () => {
+  it('gets its $disconnect even when it only half-closed the socket', async () => {
+    // Prepare: a handshake whose client sends its request and closes its side at once (FIN), while
+    // $connect runs; the record $connect writes must not outlive it.
+    const { token } = await login(stack, 'half-close');
+    const { port } = new URL(stack.urls.websocket);
+    const connects = routeKeys.filter((r) => r.routeKey === '$connect').length;
+    // Act
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => {
+      socket.end(
+        `GET /local?token=${encodeURIComponent(token)} HTTP/1.1\r\n` +
+          `Host: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+    });
+    socket.on('error', () => undefined);
+    socket.resume();
+    await waitFor(
+      () => routeKeys.filter((r) => r.routeKey === '$connect').length > connects,
+      '$connect',
+    );
+    const connectionId = routeKeys.filter((r) => r.routeKey === '$connect').at(-1)
+      ?.connectionId as string;
+    // Assess
+    await waitFor(
+      () => routeKeys.some((r) => r.connectionId === connectionId && r.routeKey === '$disconnect'),
+      '$disconnect of the connection that left',
+    );
+    let record = await connectionRecord(connectionId);
+    const deadline = Date.now() + 5000;
+    while (record && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      record = await connectionRecord(connectionId);
+    }
+    expect(record).toBeUndefined();
+    expect(stack.gateway.connectionIds()).not.toContain(connectionId);
   });
 });
 

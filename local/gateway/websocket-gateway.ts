@@ -259,12 +259,20 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       socket.destroy();
       return;
     }
-    if (socket.destroyed) {
-      // The client left during $connect: the connection existed for the backend, so end it.
-      await this.runDisconnect(facts, 1006, 'Client left during connect');
-      return;
+    // ws completes the upgrade synchronously, or drops a socket the client already closed (even
+    // half-closed) without a word: then the client left during $connect, and the connection,
+    // which existed for the backend, must end with its $disconnect like any other.
+    let accepted = false;
+    if (!socket.destroyed) {
+      this.server.handleUpgrade(request, socket, head, (ws) => {
+        accepted = true;
+        this.accept(ws, facts);
+      });
     }
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, facts));
+    if (!accepted) {
+      socket.destroy();
+      await this.runDisconnect(facts, 1006, 'Client left during connect');
+    }
   }
 
   private accept(ws: WebSocket, facts: ConnectionFacts): void {
