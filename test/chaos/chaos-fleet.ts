@@ -27,6 +27,8 @@ export interface FleetMember {
   readonly reported: Map<string, Map<number, number>>;
   /** Handshakes opened (the first one and every reconnect). */
   opens: number;
+  /** Errors the client reported (`error` events): kind, conversation and code. */
+  readonly errors: string[];
 }
 
 export interface FleetOptions {
@@ -83,6 +85,7 @@ export function createMember(
     acked: [],
     reported: new Map(),
     opens: 0,
+    errors: [],
     client: undefined as unknown as ChatClient,
   };
   const transport = wsTransport({
@@ -112,6 +115,12 @@ export function createMember(
     let seqs = member.reported.get(message.conversationId);
     if (!seqs) member.reported.set(message.conversationId, (seqs = new Map()));
     seqs.set(message.seq, (seqs.get(message.seq) ?? 0) + 1);
+  });
+  client.on('error', (event) => {
+    const error = event.error as { name?: string; code?: string; message?: string };
+    member.errors.push(
+      `${event.kind} ${event.conversationId ?? ''} ${error?.name ?? ''} ${error?.code ?? ''} ${error?.message ?? ''}`,
+    );
   });
   client.on('state', (state) => {
     if (state.status === 'online') member.opens++;

@@ -210,7 +210,12 @@ export async function runChaos(
         [...m.kept].every((id) => {
           const held = m.client.view(id).messages;
           const lastSeq = stored.conversations.get(id)?.lastSeq ?? 0;
-          return m.client.state.status === 'online' && (held.at(-1)?.seq ?? 0) === lastSeq;
+          // Each seq held once: as many as the last seq means no hole is left.
+          return (
+            m.client.state.status === 'online' &&
+            held.length === lastSeq &&
+            (held.at(-1)?.seq ?? 0) === lastSeq
+          );
         }),
       ),
     ).catch((error: unknown) => log(String(error)));
@@ -256,6 +261,11 @@ export async function runChaos(
       `seed ${seed}: ${invariant.messages} messages in ${invariant.conversations} conversations, ${invariant.acked} acks, ${report.reconnects} reconnects, ${invariant.violations.length} violations`,
     );
     for (const line of invariant.violations) log(`  VIOLATION ${line}`);
+    for (const m of members) {
+      if (invariant.violations.some((v) => v.startsWith(`${m.name}:`))) {
+        log(`  errors reported by ${m.name}: ${JSON.stringify(m.errors.slice(-12))}`);
+      }
+    }
     return report;
   } finally {
     for (const m of members) m.client.stop();
