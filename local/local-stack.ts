@@ -165,17 +165,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   configureHandlers(options, endpoint, callbackDomain);
   const tables = resolveTableNames();
-  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
   try {
-    await ensureTables(client, tables);
-  } finally {
-    client.destroy();
+    const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
+    try {
+      await ensureTables(client, tables);
+    } finally {
+      client.destroy();
+    }
+    // Load every handler now: module-scope code runs once, as in a warm Lambda, and import errors
+    // surface at start-up.
+    for (const r of routes)
+      if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
+    await runtime.load(LOGIN_ROUTE.handler);
+  } catch (error) {
+    // A start that fails releases what it took (the port, DynamoDB Local), so it can be retried.
+    await gateway.shutdown();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await dynamodb?.stop();
+    throw error;
   }
-  // Load every handler now: module-scope code runs once, as in a warm Lambda, and import errors
-  // surface at start-up.
-  for (const r of routes)
-    if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
-  await runtime.load(LOGIN_ROUTE.handler);
 
   const base = `http://${callbackDomain}`;
   return {

@@ -13,6 +13,7 @@ import {
   type InjectedResponse,
   startDynamoDbProxy,
 } from '../local/dynamodb-proxy';
+import { freePort } from '../local/free-port';
 import type { LocalStack } from '../local/local-stack';
 import { createDocumentClient } from '../functions/adapters/dynamo-client';
 import { createDynamoConnectionRegistry } from '../functions/adapters/dynamo-connections';
@@ -198,5 +199,37 @@ describe('connection records when DynamoDB fails', () => {
     expect(afterFailure.record?.topics).toEqual(new Set(topics));
     expect([...(second?.topics ?? [])].sort()).toEqual([...topics].sort());
     expect(await leftovers(connectionId, topics)).toEqual({ record: undefined, subscriptions: [] });
+  });
+});
+
+describe('starting the local stack while DynamoDB fails', () => {
+  it('releases the port when start-up fails, so a retry on the same port succeeds', async () => {
+    // Prepare: every DynamoDB request fails while the stack starts (a restarted gateway meeting
+    // a DynamoDB outage, as in the chaos suite).
+    const port = await freePort();
+    const options = {
+      dynamodbEndpoint: proxy.endpoint,
+      console: false as const,
+      tablePrefix: process.env.TABLE_PREFIX,
+      port,
+    };
+    proxy.setInterceptor(() => SERVER_ERROR);
+    let failed: unknown;
+    try {
+      // Act
+      await startTestStack(options).catch((error: unknown) => {
+        failed = error;
+      });
+    } finally {
+      proxy.setInterceptor(undefined);
+    }
+    const retried = await startTestStack(options);
+    // Assess
+    try {
+      expect(failed).toBeInstanceOf(Error);
+      expect(retried.port).toBe(port);
+    } finally {
+      await retried.stop();
+    }
   });
 });
