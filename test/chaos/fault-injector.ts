@@ -13,9 +13,12 @@ import type { NetworkFaultProxy } from './network-fault-proxy';
 export interface InjectorDeps {
   readonly dynamo: DynamoDbProxy;
   readonly network: NetworkFaultProxy;
-  /** Kills the gateway, waits `downMs`, starts a new one on the same port; resolves with the ids
-   * of the connections the kill cut. */
-  readonly restartGateway: (downMs: number) => Promise<string[]>;
+  /** Kills the gateway (reporting the ids of the connections the kill cut through `killed`),
+   * waits `downMs`, and starts a new one on the same port. */
+  readonly restartGateway: (
+    downMs: number,
+    killed: (ids: readonly string[]) => void,
+  ) => Promise<void>;
   readonly seed: number;
   /** How many clients there are (a storm waits for half of them to be connected). */
   readonly clients: number;
@@ -165,11 +168,14 @@ export class FaultInjector {
         this.postWindows.push({ until, probability: event.probability, detail: event.mode });
         return;
       case 'kill': {
-        const cut = await this.deps.restartGateway(event.downMs);
-        for (const id of cut) this.killed.add(id);
-        this.counts.kills++;
-        this.counts.killedConnections += cut.length;
-        this.deps.log(`kill: gateway killed with ${cut.length} connections, restarted`);
+        let cut = 0;
+        await this.deps.restartGateway(event.downMs, (ids) => {
+          for (const id of ids) this.killed.add(id);
+          cut = ids.length;
+          this.counts.kills++;
+          this.counts.killedConnections += ids.length;
+        });
+        this.deps.log(`kill: gateway killed with ${cut} connections, restarted`);
         return;
       }
     }

@@ -115,15 +115,24 @@ export async function runChaos(
     seed,
     clients: profile.students + profile.admins,
     log,
-    restartGateway: async (downMs) => {
-      const cut = await stack.kill();
-      await new Promise((resolve) => setTimeout(resolve, downMs));
+    restartGateway: async (downMs, killed) => {
       const old = stack;
-      stack = await startLocalStack({ ...stackOptions, port });
-      injector.attach(stack.gateway);
+      killed(await old.kill());
       // The killed gateway's handlers may still be running: let them finish in the background.
       retired.push(old.stop());
-      return cut;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      // Started again until it comes up, as a supervisor would: start-up itself talks to DynamoDB,
+      // which may be failing right now.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          stack = await startLocalStack({ ...stackOptions, port });
+          break;
+        } catch (error) {
+          log(`restart attempt ${attempt} failed: ${(error as Error).message}`);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+      injector.attach(stack.gateway);
     },
   });
   const fleetOptions = {
