@@ -61,6 +61,16 @@ export interface Expectations {
     conversationId: string;
     text: string;
   }[];
+  /**
+   * Messages sent that the server may have refused (a flooder's, past the rate limit): each is
+   * stored at most once, as sent, but need not be stored.
+   */
+  readonly attempted?: readonly {
+    senderId: string;
+    clientId: string;
+    conversationId: string;
+    text: string;
+  }[];
   /** Every ack a client received. */
   readonly acked: readonly {
     senderId: string;
@@ -221,8 +231,20 @@ export function checkInvariants(
       violate(`typed ${key} stored differently: ${JSON.stringify(stored.message.text)}`);
     }
   }
-  for (const key of bySendKey.keys()) {
-    if (!typedKeys.has(key)) violate(`stored ${key} was never typed by a client of this run`);
+  const attempted = new Map(
+    (expected.attempted ?? []).map((a) => [`${a.senderId}#${a.clientId}`, a]),
+  );
+  for (const [key, copies] of bySendKey) {
+    if (typedKeys.has(key)) continue;
+    const sent = attempted.get(key);
+    const stored = copies[0];
+    if (!sent) violate(`stored ${key} was never typed by a client of this run`);
+    else if (
+      stored &&
+      (stored.conversationId !== sent.conversationId || stored.message.text !== sent.text)
+    ) {
+      violate(`sent ${key} stored differently: ${JSON.stringify(stored.message.text)}`);
+    }
   }
 
   // 4. every client view = the stored messages, once each, in order.
