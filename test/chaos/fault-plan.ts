@@ -26,6 +26,12 @@ export interface ChaosProfile {
   readonly eventsPerKind: number;
   /** Time allowed, after the faults end, for every outbox to drain and every view to catch up. */
   readonly healDeadlineMs: number;
+  /**
+   * The clients' backoff cap. The product's is 30 s; the short run uses 2 s so it heals in
+   * seconds. Hundreds of clients retrying every 2 s while DynamoDB fails would be a herd no real
+   * fleet makes, so the full run keeps 10 s.
+   */
+  readonly backoffCapMs: number;
 }
 
 export const PROFILES: Record<ProfileName, ChaosProfile> = {
@@ -41,6 +47,7 @@ export const PROFILES: Record<ProfileName, ChaosProfile> = {
     adminMessageEveryMs: 1200,
     eventsPerKind: 1,
     healDeadlineMs: 45_000,
+    backoffCapMs: 2000,
   },
   full: {
     name: 'full',
@@ -52,8 +59,9 @@ export const PROFILES: Record<ProfileName, ChaosProfile> = {
     runs: 3,
     studentMessageEveryMs: 12_000,
     adminMessageEveryMs: 1500,
-    eventsPerKind: 4,
-    healDeadlineMs: 120_000,
+    eventsPerKind: 3,
+    healDeadlineMs: 240_000,
+    backoffCapMs: 10_000,
   },
 };
 

@@ -53,11 +53,10 @@ export interface ChaosRunReport {
 
 /**
  * The client policy of the chaos clients: the defaults, with waits shortened so a run heals in
- * seconds rather than minutes (a 2 s backoff cap instead of 30 s, acks and replies given up after
- * 4 s instead of 15 s). Behaviour is the same; only the clock is faster.
+ * seconds rather than minutes (the profile's backoff cap instead of 30 s, acks and replies given up
+ * after 4 s instead of 15 s). Behaviour is the same; only the clock is faster.
  */
 const CHAOS_POLICY = {
-  backoffCapMs: 2000,
   sendAckTimeoutMs: 4000,
   requestTimeoutMs: 6000,
   connectTimeoutMs: 4000,
@@ -105,7 +104,13 @@ export async function runChaos(
       handlerFailures[key] = (handlerFailures[key] ?? 0) + 1;
     },
   };
+  const disconnectInvoked = new Set<string>();
+  const watch = (running: LocalStack) =>
+    running.gateway.on('invocation', ({ routeKey, connectionId }) => {
+      if (routeKey === '$disconnect') disconnectInvoked.add(connectionId);
+    });
   let stack: LocalStack = await startLocalStack(stackOptions);
+  watch(stack);
   const port = stack.port;
   const network = await startNetworkFaultProxy(stack.urls.websocket);
   const retired: Promise<void>[] = [];
@@ -126,6 +131,7 @@ export async function runChaos(
       for (let attempt = 1; ; attempt++) {
         try {
           stack = await startLocalStack({ ...stackOptions, port });
+          watch(stack);
           break;
         } catch (error) {
           log(`restart attempt ${attempt} failed: ${(error as Error).message}`);
@@ -138,7 +144,7 @@ export async function runChaos(
   const fleetOptions = {
     websocketUrl: network.url,
     loginUrl: stack.urls.login,
-    policy: CHAOS_POLICY,
+    policy: { ...CHAOS_POLICY, backoffCapMs: profile.backoffCapMs },
     seed,
   };
   const members: FleetMember[] = [
@@ -208,7 +214,16 @@ export async function runChaos(
     const healBy = Date.now() + profile.healDeadlineMs;
     await until('every outbox is empty', healBy, () =>
       members.every((m) => unsent(m).length === 0 && m.client.state.status === 'online'),
-    ).catch((error: unknown) => log(String(error)));
+    ).catch((error: unknown) => {
+      log(String(error));
+      for (const m of members) {
+        const left = unsent(m);
+        if (left.length === 0 && m.client.state.status === 'online') continue;
+        log(
+          `  ${m.name}: ${JSON.stringify(m.client.state)}, ${left.length} unsent (${[...new Set(left.map((e) => e.state))].join('/')}), last errors ${JSON.stringify(m.errors.slice(-5))}`,
+        );
+      }
+    });
     const stored = await readStore(db, stack.tables);
     await inBatches(members, 50, async (m) => {
       m.client.stop();
@@ -247,6 +262,7 @@ export async function runChaos(
       typed: members.flatMap((m) => m.typed),
       acked: members.flatMap((m) => m.acked),
       killedConnections: injector.killed,
+      disconnectInvoked,
       connectionTtlSeconds: readConfig().chat.connectionTtlSeconds,
       allClosed: true,
     });

@@ -8,8 +8,9 @@
  * 4. every client that ran the resync holds exactly the stored messages of each conversation it
  *    keeps, once each, in seq order, and reported each one once;
  * 5. no connection record outlives its socket beyond the TTL sweep: once every client has closed,
- *    a remaining connection (or subscription) belongs to a socket cut by a killed gateway, and
- *    expires within the TTL of its connection time.
+ *    a remaining connection (or subscription) belongs to a socket cut by a killed gateway (no
+ *    $disconnect ran) or to one whose $disconnect ran out of time (an overloaded run), and expires
+ *    within the TTL of its connection time. Any other leftover is a violation.
  *
  * It reads the tables directly (consistent scans and queries), never through the product's code.
  */
@@ -81,6 +82,8 @@ export interface Expectations {
   }[];
   /** Connection ids that a killed gateway cut (their records may stay until their TTL). */
   readonly killedConnections: ReadonlySet<string>;
+  /** Connection ids whose $disconnect was invoked (one still on record did not finish). */
+  readonly disconnectInvoked?: ReadonlySet<string>;
   readonly connectionTtlSeconds: number;
   /** Whether every client has closed (check 5 applies only then). */
   readonly allClosed: boolean;
@@ -93,6 +96,8 @@ export interface InvariantReport {
   readonly acked: number;
   readonly clientViews: number;
   readonly leftoverConnections: number;
+  /** Of those, records whose $disconnect ran but did not finish (left to the TTL sweep). */
+  readonly leftAfterFailedDisconnect: number;
   /** Empty when every invariant holds; otherwise what broke (at most 50 lines). */
   readonly violations: readonly string[];
 }
@@ -283,13 +288,20 @@ export function checkInvariants(
 
   // 5. connection records after every client closed.
   let leftovers = 0;
+  let failedDisconnects = 0;
   if (expected.allClosed) {
     const remaining = new Set<string>();
     for (const record of store.connections) {
       remaining.add(record.connectionId);
       leftovers++;
-      if (!expected.killedConnections.has(record.connectionId)) {
-        violate(`connection ${record.connectionId} outlives its socket (not cut by a kill)`);
+      if (expected.killedConnections.has(record.connectionId)) {
+        // Cut by a kill: no $disconnect ever ran for it.
+      } else if (expected.disconnectInvoked?.has(record.connectionId)) {
+        failedDisconnects++;
+      } else {
+        violate(
+          `connection ${record.connectionId} outlives its socket (not cut by a kill, no $disconnect ran)`,
+        );
       }
       const limit = Math.floor(record.connectedAt / 1000) + expected.connectionTtlSeconds + 1;
       if (!(record.expiresAt <= limit)) {
@@ -312,6 +324,7 @@ export function checkInvariants(
     acked: expected.acked.length,
     clientViews: views.length,
     leftoverConnections: leftovers,
+    leftAfterFailedDisconnect: failedDisconnects,
     violations,
   };
 }
