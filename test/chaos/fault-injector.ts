@@ -80,6 +80,8 @@ export class FaultInjector {
   private readonly work = new Set<Promise<unknown>>();
   /** Held DynamoDB requests (timeouts) are released when their window ends or on heal. */
   private readonly held = new Set<() => void>();
+  /** The kill (and restart) under way, if any. */
+  private killing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: InjectorDeps) {
     this.random = seededRandom(deps.seed ^ 0x5bd1e995);
@@ -168,17 +170,33 @@ export class FaultInjector {
         this.postWindows.push({ until, probability: event.probability, detail: event.mode });
         return;
       case 'kill': {
-        let cut = 0;
-        await this.deps.restartGateway(event.downMs, (ids) => {
-          for (const id of ids) this.killed.add(id);
-          cut = ids.length;
-          this.counts.kills++;
-          this.counts.killedConnections += ids.length;
+        // One kill at a time: a kill that comes while the last restart is still under way waits
+        // for it (two restarts racing for the port would leave one retrying for ever).
+        const previous = this.killing;
+        let done: () => void = () => undefined;
+        this.killing = new Promise<void>((resolve) => {
+          done = resolve;
         });
-        this.deps.log(`kill: gateway killed with ${cut} connections, restarted`);
+        await previous;
+        try {
+          await this.kill(event.downMs);
+        } finally {
+          done();
+        }
         return;
       }
     }
+  }
+
+  private async kill(downMs: number): Promise<void> {
+    let cut = 0;
+    await this.deps.restartGateway(downMs, (ids) => {
+      for (const id of ids) this.killed.add(id);
+      cut = ids.length;
+      this.counts.kills++;
+      this.counts.killedConnections += ids.length;
+    });
+    this.deps.log(`kill: gateway killed with ${cut} connections, restarted`);
   }
 
   private async onDynamo(operation: string): Promise<InterceptOutcome> {
