@@ -1,6 +1,6 @@
 /**
  * `npm run bench:load`: N simulated users (default 1,000 connections) in a campus-day mix on the
- * local stack; writes load.md and load.json (docs/ for the default run).
+ * local stack; writes load.md (docs/ for the default run) and the raw load.json (bench/.out/load/).
  *
  *   npm run bench:load                      1,000 users, two phases of 60 s, writes docs/load.md
  *   npm run bench:load -- --users 2000      as many as the machine holds (writes bench/.out/)
@@ -28,7 +28,10 @@ try {
     dynamodbEndpoint: options.dynamodbEndpoint ?? (dynamodb?.endpoint as string),
     log: (line) => console.log(`[load] ${line}`),
   });
-  writeFileSync(join(options.outDir, 'load.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // The raw figures go beside the other bench output, not into docs/.
+  const scratch = fileURLToPath(new URL('../.out/load', import.meta.url));
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(join(scratch, 'load.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(options.outDir, 'load.md'), renderLoadMarkdown(report));
   console.log(`[load] wrote ${join(options.outDir, 'load.md')}`);
   if (report.invariant.violations.length > 0) {
