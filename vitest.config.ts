@@ -29,7 +29,7 @@ export default defineConfig({
             'console/**/*.test.ts',
             'bench/**/*.test.ts',
           ],
-          exclude: [...artifacts, 'bench/bench.test.ts'],
+          exclude: [...artifacts, 'bench/bench.test.ts', 'bench/load/load.test.ts'],
         },
       },
       {
@@ -38,7 +38,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'bench',
-          include: ['bench/bench.test.ts'],
+          include: ['bench/bench.test.ts', 'bench/load/load.test.ts'],
           sequence: { groupOrder: 1 },
         },
       },

@@ -52,7 +52,12 @@ export async function runBench(
   const ours = await StackHandle.start({
     ...common,
     system: 'ours',
-    env: { SEND_RATE_LIMIT: '1000000', TYPING_BURST: '1000000' },
+    env: {
+      SEND_RATE_LIMIT: '1000000',
+      MESSAGE_BURST: '1000000',
+      MESSAGE_PER_SECOND: '1000000',
+      TYPING_BURST: '1000000',
+    },
   });
   const scan = await StackHandle.start({ ...common, system: 'scan', env: {} });
   const socketIo = await BenchChild.start(

@@ -52,9 +52,13 @@ export class BenchChild {
   }
 
   /** Forks `moduleUrl` (a .ts file run through tsx) and resolves once it serves. */
-  static start(moduleUrl: URL, env: Record<string, string> = {}): Promise<BenchChild> {
+  static start(
+    moduleUrl: URL,
+    env: Record<string, string> = {},
+    nodeOptions: readonly string[] = [],
+  ): Promise<BenchChild> {
     const child = fork(moduleUrl, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...nodeOptions],
       env: { ...process.env, ...env },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -50,6 +50,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       sendWindowSeconds: intFrom(env, 'SEND_RATE_WINDOW_SECONDS', 10),
       frameBurst: intFrom(env, 'FRAME_BURST', 60),
       framePerSecond: numberFrom(env, 'FRAME_PER_SECOND', 20, false),
+      messageBurst: intFrom(env, 'MESSAGE_BURST', 10),
+      messagePerSecond: numberFrom(env, 'MESSAGE_PER_SECOND', 3, false),
       typingBurst: intFrom(env, 'TYPING_BURST', 5),
       typingPerSecond: numberFrom(env, 'TYPING_PER_SECOND', 1, false),
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),

@@ -178,6 +178,75 @@ describe('DynamoDB proxy', () => {
     }
   });
 
+  it('applies a request and loses its answer when the hook asks for it after forwarding', async () => {
+    // Prepare: the crash-after-store case, as a caller sees it.
+    proxy.reset();
+    proxy.setInterceptor((request) =>
+      request.operation === 'PutItem'
+        ? {
+            status: 500,
+            afterForwarding: true,
+            body: JSON.stringify({ __type: 'InternalServerError', message: 'injected' }),
+          }
+        : undefined,
+    );
+    try {
+      // Act
+      const put = client.send(
+        new PutItemCommand({ TableName: table, Item: { pk: { S: 'applied' }, sk: { N: '1' } } }),
+      );
+      // Assess: the caller saw a failure, yet the item is stored.
+      await expect(put).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+      const read = await client.send(
+        new GetItemCommand({ TableName: table, Key: { pk: { S: 'applied' }, sk: { N: '1' } } }),
+      );
+      expect(read.Item?.pk?.S).toBe('applied');
+      expect(proxy.calls()[0]).toMatchObject({ injected: true, forwarded: true, status: 500 });
+    } finally {
+      proxy.setInterceptor(undefined);
+    }
+  });
+
+  it('resets the connection without an answer for a drop, before or after forwarding', async () => {
+    // Prepare
+    proxy.reset();
+    proxy.setInterceptor((request) => {
+      if (request.operation !== 'PutItem') return undefined;
+      const pk = (request.body.Item as { pk: { S: string } }).pk.S;
+      return { drop: true, afterForwarding: pk === 'dropped-after' };
+    });
+    try {
+      // Act
+      const before = client.send(
+        new PutItemCommand({ TableName: table, Item: { pk: { S: 'dropped' }, sk: { N: '1' } } }),
+      );
+      const after = client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: 'dropped-after' }, sk: { N: '1' } },
+        }),
+      );
+      // Assess: both callers saw a network failure; only the second write happened.
+      await expect(before).rejects.toThrow();
+      await expect(after).rejects.toThrow();
+      proxy.setInterceptor(undefined);
+      const get = (pk: string) =>
+        client.send(
+          new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { N: '1' } } }),
+        );
+      expect((await get('dropped')).Item).toBeUndefined();
+      expect((await get('dropped-after')).Item?.pk?.S).toBe('dropped-after');
+      const puts = proxy.calls().filter((c) => c.operation === 'PutItem');
+      expect(puts.map((c) => [c.status, c.errorType, c.forwarded]).sort()).toEqual([
+        [0, 'ConnectionDropped', false],
+        [0, 'ConnectionDropped', true],
+      ]);
+      expect(proxy.totals().PutItem?.errors).toBe(2);
+    } finally {
+      proxy.setInterceptor(undefined);
+    }
+  });
+
   it('keeps totals but no call list while recording is off', async () => {
     // Prepare
     proxy.reset();

@@ -9,8 +9,11 @@
  *   pass through byte for byte; the extra field is ignored by callers that did not ask for it.
  *   DynamoDB Local does not check request signatures against the body, so the rewritten body is
  *   accepted (real DynamoDB would refuse it: never point this proxy at AWS).
- * - An `intercept` hook runs before a request is forwarded: it may delay it, or answer it with a
- *   response of its own (a throttling error, a 5xx, a hang) — the hook point for fault injection.
+ * - An `intercept` hook runs before a request is forwarded: it may delay it, answer it with a
+ *   response of its own (a throttling error, a 5xx), reset the connection without an answer (what
+ *   a client sees after a timeout), or forward it and then answer with an error or a reset instead
+ *   of DynamoDB's answer (the request was applied and its response lost) — the hook point for
+ *   fault injection.
  *
  * Connections to the target are kept alive, so the proxy adds one loopback hop and no handshakes.
  */
@@ -70,16 +73,31 @@ export interface InjectedResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * Forward the request first (DynamoDB applies it) and answer with this instead of DynamoDB's
+   * answer: a response lost after the write, as a crash or a network fault between DynamoDB and
+   * the caller leaves it.
+   */
+  readonly afterForwarding?: boolean;
 }
 
+/** Close the caller's connection without any answer (after forwarding the request, if asked). */
+export interface DroppedConnection {
+  readonly drop: true;
+  readonly afterForwarding?: boolean;
+}
+
+/** What the intercept hook decides for one request. */
+export type InterceptOutcome = InjectedResponse | DroppedConnection | undefined;
+
 /**
- * Runs before each request is forwarded. Return a response to answer in DynamoDB's place, or
- * undefined to forward; awaiting inside delays the request (a promise that never settles is a
- * timeout, as the client sees it).
+ * Runs before each request is forwarded. Return a response to answer in DynamoDB's place, a drop
+ * to reset the connection, or undefined to forward; awaiting inside delays the request (a promise
+ * that settles late is a slow DynamoDB; then dropping is a timeout, as the client sees it).
  */
 export type RequestInterceptor = (
   request: ProxiedRequest,
-) => InjectedResponse | undefined | Promise<InjectedResponse | undefined>;
+) => InterceptOutcome | Promise<InterceptOutcome>;
 
 /** One request that went through the proxy. */
 export interface DynamoDbCall {
@@ -94,8 +112,10 @@ export interface DynamoDbCall {
   readonly status: number;
   /** DynamoDB's error type (`ConditionalCheckFailedException`…) for a non-2xx answer. */
   readonly errorType?: string;
-  /** Whether the intercept hook answered it. */
+  /** Whether the intercept hook answered it (or dropped it: status 0). */
   readonly injected: boolean;
+  /** Whether DynamoDB received it (false when the hook answered or dropped it first). */
+  readonly forwarded: boolean;
   /** Sum of `ConsumedCapacity[].CapacityUnits` in the response (0 when none was returned). */
   readonly capacityUnits: number;
   /** The same, by table name (index writes count toward their table). */
@@ -155,7 +175,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
     const total = totals.get(call.operation) ?? { count: 0, capacityUnits: 0, errors: 0 };
     total.count += 1;
     total.capacityUnits += call.capacityUnits;
-    if (call.status >= 400) total.errors += 1;
+    if (call.status >= 400 || call.status === 0) total.errors += 1;
     totals.set(call.operation, total);
     events.emit('call', call);
   }
@@ -188,21 +208,32 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       startedAt,
     } as const;
 
-    const injected = intercept
+    const outcome = intercept
       ? await intercept({ operation, tables, body, headers: request.headers })
       : undefined;
-    if (injected) {
-      response.writeHead(injected.status, {
-        'content-type': 'application/x-amz-json-1.0',
-        ...injected.headers,
-      });
-      response.end(injected.body);
+    if (outcome) {
+      // Applied first when asked: the write happens, only its answer is lost.
+      const applied = outcome.afterForwarding
+        ? await forward(target, agent, request, forwarded)
+        : undefined;
+      if ('drop' in outcome) {
+        response.socket?.destroy();
+      } else {
+        response.writeHead(outcome.status, {
+          'content-type': 'application/x-amz-json-1.0',
+          ...outcome.headers,
+        });
+        response.end(outcome.body);
+      }
       finish({
         ...base,
         endedAt: performance.now(),
-        status: injected.status,
-        ...errorTypeOf(injected.status, Buffer.from(injected.body)),
+        status: 'drop' in outcome ? 0 : outcome.status,
+        ...('drop' in outcome
+          ? { errorType: 'ConnectionDropped' }
+          : errorTypeOf(outcome.status, Buffer.from(outcome.body))),
         injected: true,
+        forwarded: applied !== undefined,
         capacityUnits: 0,
         capacityByTable: {},
       });
@@ -218,6 +249,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       status: upstream.status,
       ...errorTypeOf(upstream.status, upstream.body),
       injected: false,
+      forwarded: true,
       ...(upstream.encoded
         ? { capacityUnits: 0, capacityByTable: {} }
         : consumedCapacity(upstream.body)),

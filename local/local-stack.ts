@@ -68,6 +68,14 @@ export interface LocalStack {
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
   stop(): Promise<void>;
+  /**
+   * Kills the gateway abruptly, as if its process died with clients attached: sockets cut with no
+   * close frame, no $disconnect, the port closed. DynamoDB is left as it is (its own process), so a
+   * new `startLocalStack` on the same port and tables takes over — the restart of a crashed
+   * gateway. Resolves with the ids of the connections that were cut. A local control for fault
+   * tests; `stop` afterwards only stops what is left (DynamoDB Local, if this stack started it).
+   */
+  kill(): Promise<string[]>;
 }
 
 /** Starts the local stack and resolves once every part answers. */
@@ -157,17 +165,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   configureHandlers(options, endpoint, callbackDomain);
   const tables = resolveTableNames();
-  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
   try {
-    await ensureTables(client, tables);
-  } finally {
-    client.destroy();
+    const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
+    try {
+      await ensureTables(client, tables);
+    } finally {
+      client.destroy();
+    }
+    // Load every handler now: module-scope code runs once, as in a warm Lambda, and import errors
+    // surface at start-up.
+    for (const r of routes)
+      if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
+    await runtime.load(LOGIN_ROUTE.handler);
+  } catch (error) {
+    // A start that fails releases what it took (the port, DynamoDB Local), so it can be retried.
+    await gateway.shutdown();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await dynamodb?.stop();
+    throw error;
   }
-  // Load every handler now: module-scope code runs once, as in a warm Lambda, and import errors
-  // surface at start-up.
-  for (const r of routes)
-    if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
-  await runtime.load(LOGIN_ROUTE.handler);
 
   const base = `http://${callbackDomain}`;
   return {
@@ -186,8 +203,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       await gateway.shutdown();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamodb?.stop();
+    },
+    async kill() {
+      const cut = gateway.kill();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return cut;
     },
   };
 }

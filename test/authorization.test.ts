@@ -55,7 +55,13 @@ let wendy: ChatTestClient; // a student in every room: observes rooms
 
 beforeAll(async () => {
   stack = await startTestStack({
-    env: { SEND_RATE_LIMIT: '10000', TYPING_BURST: '1000', TYPING_PER_SECOND: '1000' },
+    env: {
+      SEND_RATE_LIMIT: '10000',
+      MESSAGE_BURST: '10000',
+      MESSAGE_PER_SECOND: '10000',
+      TYPING_BURST: '1000',
+      TYPING_PER_SECOND: '1000',
+    },
   });
   const connect = (name: string) => connectAs(stack, name);
   [sara, tom, admin, admin2, wendy] = await Promise.all([

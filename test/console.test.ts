@@ -46,8 +46,8 @@ let driver: ConsoleDriver;
 let desk2: ChatTestClient;
 
 beforeAll(async () => {
-  // Room for the older-messages test to seed more than a page quickly.
-  stack = await startTestStack({ env: { SEND_RATE_LIMIT: '500' } });
+  // Room for the older-messages test to seed more than a page quickly from one connection.
+  stack = await startTestStack({ env: { SEND_RATE_LIMIT: '500', MESSAGE_BURST: '500' } });
   desk2 = await connectAs(stack, 'admin2');
   if (chromiumPath) {
     browser = await launchChromium(chromiumPath);
@@ -298,11 +298,12 @@ describe.runIf(chromiumPath)('browser console in Chromium', () => {
     // Prepare: 60 messages, more than the first page of 50.
     const dora = await connectAs(stack, 'dora');
     for (let i = 1; i <= 60; i++) {
-      await dora.request({
+      const reply = await dora.request({
         action: 'sendmessage',
         conversationId: 'support:dora',
         text: `message ${i}`,
       });
+      expect(reply.type).toBe('ack');
     }
     await dora.close();
     const page = await openConsole('dora', 'Dora');

@@ -30,6 +30,8 @@ beforeAll(async () => {
       FRAME_BURST: '100000',
       FRAME_PER_SECOND: '100000',
       SEND_RATE_LIMIT: '100000',
+      MESSAGE_BURST: '100000',
+      MESSAGE_PER_SECOND: '100000',
     },
   });
   db = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint });

@@ -19,6 +19,7 @@ function call(
     endedAt,
     status: 200,
     injected: false,
+    forwarded: true,
     capacityUnits,
     capacityByTable: { 'p-campus-chat-t': capacityUnits },
   };

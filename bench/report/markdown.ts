@@ -25,7 +25,7 @@ const ratio = (a: number | undefined, b: number | undefined) =>
  * A markdown table with its columns padded to equal width, the layout the repository's formatter
  * (Biome) gives tables, so the generated file is already formatted.
  */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const clean = (c: string) => c.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const all = [header, ...rows].map((r) => r.map(clean));
   const width = (c: string) => [...c].length;

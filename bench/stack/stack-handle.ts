@@ -21,11 +21,16 @@ export class StackHandle {
 
   /** Starts a stack process running `options.system`. */
   static async start(options: StackStartOptions): Promise<StackHandle> {
-    const child = await BenchChild.start(new URL('./stack-process.ts', import.meta.url), {
-      LOG_LEVEL: 'SILENT',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
+    const child = await BenchChild.start(
+      new URL('./stack-process.ts', import.meta.url),
+      {
+        LOG_LEVEL: 'SILENT',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      // So `memory()` can collect garbage before it measures.
+      ['--expose-gc'],
+    );
     const info = await child.call<StackInfo>('start', options);
     return new StackHandle(child, info, options.system);
   }
@@ -49,6 +54,21 @@ export class StackHandle {
 
   metrics(): Promise<StackMetrics> {
     return this.child.call('metrics');
+  }
+
+  /** Memory of the stack process after a full garbage collection, bytes. */
+  memory(): Promise<{ rss: number; heapUsed: number }> {
+    return this.child.call('memory');
+  }
+
+  /** Open connections of the gateway now. */
+  connections(): Promise<number> {
+    return this.child.call('connections');
+  }
+
+  /** Handler and gateway failures the stack reported, by message. */
+  failures(): Promise<Record<string, number>> {
+    return this.child.call('failures');
   }
 
   cpuUsage(): Promise<NodeJS.CpuUsage> {

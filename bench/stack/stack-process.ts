@@ -34,6 +34,7 @@ export interface StackInfo {
 let proxy: DynamoDbProxy | undefined;
 let stack: LocalStack | undefined;
 let profiler: Session | undefined;
+const failures: Record<string, number> = {};
 
 function timedUrl(name: string, moduleUrl: string): string {
   const url = new URL('./timed-handler.ts', import.meta.url);
@@ -58,8 +59,10 @@ serve({
       admins: options.admins,
       port: 0,
       env,
-      onError: (message, error) =>
-        console.error(`[${options.system} stack] ${message}:`, (error as Error)?.message ?? error),
+      onError: (message, error) => {
+        failures[message] = (failures[message] ?? 0) + 1;
+        console.error(`[${options.system} stack] ${message}:`, (error as Error)?.message ?? error);
+      },
       ...(options.system === 'scan'
         ? {
             routes: SCAN_ROUTES,
@@ -108,6 +111,16 @@ serve({
       connections: stack?.gateway.connectionCount ?? 0,
     };
   },
+
+  memory(): { rss: number; heapUsed: number } {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heapUsed };
+  },
+
+  connections: () => stack?.gateway.connectionCount ?? 0,
+
+  failures: () => failures,
 
   cpuUsage(): NodeJS.CpuUsage {
     return process.cpuUsage();

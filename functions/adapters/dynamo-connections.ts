@@ -8,6 +8,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -74,18 +75,23 @@ export function createDynamoConnectionRegistry(
   return {
     async open(connection, expiresAt) {
       const { topics, ...rest } = connection;
-      await batchWriteAll(client, [
-        {
-          table: tables.connections,
-          request: { PutRequest: { Item: { ...rest, topics: new Set(topics), expiresAt } } },
-        },
-        ...topics.map((topic) =>
+      // The record first, listing every topic: a subscription item never exists unless its topic
+      // is on the record, so close() always finds every subscription, whatever step failed.
+      await client.send(
+        new PutCommand({
+          TableName: tables.connections,
+          Item: { ...rest, topics: new Set(topics), expiresAt },
+        }),
+      );
+      await batchWriteAll(
+        client,
+        topics.map((topic) =>
           subscriptionPut(
             { topic, connectionId: connection.connectionId, userId: connection.userId },
             expiresAt,
           ),
         ),
-      ]);
+      );
     },
 
     async lookup(connectionId) {
@@ -101,6 +107,22 @@ export function createDynamoConnectionRegistry(
 
     async close(connectionId, options = {}) {
       const { connectedBefore } = options;
+      // Subscriptions go first and the record last: a close that fails part way leaves the record
+      // listing what remains, and any later close (a retry, a fan-out meeting 410) finishes it.
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tables.connections,
+          Key: { connectionId },
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) return undefined;
+      const seen = toConnection(Item);
+      if (connectedBefore !== undefined && !(seen.connectedAt < connectedBefore)) return undefined;
+      await batchWriteAll(
+        client,
+        seen.topics.map((topic) => subscriptionDelete(topic, connectionId)),
+      );
       let Attributes: Record<string, unknown> | undefined;
       try {
         ({ Attributes } = await client.send(
@@ -123,9 +145,11 @@ export function createDynamoConnectionRegistry(
       }
       if (!Attributes) return undefined;
       const closed = toConnection(Attributes);
+      // A topic subscribed between the read and the delete (a join racing the close).
+      const added = closed.topics.filter((topic) => !seen.topics.includes(topic));
       await batchWriteAll(
         client,
-        closed.topics.map((topic) => subscriptionDelete(topic, connectionId)),
+        added.map((topic) => subscriptionDelete(topic, connectionId)),
       );
       return closed;
     },

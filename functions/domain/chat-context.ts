@@ -14,6 +14,12 @@ export interface ChatConfig {
   /** Any frame: burst and steady rate per connection (a flood guard, per function instance). */
   readonly frameBurst: number;
   readonly framePerSecond: number;
+  /**
+   * sendmessage frames: burst and steady rate per connection (per function instance). Keeps a
+   * flood from racing itself for the same seq, which would load the table for everyone.
+   */
+  readonly messageBurst: number;
+  readonly messagePerSecond: number;
   /** Typing frames: burst and steady rate per connection. */
   readonly typingBurst: number;
   readonly typingPerSecond: number;

@@ -37,12 +37,16 @@ export interface SubscriptionEntry extends Subscriber {
 }
 
 export interface ConnectionRegistry {
-  /** Stores the connection and subscribes it to `topics`, in one round trip. */
+  /**
+   * Stores the connection and subscribes it to `topics` (the record first: every subscription's
+   * topic is on the record, so `close` can always find it).
+   */
   open(connection: ConnectionRecord, expiresAt: number): Promise<void>;
   lookup(connectionId: string): Promise<ConnectionRecord | undefined>;
   /**
-   * Deletes the connection and all its subscriptions; returns what was stored, if anything. With
-   * `connectedBefore` (epoch ms), a connection that connected at or after it is left alone.
+   * Deletes the connection and all its subscriptions (subscriptions first, the record last, so a
+   * close that fails part way can be finished by another); returns what was stored, if anything.
+   * With `connectedBefore` (epoch ms), a connection that connected at or after it is left alone.
    */
   close(
     connectionId: string,

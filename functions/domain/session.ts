@@ -5,15 +5,35 @@
 import type { PresenceFrame } from '../protocol/server-frames';
 import { type ChatContext, connectionExpiry } from './chat-context';
 import { ADMINS_TOPIC, parseConversationId, supportConversationId } from './conversation-ids';
-import { fanOut } from './fan-out';
+import { describe, fanOut } from './fan-out';
 import type { Identity } from './identity';
+import { type RetryBudget, retryWithin } from './retry';
 
-/** Registers a new connection of an authenticated user and subscribes it to its conversations. */
+/**
+ * Registers a new connection of an authenticated user and subscribes it to its conversations.
+ * When any step fails, what was registered is removed again (retried within `budget`) before the
+ * failure is raised: the handshake is refused, and no record may outlive it.
+ */
 export async function openSession(
   ctx: ChatContext,
   connectionId: string,
   identity: Identity,
+  budget: RetryBudget,
 ): Promise<void> {
+  try {
+    await register(ctx, connectionId, identity);
+  } catch (error) {
+    await retryWithin(budget, () => ctx.connections.close(connectionId)).catch((cleanup) =>
+      ctx.log.warn('could not remove a refused connection; its TTL will', {
+        connectionId,
+        error: describe(cleanup),
+      }),
+    );
+    throw error;
+  }
+}
+
+async function register(ctx: ChatContext, connectionId: string, identity: Identity): Promise<void> {
   const expiresAt = connectionExpiry(ctx);
   const home = identity.role === 'admin' ? ADMINS_TOPIC : supportConversationId(identity.userId);
   // The record is written before memberships are read, and join writes the membership before it
@@ -34,14 +54,23 @@ export async function openSession(
   if (identity.role === 'student') await announce(ctx, identity, 'online');
 }
 
-/** Removes a closed connection; tells admins when a student's last connection went away. */
-export async function closeSession(ctx: ChatContext, connectionId: string): Promise<void> {
-  const closed = await ctx.connections.close(connectionId);
+/**
+ * Removes a closed connection; tells admins when a student's last connection went away. API
+ * Gateway runs $disconnect once, so each step retries transient failures within `budget`.
+ */
+export async function closeSession(
+  ctx: ChatContext,
+  connectionId: string,
+  budget: RetryBudget,
+): Promise<void> {
+  const closed = await retryWithin(budget, () => ctx.connections.close(connectionId));
   if (closed?.role !== 'student') return;
-  const others = (await ctx.connections.connectionsOf(closed.userId)).filter(
-    (id) => id !== connectionId,
-  );
-  if (others.length === 0) await announce(ctx, closed, 'offline');
+  await retryWithin(budget, async () => {
+    const others = (await ctx.connections.connectionsOf(closed.userId)).filter(
+      (id) => id !== connectionId,
+    );
+    if (others.length === 0) await announce(ctx, closed, 'offline');
+  });
 }
 
 async function announce(

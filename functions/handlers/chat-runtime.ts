@@ -13,6 +13,7 @@ import { createDynamoUserStore } from '../adapters/dynamo-users';
 import { createLogger } from '../adapters/logger';
 import { readConfig } from '../config';
 import type { ChatContext } from '../domain/chat-context';
+import { SendLimitMemory } from '../domain/send-limits';
 import { TokenBuckets } from '../domain/token-bucket';
 import type { Caller } from '../domain/identity';
 import type { WebSocketEvent } from './websocket-event';
@@ -49,6 +50,9 @@ export function chatContext(event: WebSocketEvent): ChatContext {
  * exact per-user limit in DynamoDB.
  */
 export const frameThrottle = new TokenBuckets(config.chat.frameBurst, config.chat.framePerSecond);
+
+/** Senders this instance saw over their message limit (see SendLimitMemory). */
+export const sendLimits = new SendLimitMemory();
 
 /**
  * Who is behind a connection, from its record. Identities never change during a connection, so

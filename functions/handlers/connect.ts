@@ -5,6 +5,8 @@
  */
 import { readSecret } from '../adapters/secrets';
 import { createTokenService, type TokenService } from '../auth/tokens';
+import type { Context } from 'aws-lambda';
+import { invocationBudget } from '../domain/retry';
 import { openSession } from '../domain/session';
 import { chatContext, config, log } from './chat-runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
@@ -27,7 +29,10 @@ function tokenService(): Promise<TokenService> {
   return tokens;
 }
 
-export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
+/** Without a Lambda context (a direct call), the function's 10 s timeout is assumed. */
+const DEFAULT_REMAINING_MS = 10_000;
+
+export async function handler(event: WebSocketEvent, context?: Context): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   const token = event.queryStringParameters?.token;
   if (!token) return { statusCode: 401 };
@@ -41,7 +46,12 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const user = await ctx.users.get(claimed.userId);
   if (!user) return { statusCode: 401 };
   if (user.blocked) return { statusCode: 403 };
-  await openSession(ctx, connectionId, { userId: user.userId, name: user.name, role: user.role });
+  await openSession(
+    ctx,
+    connectionId,
+    { userId: user.userId, name: user.name, role: user.role },
+    invocationBudget(ctx.now, context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS),
+  );
   log.info('connected', { connectionId, userId: user.userId, role: user.role });
   return { statusCode: 200 };
 }

@@ -2,16 +2,27 @@
  * The @connections management API at `/{stage}/@connections/{connectionId}`, as the real
  * `@aws-sdk/client-apigatewaymanagementapi` client calls it: POST sends data, GET describes the
  * connection, DELETE closes it. Errors carry `x-amzn-ErrorType`, which the SDK turns into
- * GoneException (410), PayloadTooLargeException (413) or ForbiddenException (403).
+ * GoneException (410), PayloadTooLargeException (413) or ForbiddenException (403). Fault tests
+ * make POSTs fail through the gateway's `setPostFaults` (410, 429 LimitExceededException, 5xx).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody } from './read-body';
-import type { WebSocketGateway } from './websocket-gateway';
+import type { PostFault, WebSocketGateway } from './websocket-gateway';
 
 function error(response: ServerResponse, status: number, type: string, message: string): void {
   response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
   response.end(JSON.stringify({ message }));
 }
+
+/** How API Gateway names each injected failure (x-amzn-ErrorType) and what it says. */
+const FAULTS: Record<PostFault['status'], readonly [string, string]> = {
+  410: ['GoneException', 'Gone'],
+  429: ['LimitExceededException', 'Rate exceeded'],
+  500: ['InternalServerErrorException', 'Internal server error'],
+  502: ['BadGatewayException', 'Bad gateway'],
+  503: ['ServiceUnavailableException', 'Service unavailable'],
+  504: ['GatewayTimeoutException', 'Endpoint request timed out'],
+};
 
 /** Handles one @connections request for `connectionId`. */
 export async function handleConnectionsApi(
@@ -35,6 +46,12 @@ export async function handleConnectionsApi(
           return error(response, 413, 'PayloadTooLargeException', 'Message too long');
         }
         throw cause;
+      }
+      const fault = gateway.postFault(connectionId, body);
+      if (fault) {
+        if (fault.delivered) gateway.post(connectionId, body);
+        const [type, message] = FAULTS[fault.status];
+        return error(response, fault.status, type, message);
       }
       const outcome = gateway.post(connectionId, body);
       if (outcome === 'gone') return error(response, 410, 'GoneException', 'Gone');

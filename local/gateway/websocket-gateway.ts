@@ -11,6 +11,10 @@
  *   it with 1001; frames the server posts do not count as activity;
  * - $disconnect runs exactly once per established connection, however it ended;
  * - a MOCK integration answers with its route response and runs no Lambda.
+ *
+ * Local test controls that API Gateway does not have (for fault and load tests): `setAccepting`,
+ * `drop`, `setPostFaults` (make @connections POSTs fail as API Gateway can: 410, 429, 5xx) and
+ * `kill` (the gateway dies with its clients attached: no close frames and no $disconnect).
  */
 import { isUtf8 } from 'node:buffer';
 import { EventEmitter } from 'node:events';
@@ -62,6 +66,20 @@ export interface ConnectionInfo {
   readonly userAgent: string | undefined;
 }
 
+/**
+ * A failure the @connections API answers a POST with instead of delivering: 410 GoneException (the
+ * connection vanished: it is cut like a lost network first, as it would be on AWS), 429
+ * LimitExceededException, or a 5xx. `delivered`: the frame reaches the client and only the answer
+ * is an error (a response lost on its way back, so the caller cannot know it was delivered).
+ */
+export interface PostFault {
+  readonly status: 410 | 429 | 500 | 502 | 503 | 504;
+  readonly delivered?: boolean;
+}
+
+/** Decides, for each @connections POST, whether it fails (see PostFault). */
+export type PostFaultHook = (connectionId: string, data: Buffer) => PostFault | undefined;
+
 /** Emitted as 'invocation' for every Lambda invocation: tests inspect events and count them. */
 export interface InvocationNotice {
   readonly routeKey: string;
@@ -73,7 +91,11 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
   private readonly server: WebSocketServer;
   private readonly live = new Map<string, LiveConnection>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Handshakes whose $connect is running, by connection id. */
+  private readonly connecting = new Map<string, Duplex>();
   private accepting = true;
+  private killed = false;
+  private postFaults: PostFaultHook | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     super();
@@ -101,6 +123,21 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
    */
   setAccepting(accepting: boolean): void {
     this.accepting = accepting;
+  }
+
+  /**
+   * Makes @connections POSTs fail as `hook` decides (undefined: deliver them all). A local control
+   * for fault tests; the @connections handler asks `postFault` before delivering.
+   */
+  setPostFaults(hook: PostFaultHook | undefined): void {
+    this.postFaults = hook;
+  }
+
+  /** The injected failure for a POST, if the fault hook decides one (a vanished one is cut). */
+  postFault(connectionId: string, data: Buffer): PostFault | undefined {
+    const fault = this.postFaults?.(connectionId, data);
+    if (fault?.status === 410) this.drop(connectionId);
+    return fault;
   }
 
   /** Handles an HTTP upgrade request on the server. */
@@ -147,6 +184,32 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     return true;
   }
 
+  /**
+   * The gateway dies as a killed process would: every socket is cut with no close frame, and no
+   * $disconnect runs — not for the open connections, nor for those still in their $connect. Their
+   * records stay in the table until their TTL (or a fan-out finds them gone). Handlers already
+   * running go on (on AWS they are separate Lambda invocations). Returns the ids of the
+   * connections that were cut. A local control for fault tests; afterwards only `shutdown` works.
+   */
+  kill(): string[] {
+    this.killed = true;
+    this.accepting = false;
+    const cut: string[] = [];
+    for (const connection of this.live.values()) {
+      connection.disconnected = true;
+      clearTimeout(connection.idleTimer);
+      clearTimeout(connection.lifetimeTimer);
+      connection.ws.terminate();
+      cut.push(connection.connectionId);
+    }
+    this.live.clear();
+    for (const [connectionId, socket] of this.connecting) {
+      socket.destroy();
+      cut.push(connectionId);
+    }
+    return cut;
+  }
+
   /** Closes every connection (1001), waits for their $disconnect and all running invocations. */
   async shutdown(): Promise<void> {
     this.accepting = false;
@@ -166,7 +229,7 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     if (url.pathname !== `/${this.options.stage}` && url.pathname !== `/${this.options.stage}/`) {
       return refuse(socket, 404);
     }
-    if (!this.accepting) return refuse(socket, 503);
+    if (!this.accepting || this.killed) return refuse(socket, 503);
     const facts: ConnectionFacts = {
       connectionId: gatewayId(),
       connectedAt: Date.now(),
@@ -176,6 +239,7 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     const route = this.route('$connect');
     let status = 200;
     if (route) {
+      this.connecting.set(facts.connectionId, socket);
       try {
         const result = await this.invoke(
           route,
@@ -185,15 +249,30 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       } catch (error) {
         this.options.onError('$connect failed', error);
         status = 500;
+      } finally {
+        this.connecting.delete(facts.connectionId);
       }
     }
     if (status < 200 || status > 299) return refuse(socket, status);
-    if (socket.destroyed) {
-      // The client left during $connect: the connection existed for the backend, so end it.
-      await this.runDisconnect(facts, 1006, 'Client left during connect');
+    if (this.killed) {
+      // Died during $connect: the record $connect wrote stays behind, as after a crash.
+      socket.destroy();
       return;
     }
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, facts));
+    // ws completes the upgrade synchronously, or drops a socket the client already closed (even
+    // half-closed) without a word: then the client left during $connect, and the connection,
+    // which existed for the backend, must end with its $disconnect like any other.
+    let accepted = false;
+    if (!socket.destroyed) {
+      this.server.handleUpgrade(request, socket, head, (ws) => {
+        accepted = true;
+        this.accept(ws, facts);
+      });
+    }
+    if (!accepted) {
+      socket.destroy();
+      await this.runDisconnect(facts, 1006, 'Client left during connect');
+    }
   }
 
   private accept(ws: WebSocket, facts: ConnectionFacts): void {
