@@ -56,6 +56,8 @@ export async function runBench(
       SEND_RATE_LIMIT: '1000000',
       MESSAGE_BURST: '1000000',
       MESSAGE_PER_SECOND: '1000000',
+      FRAME_BURST: '1000000',
+      FRAME_PER_SECOND: '1000000',
       TYPING_BURST: '1000000',
     },
   });
