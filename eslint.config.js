@@ -13,6 +13,7 @@ export default tseslint.config(
       'dist/',
       'miniprogram/dist/',
       'console/dist/',
+      'bench/.out/',
       'test-results/',
       'coverage/',
     ],
