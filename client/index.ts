@@ -36,6 +36,7 @@ export {
   ProtocolError,
   RequestTimeoutError,
 } from './errors';
+export { LoginError, sessionFromLogin } from './login';
 export type { OutboxEntry, SendState } from './outbox';
 export { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 export type { Session, SessionProvider, SessionUser } from './session';

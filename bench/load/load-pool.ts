@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type ChatClient, ChatClient as Client, MemoryStorage } from '../../client/index';
-import type { Session } from '../../client/session';
+import { devLogin } from '../../client/testing/dev-login';
 import { seededRandom } from '../../client/testing/fake-clock';
 import { wsTransport } from '../../client/testing/ws-transport';
 import type { ClientView, Expectations } from '../../test/support/invariants';
@@ -68,21 +68,6 @@ function count(key: string): void {
   errors[key] = (errors[key] ?? 0) + 1;
 }
 
-async function logIn(url: string, name: string): Promise<Session> {
-  const response = await fetch(url, {
-    method: 'POST',
-    body: JSON.stringify({ code: `dev-${name}`, name }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  if (response.status !== 200) throw new Error(`login ${name}: ${response.status}`);
-  const body = (await response.json()) as {
-    token: string;
-    expiresAt: string;
-    user: Session['user'];
-  };
-  return { token: body.token, expiresAt: Date.parse(body.expiresAt), user: body.user };
-}
-
 /** A pushed `message` frame: the latency of its phase, from the clock in its text. */
 function onPush(data: string): void {
   const match = /"text":"load (\w+) [^"]* t=(\d+\.\d+)"/.exec(data);
@@ -138,7 +123,7 @@ function createUser(args: ConnectArgs, spec: LoadUser, index: number): SimUser {
   const client = new Client({
     url: args.websocket,
     transport,
-    session: () => logIn(args.login, spec.name),
+    session: () => devLogin(args.login, spec.name, spec.name, 15_000),
     storage: new MemoryStorage(),
     random,
     policy: { heartbeatIdleMs: args.heartbeatMs },

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import type { UserStore } from '../domain/ports';
 import { normalizeDisplayName } from '../domain/text';
+import type { LoginFailure, LoginReply } from '../protocol/login';
 import type { Role } from '../protocol/server-frames';
 import type { TokenService } from './tokens';
 import { type WeChatFailure, WeChatLoginError, type WeChatSessionClient } from './wechat-session';
@@ -24,13 +25,7 @@ export interface LoginDeps {
 
 export interface LoginResponse {
   readonly status: number;
-  readonly body:
-    | {
-        token: string;
-        user: { id: string; name: string; role: Role };
-        expiresAt: string;
-      }
-    | { error: { code: string; message: string } };
+  readonly body: LoginReply | LoginFailure;
 }
 
 const FAILURES: Record<WeChatFailure, { status: number; code: string }> = {

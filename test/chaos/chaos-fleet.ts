@@ -8,7 +8,7 @@ import type { ChatClient } from '../../client/chat-client';
 import type { ChatMessage } from '../../client/index';
 import { ChatClient as Client, MemoryStorage } from '../../client/index';
 import type { ConnectionPolicy } from '../../client/policy';
-import type { Session } from '../../client/session';
+import { devLogin } from '../../client/testing/dev-login';
 import { seededRandom } from '../../client/testing/fake-clock';
 import { wsTransport } from '../../client/testing/ws-transport';
 import type { ClientView, Expectations } from '../support/invariants';
@@ -52,21 +52,6 @@ const FLAVOURS = [
   ' 图书馆三楼',
 ];
 
-async function logIn(loginUrl: string, name: string): Promise<Session> {
-  const response = await fetch(loginUrl, {
-    method: 'POST',
-    body: JSON.stringify({ code: `dev-${name}`, name }),
-    signal: AbortSignal.timeout(5000),
-  });
-  if (response.status !== 200) throw new Error(`login ${name}: ${response.status}`);
-  const body = (await response.json()) as {
-    token: string;
-    expiresAt: string;
-    user: Session['user'];
-  };
-  return { token: body.token, expiresAt: Date.parse(body.expiresAt), user: body.user };
-}
-
 /** Creates a member (not started). */
 export function createMember(
   options: FleetOptions,
@@ -105,7 +90,7 @@ export function createMember(
   const client = new Client({
     url: `${options.websocketUrl}?chaos=${index}`,
     transport,
-    session: () => logIn(options.loginUrl, name),
+    session: () => devLogin(options.loginUrl, name, name, 5000),
     storage: new MemoryStorage(),
     random,
     policy: options.policy,

@@ -5,40 +5,17 @@
  * reload keeps the tab logged in. The chat core asks for a fresh session before the token
  * expires and after repeated handshake failures.
  */
-import type { Role, Session, SessionProvider } from '../../../client/index';
+import {
+  LoginError,
+  type Session,
+  type SessionProvider,
+  sessionFromLogin,
+} from '../../../client/index';
 
 export const SESSION_KEY = 'campus-chat.session';
 /** What the local stack's WeChat stand-in accepts after `dev-`. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const LOGIN_TIMEOUT_MS = 8000;
-
-/** Login failed: `code` is the server's error code (INVALID_CODE, FORBIDDEN…) or NETWORK. */
-export class LoginError extends Error {
-  override readonly name = 'LoginError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface LoginResponse {
-  readonly token: string;
-  readonly user: { readonly id: string; readonly name: string; readonly role: Role };
-  readonly expiresAt: string;
-}
-
-function isLoginResponse(value: unknown): value is LoginResponse {
-  const body = value as Partial<LoginResponse> | null;
-  return (
-    typeof body?.token === 'string' &&
-    typeof body.expiresAt === 'string' &&
-    typeof body.user?.id === 'string' &&
-    typeof body.user.name === 'string' &&
-    (body.user.role === 'student' || body.user.role === 'admin')
-  );
-}
 
 /** Logs in as `userId` (with a display name, if given). */
 export async function login(
@@ -62,14 +39,7 @@ export async function login(
     throw new LoginError('NETWORK', 'The server cannot be reached.');
   }
   const body: unknown = await response.json().catch(() => undefined);
-  if (response.ok && isLoginResponse(body)) {
-    return { token: body.token, expiresAt: Date.parse(body.expiresAt), user: body.user };
-  }
-  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  throw new LoginError(
-    error?.code ?? `HTTP_${response.status}`,
-    error?.message ?? `Login failed (HTTP ${response.status}).`,
-  );
+  return sessionFromLogin(response.status, body);
 }
 
 /** The tab's stored session, if it has not expired. */

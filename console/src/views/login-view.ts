@@ -2,9 +2,9 @@
  * The login form. The local stack's stand-in for WeChat turns the user id `<id>` into user
  * `<id>`; ids listed in ADMINS (by default `admin`) are the desk.
  */
-import type { Session } from '../../../client/index';
+import { LoginError, type Session } from '../../../client/index';
 import { MAX_DISPLAY_NAME_CHARS } from '../../../functions/protocol/limits';
-import { login, LoginError } from '../browser/login';
+import { login } from '../browser/login';
 import { h } from '../dom';
 
 /** The login page; calls `done` with the new session. */

@@ -4,7 +4,7 @@
  * connected; the chat core asks for a fresh one before the token expires and after repeated
  * handshake failures.
  */
-import type { Role, Session, SessionProvider } from '../core';
+import { LoginError, type Session, type SessionProvider, sessionFromLogin } from '../core';
 import { serverConfig } from './environment';
 import { wxStorage } from './storage';
 import { globalWx, type WxApi } from './wx-api';
@@ -13,23 +13,6 @@ export const SESSION_KEY = 'campus-chat.session';
 /** Local stack only: the user id this phone logs in as (see ServerConfig.devLogin). */
 export const DEV_USER_KEY = 'campus-chat.dev-user';
 const DEV_USER = /^[A-Za-z0-9_-]{1,32}$/;
-
-interface LoginResponse {
-  readonly token: string;
-  readonly user: { readonly id: string; readonly name: string; readonly role: Role };
-  readonly expiresAt: string;
-}
-
-/** Login failed: `code` is the server's error code (INVALID_CODE, FORBIDDEN…) or NETWORK. */
-export class LoginError extends Error {
-  override readonly name = 'LoginError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function wxLoginCode(api: WxApi): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -40,7 +23,7 @@ function wxLoginCode(api: WxApi): Promise<string> {
   });
 }
 
-function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<LoginResponse> {
+function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<Session> {
   return new Promise((resolve, reject) => {
     api.request({
       url: serverConfig(api).loginUrl,
@@ -51,14 +34,11 @@ function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<L
       // Under the chat core's connect timeout, so a hung login fails the attempt, not the client.
       timeout: 8000,
       success: ({ statusCode, data }) => {
-        if (statusCode === 200 && data && typeof data === 'object' && 'token' in data) {
-          resolve(data as LoginResponse);
-          return;
+        try {
+          resolve(sessionFromLogin(statusCode, data));
+        } catch (error) {
+          reject(error);
         }
-        const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
-        reject(
-          new LoginError(error?.code ?? `HTTP_${statusCode}`, error?.message ?? 'login failed'),
-        );
       },
       fail: (error) => reject(new LoginError('NETWORK', error.errMsg)),
     });
@@ -96,12 +76,7 @@ export async function login(
   devUser?: string,
 ): Promise<Session> {
   const code = await loginCode(api, devUser);
-  const response = await postLogin(api, name ? { code, name } : { code });
-  const session: Session = {
-    token: response.token,
-    expiresAt: Date.parse(response.expiresAt),
-    user: response.user,
-  };
+  const session = await postLogin(api, name ? { code, name } : { code });
   await wxStorage(api).set(SESSION_KEY, JSON.stringify(session));
   return session;
 }

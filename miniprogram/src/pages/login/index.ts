@@ -3,13 +3,8 @@
  * With a stored session the page goes straight to the conversations.
  */
 import { startChat } from '../../services/chat-session';
-import {
-  LoginError,
-  login,
-  storedDevUser,
-  storedSession,
-  usesDevLogin,
-} from '../../services/login';
+import { LoginError } from '../../core';
+import { login, storedDevUser, storedSession, usesDevLogin } from '../../services/login';
 import { redirectTo } from '../../services/ui';
 
 const NEXT = '/pages/conversations/index';

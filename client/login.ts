@@ -1,0 +1,36 @@
+/**
+ * Reading the reply of `POST /login` (docs/protocol.md §1) into a Session. Each platform makes the
+ * request its own way (`wx.request`, `fetch`); what the reply means is decided here, once.
+ */
+import * as v from 'valibot';
+import { LoginFailure, LoginReply } from '../functions/protocol/login';
+import type { Session } from './session';
+
+/** Login failed: `code` is the server's error code (INVALID_CODE, FORBIDDEN…) or NETWORK. */
+export class LoginError extends Error {
+  override readonly name = 'LoginError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The session a login reply carries, or a LoginError with the server's code — `HTTP_<status>` when
+ * the reply is not the protocol's (a proxy's error page, a truncated body).
+ */
+export function sessionFromLogin(status: number, body: unknown): Session {
+  if (status === 200) {
+    const reply = v.safeParse(LoginReply, body);
+    if (reply.success) {
+      const { token, user, expiresAt } = reply.output;
+      return { token, expiresAt: Date.parse(expiresAt), user };
+    }
+  }
+  const failure = v.safeParse(LoginFailure, body);
+  if (failure.success)
+    throw new LoginError(failure.output.error.code, failure.output.error.message);
+  throw new LoginError(`HTTP_${status}`, `Login failed (HTTP ${status}).`);
+}
