@@ -8,12 +8,12 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LOGIN_ROUTE } from '../../functions/routes';
 import { type AccessTargets, declaredEnvironment, grantDeclaredAccess } from './handler-access';
 import { HandlerFunction } from './handler-function';
+import { type ApiDomain, mapCustomDomain } from './custom-domain';
 import { acknowledgeRouteWithoutAuthorizer } from './nag-suppressions';
 import type { ThrottleSettings } from './stack-config';
 
@@ -32,11 +32,6 @@ export const LOGIN_ACCESS_LOG_FORMAT = JSON.stringify({
   error: '$context.error.message',
 });
 
-export interface LoginDomain {
-  readonly domainName: string;
-  readonly certificate: ICertificate;
-}
-
 export interface LoginApiProps {
   /** The login route declaration (functions/routes.ts LOGIN_ROUTE). */
   readonly route: typeof LOGIN_ROUTE;
@@ -51,7 +46,7 @@ export interface LoginApiProps {
   readonly logRetention: logs.RetentionDays;
   /** Browser origins allowed to call login; empty: no CORS (the mini-program does not need it). */
   readonly consoleOrigins: readonly string[];
-  readonly customDomain: LoginDomain | undefined;
+  readonly customDomain: ApiDomain | undefined;
 }
 
 export class LoginApi extends Construct {
@@ -118,16 +113,7 @@ export class LoginApi extends Construct {
     }
 
     if (props.customDomain) {
-      this.domain = new apigwv2.DomainName(this, 'Domain', {
-        domainName: props.customDomain.domainName,
-        certificate: props.customDomain.certificate,
-        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
-      });
-      new apigwv2.ApiMapping(this, 'Mapping', {
-        api: this.api,
-        domainName: this.domain,
-        stage: this.stage,
-      });
+      this.domain = mapCustomDomain(this, props.customDomain, this.api, this.stage);
       this.loginUrl = `https://${props.customDomain.domainName}${route.path}`;
     } else {
       this.domain = undefined;

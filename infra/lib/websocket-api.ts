@@ -8,11 +8,11 @@ import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IDependable } from 'constructs';
 import type { RouteDefinition } from '../../functions/routes';
 import { type AccessTargets, declaredEnvironment, grantDeclaredAccess } from './handler-access';
+import { type ApiDomain, mapCustomDomain } from './custom-domain';
 import { HandlerFunction } from './handler-function';
 import { MockRoute } from './mock-route';
 import {
@@ -49,11 +49,6 @@ export const WEBSOCKET_ACCESS_LOG_FORMAT = JSON.stringify({
  */
 export const CONNECTIONS_ENDPOINT_TEMPLATE = `https://{apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/{stage}`;
 
-export interface WebSocketDomain {
-  readonly domainName: string;
-  readonly certificate: ICertificate;
-}
-
 export interface ChatWebSocketApiProps {
   /** The route table (functions/routes.ts ROUTES). */
   readonly routes: readonly RouteDefinition[];
@@ -67,7 +62,7 @@ export interface ChatWebSocketApiProps {
   readonly logRetention: logs.RetentionDays;
   /** What must exist before the stage may log (the account's API Gateway CloudWatch role). */
   readonly stageDependsOn: readonly IDependable[];
-  readonly customDomain: WebSocketDomain | undefined;
+  readonly customDomain: ApiDomain | undefined;
 }
 
 export class ChatWebSocketApi extends Construct {
@@ -153,16 +148,7 @@ export class ChatWebSocketApi extends Construct {
     this.mockRoutes = mockRoutes;
 
     if (props.customDomain) {
-      this.domain = new apigwv2.DomainName(this, 'Domain', {
-        domainName: props.customDomain.domainName,
-        certificate: props.customDomain.certificate,
-        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
-      });
-      new apigwv2.ApiMapping(this, 'Mapping', {
-        api: this.api,
-        domainName: this.domain,
-        stage: this.stage,
-      });
+      this.domain = mapCustomDomain(this, props.customDomain, this.api, this.stage);
       this.clientUrl = `wss://${props.customDomain.domainName}`;
     } else {
       this.domain = undefined;
