@@ -31,10 +31,11 @@ async function render(spec: TopLevelSpec, title: string): Promise<string> {
 
 /** p50 and p99 delivery latency per scenario and system (log scale). */
 export function latencyChart(scenarios: readonly ScenarioResult[]): Promise<string> {
+  const scenarioName = (s: ScenarioResult) => `room ${s.roomSize} / ${s.totalConnections} conn.`;
   const values = scenarios.flatMap((s) =>
     s.systems.flatMap((r) =>
       (['p50', 'p99'] as const).map((stat) => ({
-        scenario: `room ${s.roomSize} / ${s.totalConnections} conn.`,
+        scenario: scenarioName(s),
         system: SYSTEM_LABELS[r.system],
         stat,
         ms: Math.max(0.01, r.latency[stat]),
@@ -49,18 +50,36 @@ export function latencyChart(scenarios: readonly ScenarioResult[]): Promise<stri
       data: { values },
       width: 150,
       height: 220,
-      facet: { column: { field: 'scenario', type: 'nominal', sort: null, title: null } },
+      facet: {
+        column: {
+          field: 'scenario',
+          type: 'nominal',
+          // By room size, then total connections (not alphabetical: "room 500" before "room 50").
+          sort: [...scenarios]
+            .sort((a, b) => a.roomSize - b.roomSize || a.totalConnections - b.totalConnections)
+            .map(scenarioName),
+          title: null,
+        },
+      },
       spec: {
         mark: { type: 'bar' },
         encoding: {
           x: { field: 'stat', type: 'nominal', title: null },
           xOffset: { field: 'system', type: 'nominal', sort: COLORS.domain },
-          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms' },
+          // Unstacked: a stacked bar starts at 0, which a log scale cannot place (every bar
+          // would be drawn zero high).
+          y: {
+            field: 'ms',
+            type: 'quantitative',
+            scale: { type: 'log' },
+            stack: null,
+            title: 'ms',
+          },
           color: {
             field: 'system',
             type: 'nominal',
             scale: COLORS,
-            legend: { orient: 'bottom', title: null },
+            legend: { orient: 'bottom', title: null, labelLimit: 0 },
           },
         },
       },
@@ -106,7 +125,7 @@ export function capacityChart(scenarios: readonly ScenarioResult[]): Promise<str
           field: 'system',
           type: 'nominal',
           scale: COLORS,
-          legend: { orient: 'bottom', title: null },
+          legend: { orient: 'bottom', title: null, labelLimit: 0 },
         },
       },
     } as TopLevelSpec,
