@@ -48,7 +48,7 @@ describe('latency chart', () => {
 });
 
 describe('capacity chart', () => {
-  it('draws a line per system with a point for every connection count', async () => {
+  it('draws a line per system with DynamoDB work, a point for every connection count', async () => {
     // Prepare
     const work = (units: number) => ({ readUnits: units / 2, writeUnits: units / 2 });
     const scenarios = [50, 1000, 5000].map((connections) => ({
@@ -66,5 +66,9 @@ describe('capacity chart', () => {
     // Assess
     const lines = svg.match(/<path[^>]*d="M[\d.]+,[\d.]+L[\d.]+,[\d.]+L[\d.]+,[\d.]+"/g) ?? [];
     expect(lines).toHaveLength(2);
+    // Its legend names the two systems it draws, not socket.io (which has no DynamoDB work).
+    expect(svg).toContain('campus-chat (ours)');
+    expect(svg).toContain('Scan baseline');
+    expect(svg).not.toContain('socket.io');
   });
 });

@@ -13,7 +13,27 @@ export const SYSTEM_LABELS = {
   scan: 'Scan baseline (AWS sample design)',
 } as const;
 
-const COLORS = { domain: Object.values(SYSTEM_LABELS), range: ['#1b7837', '#2166ac', '#b2182b'] };
+const COLORS: Record<string, string> = {
+  [SYSTEM_LABELS.ours]: '#1b7837',
+  [SYSTEM_LABELS.socketio]: '#2166ac',
+  [SYSTEM_LABELS.scan]: '#b2182b',
+};
+
+/**
+ * One colour per system, the same in every chart; the legend lists only the systems the chart
+ * has data for (socket.io has no DynamoDB work to plot).
+ */
+function colorBySystem(values: readonly { system: string }[]) {
+  const shown = Object.values(SYSTEM_LABELS).filter((label) =>
+    values.some((v) => v.system === label),
+  );
+  return {
+    field: 'system',
+    type: 'nominal',
+    scale: { domain: shown, range: shown.map((label) => COLORS[label]) },
+    legend: { orient: 'bottom', title: null, labelLimit: 0 },
+  } as const;
+}
 
 /** Renders a chart to SVG with its title as the SVG's accessible name. */
 async function render(spec: TopLevelSpec, title: string): Promise<string> {
@@ -65,7 +85,7 @@ export function latencyChart(scenarios: readonly ScenarioResult[]): Promise<stri
         mark: { type: 'bar' },
         encoding: {
           x: { field: 'stat', type: 'nominal', title: null },
-          xOffset: { field: 'system', type: 'nominal', sort: COLORS.domain },
+          xOffset: { field: 'system', type: 'nominal', sort: Object.values(SYSTEM_LABELS) },
           // Unstacked: a stacked bar starts at 0, which a log scale cannot place (every bar
           // would be drawn zero high).
           y: {
@@ -75,12 +95,7 @@ export function latencyChart(scenarios: readonly ScenarioResult[]): Promise<stri
             stack: null,
             title: 'ms',
           },
-          color: {
-            field: 'system',
-            type: 'nominal',
-            scale: COLORS,
-            legend: { orient: 'bottom', title: null, labelLimit: 0 },
-          },
+          color: colorBySystem(values),
         },
       },
     } as TopLevelSpec,
@@ -121,12 +136,7 @@ export function capacityChart(scenarios: readonly ScenarioResult[]): Promise<str
           scale: { type: 'log' },
           title: 'capacity units per send',
         },
-        color: {
-          field: 'system',
-          type: 'nominal',
-          scale: COLORS,
-          legend: { orient: 'bottom', title: null, labelLimit: 0 },
-        },
+        color: colorBySystem(values),
       },
     } as TopLevelSpec,
     title,
