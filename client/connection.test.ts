@@ -394,6 +394,36 @@ describe('tokens', () => {
     expect(h.transport.sockets).toHaveLength(1);
   });
 
+  it("waits out the whole backoff after a failed login (the attempt's deadline is cleared)", async () => {
+    // Prepare: a backoff longer than the connect timeout.
+    const h = harness({
+      failingLogins: [1],
+      random: () => 0.9,
+      policy: { backoffBaseMs: 20_000, backoffCapMs: 60_000 },
+    });
+    const errors: unknown[] = [];
+    h.client.on('error', (event) => errors.push(event));
+
+    // Act
+    await h.client.start();
+    await h.clock.advance(0);
+    await h.clock.advance(DEFAULT_POLICY.connectTimeoutMs);
+    await h.clock.advance(h.clock.nextIn() ?? 0);
+    await h.clock.advance(0);
+
+    // Assess: one wait of 18 s, not cut short or doubled by the failed attempt's timer.
+    expect(h.states.map((s) => s.status)).toEqual([
+      'connecting',
+      'reconnecting',
+      'connecting',
+      'online',
+    ]);
+    const wait = h.states[1];
+    expect(wait?.status === 'reconnecting' && wait.delayMs).toBe(18_000);
+    expect(h.logins).toHaveLength(2);
+    expect(errors).toEqual([{ kind: 'session', error: expect.any(Error) }]);
+  });
+
   it('logs in again after repeated handshake failures (a refused token looks like a network error)', async () => {
     // Prepare
     const h = harness({ autoOpen: false });

@@ -223,6 +223,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     } catch (error) {
       if (gen !== this.gen) return;
       this.fetchingSessionFor = undefined;
+      // This attempt is over; its deadline must not end the next one's backoff early.
+      this.connectTimer.clear();
       this.emit('sessionError', error);
       this.scheduleReconnect();
       return;

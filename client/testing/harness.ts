@@ -19,6 +19,8 @@ export interface HarnessOptions {
   readonly serverState?: FakeServerState;
   /** Logins that never answer (a hung /login), by call number (1-based). */
   readonly hangingLogins?: readonly number[];
+  /** Logins that fail (a /login error or no network), by call number (1-based). */
+  readonly failingLogins?: readonly number[];
 }
 
 export function harness(options: HarnessOptions = {}) {
@@ -31,6 +33,7 @@ export function harness(options: HarnessOptions = {}) {
   const session = async ({ fresh }: { fresh: boolean }): Promise<Session> => {
     logins.push({ fresh });
     if (options.hangingLogins?.includes(logins.length)) return new Promise<Session>(() => {});
+    if (options.failingLogins?.includes(logins.length)) throw new Error('login failed');
     return {
       token: `token-${logins.length}`,
       expiresAt: clock.now() + (options.tokenTtlMs ?? 24 * 3600_000),
