@@ -184,6 +184,43 @@ describe('send', () => {
     expect(stored(storage)).toEqual([]);
   });
 
+  it('keeps a message sent before start() has finished reading the outbox, and what was stored', async () => {
+    // Prepare: a message a previous run left pending.
+    const storage = new MemoryStorage();
+    const clock = new FakeClock();
+    const left: OutboxEntry = {
+      clientId: 'c-left-over',
+      conversationId: SUPPORT,
+      text: 'left from the last run',
+      createdAt: clock.now() - 1000,
+      state: 'sending',
+    };
+    storage.values.set('campus-chat.outbox', JSON.stringify([left]));
+    // The socket opens only when told, so what is persisted can be read before anything is sent.
+    const h = harness({ storage, clock, autoOpen: false });
+
+    // Act: send without waiting for start().
+    const starting = h.client.start();
+    const typed = h.client.send(SUPPORT, 'typed at once');
+    await starting;
+    await clock.advance(0);
+    const pending = h.client.view(SUPPORT).pending.map((e) => e.clientId);
+    const persisted = stored(storage).map((e) => e.clientId);
+    h.transport.last.open();
+    await clock.advance(0);
+    await h.client.open(SUPPORT);
+    await clock.advance(0);
+
+    // Assess: both kept, in order, and each stored once on the server.
+    expect(pending).toEqual([left.clientId, typed.clientId]);
+    expect(persisted).toEqual([left.clientId, typed.clientId]);
+    expect(h.server.messages(SUPPORT).map((m) => m.text)).toEqual([
+      'left from the last run',
+      'typed at once',
+    ]);
+    expect(stored(storage)).toEqual([]);
+  });
+
   it('waits retryAfterMs on RATE_LIMITED and retries the same id', async () => {
     // Prepare
     const h = harness();

@@ -31,6 +31,16 @@ function isEntry(value: unknown): value is OutboxEntry {
   );
 }
 
+function parseEntries(raw: string | undefined): OutboxEntry[] {
+  if (raw === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+  } catch {
+    return [];
+  }
+}
+
 export class Outbox {
   private entries: OutboxEntry[] = [];
   private writes: Promise<void> = Promise.resolve();
@@ -40,16 +50,22 @@ export class Outbox {
     private readonly key: string,
   ) {}
 
-  /** Reads what a previous run left (unreadable data is dropped rather than crash the app). */
-  async load(): Promise<void> {
-    const raw = await this.storage.get(this.key);
-    if (raw === undefined) return;
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      this.entries = Array.isArray(parsed) ? parsed.filter(isEntry) : [];
-    } catch {
-      this.entries = [];
-    }
+  /**
+   * Reads what a previous run left (unreadable data is dropped rather than crash the app). It
+   * reads after every write already queued and holds later writes until it has merged, so a
+   * message sent while it reads (a send right after `start()`) is kept, after the stored ones.
+   */
+  load(): Promise<void> {
+    const loaded = this.writes
+      .catch(() => undefined)
+      .then(() => this.storage.get(this.key))
+      .then((raw) => {
+        const stored = parseEntries(raw);
+        const known = new Set(stored.map((e) => e.clientId));
+        this.entries = [...stored, ...this.entries.filter((e) => !known.has(e.clientId))];
+      });
+    this.writes = loaded;
+    return loaded;
   }
 
   all(): readonly OutboxEntry[] {
@@ -87,12 +103,11 @@ export class Outbox {
     return this.persist();
   }
 
-  /** Writes are serialized, each with the state at its time, so the last write always wins. */
+  /** Writes are serialized and each writes the entries as they are when it runs: the last wins. */
   private persist(): Promise<void> {
-    const snapshot = JSON.stringify(this.entries);
     this.writes = this.writes
       .catch(() => undefined)
-      .then(() => this.storage.set(this.key, snapshot));
+      .then(() => this.storage.set(this.key, JSON.stringify(this.entries)));
     return this.writes;
   }
 }
