@@ -91,9 +91,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     integration: {
       kind: 'lambda',
       handler: 'default',
-      // Only deletes: a reply that finds its connection gone removes the stale record
-      // (fan-out.ts dropStaleConnection -> connections.close).
-      tables: { connections: 'write', subscriptions: 'write' },
+      // A reply that finds its connection gone removes the stale record (fan-out.ts
+      // dropStaleConnection -> connections.close, which reads the record for its topics first).
+      tables: { connections: 'readWrite', subscriptions: 'write' },
       ...FRAME_HANDLER,
     },
   },
