@@ -1,8 +1,9 @@
 /**
- * Connection records under DynamoDB failures (found by the chaos suite): API Gateway runs
- * $disconnect once, and a refused $connect is never undone by anyone else, so both retry within
- * their time budget, and a close that fails part way leaves the record, never an orphaned
- * subscription. The DynamoDB proxy's intercept hook makes DynamoDB fail for longer than the SDK's
+ * Connection records and deliveries under DynamoDB failures (found by the chaos suite and by
+ * review): API Gateway runs $disconnect once, and a refused $connect is never undone by anyone
+ * else, so both retry within their time budget, and a close that fails part way leaves the
+ * record, never an orphaned subscription; a stored and acked send stays acked when its recipient
+ * lookup fails. The DynamoDB proxy's intercept hook makes DynamoDB fail for longer than the SDK's
  * own five attempts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -199,6 +200,50 @@ describe('connection records when DynamoDB fails', () => {
     expect(afterFailure.record?.topics).toEqual(new Set(topics));
     expect([...(second?.topics ?? [])].sort()).toEqual([...topics].sort());
     expect(await leftovers(connectionId, topics)).toEqual({ record: undefined, subscriptions: [] });
+  });
+});
+
+describe('a send whose recipient lookup fails', () => {
+  it('is acked once and never answered with an error; the others get it through sync', async () => {
+    // Prepare: the desk is online, so the send has someone to look up.
+    const student = await connectAs(stack, 'lookup-fails');
+    const desk = await connectAs(stack, 'admin');
+    // More failures than the SDK's five attempts at each of the two lookups (the conversation's
+    // topic and the desk's), on the subscriptions table only.
+    const remaining = failNext(
+      20,
+      (operation, tables) => operation === 'Query' && tables.includes(stack.tables.subscriptions),
+    );
+    try {
+      // Act
+      const ack = await student.request({
+        action: 'sendmessage',
+        id: 'lookup-1',
+        conversationId: 'support:lookup-fails',
+        text: 'stored, then the lookup fails',
+      });
+      await waitFor(() => remaining() <= 10, 'the lookups to fail past the SDK retries');
+      proxy.setInterceptor(undefined);
+      // The handler is done once the connection answers a later request; an error for the send
+      // would have been posted before that answer.
+      await student.request({ action: 'conversations' });
+      const synced = await desk.request({
+        action: 'sync',
+        conversationId: 'support:lookup-fails',
+        after: 0,
+      });
+
+      // Assess
+      expect(ack.type).toBe('ack');
+      expect(student.frames.filter((f) => f.id === 'lookup-1').map((f) => f.type)).toEqual(['ack']);
+      expect((synced.messages as { text: string }[]).map((m) => m.text)).toEqual([
+        'stored, then the lookup fails',
+      ]);
+    } finally {
+      proxy.setInterceptor(undefined);
+      await student.close();
+      await desk.close();
+    }
   });
 });
 

@@ -16,7 +16,7 @@ import { authorizeParticipant, precheckParticipant, requireConversationId } from
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';
 import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
-import { deliver, encodeFrame, recipientsOf, reply } from './fan-out';
+import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
 import type { AppendRequest, RateLimitWindow, SendContext } from './ports';
 import { truncateCodePoints, validateMessageText } from './text';
@@ -113,7 +113,8 @@ export async function sendMessage(
  * Acks the sender and delivers to the others. The recipients are looked up while the ack is on
  * its way, which takes a round trip off every delivery. The message is stored: a failed ack must
  * not keep it from the others (the sender's retry gets the ack from the idempotency key), so the
- * ack's failure is raised only after delivery.
+ * ack's failure is raised only after delivery; and a failed lookup must not answer an acked send
+ * with an error — the others then catch up with `sync` (the next message shows them the gap).
  */
 async function acknowledgeAndDeliver(
   ctx: ChatContext,
@@ -127,7 +128,14 @@ async function acknowledgeAndDeliver(
       () => undefined,
       (error: unknown) => ({ error }),
     ),
-    recipientsOf(ctx, topics, caller.connectionId),
+    recipientsOf(ctx, topics, caller.connectionId).catch((error: unknown) => {
+      ctx.log.warn('recipients lookup failed; members will sync', {
+        conversationId: message.conversationId,
+        seq: message.seq,
+        error: describe(error),
+      });
+      return [];
+    }),
   ]);
   await deliver(ctx, recipients, encodeFrame({ type: 'message', message }));
   if (acked) throw acked.error;
