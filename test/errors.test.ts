@@ -287,6 +287,22 @@ describe('RATE_LIMITED', () => {
     expect(flood.closed).toBeUndefined();
   });
 
+  it('counts frames that are not JSON against the same per-connection burst', async () => {
+    const flood = await client('ivy');
+    const count = 40;
+
+    const errors = () => flood.frames.filter((f) => f.type === 'error');
+    const all = flood.waitNew(() => errors().length === count);
+    for (let i = 0; i < count; i++) flood.send(`not json ${i}`);
+    await all;
+    const answered = errors();
+
+    const codes = answered.map((f) => errorOf(f).code);
+    expect(codes.filter((c) => c === 'BAD_REQUEST')).toHaveLength(30);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(10);
+    expect(flood.closed).toBeUndefined();
+  });
+
   it('throttles typing frames per connection', async () => {
     const hugo = await client('hugo');
     const admin = await client('admin');

@@ -14,13 +14,18 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   try {
     const body = parseFrame(event);
     frameId = echoableId(body);
-    throttle(event.requestContext.connectionId);
     error =
       typeof body.action === 'string'
         ? new UnknownActionError(`unknown action "${body.action.slice(0, 64)}"`)
         : new BadRequestError('action is required (a string)');
   } catch (parseError) {
     error = parseError as Error;
+  }
+  try {
+    // Every frame counts, parsed or not: a flood of frames that are not even JSON is still a flood.
+    throttle(event.requestContext.connectionId);
+  } catch (throttled) {
+    error = throttled as Error;
   }
   await replyError(ctx, event.requestContext.connectionId, frameId, error);
   return { statusCode: 200 };
