@@ -203,6 +203,32 @@ describe('connection records when DynamoDB fails', () => {
   });
 });
 
+describe('a presence notice that fails', () => {
+  it('does not refuse the student: the handshake succeeds and the record stays', async () => {
+    // Prepare: the lookup of the desk's connections fails past the SDK's retries.
+    const before = new Set(stack.gateway.connectionIds());
+    const remaining = failNext(
+      20,
+      (operation, tables) => operation === 'Query' && tables.includes(stack.tables.subscriptions),
+    );
+    try {
+      // Act
+      const student = await connectAs(stack, 'presence-fails');
+      proxy.setInterceptor(undefined);
+      const connectionId = stack.gateway.connectionIds().find((id) => !before.has(id)) as string;
+      const conversations = await student.request({ action: 'conversations' });
+
+      // Assess
+      expect(remaining()).toBeLessThanOrEqual(15);
+      expect(conversations.type).toBe('conversations');
+      expect((await leftovers(connectionId, ['support:presence-fails'])).record).toBeDefined();
+      await student.close();
+    } finally {
+      proxy.setInterceptor(undefined);
+    }
+  });
+});
+
 describe('a send whose recipient lookup fails', () => {
   it('is acked once and never answered with an error; the others get it through sync', async () => {
     // Prepare: the desk is online, so the send has someone to look up.

@@ -51,7 +51,15 @@ async function register(ctx: ChatContext, connectionId: string, identity: Identi
       expiresAt,
     );
   }
-  if (identity.role === 'student') await announce(ctx, identity, 'online');
+  if (identity.role === 'student') {
+    // A presence notice is a courtesy to the desk; failing it must not refuse the student.
+    await announce(ctx, identity, 'online').catch((error: unknown) =>
+      ctx.log.warn('could not announce a student online', {
+        userId: identity.userId,
+        error: describe(error),
+      }),
+    );
+  }
 }
 
 /**
