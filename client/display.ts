@@ -1,8 +1,10 @@
 /**
  * Display text shared by the mini-program and the browser console: times, badges, the connection
- * banner, typing and the character counter. Pure (no wx, no DOM).
+ * banner, typing, the character counter and conversation previews. Pure (no wx, no DOM).
  */
+import { PREVIEW_CHARS } from '../functions/protocol/limits';
 import type { ConnectionState } from './connection';
+import { truncateCodePoints } from './text';
 import type { TypingUser } from './typing';
 
 function two(n: number): string {
@@ -77,4 +79,12 @@ export function typingText(users: readonly TypingUser[]): string {
 /** The character counter under the message box. */
 export function counterText(count: number, max: number): string {
   return count > max ? `${count} / ${max}: ${count - max} too many` : `${count} / ${max}`;
+}
+
+/**
+ * A conversation list's preview of its last message: `Sender: text`, the text cut to the
+ * PREVIEW_CHARS code points the server stores (never inside an emoji).
+ */
+export function previewText(message: { senderName: string; text: string }): string {
+  return `${message.senderName}: ${truncateCodePoints(message.text, PREVIEW_CHARS)}`;
 }

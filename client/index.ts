@@ -27,6 +27,7 @@ export {
   bannerFor,
   counterText,
   formatTime,
+  previewText,
   typingText,
 } from './display';
 export { type ConnectionState, withToken } from './connection';

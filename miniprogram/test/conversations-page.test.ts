@@ -3,6 +3,7 @@
  * signed in as a desk admin against the real local stack; raw protocol clients play students.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../client/index';
 import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, login } from '../../test/support/chat-client';
 import { startTestStack } from '../../test/support/test-stack';
@@ -79,6 +80,22 @@ describe('conversations page (desk admin)', () => {
       ['Sam', 'online', '3'],
       ['Tia', '', '1'],
     ]);
+  });
+
+  it('leaves counts and order alone when older history arrives (the chat page loading it)', async () => {
+    // Prepare: Sam's first message, as a history page would deliver it again.
+    const [sam] = students;
+    if (!sam) throw new Error('no student');
+    const history = await sam.request({ action: 'sync', conversationId: 'support:sam', after: 0 });
+    const first = (history.messages as ChatMessage[])[0] as ChatMessage;
+    const before = inbox();
+
+    // Act
+    page.instance.onMessage?.(first);
+
+    // Assess
+    expect(first.seq).toBe(1);
+    expect(inbox()).toEqual(before);
   });
 
   it('reloads on pull-down and stops the refresh animation', async () => {

@@ -8,11 +8,8 @@ import {
   type ChatMessage,
   type ConversationSummary,
   type PresenceFrame,
-  truncateCodePoints,
+  previewText,
 } from '../../../client/index';
-
-/** Characters of a message shown in the list (as the server's summaries do). */
-const PREVIEW_CHARS = 140;
 
 export interface ListItem {
   readonly id: string;
@@ -46,7 +43,7 @@ function itemOf(summary: ConversationSummary): ListItem {
     id: summary.id,
     kind: summary.kind,
     title: summary.title,
-    preview: last ? `${last.senderName}: ${last.text}` : '',
+    preview: last ? previewText(last) : '',
     lastActivityAt: summary.lastActivityAt,
     lastSeq: summary.lastSeq,
     unread: summary.unread,
@@ -102,7 +99,7 @@ export class ConversationList {
     const counts = message.senderId !== me && !seen;
     this.items.set(item.id, {
       ...item,
-      preview: `${message.senderName}: ${truncateCodePoints(message.text, PREVIEW_CHARS)}`,
+      preview: previewText(message),
       lastActivityAt: message.sentAt > item.lastActivityAt ? message.sentAt : item.lastActivityAt,
       lastSeq: message.seq,
       unread: message.senderId === me ? 0 : item.unread + (counts ? 1 : 0),

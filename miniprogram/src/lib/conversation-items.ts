@@ -1,6 +1,6 @@
 /** Rows of the conversations and rooms pages, from conversation summaries. */
 import type { ConversationSummary } from '../core';
-import { badgeText, formatTime } from '../core';
+import { badgeText, formatTime, previewText } from '../core';
 
 export interface ConversationItem {
   readonly id: string;
@@ -12,6 +12,8 @@ export interface ConversationItem {
   readonly badge: string;
   readonly online: boolean;
   readonly lastActivityAt: string;
+  /** The newest seq the list has seen: history loaded later (older seqs) changes nothing. */
+  readonly lastSeq: number;
   readonly memberCount: number;
   readonly joined: boolean;
 }
@@ -22,12 +24,13 @@ export function conversationItem(summary: ConversationSummary, now: number): Con
     id: summary.id,
     kind: summary.kind,
     title: summary.title,
-    preview: last ? `${last.senderName}: ${last.text}` : '',
+    preview: last ? previewText(last) : '',
     time: last ? formatTime(last.sentAt, now) : '',
     unread: summary.unread,
     badge: badgeText(summary.unread),
     online: summary.online === true,
     lastActivityAt: summary.lastActivityAt,
+    lastSeq: summary.lastSeq,
     memberCount: summary.memberCount ?? 0,
     joined: summary.joined === true,
   };

@@ -7,7 +7,7 @@
 import type { ChatClient, ChatMessage, PresenceFrame, SessionUser } from '../../core';
 import { bannerText } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
-import { badgeText, formatTime } from '../../core';
+import { badgeText, formatTime, previewText } from '../../core';
 import { currentUser, signOut, startChat } from '../../services/chat-session';
 import { confirm, navigateTo, restart, stopPullDownRefresh, toast } from '../../services/ui';
 
@@ -98,11 +98,13 @@ Component({
       if (!context) return;
       const mine = message.senderId === context.user?.id;
       const update = (item: ConversationItem): ConversationItem => {
-        if (item.id !== message.conversationId) return item;
+        // Older history loaded by the chat page (seqs the list already counted) changes nothing.
+        if (item.id !== message.conversationId || message.seq <= item.lastSeq) return item;
         const unread = mine ? item.unread : item.unread + 1;
         return {
           ...item,
-          preview: `${message.senderName}: ${message.text.slice(0, 140)}`,
+          lastSeq: message.seq,
+          preview: previewText(message),
           time: formatTime(message.sentAt),
           lastActivityAt: message.sentAt,
           unread,
