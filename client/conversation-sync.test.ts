@@ -4,6 +4,7 @@
  * marks.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from './policy';
 import { harness } from './testing/harness';
 
 const SUPPORT = 'support:alice';
@@ -83,6 +84,31 @@ describe('resync', () => {
     expect(newMessages).toEqual(Array.from({ length: 450 }, (_, i) => i + 2));
     const syncs = h.transport.last.framesOf('sync').map((f) => f.after);
     expect(syncs).toEqual([1, 201, 401]);
+  });
+
+  it('stops a catch-up whose conversation was closed while its request was out', async () => {
+    // Prepare: an open conversation whose sync replies are lost from now on.
+    const h = harness();
+    h.server.deliver(SUPPORT, 'm1', false);
+    await started(h);
+    await h.client.open(SUPPORT);
+    const before = h.transport.last.framesOf('sync').length;
+    h.server.intercept = (frame) => (frame.action === 'sync' ? 'noReply' : undefined);
+    const added: number[] = [];
+    h.client.on('message', (m) => added.push(m.seq));
+
+    // Act: a gap starts a catch-up; the page closes the conversation before the reply.
+    h.server.deliver(SUPPORT, 'm2', false);
+    h.server.deliver(SUPPORT, 'm3', true);
+    await h.clock.advance(0);
+    h.client.close(SUPPORT);
+    await h.clock.advance(DEFAULT_POLICY.requestTimeoutMs);
+    await h.clock.advance(60_000);
+
+    // Assess: the push that arrived while open, and the one catch-up request, never retried for
+    // a conversation nobody shows.
+    expect(h.transport.last.framesOf('sync').length - before).toBe(1);
+    expect(added).toEqual([3]);
   });
 
   it('reports a conversation the user may not read and stops syncing it', async () => {

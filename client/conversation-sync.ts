@@ -135,6 +135,7 @@ export class ConversationSync {
             before: Number.MAX_SAFE_INTEGER,
             limit: PAGE_SIZE,
           });
+          if (!this.isTracked(tracked)) return;
           this.report(conversationId, timeline.loadNewest(reply.messages, reply.hasMore));
         }
         for (;;) {
@@ -144,12 +145,15 @@ export class ConversationSync {
             after: from,
             limit: SYNC_MAX_LIMIT,
           });
+          if (!this.isTracked(tracked)) return;
           this.report(conversationId, timeline.add(reply.messages));
           // Stop when the server has no more, or when nothing advanced (never loop on a hole).
           if (!reply.hasMore || timeline.lastSeq === from) break;
         }
       } while (tracked.again);
     } catch (error) {
+      // Closed while the request was out: nobody shows this conversation any more.
+      if (!this.isTracked(tracked)) return;
       const permanent = error instanceof ProtocolError && !error.retryable;
       tracked.refused = permanent;
       this.deps.failed(conversationId, error);
@@ -160,6 +164,11 @@ export class ConversationSync {
     } finally {
       tracked.running = false;
     }
+  }
+
+  /** Whether `tracked` is still the open conversation (a catch-up outlives a close otherwise). */
+  private isTracked(tracked: Tracked): boolean {
+    return this.tracked.get(tracked.timeline.conversationId) === tracked;
   }
 
   private report(conversationId: string, added: ChatMessage[]): void {
