@@ -1,0 +1,39 @@
+/**
+ * A Lambda handler module that records every invocation and runs them one at a time (see
+ * invocation-recorder.ts), each by the real handler of its route, unchanged. The local stack loads
+ * it for every handler (`resolveHandler`); it finds the handler from the event's route key, as
+ * the gateway chose it: a WebSocket route of functions/routes.ts or the login route.
+ */
+import { LOGIN_ROUTE, ROUTES } from '../../functions/routes';
+import { sourceHandlerUrl } from '../../local/gateway/lambda-runtime';
+import { runSerialized } from './invocation-recorder';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const HANDLERS = new Map<string, string>([
+  ...ROUTES.flatMap((r) =>
+    r.integration.kind === 'lambda' ? [[r.routeKey, r.integration.handler] as const] : [],
+  ),
+  [`${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`, LOGIN_ROUTE.handler],
+]);
+
+const loaded = new Map<string, Promise<Handler>>();
+
+function handlerModule(name: string): Promise<Handler> {
+  let module = loaded.get(name);
+  if (!module) {
+    module = import(sourceHandlerUrl(name)).then((m: { handler: Handler }) => m.handler);
+    loaded.set(name, module);
+  }
+  return module;
+}
+
+export async function handler(event: unknown, context: unknown): Promise<unknown> {
+  const { routeKey = '', connectionId = '' } =
+    (event as { requestContext?: { routeKey?: string; connectionId?: string } }).requestContext ??
+    {};
+  const name = HANDLERS.get(routeKey);
+  if (!name) throw new Error(`no handler for route ${routeKey}`);
+  const inner = await handlerModule(name);
+  return runSerialized(name, connectionId, () => inner(event, context));
+}

@@ -1,0 +1,306 @@
+/**
+ * Deployable permissions: every DynamoDB request a handler makes is allowed by the table access
+ * its route declares in functions/routes.ts, which is exactly what the CDK stack grants
+ * (read / write / readWrite, see test/support/table-access.ts). DynamoDB Local does not enforce
+ * IAM, so without this suite a handler that starts reading a table it may only write passes every
+ * local test and fails with AccessDenied on AWS ($default once did: its stale-connection cleanup
+ * reads the connection record before deleting it, and the table was declared `write`).
+ *
+ * The stack runs behind the DynamoDB proxy, and every handler through a wrapper that records its
+ * invocations and runs them one at a time, so each proxied request belongs to the invocation
+ * running when it arrived. The test drives every Lambda route over real WebSockets (and /login
+ * over HTTP), one step at a time, waiting for each step's invocations to finish.
+ */
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOGIN_ROUTE, ROUTES, type TableAccess } from '../functions/routes';
+import type { TableId } from '../functions/tables';
+import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
+import type { LocalStack } from '../local/local-stack';
+import { ChatTestClient, type Frame, login, nextId } from './support/chat-client';
+import {
+  beginStep,
+  type InvocationRecord,
+  invocations,
+  isIdle,
+  runningInvocation,
+  SERIALIZED_HANDLER_URL,
+} from './support/invocation-recorder';
+import {
+  allows,
+  grantedKinds,
+  type TableAction,
+  tableActions,
+  tableIdOf,
+} from './support/table-access';
+import { startTestStack } from './support/test-stack';
+
+/** A route's declaration, by the handler file that serves it. */
+interface Declared {
+  readonly route: string;
+  readonly tables: Partial<Record<TableId, TableAccess>>;
+}
+
+const LOGIN = `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`;
+const DECLARED = new Map<string, Declared>([
+  ...ROUTES.flatMap((r) =>
+    r.integration.kind === 'lambda'
+      ? [[r.integration.handler, { route: r.routeKey, tables: r.integration.tables }] as const]
+      : [],
+  ),
+  [LOGIN_ROUTE.handler, { route: LOGIN, tables: LOGIN_ROUTE.tables }],
+]);
+
+/** A request's action on one table, attributed to the invocation that made it. */
+interface Observed extends TableAction {
+  readonly handler: string;
+  readonly step: string;
+}
+
+let proxy: DynamoDbProxy;
+let stack: LocalStack;
+let db: DynamoDBClient;
+const observed: Observed[] = [];
+const unattributed: TableAction[] = [];
+const clients: ChatTestClient[] = [];
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, what: string) {
+  const deadline = Date.now() + 15_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The invocations of `handler` that arrived during `step`. */
+function invocationsOf(step: string, handler: string): InvocationRecord[] {
+  return invocations().filter((i) => i.step === step && i.handler === handler);
+}
+
+/**
+ * Runs one step: `act` drives a route, then the step lasts until an invocation of `handler`
+ * (matching `also`, if given) has finished and nothing is queued or running any more.
+ */
+async function step<T>(
+  label: string,
+  handler: string,
+  act: () => Promise<T>,
+  also: () => boolean | Promise<boolean> = () => true,
+): Promise<T> {
+  await waitUntil(isIdle, `quiet before "${label}"`);
+  beginStep(label);
+  const result = await act();
+  await waitUntil(
+    () => invocationsOf(label, handler).some((i) => i.finished),
+    `${handler} to finish in "${label}"`,
+  );
+  await waitUntil(also, `the end of "${label}"`);
+  await waitUntil(isIdle, `quiet after "${label}"`);
+  beginStep('(between steps)');
+  return result;
+}
+
+async function connectionRecord(connectionId: string) {
+  const { Item } = await db.send(
+    new GetItemCommand({
+      TableName: stack.tables.connections,
+      Key: { connectionId: { S: connectionId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+/** Logs `name` in and connects it in a step of its own; returns the client and its connection. */
+async function connectStep(label: string, name: string) {
+  const { token } = await login(stack, name);
+  const client = await step(label, 'connect', () =>
+    ChatTestClient.connect(`${stack.urls.websocket}?token=${encodeURIComponent(token)}`),
+  );
+  clients.push(client);
+  const connectionId = invocationsOf(label, 'connect')[0]?.connectionId ?? '';
+  return { client, connectionId };
+}
+
+/** Closes a client and waits for its $disconnect and for its connection record to be gone. */
+async function disconnectStep(label: string, client: ChatTestClient, connectionId: string) {
+  await step(
+    label,
+    'disconnect',
+    () => client.close(),
+    async () =>
+      invocationsOf(label, 'disconnect').some(
+        (i) => i.finished && i.connectionId === connectionId,
+      ) && (await connectionRecord(connectionId)) === undefined,
+  );
+}
+
+function request(client: ChatTestClient, label: string, frame: Record<string, unknown>) {
+  return step(label, String(frame.action), () => client.request(frame));
+}
+
+const STALE_STEP = '$default: the reply finds its connection gone (410) and removes it';
+
+beforeAll(async () => {
+  // Prepare: the stack behind the proxy, every handler wrapped; the test's own reads and writes
+  // go to DynamoDB directly, so every proxied request is a handler's.
+  proxy = await startDynamoDbProxy({ target: inject('dynamodbEndpoint') });
+  stack = await startTestStack({
+    dynamodbEndpoint: proxy.endpoint,
+    console: false,
+    resolveHandler: () => SERIALIZED_HANDLER_URL,
+  });
+  db = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint') });
+  proxy.setInterceptor((request) => {
+    const running = runningInvocation();
+    for (const action of tableActions(request.operation, request.body)) {
+      if (running) observed.push({ ...action, handler: running.handler, step: running.step });
+      else unattributed.push(action);
+    }
+    return undefined;
+  });
+
+  // Act: every route, one step at a time.
+  await step('/login: a new student', 'login', () => login(stack, 'ta-sue'));
+  await step('/login: a returning student', 'login', () => login(stack, 'ta-sue'));
+  const admin = await connectStep('$connect: an admin', 'admin');
+  const sue = await connectStep('$connect: a student (admins are told)', 'ta-sue');
+  const support = 'support:ta-sue';
+
+  await request(sue.client, 'conversations', { action: 'conversations' });
+  const firstId = nextId('m');
+  const first = { action: 'sendmessage', id: firstId, conversationId: support, text: 'hello' };
+  await request(sue.client, 'sendmessage: first message of a new support conversation', first);
+  await request(sue.client, 'sendmessage: the same frame id again (a resend)', first);
+  await request(sue.client, 'sync', { action: 'sync', conversationId: support, after: 0 });
+  await step('typing', 'typing', async () =>
+    sue.client.send({ action: 'typing', conversationId: support, typing: true }),
+  );
+  await step('read', 'read', async () =>
+    admin.client.send({ action: 'read', conversationId: support, seq: 1 }),
+  );
+  const created = await request(admin.client, 'createroom', {
+    action: 'createroom',
+    title: 'Access lab',
+  });
+  const roomId = (created.conversation as Frame).id as string;
+  await request(sue.client, 'rooms', { action: 'rooms' });
+  await request(sue.client, 'join', { action: 'join', conversationId: roomId });
+  await request(sue.client, 'sendmessage: a room message', {
+    action: 'sendmessage',
+    id: nextId('m'),
+    conversationId: roomId,
+    text: 'hi room',
+  });
+  await request(sue.client, 'leave', { action: 'leave', conversationId: roomId });
+  await step('$default: an unknown action', 'default', () =>
+    sue.client.request({ action: 'no-such-action' }),
+  );
+
+  // A connection whose reply the gateway answers 410 (it vanished): $default removes its
+  // record. The record is made older than the grace period for connections still in $connect,
+  // so the cleanup goes all the way (read, subscriptions, record).
+  const tom = await connectStep('$connect: a student whose connection goes stale', 'ta-tom');
+  await db.send(
+    new UpdateItemCommand({
+      TableName: stack.tables.connections,
+      Key: { connectionId: { S: tom.connectionId } },
+      UpdateExpression: 'SET connectedAt = :old',
+      ExpressionAttributeValues: { ':old': { N: String(Date.now() - 120_000) } },
+    }),
+  );
+  stack.gateway.setPostFaults((id) => (id === tom.connectionId ? { status: 410 } : undefined));
+  try {
+    await step(
+      STALE_STEP,
+      'default',
+      async () => {
+        tom.client.send({ action: 'no-such-action', id: nextId('x') });
+        await tom.client.waitClosed();
+      },
+      () =>
+        invocationsOf(STALE_STEP, 'disconnect').some(
+          (i) => i.finished && i.connectionId === tom.connectionId,
+        ),
+    );
+  } finally {
+    stack.gateway.setPostFaults(undefined);
+  }
+
+  await disconnectStep('$disconnect: a student (admins are told)', sue.client, sue.connectionId);
+  await disconnectStep('$disconnect: an admin', admin.client, admin.connectionId);
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.close();
+  await stack?.stop();
+  await proxy?.stop();
+  db?.destroy();
+});
+
+/** `declares connections: 'write'` or `declares no access to connections`. */
+function declaration(declared: Declared | undefined, table: TableId | undefined, physical: string) {
+  if (!table) return `names a table that is not in functions/tables.ts (${physical})`;
+  const access = declared?.tables[table];
+  return access
+    ? `functions/routes.ts declares ${table}: '${access}'`
+    : `functions/routes.ts declares no access to ${table}`;
+}
+
+describe('table access of every Lambda route', () => {
+  it('stays within what functions/routes.ts declares (what the stack grants on AWS)', () => {
+    // Assess
+    const violations = new Set<string>();
+    for (const o of observed) {
+      const declared = DECLARED.get(o.handler);
+      const table = tableIdOf(stack.tables, o.table);
+      const access = table ? declared?.tables[table] : undefined;
+      if (allows(access, o.kind)) continue;
+      const via = o.operation === o.action ? '' : ` (in ${o.operation})`;
+      const needs = o.kind ? `${o.kind} access` : 'an action this test does not classify';
+      violations.add(
+        `${declared?.route ?? o.handler} [${o.step}]: ${o.action}${via} on ${table ?? o.table} ` +
+          `needs ${needs}, but ${declaration(declared, table, o.table)}`,
+      );
+    }
+    expect([...violations], [...violations].join('\n')).toEqual([]);
+  });
+
+  it('attributes every DynamoDB request to the invocation that made it', () => {
+    // Assess: the proxy saw handler requests, and none outside an invocation.
+    expect(observed.length).toBeGreaterThan(0);
+    expect(unattributed).toEqual([]);
+  });
+
+  it('exercised every Lambda route (and reports declared access none of them used)', () => {
+    // Assess
+    const invoked = new Set(invocations().map((i) => i.handler));
+    const missing = [...DECLARED].filter(([handler]) => !invoked.has(handler)).map(([, d]) => d);
+    const unused: string[] = [];
+    for (const [handler, declared] of DECLARED) {
+      for (const [table, access] of Object.entries(declared.tables) as [TableId, TableAccess][]) {
+        const kinds = grantedKinds(access).filter(
+          (kind) =>
+            !observed.some(
+              (o) => o.handler === handler && o.kind === kind && stack.tables[table] === o.table,
+            ),
+        );
+        if (kinds.length > 0) unused.push(`${declared.route}: ${table} ${kinds.join('+')}`);
+      }
+    }
+    expect(
+      missing.map((d) => d.route),
+      `declared but not used in this run (not a failure):\n${unused.join('\n')}`,
+    ).toEqual([]);
+  });
+
+  it("ran $default's stale-connection cleanup to the end", () => {
+    // Assess: the scenario really exercised the path the 410 leads to.
+    const cleanup = observed
+      .filter((o) => o.step === STALE_STEP && o.handler === 'default')
+      .map((o) => `${o.action} ${tableIdOf(stack.tables, o.table)}`);
+    expect(cleanup).toEqual(
+      expect.arrayContaining(['GetItem connections', 'DeleteItem connections']),
+    );
+  });
+});
