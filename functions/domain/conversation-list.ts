@@ -4,7 +4,7 @@ import { CONVERSATIONS_DEFAULT_LIMIT } from '../protocol/limits';
 import type { ConversationSummary } from '../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import { parseConversationId, supportConversationId } from './conversation-ids';
-import { reply } from './fan-out';
+import { forEachConcurrently, reply } from './fan-out';
 import type { Caller, Identity } from './identity';
 import type { ConversationRecord, MemberRecord } from './ports';
 import { emptySupportConversation, summarize } from './summaries';
@@ -84,7 +84,7 @@ async function adminInbox(
   ]);
   const [members, online] = await Promise.all([
     membersOf(ctx, admin, [...page.items, ...rooms]),
-    Promise.all(page.items.map((c) => ctx.connections.hasSubscribers(c.conversationId))),
+    onlineStudents(ctx, page.items),
   ]);
   const support = page.items.map((c, i) =>
     summarize(c, members.get(c.conversationId), admin, ctx.config, { online: online[i] === true }),
@@ -96,6 +96,25 @@ async function adminInbox(
     conversations: [...support, ...roomSummaries],
     ...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
   };
+}
+
+/**
+ * Whether each support conversation has a connected student (one Query each), with as many in
+ * flight as a fan-out allows: an inbox page holds up to 200 conversations.
+ */
+async function onlineStudents(
+  ctx: ChatContext,
+  conversations: readonly ConversationRecord[],
+): Promise<boolean[]> {
+  const online: boolean[] = [];
+  await forEachConcurrently(
+    conversations.map((c, i) => ({ id: c.conversationId, i })),
+    ctx.config.fanOutConcurrency,
+    async ({ id, i }) => {
+      online[i] = await ctx.connections.hasSubscribers(id);
+    },
+  );
+  return online;
 }
 
 async function allRooms(ctx: ChatContext): Promise<ConversationRecord[]> {
