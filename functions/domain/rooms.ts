@@ -5,7 +5,7 @@ import { requireConversationId } from './access';
 import { type ChatContext, connectionExpiry } from './chat-context';
 import { roomConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';
-import { fanOut, reply } from './fan-out';
+import { deliver, encodeFrame, reply } from './fan-out';
 import type { Caller, Identity } from './identity';
 import type { ConversationRecord } from './ports';
 import { summarize } from './summaries';
@@ -62,14 +62,14 @@ export async function joinRoom(ctx: ChatContext, caller: Caller, frame: JoinFram
     room.conversationId,
     caller.userId,
   );
-  const online = await onlineCount(ctx, room.conversationId);
+  const audience = await audienceOf(ctx, room.conversationId);
   await reply(ctx, caller.connectionId, {
     type: 'joined',
     ...(frame.id !== undefined ? { id: frame.id } : {}),
     conversation: summarize(conversation ?? room, stored ?? member, caller, ctx.config),
-    online,
+    online: audience.online,
   });
-  if (outcome === 'joined') await announce(ctx, caller, room.conversationId, 'joined', online);
+  if (outcome === 'joined') await announce(ctx, caller, room.conversationId, 'joined', audience);
 }
 
 /** Leaves a room (idempotent); the caller's connections stop receiving it. */
@@ -95,7 +95,7 @@ export async function leaveRoom(
       caller,
       room.conversationId,
       'left',
-      await onlineCount(ctx, room.conversationId),
+      await audienceOf(ctx, room.conversationId),
     );
   }
 }
@@ -126,10 +126,19 @@ async function subscribeUser(ctx: ChatContext, caller: Caller, topic: string): P
   );
 }
 
-/** Distinct users with an open connection subscribed to the room. */
-async function onlineCount(ctx: ChatContext, conversationId: string): Promise<number> {
+interface Audience {
+  /** Distinct users with an open connection subscribed to the room. */
+  readonly online: number;
+  readonly connectionIds: readonly string[];
+}
+
+/** The room's subscribers, read once for both the online count and the presence notice. */
+async function audienceOf(ctx: ChatContext, conversationId: string): Promise<Audience> {
   const subscribers = await ctx.connections.subscribers(conversationId);
-  return new Set(subscribers.map((s) => s.userId)).size;
+  return {
+    online: new Set(subscribers.map((s) => s.userId)).size,
+    connectionIds: [...new Set(subscribers.map((s) => s.connectionId))],
+  };
 }
 
 async function announce(
@@ -137,7 +146,7 @@ async function announce(
   who: Identity & { connectionId: string },
   conversationId: string,
   event: 'joined' | 'left',
-  online: number,
+  audience: Audience,
 ): Promise<void> {
   const frame: PresenceFrame = {
     type: 'presence',
@@ -145,7 +154,11 @@ async function announce(
     userId: who.userId,
     name: who.name,
     event,
-    online,
+    online: audience.online,
   };
-  await fanOut(ctx, [conversationId], frame, who.connectionId);
+  await deliver(
+    ctx,
+    audience.connectionIds.filter((id) => id !== who.connectionId),
+    encodeFrame(frame),
+  );
 }
