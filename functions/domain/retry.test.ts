@@ -70,5 +70,7 @@ describe('retryWithin', () => {
 
   it('leaves a margin before the invocation deadline', () => {
     expect(invocationBudget(() => 5000, 10_000).deadline).toBe(14_000);
+    // Without a Lambda context: the functions' 10 s timeout.
+    expect(invocationBudget(() => 5000).deadline).toBe(14_000);
   });
 });

@@ -16,8 +16,14 @@ export interface RetryBudget {
 /** Room left at the end of an invocation to log and return once the retries gave up. */
 export const ANSWER_MARGIN_MS = 1000;
 
+/** Without a Lambda context (a direct call), the functions' 10 s timeout is assumed. */
+export const DEFAULT_REMAINING_MS = 10_000;
+
 /** The budget of an invocation with `remainingMs` left (Lambda's getRemainingTimeInMillis). */
-export function invocationBudget(now: () => number, remainingMs: number): RetryBudget {
+export function invocationBudget(
+  now: () => number,
+  remainingMs: number = DEFAULT_REMAINING_MS,
+): RetryBudget {
   return { deadline: now() + remainingMs - ANSWER_MARGIN_MS, now };
 }
 

@@ -29,9 +29,6 @@ function tokenService(): Promise<TokenService> {
   return tokens;
 }
 
-/** Without a Lambda context (a direct call), the function's 10 s timeout is assumed. */
-const DEFAULT_REMAINING_MS = 10_000;
-
 export async function handler(event: WebSocketEvent, context?: Context): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   const token = event.queryStringParameters?.token;
@@ -50,7 +47,7 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
     ctx,
     connectionId,
     { userId: user.userId, name: user.name, role: user.role },
-    invocationBudget(ctx.now, context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS),
+    invocationBudget(ctx.now, context?.getRemainingTimeInMillis()),
   );
   log.info('connected', { connectionId, userId: user.userId, role: user.role });
   return { statusCode: 200 };

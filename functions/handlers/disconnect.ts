@@ -5,9 +5,6 @@ import { closeSession } from '../domain/session';
 import { chatContext, forgetConnection, log } from './chat-runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
-/** Without a Lambda context (a direct call), the function's 10 s timeout is assumed. */
-const DEFAULT_REMAINING_MS = 10_000;
-
 export async function handler(event: WebSocketEvent, context?: Context): Promise<WebSocketResult> {
   const { connectionId, disconnectStatusCode, disconnectReason } = event.requestContext;
   forgetConnection(connectionId);
@@ -15,7 +12,7 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
   await closeSession(
     ctx,
     connectionId,
-    invocationBudget(ctx.now, context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS),
+    invocationBudget(ctx.now, context?.getRemainingTimeInMillis()),
   );
   log.info('disconnected', { connectionId, disconnectStatusCode, disconnectReason });
   return { statusCode: 200 };
