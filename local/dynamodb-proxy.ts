@@ -29,6 +29,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { readBody } from './gateway/read-body';
 
 /** Operations that accept `ReturnConsumedCapacity`. */
 const CAPACITY_OPERATIONS = new Set([
@@ -348,13 +349,9 @@ function forward(
   });
 }
 
+/** A whole request or response body (DynamoDB's own limit is 16 MB per request). */
 function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
+  return readBody(stream, Number.POSITIVE_INFINITY);
 }
 
 function kindOf(operation: string): DynamoDbCall['kind'] {
