@@ -6,12 +6,13 @@
 import { kb, PAGE_BUDGET_GZIP_BYTES } from '../console/scripts/build';
 import { startLocalStack } from './local-stack';
 
-function positive(name: string, fallback: number): number {
+/** A whole number from the environment; 0 only where it means something (PORT=0: any port). */
+function wholeNumber(name: string, fallback: number, zeroAllowed = false): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    console.error(`${name} must be a whole number, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+    console.error(`${name} must be a whole number${zeroAllowed ? '' : ' above 0'}, got "${raw}"`);
     process.exit(2);
   }
   return value;
@@ -22,12 +23,12 @@ process.env.LOG_LEVEL ??= 'WARN';
 
 try {
   const stack = await startLocalStack({
-    port: positive('PORT', 3000),
+    port: wholeNumber('PORT', 3000, true),
     host: process.env.HOST ?? '127.0.0.1',
     dataDir: process.env.DATA_DIR ?? '.data',
     ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
-    idleTimeoutMs: positive('IDLE_TIMEOUT_MS', 10 * 60 * 1000),
-    maxConnectionMs: positive('MAX_CONNECTION_MS', 2 * 60 * 60 * 1000),
+    idleTimeoutMs: wholeNumber('IDLE_TIMEOUT_MS', 10 * 60 * 1000),
+    maxConnectionMs: wholeNumber('MAX_CONNECTION_MS', 2 * 60 * 60 * 1000),
   });
   // Build the console now, so a broken build fails here and not on the first page load.
   const site = await stack.console?.ready().catch(async (error: unknown) => {

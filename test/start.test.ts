@@ -128,4 +128,24 @@ describe('npm start', () => {
     expect(tree.filter(alive)).toEqual([]);
     expect(history.messages).toEqual([ack.message]);
   }, 150_000);
+
+  it('refuses a setting that cannot work, before starting anything', () => {
+    // Act: an idle timeout of 0 would close every connection at once.
+    let failure: { status: number | null; stderr: string } | undefined;
+    try {
+      execFileSync(join(root, 'node_modules/.bin/tsx'), ['local/start.ts'], {
+        cwd: root,
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, IDLE_TIMEOUT_MS: '0' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+        timeout: 30_000,
+      });
+    } catch (error) {
+      failure = error as { status: number | null; stderr: string };
+    }
+
+    // Assess
+    expect(failure?.status).toBe(2);
+    expect(failure?.stderr).toContain('IDLE_TIMEOUT_MS must be a whole number above 0, got "0"');
+  }, 40_000);
 });
