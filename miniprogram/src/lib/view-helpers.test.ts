@@ -1,7 +1,7 @@
 /** The pure display helpers of the pages: banner text, chat rows with states and read marks. */
-import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ConversationView } from '../core';
-import { bannerText } from './banner';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage, ConnectionState, ConversationView } from '../core';
+import { bannerText, watchBanner } from './banner';
 import { chatItems } from './chat-items';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -75,5 +75,75 @@ describe('chat rows', () => {
       ['pending', true, 'failed', 'Not sent · tap to retry'],
     ]);
     expect(new Set(rows.map((r) => r.key)).size).toBe(4);
+  });
+});
+
+describe('banner watcher', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  /** A client that reports the states it is told, as ChatClient's `state` event does. */
+  function fakeClient(initial: ConnectionState) {
+    let listener: ((state: ConnectionState) => void) | undefined;
+    const client = {
+      state: initial,
+      on: (_event: 'state', fn: (state: ConnectionState) => void) => {
+        listener = fn;
+        return () => {
+          listener = undefined;
+        };
+      },
+      set(state: ConnectionState) {
+        client.state = state;
+        listener?.(state);
+      },
+    };
+    return client;
+  }
+
+  it('counts the reconnect wait down every second and stops once online', () => {
+    // Prepare
+    const client = fakeClient({ status: 'online', since: NOW });
+    const shown: string[] = [];
+    watchBanner(client as never, (text) => shown.push(text));
+
+    // Act
+    client.set({ status: 'reconnecting', attempt: 1, retryAt: NOW + 3000, delayMs: 3000 });
+    vi.advanceTimersByTime(2000);
+    client.set({ status: 'online', since: NOW + 2500 });
+    vi.advanceTimersByTime(5000);
+
+    // Assess
+    expect(shown).toEqual([
+      '',
+      'Reconnecting in 3 s…',
+      'Reconnecting in 2 s…',
+      'Reconnecting in 1 s…',
+      '',
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stops counting when the page stops watching', () => {
+    // Prepare
+    const client = fakeClient({
+      status: 'reconnecting',
+      attempt: 1,
+      retryAt: NOW + 9000,
+      delayMs: 9000,
+    });
+    const shown: string[] = [];
+    const stop = watchBanner(client as never, (text) => shown.push(text));
+
+    // Act
+    stop();
+    vi.advanceTimersByTime(5000);
+
+    // Assess
+    expect(shown).toEqual(['Reconnecting in 9 s…']);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

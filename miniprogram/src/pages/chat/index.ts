@@ -5,14 +5,13 @@
  */
 import {
   type ChatClient,
-  type ConnectionState,
   type SessionUser,
   codePointLength,
   MAX_TEXT_CHARS,
   messageTextProblem,
   truncateCodePoints,
 } from '../../core';
-import { bannerText } from '../../lib/banner';
+import { watchBanner } from '../../lib/banner';
 import { typingText } from '../../core';
 import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { currentUser, startChat } from '../../services/chat-session';
@@ -23,7 +22,6 @@ interface PageContext {
   readonly user: SessionUser | undefined;
   readonly conversationId: string;
   readonly unsubscribe: (() => void)[];
-  ticker?: number;
   visible: boolean;
 }
 
@@ -58,10 +56,9 @@ Component({
         client.on('conversation', (id) => {
           if (id === conversationId) this.render();
         }),
-        client.on('state', (state) => this.showState(state)),
+        watchBanner(client, (banner) => this.setData({ banner })),
       );
       this.setData({ conversationId });
-      this.showState(client.state);
       this.render();
       await client.open(conversationId);
       this.render();
@@ -83,7 +80,6 @@ Component({
       const context = contexts.get(this);
       if (!context) return;
       for (const stop of context.unsubscribe) stop();
-      if (context.ticker !== undefined) clearInterval(context.ticker);
       context.client.setTyping(context.conversationId, false);
       context.client.close(context.conversationId);
       contexts.delete(this);
@@ -108,23 +104,6 @@ Component({
       });
       const newest = view.messages[view.messages.length - 1];
       if (context.visible && newest) client.markRead(conversationId, newest.seq);
-    },
-
-    showState(state: ConnectionState) {
-      const context = contexts.get(this);
-      if (!context) return;
-      this.setData({ banner: bannerText(state, Date.now()) });
-      // Count the seconds down while waiting to reconnect.
-      if (state.status === 'reconnecting' && context.ticker === undefined) {
-        context.ticker = setInterval(() => {
-          const current = context.client.state;
-          if (current.status !== 'reconnecting' && context.ticker !== undefined) {
-            clearInterval(context.ticker);
-            context.ticker = undefined;
-          }
-          this.setData({ banner: bannerText(current, Date.now()) });
-        }, 1000);
-      }
     },
 
     onInput(event: WechatMiniprogram.CustomEvent<{ value: string }>) {

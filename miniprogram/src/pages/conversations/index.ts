@@ -5,7 +5,7 @@
  * presence update the list live.
  */
 import type { ChatClient, ChatMessage, PresenceFrame, SessionUser } from '../../core';
-import { bannerText } from '../../lib/banner';
+import { watchBanner } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
 import { badgeText, formatTime, previewText } from '../../core';
 import { currentUser, signOut, startChat } from '../../services/chat-session';
@@ -44,7 +44,7 @@ Component({
       context.unsubscribe.push(
         client.on('message', (message) => this.onMessage(message)),
         client.on('presence', (presence) => this.onPresence(presence)),
-        client.on('state', (state) => this.setData({ banner: bannerText(state, Date.now()) })),
+        watchBanner(client, (banner) => this.setData({ banner })),
       );
       await this.refresh();
     },
