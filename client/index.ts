@@ -43,5 +43,11 @@ export { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 export type { Session, SessionProvider, SessionUser } from './session';
 export { type KeyValueStorage, MemoryStorage } from './storage';
 export { codePointLength, messageTextProblem, truncateCodePoints } from './text';
-export type { Transport, TransportHandlers, TransportSocket } from './transport';
+export {
+  clientCloseCode,
+  clientCloseReason,
+  type Transport,
+  type TransportHandlers,
+  type TransportSocket,
+} from './transport';
 export type { TypingUser } from './typing';

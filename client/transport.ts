@@ -32,3 +32,27 @@ export interface TransportSocket {
 export interface Transport {
   open(url: string, handlers: TransportHandlers): TransportSocket;
 }
+
+/** The close codes a client may send (RFC 6455 §7.4: 1000 or 3000–4999); anything else is 1000. */
+export function clientCloseCode(code: number): number {
+  return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+}
+
+/** Longest close reason in UTF-8 bytes (RFC 6455: 125 bytes of payload minus the code). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * `reason` cut to whole code points within MAX_CLOSE_REASON_BYTES of UTF-8: a browser's `close`
+ * throws on a longer one. Counted by hand: older WeChat engines have no TextEncoder.
+ */
+export function clientCloseReason(reason: string): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of reason) {
+    const cp = char.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes > MAX_CLOSE_REASON_BYTES) break;
+    end += char.length;
+  }
+  return reason.slice(0, end);
+}

@@ -3,21 +3,15 @@
  * failed (401 and 503 both look like a lost network); the core handles that. A client may only
  * close with 1000 or 3000–4999 and a reason of at most 123 bytes, or `close` throws.
  */
-import type { Transport, TransportHandlers, TransportSocket } from '../../../client/index';
+import {
+  clientCloseCode,
+  clientCloseReason,
+  type Transport,
+  type TransportHandlers,
+  type TransportSocket,
+} from '../../../client/index';
 
 type WebSocketConstructor = new (url: string) => WebSocket;
-
-const MAX_REASON_BYTES = 123;
-
-function closeCode(code: number): number {
-  return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
-}
-
-function closeReason(reason: string): string {
-  let out = reason;
-  while (new TextEncoder().encode(out).length > MAX_REASON_BYTES) out = out.slice(0, -1);
-  return out;
-}
 
 /** Reports a socket that could not even be created, after `open` returns (the contract). */
 function failLater(handlers: TransportHandlers, message: string): TransportSocket {
@@ -61,7 +55,7 @@ export function webSocketTransport(Impl: WebSocketConstructor = WebSocket): Tran
         },
         close(code, reason) {
           try {
-            ws.close(closeCode(code), closeReason(reason));
+            ws.close(clientCloseCode(code), clientCloseReason(reason));
           } catch {
             // Already closed.
           }

@@ -4,12 +4,8 @@
  * backgrounded (code 1000, reason "interrupted"); the core handles both. A client may only close
  * with 1000 or 3000–4999.
  */
-import type { Transport, TransportSocket } from '../core';
+import { clientCloseCode, clientCloseReason, type Transport, type TransportSocket } from '../core';
 import { globalWx, type WxApi } from './wx-api';
-
-function closeCode(code: number): number {
-  return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
-}
 
 /** A Transport that opens SocketTasks through `api.connectSocket`. */
 export function socketTransport(api: WxApi = globalWx()): Transport {
@@ -35,7 +31,7 @@ export function socketTransport(api: WxApi = globalWx()): Transport {
           task.send({ data, fail: (error) => handlers.onError(error.errMsg) });
         },
         close(code, reason) {
-          task.close({ code: closeCode(code), reason });
+          task.close({ code: clientCloseCode(code), reason: clientCloseReason(reason) });
         },
       };
     },
