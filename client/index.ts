@@ -37,7 +37,14 @@ export {
   ProtocolError,
   RequestTimeoutError,
 } from './errors';
-export { LoginError, sessionFromLogin } from './login';
+export {
+  DEV_USER_ID_PATTERN,
+  LOGIN_TIMEOUT_MS,
+  LoginError,
+  SESSION_STORAGE_KEY,
+  sessionFromLogin,
+  usableSession,
+} from './login';
 export type { OutboxEntry, SendState } from './outbox';
 export { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 export type { Session, SessionProvider, SessionUser } from './session';

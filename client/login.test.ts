@@ -1,6 +1,6 @@
 /** Reading POST /login replies: the session, the server's error code, or HTTP_<status>. */
 import { describe, expect, it } from 'vitest';
-import { LoginError, sessionFromLogin } from './login';
+import { LoginError, sessionFromLogin, usableSession } from './login';
 
 function failureOf(status: number, body: unknown): LoginError {
   try {
@@ -48,5 +48,27 @@ describe('sessionFromLogin', () => {
       failureOf(200, { token: 'x', user: { id: 'a', name: 'A', role: 'root' }, expiresAt: '' })
         .code,
     ).toBe('HTTP_200');
+  });
+});
+
+describe('usableSession', () => {
+  it('returns a stored session until it expires, and nothing for anything malformed', () => {
+    // Prepare
+    const now = Date.UTC(2026, 10, 21, 12);
+    const session = {
+      token: 't',
+      expiresAt: now + 60_000,
+      user: { id: 'ada', name: 'Ada', role: 'student' },
+    };
+    const raw = JSON.stringify(session);
+
+    // Act / Assess
+    expect(usableSession(raw, now)).toEqual(session);
+    expect(usableSession(raw, now + 60_000)).toBeUndefined();
+    expect(usableSession(undefined, now)).toBeUndefined();
+    expect(usableSession('{not json', now)).toBeUndefined();
+    expect(usableSession('null', now)).toBeUndefined();
+    expect(usableSession(JSON.stringify({ ...session, token: 1 }), now)).toBeUndefined();
+    expect(usableSession(JSON.stringify({ ...session, user: undefined }), now)).toBeUndefined();
   });
 });

@@ -34,3 +34,25 @@ export function sessionFromLogin(status: number, body: unknown): Session {
     throw new LoginError(failure.output.error.code, failure.output.error.message);
   throw new LoginError(`HTTP_${status}`, `Login failed (HTTP ${status}).`);
 }
+
+/** Where both apps keep the session (the mini-program in wx storage, the console per tab). */
+export const SESSION_STORAGE_KEY = 'campus-chat.session';
+
+/** User ids the local stack's WeChat stand-in accepts after `dev-` (docs/protocol.md §1). */
+export const DEV_USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** How long a login may take: under the chat core's connect timeout, so a hung one fails. */
+export const LOGIN_TIMEOUT_MS = 8000;
+
+/** A stored session that is well-formed and not yet expired at `now`; else undefined. */
+export function usableSession(raw: string | null | undefined, now: number): Session | undefined {
+  if (!raw) return undefined;
+  try {
+    const session = JSON.parse(raw) as Partial<Session> | null;
+    if (typeof session?.token !== 'string' || !(Number(session.expiresAt) > now)) return undefined;
+    if (typeof session.user?.id !== 'string') return undefined;
+    return session as Session;
+  } catch {
+    return undefined;
+  }
+}

@@ -6,16 +6,15 @@
  * expires and after repeated handshake failures.
  */
 import {
+  DEV_USER_ID_PATTERN,
+  LOGIN_TIMEOUT_MS,
   LoginError,
+  SESSION_STORAGE_KEY,
   type Session,
   type SessionProvider,
   sessionFromLogin,
+  usableSession,
 } from '../../../client/index';
-
-export const SESSION_KEY = 'campus-chat.session';
-/** What the local stack's WeChat stand-in accepts after `dev-`. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
-const LOGIN_TIMEOUT_MS = 8000;
 
 /** Logs in as `userId` (with a display name, if given). */
 export async function login(
@@ -24,7 +23,7 @@ export async function login(
   name?: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<Session> {
-  if (!USER_ID_PATTERN.test(userId)) {
+  if (!DEV_USER_ID_PATTERN.test(userId)) {
     throw new LoginError('BAD_REQUEST', 'A user id is 1–32 letters, digits, _ or -.');
   }
   let response: Response;
@@ -44,21 +43,19 @@ export async function login(
 
 /** The tab's stored session, if it has not expired. */
 export function storedSession(area: Storage | undefined): Session | undefined {
+  let raw: string | null | undefined;
   try {
-    const raw = area?.getItem(SESSION_KEY);
-    if (!raw) return undefined;
-    const session = JSON.parse(raw) as Session;
-    if (typeof session.token !== 'string' || !(session.expiresAt > Date.now())) return undefined;
-    if (!USER_ID_PATTERN.test(session.user?.id ?? '')) return undefined;
-    return session;
+    raw = area?.getItem(SESSION_STORAGE_KEY);
   } catch {
     return undefined;
   }
+  const session = usableSession(raw, Date.now());
+  return session && DEV_USER_ID_PATTERN.test(session.user.id) ? session : undefined;
 }
 
 export function saveSession(area: Storage | undefined, session: Session): void {
   try {
-    area?.setItem(SESSION_KEY, JSON.stringify(session));
+    area?.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
   } catch {
     // Without storage the tab simply logs in again after a reload.
   }
@@ -66,7 +63,7 @@ export function saveSession(area: Storage | undefined, session: Session): void {
 
 export function forgetSession(area: Storage | undefined): void {
   try {
-    area?.removeItem(SESSION_KEY);
+    area?.removeItem(SESSION_STORAGE_KEY);
   } catch {
     // Nothing stored.
   }

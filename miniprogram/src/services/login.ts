@@ -4,15 +4,22 @@
  * connected; the chat core asks for a fresh one before the token expires and after repeated
  * handshake failures.
  */
-import { LoginError, type Session, type SessionProvider, sessionFromLogin } from '../core';
+import {
+  DEV_USER_ID_PATTERN,
+  LOGIN_TIMEOUT_MS,
+  LoginError,
+  SESSION_STORAGE_KEY,
+  type Session,
+  type SessionProvider,
+  sessionFromLogin,
+  usableSession,
+} from '../core';
 import { serverConfig } from './environment';
 import { wxStorage } from './storage';
 import { globalWx, type WxApi } from './wx-api';
 
-export const SESSION_KEY = 'campus-chat.session';
 /** Local stack only: the user id this phone logs in as (see ServerConfig.devLogin). */
 export const DEV_USER_KEY = 'campus-chat.dev-user';
-const DEV_USER = /^[A-Za-z0-9_-]{1,32}$/;
 
 function wxLoginCode(api: WxApi): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -31,8 +38,7 @@ function postLogin(api: WxApi, body: { code: string; name?: string }): Promise<S
       header: { 'content-type': 'application/json' },
       data: body,
       dataType: 'json',
-      // Under the chat core's connect timeout, so a hung login fails the attempt, not the client.
-      timeout: 8000,
+      timeout: LOGIN_TIMEOUT_MS,
       success: ({ statusCode, data }) => {
         try {
           resolve(sessionFromLogin(statusCode, data));
@@ -59,7 +65,7 @@ export async function storedDevUser(api: WxApi = globalWx()): Promise<string | u
 async function loginCode(api: WxApi, devUser: string | undefined): Promise<string> {
   if (!usesDevLogin(api)) return wxLoginCode(api);
   const user = devUser ?? (await storedDevUser(api));
-  if (!user || !DEV_USER.test(user)) {
+  if (!user || !DEV_USER_ID_PATTERN.test(user)) {
     throw new LoginError('BAD_REQUEST', 'local user id: 1-32 of A-Z a-z 0-9 _ -');
   }
   await wxStorage(api).set(DEV_USER_KEY, user);
@@ -77,26 +83,18 @@ export async function login(
 ): Promise<Session> {
   const code = await loginCode(api, devUser);
   const session = await postLogin(api, name ? { code, name } : { code });
-  await wxStorage(api).set(SESSION_KEY, JSON.stringify(session));
+  await wxStorage(api).set(SESSION_STORAGE_KEY, JSON.stringify(session));
   return session;
 }
 
 /** The stored session, if there is one that has not expired. */
 export async function storedSession(api: WxApi = globalWx()): Promise<Session | undefined> {
-  const raw = await wxStorage(api).get(SESSION_KEY);
-  if (!raw) return undefined;
-  try {
-    const session = JSON.parse(raw) as Session;
-    if (typeof session.token !== 'string' || !(session.expiresAt > Date.now())) return undefined;
-    return session;
-  } catch {
-    return undefined;
-  }
+  return usableSession(await wxStorage(api).get(SESSION_STORAGE_KEY), Date.now());
 }
 
 /** Forgets the session (sign out). */
 export function forgetSession(api: WxApi = globalWx()): Promise<void> {
-  return wxStorage(api).remove(SESSION_KEY);
+  return wxStorage(api).remove(SESSION_STORAGE_KEY);
 }
 
 /** The chat core's SessionProvider: the stored session, or a new login when asked or needed. */
