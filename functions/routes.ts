@@ -103,7 +103,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     members: 'readWrite',
     messages: 'readWrite',
     idempotency: 'readWrite',
-    rateLimits: 'readWrite',
+    // Only the conditional counter update inside the send transaction; never read.
+    rateLimits: 'write',
   }),
   frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
   frameRoute('typing', { conversations: 'read', members: 'read' }),
