@@ -8,12 +8,12 @@ import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../local/local-stack';
 import { ChatTestClient, connectAs, type Frame, login } from './support/chat-client';
-import { startTestStack } from './support/test-stack';
+import { connectionRecord, startTestStack } from './support/test-stack';
 
 let stack: LocalStack;
 let management: ApiGatewayManagementApiClient;
@@ -62,17 +62,6 @@ function post(connectionId: string, text: string) {
       Data: new TextEncoder().encode(text),
     }),
   );
-}
-
-async function connectionRecord(connectionId: string) {
-  const { Item } = await db.send(
-    new GetItemCommand({
-      TableName: stack.tables.connections,
-      Key: { connectionId: { S: connectionId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
 }
 
 describe('@connections POST faults', () => {
@@ -170,11 +159,11 @@ describe('a client that leaves during $connect', () => {
       () => routeKeys.some((r) => r.connectionId === connectionId && r.routeKey === '$disconnect'),
       '$disconnect of the connection that left',
     );
-    let record = await connectionRecord(connectionId);
+    let record = await connectionRecord(db, stack, connectionId);
     const deadline = Date.now() + 5000;
     while (record && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      record = await connectionRecord(connectionId);
+      record = await connectionRecord(db, stack, connectionId);
     }
     expect(record).toBeUndefined();
     expect(stack.gateway.connectionIds()).not.toContain(connectionId);
@@ -216,7 +205,7 @@ describe('a killed gateway', () => {
       expect(
         routeKeys.filter((r) => r.connectionId === connectionId).map((r) => r.routeKey),
       ).toEqual(['$connect']);
-      const record = await connectionRecord(connectionId);
+      const record = await connectionRecord(db, stack, connectionId);
       expect(record?.userId?.S).toBe('kill-a');
       expect(Number(record?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000);
       expect(restarted.urls.websocket).toBe(stack.urls.websocket);

@@ -11,7 +11,7 @@
  * running when it arrived. The test drives every Lambda route over real WebSockets (and /login
  * over HTTP), one step at a time, waiting for each step's invocations to finish.
  */
-import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOGIN_ROUTE, ROUTES, type TableAccess } from '../functions/routes';
 import type { TableId } from '../functions/tables';
@@ -33,7 +33,7 @@ import {
   tableActions,
   tableIdOf,
 } from './support/table-access';
-import { startTestStack } from './support/test-stack';
+import { connectionRecord, startTestStack } from './support/test-stack';
 
 /** A route's declaration, by the handler file that serves it. */
 interface Declared {
@@ -100,17 +100,6 @@ async function step<T>(
   return result;
 }
 
-async function connectionRecord(connectionId: string) {
-  const { Item } = await db.send(
-    new GetItemCommand({
-      TableName: stack.tables.connections,
-      Key: { connectionId: { S: connectionId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
-}
-
 /** Logs `name` in and connects it in a step of its own; returns the client and its connection. */
 async function connectStep(label: string, name: string) {
   const { token } = await login(stack, name);
@@ -131,7 +120,7 @@ async function disconnectStep(label: string, client: ChatTestClient, connectionI
     async () =>
       invocationsOf(label, 'disconnect').some(
         (i) => i.finished && i.connectionId === connectionId,
-      ) && (await connectionRecord(connectionId)) === undefined,
+      ) && (await connectionRecord(db, stack, connectionId)) === undefined,
   );
 }
 

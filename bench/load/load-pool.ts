@@ -10,7 +10,7 @@ import { type ChatClient, ChatClient as Client, MemoryStorage } from '../../clie
 import { devLogin } from '../../client/testing/dev-login';
 import { seededRandom } from '../../client/testing/fake-clock';
 import { wsTransport } from '../../client/testing/ws-transport';
-import type { ClientView, Expectations } from '../../test/support/invariants';
+import { type ClientView, clientViewOf, type Expectations } from '../../test/support/invariants';
 import { mapConcurrently } from '../clients/concurrency';
 import { serve } from '../ipc';
 import type { LoadUser } from './load-mix';
@@ -258,31 +258,9 @@ serve({
         while (user.client.view(id).hasOlder) await user.client.loadOlder(id, 200);
       }
     });
-    const views: ClientView[] = users.map((user) => ({
-      name: user.spec.name,
-      conversations: Object.fromEntries(
-        user.kept.map((id) => {
-          const view = user.client.view(id);
-          return [
-            id,
-            {
-              messages: view.messages.map((m) => ({
-                id: m.id,
-                seq: m.seq,
-                clientId: m.clientId,
-                senderId: m.senderId,
-                text: m.text,
-              })),
-              reported: Object.fromEntries(user.reported.get(id) ?? []),
-              hasOlder: view.hasOlder,
-            },
-          ];
-        }),
-      ),
-      unsent: [...new Set([...user.kept, ...user.wroteTo])].flatMap((id) =>
-        user.client.view(id).pending.map((p) => ({ clientId: p.clientId, state: p.state })),
-      ),
-    }));
+    const views: ClientView[] = users.map((user) =>
+      clientViewOf(user.spec.name, user.client, user.kept, user.reported, user.wroteTo),
+    );
     return {
       views,
       typed: users.flatMap((u) => u.typed),

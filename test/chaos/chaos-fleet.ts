@@ -11,7 +11,7 @@ import type { ConnectionPolicy } from '../../client/policy';
 import { devLogin } from '../../client/testing/dev-login';
 import { seededRandom } from '../../client/testing/fake-clock';
 import { wsTransport } from '../../client/testing/ws-transport';
-import type { ClientView, Expectations } from '../support/invariants';
+import { type ClientView, clientViewOf, type Expectations } from '../support/invariants';
 
 export interface FleetMember {
   readonly index: number;
@@ -137,22 +137,7 @@ export function unsent(member: FleetMember): { clientId: string; state: string }
 
 /** What the member holds and reported, for the invariant. */
 export function viewOf(member: FleetMember): ClientView {
-  const conversations: Record<string, ClientView['conversations'][string]> = {};
-  for (const conversationId of member.kept) {
-    const view = member.client.view(conversationId);
-    conversations[conversationId] = {
-      messages: view.messages.map((m) => ({
-        id: m.id,
-        seq: m.seq,
-        clientId: m.clientId,
-        senderId: m.senderId,
-        text: m.text,
-      })),
-      reported: Object.fromEntries(member.reported.get(conversationId) ?? []),
-      hasOlder: view.hasOlder,
-    };
-  }
-  return { name: member.name, conversations, unsent: unsent(member) };
+  return clientViewOf(member.name, member.client, member.kept, member.reported);
 }
 
 /**

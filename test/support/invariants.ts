@@ -15,6 +15,7 @@
  * It reads the tables directly (consistent scans and queries), never through the product's code.
  */
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChatClient } from '../../client/chat-client';
 import type { TableId } from '../../functions/tables';
 
 type Item = Record<string, unknown>;
@@ -52,6 +53,38 @@ export interface ClientView {
   >;
   /** Outbox entries not acknowledged (sending or failed). */
   readonly unsent: readonly { clientId: string; state: string }[];
+}
+
+/**
+ * A ChatClient's view for the invariant: what it holds of each conversation it keeps, how often
+ * it reported each seq (`reported`: conversationId -> seq -> times), and what it has not sent.
+ */
+export function clientViewOf(
+  name: string,
+  client: Pick<ChatClient, 'view'>,
+  kept: Iterable<string>,
+  reported: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  wroteTo: Iterable<string> = [],
+): ClientView {
+  const conversations: Record<string, ClientView['conversations'][string]> = {};
+  for (const id of kept) {
+    const view = client.view(id);
+    conversations[id] = {
+      messages: view.messages.map(({ id: messageId, seq, clientId, senderId, text }) => ({
+        id: messageId,
+        seq,
+        clientId,
+        senderId,
+        text,
+      })),
+      reported: Object.fromEntries(reported.get(id) ?? []),
+      hasOlder: view.hasOlder,
+    };
+  }
+  const unsent = [...new Set([...kept, ...wroteTo])].flatMap((id) =>
+    client.view(id).pending.map((p) => ({ clientId: p.clientId, state: p.state })),
+  );
+  return { name, conversations, unsent };
 }
 
 export interface Expectations {
