@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOGIN_ROUTE, ROUTES, type RouteDefinition } from '../functions/routes';
 import { resolveTableNames, type TableId } from '../functions/tables';
@@ -68,6 +68,8 @@ export interface LocalStack {
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
   stop(): Promise<void>;
+  /** Ends everything at once, DynamoDB Local included, without waiting for $disconnect. */
+  forceStop(): void;
   /**
    * Kills the gateway abruptly, as if its process died with clients attached: sockets cut with no
    * close frame, no $disconnect, the port closed. DynamoDB is left as it is (its own process), so a
@@ -84,13 +86,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const onError =
     options.onError ??
     ((message: string, error: unknown) => console.error(`[gateway] ${message}:`, error));
-  const dynamodb: RunningDynamoDb | undefined = options.dynamodbEndpoint
-    ? undefined
-    : await startDynamoDbLocal(
-        options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {},
-      );
-  const endpoint = options.dynamodbEndpoint ?? (dynamodb as RunningDynamoDb).endpoint;
-
   const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
   const routes = options.routes ?? ROUTES;
   let callbackDomain = '';
@@ -112,14 +107,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? undefined
       : new ConsoleSite(prebuilt ? async () => readSiteFolder(prebuilt.dir) : undefined);
 
+  // Until every part answers, the port is held (so a taken port fails before anything else
+  // starts) but answers 503, as a gateway with no healthy integration would.
+  let ready = false;
   const server = createServer((request, response) => {
+    if (!ready) {
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: 'Service Unavailable' }));
+      return;
+    }
     route(request, response).catch((error: unknown) => {
       onError(`${request.method} ${request.url?.split('?')[0]} failed`, error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ message: 'Internal Server Error' }));
     });
   });
-  server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  server.on('upgrade', (request, socket, head) => {
+    if (ready) gateway.handleUpgrade(request, socket, head);
+    else socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+  });
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', `http://${callbackDomain}`);
@@ -131,6 +137,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         response,
         decodeURIComponent(management[1]),
         MAX_MESSAGE_BYTES,
+        () => ({
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+        }),
       );
     }
     if (url.pathname === LOGIN_ROUTE.path && request.method === LOGIN_ROUTE.method) {
@@ -157,15 +167,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     response.end(JSON.stringify({ message: 'Not Found' }));
   }
 
-  await listen(server, options.port ?? 0, host);
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   // Handlers call back on this address; a wildcard listen address is reachable on loopback.
   const callbackHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   callbackDomain = `${callbackHost}:${port}`;
 
-  configureHandlers(options, endpoint, callbackDomain);
-  const tables = resolveTableNames();
+  let dynamodb: RunningDynamoDb | undefined;
+  let endpoint: string;
+  let tables: Record<TableId, string>;
   try {
+    dynamodb = options.dynamodbEndpoint
+      ? undefined
+      : await startDynamoDbLocal(
+          options.dataDir ? { dataDir: join(resolve(options.dataDir), 'dynamodb') } : {},
+        );
+    endpoint = options.dynamodbEndpoint ?? (dynamodb as RunningDynamoDb).endpoint;
+    configureHandlers(options, endpoint, callbackDomain);
+    tables = resolveTableNames();
     const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
     try {
       await ensureTables(client, tables);
@@ -185,6 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await dynamodb?.stop();
     throw error;
   }
+  ready = true;
 
   const base = `http://${callbackDomain}`;
   return {
@@ -200,11 +219,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tables,
     gateway,
     console: site,
+    // In dependency order: the gateway stops accepting and closes its connections, running their
+    // $disconnect (which needs DynamoDB), then the HTTP server, then DynamoDB Local.
     async stop() {
       await gateway.shutdown();
       server.closeAllConnections();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamodb?.stop();
+    },
+    forceStop() {
+      gateway.kill();
+      server.closeAllConnections();
+      server.close();
+      dynamodb?.forceStop();
     },
     async kill() {
       const cut = gateway.kill();
@@ -247,12 +274,23 @@ function isLoopback(endpoint: string): boolean {
   return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+/** Thrown when the port the local stack should listen on is taken. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use; set PORT to another port (PORT=0 picks a free one)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Listens, resolving with the bound port; a taken port rejects with PortInUseError. */
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
     });
   });
 }
