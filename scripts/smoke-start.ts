@@ -89,6 +89,29 @@ function dynamoDbLocalPids(): number[] {
   return pids;
 }
 
+/** Signals a process group, if it is still there. */
+function signalGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
+  try {
+    if (pgid) process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Resolves once `npm start` printed `ready:`; rejects as soon as it exits without. */
+function ready(started: Started): Promise<true> {
+  return until(
+    'ready:',
+    () => {
+      if (started.output().includes('ready:')) return true;
+      if (started.child.exitCode !== null || started.child.signalCode !== null)
+        throw new Error('npm start exited before it was ready');
+      return undefined;
+    },
+    START_TIMEOUT_MS,
+  );
+}
+
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
@@ -139,11 +162,11 @@ async function connect(port: number, token: string): Promise<Peer> {
 }
 
 async function stopWithCtrlC(started: Started): Promise<number | null> {
-  process.kill(-(started.child.pid as number), 'SIGINT');
+  signalGroup(started.child.pid, 'SIGINT');
   const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), 60_000));
   const code = await Promise.race([started.exited, timeout]);
   if (code === 'timeout') {
-    process.kill(-(started.child.pid as number), 'SIGKILL');
+    signalGroup(started.child.pid, 'SIGKILL');
     return -1;
   }
   // npm has exited; give its children (already signalled) a moment to be reaped.
@@ -164,15 +187,11 @@ const before = dynamoDbLocalPids();
 // 1. The first start.
 const first = npmStart(port);
 try {
-  await until(
-    'ready:',
-    () => (first.output().includes('ready:') ? true : undefined),
-    START_TIMEOUT_MS,
-  );
+  await ready(first);
   check('npm start reaches ready:', true);
 } catch (error) {
   check('npm start reaches ready:', false, `${(error as Error).message}\n${first.output()}`);
-  process.kill(-(first.child.pid as number), 'SIGKILL');
+  signalGroup(first.child.pid, 'SIGKILL');
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(1);
 }
@@ -235,7 +254,7 @@ check(
     second.output().includes(`port ${port} is in use; set PORT`),
   second.output(),
 );
-if (secondCode === 'timeout') process.kill(-(second.child.pid as number), 'SIGKILL');
+if (secondCode === 'timeout') signalGroup(second.child.pid, 'SIGKILL');
 await new Promise((done) => setTimeout(done, 500));
 check(
   'the refused start leaves no process behind',
@@ -270,11 +289,7 @@ check(
 // 4. A second start keeps the history.
 const third = npmStart(port);
 try {
-  await until(
-    'ready:',
-    () => (third.output().includes('ready:') ? true : undefined),
-    START_TIMEOUT_MS,
-  );
+  await ready(third);
   const dynamodbEndpoint = /DynamoDB\s+(http:\S+)/.exec(third.output())?.[1] ?? '';
   const dynamodb = new DynamoDBClient({
     endpoint: dynamodbEndpoint,
