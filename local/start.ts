@@ -81,10 +81,10 @@ try {
   // The first Ctrl-C stops in dependency order (the gateway and its $disconnects, then DynamoDB
   // Local); a second one, for a user who will not wait, ends everything at once.
   // One Ctrl-C can arrive more than once — from the terminal to the whole foreground process group
-  // and again relayed by npm — so a repeat within a second is the same keypress.
+  // and again relayed by npm — so a repeat within two seconds is the same keypress.
   let stopping = 0;
   const stop = async (signal: string) => {
-    if (stopping && Date.now() - stopping < 1000) return;
+    if (stopping && Date.now() - stopping < 2000) return;
     if (stopping) {
       console.log(`${signal} again: forcing exit`);
       stack.forceStop();

@@ -21,7 +21,8 @@ afterAll(() => {
 });
 
 async function npmStart(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['local/start.ts'], {
+  // As package.json's start script runs it: one node process (no tsx CLI relaying signals).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMINS: 'admin' },
     stdio: ['ignore', 'pipe', 'pipe'],
