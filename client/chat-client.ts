@@ -192,6 +192,7 @@ export class ChatClient {
       pending: this.outbox.forConversation(conversationId),
       typing: this.typingIn.users(conversationId),
       readers: this.reads.readers(conversationId),
+      peerReadSeq: this.reads.readByOthers(conversationId, this.user?.id),
     };
   }
 
@@ -251,6 +252,9 @@ export class ChatClient {
       await this.requests.call({ action: 'conversations', ...options }, true),
       'conversations',
     );
+    this.batch(() => {
+      for (const c of reply.conversations) this.peerRead(c.id, c.peerReadSeq);
+    });
     return reply.cursor === undefined
       ? { conversations: reply.conversations }
       : { conversations: reply.conversations, cursor: reply.cursor };
@@ -376,7 +380,14 @@ export class ChatClient {
   }
 
   private async requestHistory(request: SyncRequest): Promise<HistoryFrame> {
-    return expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
+    const reply = expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
+    this.batch(() => this.peerRead(reply.conversationId, reply.peerReadSeq));
+    return reply;
+  }
+
+  /** The server said how far the other side has read (conversations, history). */
+  private peerRead(conversationId: string, seq: number | undefined): void {
+    if (seq !== undefined && this.reads.peer(conversationId, seq)) this.changed(conversationId);
   }
 
   /** Runs `work`, emitting each changed conversation once at the end. */

@@ -19,6 +19,8 @@ let stack: LocalStack;
 let app: BuiltMiniProgram;
 let desk: ChatTestClient;
 let page: SimulatedPage;
+/** Every setData payload the chat page sent, in order. */
+const payloads: Record<string, unknown>[] = [];
 
 /** A field of every rendered message-item (simulate prefixes classes with the component name). */
 function rendered(field: 'text' | 'sender' | 'state'): string[] {
@@ -40,7 +42,13 @@ beforeAll(async () => {
   app = await buildAndLogin(stack, 'pat', 'Pat');
   desk = await connectAs(stack, 'admin');
   page = app.render('pages/chat/index');
-  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: 'Study-room desk' });
+  // Record what the page sends to the view layer (and still send it).
+  const setData = page.instance.setData as unknown as (data: Record<string, unknown>) => void;
+  page.instance.setData = ((data: Record<string, unknown>) => {
+    payloads.push(data);
+    setData.call(page.instance, data);
+  }) as never;
+  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: '自习室服务台' });
 });
 
 afterAll(async () => {
@@ -62,7 +70,7 @@ describe('chat page', () => {
     const atDesk = await desk.next(
       (f) => f.type === 'message' && (f.message as Frame).conversationId === CONVERSATION,
     );
-    await waitFor(() => rendered('state')[0] === 'Sent', 'the message to show as sent');
+    await waitFor(() => rendered('state')[0] === '已发送', 'the message to show as sent');
 
     // Assess
     // 13 characters: the emoji counts once, as the server counts it.
@@ -70,9 +78,15 @@ describe('chat page', () => {
     expect(atDesk.message).toMatchObject({ text: 'Is 3F open? 😀', senderId: 'pat', seq: 1 });
     expect(renderedTexts()).toEqual(['Is 3F open? 😀']);
     expect(counter()).toBe('0/4000');
+    expect(page.instance.data.t).toEqual({ placeholder: '输入消息', send: '发送' });
+    expect(page.querySelector('#send')?.dom.textContent?.trim()).toBe('发送');
+    expect(app.shim.titles).toContain('自习室服务台');
   });
 
   it('renders messages from the client in seq order, with sender, and markup as plain text', async () => {
+    // Prepare
+    const before = payloads.length;
+
     // Act
     await desk.request({
       action: 'sendmessage',
@@ -91,6 +105,29 @@ describe('chat page', () => {
     expect(rendered('sender')).toEqual(['Pat', 'admin', 'admin']);
     // Text is never parsed as markup.
     expect(page.dom.querySelector('b')).toBeNull();
+    // Each new message scrolls to itself: scroll-into-view gets a new value every time.
+    const scrolls = payloads
+      .slice(before)
+      .flatMap((p) => ('scrollInto' in p ? [p.scrollInto] : []));
+    expect(scrolls).toEqual(['m-s2', 'm-s3']);
+  });
+
+  it('sends only what changed: a read notice is a path update of one row, not the list', async () => {
+    // Prepare
+    const before = payloads.length;
+
+    // Act: the desk reads everything; Pat's own message turns read.
+    desk.send({ action: 'read', conversationId: CONVERSATION, seq: 3 });
+    await waitFor(() => rendered('state')[0] === '已读', 'the read mark');
+
+    // Assess
+    const sent = payloads.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    const keys = sent.flatMap((p) => Object.keys(p));
+    expect(keys).not.toContain('items');
+    expect(new Set(keys)).toEqual(
+      new Set(['items[0].state', 'items[0].stateLabel', 'items[0].className']),
+    );
   });
 
   it('shows the reconnect banner while the network is gone and clears it once back', async () => {
@@ -100,14 +137,14 @@ describe('chat page', () => {
     // Act: cut every socket and refuse reconnects for a while.
     stack.gateway.setAccepting(false);
     for (const id of stack.gateway.connectionIds()) stack.gateway.drop(id);
-    await waitFor(() => /^Reconnecting in \d+ s…$/.test(banner()), 'the reconnect banner');
+    await waitFor(() => /^\d+ 秒后重新连接…$/.test(banner()), 'the reconnect banner');
     const during = banner();
     stack.gateway.setAccepting(true);
     await waitFor(() => banner() === '', 'the banner to clear', 45_000);
 
     // Assess
     expect(before).toBe('');
-    expect(during).toMatch(/^Reconnecting in \d+ s…$/);
+    expect(during).toMatch(/^\d+ 秒后重新连接…$/);
     expect(app.shim.maxOpenTasks).toBe(1);
   });
 
@@ -125,7 +162,7 @@ describe('chat page', () => {
     roomPage.querySelector('#draft')?.dispatchEvent('input', { detail: { value: 'Anyone here?' } });
     await waitFor(() => roomPage.instance.data.canSend === true, 'the send button to enable');
     roomPage.querySelector('#send')?.dispatchEvent('tap');
-    await waitFor(() => states()[0] === 'Not sent · tap to retry', 'the message to fail');
+    await waitFor(() => states()[0] === '未发送 · 点按重试', 'the message to fail');
 
     // Act: join, then tap the failed message.
     const chat = await app
@@ -136,7 +173,7 @@ describe('chat page', () => {
     await chat.join(roomId);
     const item = roomPage.querySelector('.message-item') as unknown as SimulatedPage | undefined;
     item?.querySelector('.message')?.dispatchEvent('tap');
-    await waitFor(() => states()[0] === 'Sent', 'the retried message to be sent', 15_000);
+    await waitFor(() => states()[0] === '已发送', 'the retried message to be sent', 15_000);
     roomPage.instance.onUnload?.();
 
     // Assess
