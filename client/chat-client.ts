@@ -184,15 +184,26 @@ export class ChatClient {
   /** What to render for a conversation (empty until opened). */
   view(conversationId: string): ConversationView {
     const timeline = this.sync.timeline(conversationId);
+    const messages = timeline?.messages() ?? [];
+    const me = this.user?.id;
+    // Someone who wrote at seq N has seen everything before it: a reply counts as read.
+    let repliedAt = 0;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i] as ChatMessage;
+      if (message.senderId !== me) {
+        repliedAt = message.seq;
+        break;
+      }
+    }
     return {
       conversationId,
       loaded: timeline?.loaded ?? false,
       hasOlder: timeline?.hasOlder ?? false,
-      messages: timeline?.messages() ?? [],
+      messages,
       pending: this.outbox.forConversation(conversationId),
       typing: this.typingIn.users(conversationId),
       readers: this.reads.readers(conversationId),
-      peerReadSeq: this.reads.readByOthers(conversationId, this.user?.id),
+      peerReadSeq: Math.max(this.reads.readByOthers(conversationId, me), repliedAt),
     };
   }
 

@@ -112,22 +112,27 @@ describe('chat page', () => {
     expect(scrolls).toEqual(['m-s2', 'm-s3']);
   });
 
-  it('sends only what changed: a read notice is a path update of one row, not the list', async () => {
-    // Prepare
+  it('sends only what changed: typing and read notices are path updates, not the list', async () => {
+    // Prepare: Pat writes again; the desk has not read it.
+    page.querySelector('#draft')?.dispatchEvent('input', { detail: { value: '还有一个问题' } });
+    await waitFor(() => page.instance.data.canSend === true, 'the send button to enable');
+    page.querySelector('#send')?.dispatchEvent('tap');
+    await waitFor(() => rendered('state')[3] === '已发送', 'the new message to be stored');
     const before = payloads.length;
 
-    // Act: the desk reads everything; Pat's own message turns read.
-    desk.send({ action: 'read', conversationId: CONVERSATION, seq: 3 });
-    await waitFor(() => rendered('state')[0] === '已读', 'the read mark');
+    // Act: the desk types, then reads it.
+    desk.send({ action: 'typing', conversationId: CONVERSATION, typing: true });
+    await waitFor(() => page.instance.data.typingText !== '', 'the typing line');
+    desk.send({ action: 'read', conversationId: CONVERSATION, seq: 4 });
+    await waitFor(() => rendered('state')[3] === '已读', 'the read mark');
 
     // Assess
-    const sent = payloads.slice(before);
-    expect(sent.length).toBeGreaterThan(0);
-    const keys = sent.flatMap((p) => Object.keys(p));
+    const keys = payloads.slice(before).flatMap((p) => Object.keys(p));
     expect(keys).not.toContain('items');
     expect(new Set(keys)).toEqual(
-      new Set(['items[0].state', 'items[0].stateLabel', 'items[0].className']),
+      new Set(['typingText', 'items[3].state', 'items[3].stateLabel', 'items[3].className']),
     );
+    expect(page.instance.data.typingText).toBe('admin 正在输入…');
   });
 
   it('shows the reconnect banner while the network is gone and clears it once back', async () => {

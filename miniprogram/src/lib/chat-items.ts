@@ -6,7 +6,10 @@ import type { ConversationView, Translator } from '../core';
 import { formatTime } from '../core';
 
 export interface ChatItem {
-  /** Stable key for wx:for. */
+  /**
+   * Stable key for wx:for: own messages by client id, so the row that showed "发送中…" is the
+   * one that turns "已发送" (a path update, not a new row); others' by seq.
+   */
   readonly key: string;
   readonly seq: number;
   readonly mine: boolean;
@@ -49,7 +52,7 @@ export function chatItems(
     if (userId !== me && seq > readByOthers) readByOthers = seq;
   const stored = view.messages.map((m) =>
     row(tr, {
-      key: `s${m.seq}`,
+      key: m.senderId === me ? `c${m.clientId}` : `s${m.seq}`,
       seq: m.seq,
       mine: m.senderId === me,
       senderName: m.senderName,
@@ -59,17 +62,21 @@ export function chatItems(
       clientId: m.clientId,
     }),
   );
-  const pending = view.pending.map((e) =>
-    row(tr, {
-      key: `p${e.clientId}`,
-      seq: 0,
-      mine: true,
-      senderName: myName,
-      time: formatTime(tr, new Date(e.createdAt).toISOString(), now),
-      text: e.text,
-      state: e.state,
-      clientId: e.clientId,
-    }),
-  );
+  const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
+  // An entry leaves the outbox as its message is stored; never show both.
+  const pending = view.pending
+    .filter((e) => !storedIds.has(e.clientId))
+    .map((e) =>
+      row(tr, {
+        key: `c${e.clientId}`,
+        seq: 0,
+        mine: true,
+        senderName: myName,
+        time: formatTime(tr, new Date(e.createdAt).toISOString(), now),
+        text: e.text,
+        state: e.state,
+        clientId: e.clientId,
+      }),
+    );
   return [...stored, ...pending];
 }
