@@ -78,5 +78,6 @@ describe('error words', () => {
     expect(errorText(zhT, new Error('boom'))).toBe('出了点问题，请重试');
     expect(loginErrorText(zhT, 'FORBIDDEN')).toBe('此账号已被停用。');
     expect(loginErrorText(zhT, 'HTTP_502')).toBe('登录失败，请重试。');
+    expect(loginErrorText(zhT, 'constructor')).toBe('登录失败，请重试。');
   });
 });

@@ -66,10 +66,14 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   INTERNAL: 'error.INTERNAL',
 };
 
+/** The entry of `table` for `code`, never one of Object.prototype's (`constructor`…). */
+function lookup(table: Readonly<Record<string, MessageId>>, code: string): MessageId | undefined {
+  return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+}
+
 /** Words for a protocol error code (an unknown code gets the generic words). */
 export function codeText(tr: Translator, code: string): string {
-  const id = CODE_MESSAGES[code];
-  return tr.t(id ?? 'error.unknown');
+  return tr.t(lookup(CODE_MESSAGES, code) ?? 'error.unknown');
 }
 
 /** Words for anything a request may reject with; never the error's own (English) message. */
@@ -90,5 +94,5 @@ const LOGIN_MESSAGES: Readonly<Record<string, MessageId>> = {
 
 /** Words for a failed login's code (LoginError.code: the server's, NETWORK or HTTP_<status>). */
 export function loginErrorText(tr: Translator, code: string): string {
-  return tr.t(LOGIN_MESSAGES[code] ?? 'login.error.other');
+  return tr.t(lookup(LOGIN_MESSAGES, code) ?? 'login.error.other');
 }

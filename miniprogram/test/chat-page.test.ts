@@ -11,6 +11,7 @@ import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame } from '../../test/support/chat-client';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 const CONVERSATION = 'support:pat';
@@ -133,6 +134,7 @@ describe('chat page', () => {
       new Set(['typingText', 'items[3].state', 'items[3].stateLabel', 'items[3].className']),
     );
     expect(page.instance.data.typingText).toBe('admin 正在输入…');
+    await screenshotPage(app, page, 'zh-chat');
   });
 
   it('shows the reconnect banner while the network is gone and clears it once back', async () => {

@@ -8,6 +8,7 @@ import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, login } from '../../test/support/chat-client';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 let stack: LocalStack;
@@ -72,6 +73,7 @@ describe('conversations page (desk admin)', () => {
     expect(inboxData.map((i) => i.time)).toEqual(['刚刚', '刚刚']);
     expect(inboxData[0]?.preview).toBe('Tia：Lost my card');
     expect(app.shim.titles).toContain('消息');
+    await screenshotPage(app, page, 'zh-desk-inbox');
   });
 
   it('moves a conversation to the top and counts it when a new message arrives', async () => {

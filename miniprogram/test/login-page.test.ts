@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 let stack: LocalStack;
@@ -29,6 +30,7 @@ describe('login page (local stack)', () => {
   it('logs in with the nickname and local user id, keeps the session and opens the conversations', async () => {
     // Prepare
     const suggested = page.instance.data.devUser;
+    await screenshotPage(app, page, 'zh-login');
 
     // Act
     page.querySelector('#nickname')?.dispatchEvent('input', { detail: { value: ' Quinn ' } });
@@ -72,6 +74,7 @@ describe('login page in English', () => {
 
     // Act
     await englishPage.instance.onLoad?.();
+    await screenshotPage(english, englishPage, 'en-login');
 
     // Assess
     try {

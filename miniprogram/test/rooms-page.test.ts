@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 let stack: LocalStack;
@@ -56,6 +57,7 @@ describe('rooms page (desk admin)', () => {
     expect(page.instance.data.title).toBe('');
     expect(page.instance.data.t).toMatchObject({ join: '加入', leave: '退出', create: '创建' });
     expect(app.shim.titles).toContain('自习室群聊');
+    await screenshotPage(app, page, 'zh-rooms');
   });
 
   it('joins a room that is tapped before joining, then opens it', async () => {
