@@ -26,22 +26,30 @@ function css(app: BuiltMiniProgram): string {
     ...wxssUnder(join(app.dir, 'pages')),
     ...wxssUnder(join(app.dir, 'components')),
   ];
-  return files
-    .map((file) => readFileSync(file, 'utf8'))
-    .join('\n')
-    .replace(/(-?\d*\.?\d+)rpx/g, (_, n: string) => `${Number(n) / 2}px`)
-    .replace(/(^|[\s,}])page(\s*[{,])/g, '$1body$2');
+  return (
+    files
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n')
+      .replace(/(-?\d*\.?\d+)rpx/g, (_, n: string) => `${Number(n) / 2}px`)
+      .replace(/(^|[\s,}])page(\s*[{,])/g, '$1body$2')
+      // The page fills the screen under the navigation bar, not the whole window.
+      .replace(/100vh/g, '100%')
+  );
 }
 
 const BASE = `
-  html, body { margin: 0; min-height: 100%; }
+  html, body { margin: 0; height: 100%; }
+  .screen { display: flex; flex-direction: column; height: 100vh; }
+  .screen > main { flex: 1; min-height: 0; overflow: hidden; }
   wx-view, wx-scroll-view, connection-banner, message-item { display: block; }
   wx-scroll-view { overflow: auto; }
+  /* The simulated DOM drops the buttons' type and size: show them as WeChat's primary button,
+     small where they sit beside other content. */
   wx-button { display: block; text-align: center; border-radius: 5px; padding: 10px 14px;
-    background: #f2f2f2; color: #1d2129; font-size: 17px; margin: 8px 0; }
-  wx-button[type="primary"] { background: #07c160; color: #fff; }
-  wx-button[size="mini"] { display: inline-block; padding: 4px 12px; font-size: 13px; margin: 0; }
-  wx-button[disabled] { opacity: 0.5; }
+    background: #07c160; color: #fff; font-size: 17px; margin: 8px 0; }
+  wx-button.send, wx-button.join, wx-button.leave, wx-button.create-button, .create wx-button {
+    display: inline-block; padding: 4px 12px; font-size: 13px; margin: 0; }
+  wx-button.leave { background: #f2f2f2; color: #1d2129; }
   wx-input, wx-textarea { display: block; min-height: 1.4em; color: #86909c; }
   .nav { height: 44px; display: flex; align-items: center; justify-content: center;
     background: #1f6f5c; color: #fff; font-size: 17px; font-weight: 600;
@@ -73,7 +81,7 @@ export async function screenshotPage(
   );
   const title = app.shim.titles[app.shim.titles.length - 1] ?? '';
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${BASE}${css(app)}</style></head>
-    <body><div class="status"></div><div class="nav">${title.replace(/</g, '&lt;')}</div>${filled}</body></html>`;
+    <body><div class="screen"><div class="status"></div><div class="nav">${title.replace(/</g, '&lt;')}</div>${filled}</div></body></html>`;
   const browser = await launchChromium(chromium);
   try {
     const context = await browser.newContext({
