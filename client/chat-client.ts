@@ -184,14 +184,26 @@ export class ChatClient {
   /** What to render for a conversation (empty until opened). */
   view(conversationId: string): ConversationView {
     const timeline = this.sync.timeline(conversationId);
+    const messages = timeline?.messages() ?? [];
+    const me = this.user?.id;
+    // Someone who wrote at seq N has seen everything before it: a reply counts as read.
+    let repliedAt = 0;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i] as ChatMessage;
+      if (message.senderId !== me) {
+        repliedAt = message.seq;
+        break;
+      }
+    }
     return {
       conversationId,
       loaded: timeline?.loaded ?? false,
       hasOlder: timeline?.hasOlder ?? false,
-      messages: timeline?.messages() ?? [],
+      messages,
       pending: this.outbox.forConversation(conversationId),
       typing: this.typingIn.users(conversationId),
       readers: this.reads.readers(conversationId),
+      peerReadSeq: Math.max(this.reads.readByOthers(conversationId, me), repliedAt),
     };
   }
 
@@ -251,6 +263,9 @@ export class ChatClient {
       await this.requests.call({ action: 'conversations', ...options }, true),
       'conversations',
     );
+    this.batch(() => {
+      for (const c of reply.conversations) this.peerRead(c.id, c.peerReadSeq);
+    });
     return reply.cursor === undefined
       ? { conversations: reply.conversations }
       : { conversations: reply.conversations, cursor: reply.cursor };
@@ -376,7 +391,14 @@ export class ChatClient {
   }
 
   private async requestHistory(request: SyncRequest): Promise<HistoryFrame> {
-    return expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
+    const reply = expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
+    this.batch(() => this.peerRead(reply.conversationId, reply.peerReadSeq));
+    return reply;
+  }
+
+  /** The server said how far the other side has read (conversations, history). */
+  private peerRead(conversationId: string, seq: number | undefined): void {
+    if (seq !== undefined && this.reads.peer(conversationId, seq)) this.changed(conversationId);
   }
 
   /** Runs `work`, emitting each changed conversation once at the end. */

@@ -42,6 +42,12 @@ export interface ConversationView {
   readonly typing: readonly TypingUser[];
   /** Read positions others reported while this client was connected (userId -> seq). */
   readonly readers: ReadonlyMap<string, number>;
+  /**
+   * How far the other side has read: the server's `peerReadSeq` (so it survives a reload), a
+   * later live read notice from anyone but this user, or the seq of the newest message someone
+   * else wrote (a reply means they read what came before). Own messages up to it show as read.
+   */
+  readonly peerReadSeq: number;
 }
 
 export interface ChatClientErrorEvent {

@@ -26,10 +26,16 @@ export {
   type BannerStatus,
   bannerFor,
   counterText,
+  deskTitle,
+  formatRecency,
   formatTime,
+  membersText,
+  PREVIEW_COLUMNS,
   previewText,
   typingText,
+  unreadLabel,
 } from './display';
+export * from './i18n/index';
 export { type ConnectionState, withToken } from './connection';
 export {
   ConnectionLostError,
@@ -41,6 +47,7 @@ export {
   DEV_USER_ID_PATTERN,
   LOGIN_TIMEOUT_MS,
   LoginError,
+  normalizeDevUserId,
   SESSION_STORAGE_KEY,
   sessionFromLogin,
   usableSession,
@@ -49,7 +56,13 @@ export type { OutboxEntry, SendState } from './outbox';
 export { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 export type { Session, SessionProvider, SessionUser } from './session';
 export { type KeyValueStorage, MemoryStorage } from './storage';
-export { codePointLength, messageTextProblem, truncateCodePoints } from './text';
+export {
+  codePointLength,
+  displayWidth,
+  messageTextProblem,
+  truncateCodePoints,
+  truncateWidth,
+} from './text';
 export {
   clientCloseCode,
   clientCloseReason,

@@ -41,6 +41,17 @@ export const SESSION_STORAGE_KEY = 'campus-chat.session';
 /** User ids the local stack's WeChat stand-in accepts after `dev-` (docs/protocol.md §1). */
 export const DEV_USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
+/**
+ * The user-id case policy. On the server a user id is an exact string (on WeChat it is an
+ * openid, which is case-sensitive), so `Admin` and `admin` would be two accounts, and typing
+ * `Admin` would silently make a student. The apps' local-login forms therefore treat the id as
+ * not case-sensitive: what is typed is trimmed and lower-cased before `dev-<id>` is sent, and the
+ * forms say so. (`ADMINS` lists lower-case ids.)
+ */
+export function normalizeDevUserId(typed: string): string {
+  return typed.trim().toLowerCase();
+}
+
 /** How long a login may take: under the chat core's connect timeout, so a hung one fails. */
 export const LOGIN_TIMEOUT_MS = 8000;
 

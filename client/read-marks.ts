@@ -8,6 +8,8 @@ export class ReadMarks {
   private readonly wanted = new Map<string, number>();
   private readonly sent = new Map<string, number>();
   private readonly positions = new Map<string, Map<string, number>>();
+  /** The other side's position as the server reported it (`peerReadSeq`), which a reload keeps. */
+  private readonly peers = new Map<string, number>();
 
   constructor(private readonly send: (frame: object) => boolean) {}
 
@@ -38,6 +40,25 @@ export class ReadMarks {
       this.positions.set(frame.conversationId, positions);
     }
     if (frame.seq > (positions.get(frame.userId) ?? 0)) positions.set(frame.userId, frame.seq);
+  }
+
+  /**
+   * The server's `peerReadSeq` of a conversation (in `conversations` and `history`); returns
+   * whether it moved. It never goes back (a reply may be older than a live notice).
+   */
+  peer(conversationId: string, seq: number): boolean {
+    if (seq <= (this.peers.get(conversationId) ?? 0)) return false;
+    this.peers.set(conversationId, seq);
+    return true;
+  }
+
+  /** How far others have read: the server's peer position or any live notice not from `me`. */
+  readByOthers(conversationId: string, me: string | undefined): number {
+    let furthest = this.peers.get(conversationId) ?? 0;
+    for (const [userId, seq] of this.readers(conversationId)) {
+      if (userId !== me && seq > furthest) furthest = seq;
+    }
+    return furthest;
   }
 
   /** Read positions of others in a conversation (userId -> seq). */

@@ -57,3 +57,58 @@ export function messageTextProblem(text: string): TextProblem | undefined {
   if (codePointLength(text) > MAX_TEXT_CHARS) return 'tooLong';
   return undefined;
 }
+
+/** Whether a code point is shown two columns wide (CJK, Hangul, full-width forms, emoji). */
+function isWide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    code >= 0x1f000
+  );
+}
+
+/** Display columns of a text: a hanzi or an emoji counts 2, a Latin letter 1. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    width += isWide(code) ? 2 : 1;
+  }
+  return width;
+}
+
+/**
+ * The text cut to at most `columns` display columns, ending in `…` when cut; never cuts a
+ * character or a surrogate pair in half.
+ */
+export function truncateWidth(text: string, columns: number): string {
+  if (displayWidth(text) <= columns) return text;
+  const budget = columns - 1; // room for the ellipsis
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    const start = i;
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    width += isWide(code) ? 2 : 1;
+    if (width > budget) return `${text.slice(0, start)}…`;
+  }
+  return text;
+}

@@ -57,7 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),
       connectionTtlSeconds: intFrom(env, 'CONNECTION_TTL_SECONDS', 2 * 3600 + 15 * 60),
       sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 7000),
-      deskTitle: env.DESK_TITLE ?? 'Study-room desk',
+      deskTitle: env.DESK_TITLE ?? '自习室服务台',
     },
     admins: new Set(
       (env.ADMINS ?? 'admin')

@@ -108,7 +108,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
   frameRoute('typing', { conversations: 'read', members: 'read' }),
-  frameRoute('read', { conversations: 'read', members: 'readWrite' }),
+  // readWrite on conversations: an admin's read raises the support conversation's deskReadSeq.
+  frameRoute('read', { conversations: 'readWrite', members: 'readWrite' }),
   frameRoute('createroom', { conversations: 'readWrite', members: 'readWrite' }),
   frameRoute('join', { conversations: 'readWrite', members: 'readWrite' }),
   frameRoute('leave', { conversations: 'readWrite', members: 'readWrite' }),

@@ -107,7 +107,7 @@ describe('students and the desk', () => {
     // Assess
     const support = (list.conversations as Frame[]).find((c) => c.id === 'support:dave');
     expect(support).toMatchObject({ kind: 'support', lastSeq: 4, readSeq: 1, unread: 3 });
-    expect(support?.title).toBe('Study-room desk');
+    expect(support?.title).toBe('自习室服务台');
     expect((page1.messages as Frame[]).map((m) => m.text)).toEqual(['hello?', 'one']);
     expect(page1.hasMore).toBe(true);
     expect((page2.messages as Frame[]).map((m) => [m.seq, m.text])).toEqual([

@@ -123,7 +123,7 @@ describe('npm start', () => {
       /Browser console http:\/\/127\.0\.0\.1:\d+\/ +\(page \d+\.\d KB gzipped/,
     );
     expect(page.status).toBe(200);
-    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<html lang="zh-CN">');
     expect(java).toHaveLength(1);
     expect(exitCode).toBe(0);
     expect(tree.filter(alive)).toEqual([]);

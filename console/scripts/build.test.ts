@@ -34,7 +34,7 @@ describe('console build', () => {
       expect(asset).toMatch(/^assets\/app-[A-Z0-9]{8}\.(js|css)$/);
       expect(existsSync(join(out, asset as string)), asset).toBe(true);
     }
-    expect(html).toMatch(/<html lang="en">/);
+    expect(html).toMatch(/<html lang="zh-CN">/);
     expect(html).toContain('Content-Security-Policy');
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toEqual({
       websocketUrl: '/local',

@@ -3,13 +3,14 @@
  * run the shared ChatClient core (client/) on the browser's WebSocket and localStorage.
  */
 import './styles.css';
-import { ChatClient, type Session } from '../../client/index';
+import { ChatClient, type Session, type Translator } from '../../client/index';
 import { watchBrowser } from './browser/lifecycle';
 import { forgetSession, saveSession, sessionProvider, storedSession } from './browser/login';
 import { durableStorage } from './browser/web-storage';
 import { webSocketTransport } from './browser/websocket-transport';
 import { type ConsoleConfig, loadConfig } from './config';
 import { replaceChildren } from './dom';
+import { consoleTranslator } from './i18n';
 import { AppView } from './views/app-view';
 import { loginView } from './views/login-view';
 
@@ -27,17 +28,22 @@ function outboxKey(userId: string): string {
   return `campus-chat.outbox.${userId}`;
 }
 
-function showLogin(root: HTMLElement, config: ConsoleConfig): void {
+function showLogin(tr: Translator, root: HTMLElement, config: ConsoleConfig): void {
   replaceChildren(
     root,
-    loginView(config.loginUrl, (session) => {
+    loginView(tr, config.loginUrl, (session) => {
       saveSession(tabStorage(), session);
-      void showApp(root, config, session);
+      void showApp(tr, root, config, session);
     }),
   );
 }
 
-async function showApp(root: HTMLElement, config: ConsoleConfig, session: Session): Promise<void> {
+async function showApp(
+  tr: Translator,
+  root: HTMLElement,
+  config: ConsoleConfig,
+  session: Session,
+): Promise<void> {
   const { storage, durable } = durableStorage();
   const client = new ChatClient({
     url: config.websocketUrl,
@@ -52,9 +58,9 @@ async function showApp(root: HTMLElement, config: ConsoleConfig, session: Sessio
     client.stop();
     // Unsent messages stay stored for this user's next login.
     forgetSession(tabStorage());
-    showLogin(root, config);
+    showLogin(tr, root, config);
   };
-  const app = new AppView(client, session.user, signOut, durable);
+  const app = new AppView(tr, client, session.user, signOut, durable);
   const unwatch = watchBrowser(client, () => app.visible());
   // The stored outbox first: the views show what is still waiting to be sent from the start.
   await client.start();
@@ -65,10 +71,11 @@ async function showApp(root: HTMLElement, config: ConsoleConfig, session: Sessio
 async function main(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app');
+  const tr = consoleTranslator();
   const config = await loadConfig(window.location.href);
   const session = storedSession(tabStorage());
-  if (session) await showApp(root, config, session);
-  else showLogin(root, config);
+  if (session) await showApp(tr, root, config, session);
+  else showLogin(tr, root, config);
 }
 
 void main();

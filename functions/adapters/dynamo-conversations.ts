@@ -201,6 +201,24 @@ export function createDynamoConversationStore(
         throw error;
       }
     },
+
+    async raiseDeskRead(conversationId, seq) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.conversations,
+            Key: { conversationId },
+            UpdateExpression: 'SET deskReadSeq = :seq',
+            ConditionExpression:
+              'attribute_exists(conversationId) AND (attribute_not_exists(deskReadSeq) OR deskReadSeq < :seq)',
+            ExpressionAttributeValues: { ':seq': seq },
+          }),
+        );
+      } catch (error) {
+        // Another admin read further meanwhile: the position stays theirs.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    },
   };
 }
 
@@ -217,6 +235,7 @@ export function toConversation(item: Item): ConversationRecord {
     ...(typeof item.studentId === 'string' ? { studentId: item.studentId } : {}),
     ...(item.memberCount !== undefined ? { memberCount: Number(item.memberCount) } : {}),
     ...(typeof item.createdBy === 'string' ? { createdBy: item.createdBy } : {}),
+    ...(item.deskReadSeq !== undefined ? { deskReadSeq: Number(item.deskReadSeq) } : {}),
   };
   return record;
 }

@@ -82,13 +82,18 @@ async function adminInbox(
     ctx.conversations.listByKind('support', limit, cursor),
     cursor === undefined ? allRooms(ctx) : Promise.resolve([]),
   ]);
-  const [members, online] = await Promise.all([
+  const [members, students, online] = await Promise.all([
     membersOf(ctx, admin, [...page.items, ...rooms]),
+    studentMembers(ctx, page.items),
     onlineStudents(ctx, page.items),
   ]);
-  const support = page.items.map((c, i) =>
-    summarize(c, members.get(c.conversationId), admin, ctx.config, { online: online[i] === true }),
-  );
+  const support = page.items.map((c, i) => {
+    const student = students.get(c.conversationId);
+    return summarize(c, members.get(c.conversationId), admin, ctx.config, {
+      online: online[i] === true,
+      ...(student ? { student } : {}),
+    });
+  });
   const roomSummaries = rooms.map((r) =>
     summarize(r, members.get(r.conversationId), admin, ctx.config),
   );
@@ -136,6 +141,18 @@ async function membersOf(
   const members = await ctx.conversations.getMembers(
     conversations.map((c) => ({ conversationId: c.conversationId, userId: viewer.userId })),
   );
+  return new Map(members.map((m) => [m.conversationId, m]));
+}
+
+/** The students' own member items of support conversations (their read positions). */
+async function studentMembers(
+  ctx: ChatContext,
+  conversations: readonly ConversationRecord[],
+): Promise<Map<string, MemberRecord>> {
+  const keys = conversations.flatMap((c) =>
+    c.studentId !== undefined ? [{ conversationId: c.conversationId, userId: c.studentId }] : [],
+  );
+  const members = await ctx.conversations.getMembers(keys);
   return new Map(members.map((m) => [m.conversationId, m]));
 }
 

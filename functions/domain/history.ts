@@ -7,6 +7,7 @@ import type { ChatContext } from './chat-context';
 import { BadRequestError } from './errors';
 import { reply } from './fan-out';
 import type { Caller } from './identity';
+import { peerReadSeq } from './summaries';
 
 /**
  * Replies with a `history` frame. With `before`, the page holds the newest messages below it
@@ -23,8 +24,19 @@ export async function syncHistory(
   if (frame.before !== undefined && frame.before <= after) {
     throw new BadRequestError('before must be greater than after');
   }
-  const { conversation, member } = await ctx.conversations.getWithMember(target.id, caller.userId);
+  // An admin reading a support conversation also gets the student's read position (same time).
+  const studentOf =
+    target.kind === 'support' && target.studentId !== caller.userId ? target.studentId : undefined;
+  const [{ conversation, member }, student] = await Promise.all([
+    ctx.conversations.getWithMember(target.id, caller.userId),
+    studentOf === undefined
+      ? Promise.resolve(undefined)
+      : ctx.conversations
+          .getMembers([{ conversationId: target.id, userId: studentOf }])
+          .then((found) => found[0]),
+  ]);
   authorizeParticipant(caller, target, conversation, member);
+  const peer = conversation ? peerReadSeq(conversation, caller, student) : undefined;
 
   const limit = frame.limit ?? SYNC_DEFAULT_LIMIT;
   let page: { messages: ChatMessage[]; hasMore: boolean } = { messages: [], hasMore: false };
@@ -43,5 +55,6 @@ export async function syncHistory(
     conversationId: target.id,
     messages: page.messages,
     hasMore: page.hasMore,
+    ...(peer !== undefined ? { peerReadSeq: peer } : {}),
   });
 }

@@ -88,6 +88,8 @@ export interface ConversationRecord {
   /** Rooms. */
   readonly memberCount?: number;
   readonly createdBy?: string;
+  /** Support conversations: the furthest seq any admin has marked read (0: none). */
+  readonly deskReadSeq?: number;
 }
 
 export interface MemberRecord {
@@ -136,6 +138,8 @@ export interface ConversationStore {
     seq: number,
     requireMember: boolean,
   ): Promise<boolean>;
+  /** Raises a support conversation's `deskReadSeq` to `seq` (never lowers it). */
+  raiseDeskRead(conversationId: string, seq: number): Promise<void>;
 }
 
 /** What one BatchGet returns before a send: enough to authorize, number and de-duplicate it. */

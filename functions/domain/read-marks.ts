@@ -25,6 +25,10 @@ export async function markRead(ctx: ChatContext, caller: Caller, frame: ReadFram
     target.kind === 'room',
   );
   if (!advanced) return;
+  // What a student sees as "read" after a reload: the furthest any admin has read.
+  if (target.kind === 'support' && caller.role === 'admin') {
+    await ctx.conversations.raiseDeskRead(target.id, seq);
+  }
   await fanOut(
     ctx,
     deliveryTopics(target),

@@ -8,6 +8,25 @@ import type { ConversationRecord, MemberRecord } from './ports';
 export interface SummaryExtras {
   readonly online?: boolean;
   readonly joined?: boolean;
+  /** Support conversations seen by an admin: the student's member item (their read position). */
+  readonly student?: MemberRecord;
+}
+
+/**
+ * How far the other side of a support conversation has read, for `viewer`: the desk's furthest
+ * read for the student, the student's read position for an admin; undefined for rooms.
+ */
+export function peerReadSeq(
+  conversation: ConversationRecord,
+  viewer: Identity,
+  student: MemberRecord | undefined,
+): number | undefined {
+  if (conversation.kind !== 'support') return undefined;
+  const seq =
+    conversation.studentId === viewer.userId
+      ? (conversation.deskReadSeq ?? 0)
+      : (student?.readSeq ?? 0);
+  return Math.min(seq, conversation.lastSeq);
 }
 
 /** The summary of `conversation` for `viewer`, whose member item (read position) is `member`. */
@@ -23,7 +42,7 @@ export function summarize(
   const summary: ConversationSummary = {
     id: conversation.conversationId,
     kind: conversation.kind,
-    title: isOwnSupport ? config.deskTitle : conversation.title,
+    title: isOwnSupport ? config.deskTitle : supportTitle(conversation),
     lastSeq: conversation.lastSeq,
     readSeq,
     unread: conversation.lastSeq - readSeq,
@@ -34,11 +53,25 @@ export function summarize(
     summary.studentId = conversation.studentId;
   }
   if (extras.online !== undefined) summary.online = extras.online;
+  const peer = peerReadSeq(conversation, viewer, extras.student);
+  if (peer !== undefined) summary.peerReadSeq = peer;
   if (conversation.kind === 'room') {
     summary.memberCount = conversation.memberCount ?? 0;
     summary.joined = extras.joined ?? member !== undefined;
   }
   return summary;
+}
+
+/**
+ * What the desk calls a support conversation: the student's name as of their latest message (a
+ * student who changed their display name is shown with the new one), else the stored title.
+ */
+function supportTitle(conversation: ConversationRecord): string {
+  const last = conversation.lastMessage;
+  if (conversation.kind === 'support' && last && last.senderId === conversation.studentId) {
+    return last.senderName;
+  }
+  return conversation.title;
 }
 
 /** The support conversation of a student who has not written yet: it exists for them, empty. */

@@ -51,6 +51,11 @@ export const ConversationSummary = v.object({
   /** Rooms: members and whether the viewer is one. */
   memberCount: v.optional(v.number()),
   joined: v.optional(v.boolean()),
+  /**
+   * Support conversations: how far the other side has read (a student sees the furthest seq any
+   * admin has marked read; an admin sees the student's read position). Absent for rooms.
+   */
+  peerReadSeq: v.optional(v.number()),
 });
 
 export const AckFrame = v.object({ type: v.literal('ack'), id: v.string(), message: ChatMessage });
@@ -61,6 +66,8 @@ export const HistoryFrame = v.object({
   conversationId: v.string(),
   messages: v.array(ChatMessage),
   hasMore: v.boolean(),
+  /** Support conversations: the other side's read position, as in ConversationSummary. */
+  peerReadSeq: v.optional(v.number()),
 });
 export const ConversationsListFrame = v.object({
   type: v.literal('conversations'),

@@ -85,4 +85,46 @@ describe('mini-program build', () => {
     expect(files(dist).some((f) => f.includes('.test.'))).toBe(false);
     expect(readFileSync(join(dist, 'core.js'), 'utf8')).toContain('sendmessage');
   });
+
+  it('supports dark mode: every @variable of app.json and the pages has a light and a dark value', () => {
+    // Prepare
+    const app = json(join(dist, 'app.json'));
+    const theme = json(join(dist, app.themeLocation as string)) as Record<
+      'light' | 'dark',
+      Record<string, string>
+    >;
+    const pages = (app.pages as string[]).map((p) => json(join(dist, `${p}.json`)));
+
+    // Act
+    const used = [app.window, ...pages].flatMap((config) =>
+      Object.values((config ?? {}) as Record<string, unknown>).flatMap((value) =>
+        typeof value === 'string' && value.startsWith('@') ? [value.slice(1)] : [],
+      ),
+    );
+
+    // Assess
+    expect(app.darkmode).toBe(true);
+    expect(used.length).toBeGreaterThanOrEqual(3);
+    for (const name of used) {
+      expect([name, typeof theme.light[name], typeof theme.dark[name]]).toEqual([
+        name,
+        'string',
+        'string',
+      ]);
+    }
+    expect(readFileSync(join(dist, 'app.wxss'), 'utf8')).toMatch(/prefers-color-scheme: dark/);
+  });
+
+  it('gives the chat textarea a send key and keyboard-aware props', () => {
+    // Act
+    const wxml = readFileSync(join(dist, 'pages/chat/index.wxml'), 'utf8');
+    const textarea = /<textarea[\s\S]*?\/>/.exec(wxml)?.[0] ?? '';
+
+    // Assess
+    expect(textarea).toContain('confirm-type="send"');
+    expect(textarea).toContain('bindconfirm="onSend"');
+    expect(textarea).toContain('adjust-position="{{true}}"');
+    expect(textarea).toMatch(/cursor-spacing="\{\{\d+\}\}"/);
+    expect(textarea).toContain('show-confirm-bar="{{false}}"');
+  });
 });

@@ -11,6 +11,7 @@ import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame } from '../../test/support/chat-client';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 const CONVERSATION = 'support:pat';
@@ -19,6 +20,8 @@ let stack: LocalStack;
 let app: BuiltMiniProgram;
 let desk: ChatTestClient;
 let page: SimulatedPage;
+/** Every setData payload the chat page sent, in order. */
+const payloads: Record<string, unknown>[] = [];
 
 /** A field of every rendered message-item (simulate prefixes classes with the component name). */
 function rendered(field: 'text' | 'sender' | 'state'): string[] {
@@ -40,7 +43,13 @@ beforeAll(async () => {
   app = await buildAndLogin(stack, 'pat', 'Pat');
   desk = await connectAs(stack, 'admin');
   page = app.render('pages/chat/index');
-  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: 'Study-room desk' });
+  // Record what the page sends to the view layer (and still send it).
+  const setData = page.instance.setData as unknown as (data: Record<string, unknown>) => void;
+  page.instance.setData = ((data: Record<string, unknown>) => {
+    payloads.push(data);
+    setData.call(page.instance, data);
+  }) as never;
+  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: '自习室服务台' });
 });
 
 afterAll(async () => {
@@ -62,7 +71,7 @@ describe('chat page', () => {
     const atDesk = await desk.next(
       (f) => f.type === 'message' && (f.message as Frame).conversationId === CONVERSATION,
     );
-    await waitFor(() => rendered('state')[0] === 'Sent', 'the message to show as sent');
+    await waitFor(() => rendered('state')[0] === '已发送', 'the message to show as sent');
 
     // Assess
     // 13 characters: the emoji counts once, as the server counts it.
@@ -70,9 +79,15 @@ describe('chat page', () => {
     expect(atDesk.message).toMatchObject({ text: 'Is 3F open? 😀', senderId: 'pat', seq: 1 });
     expect(renderedTexts()).toEqual(['Is 3F open? 😀']);
     expect(counter()).toBe('0/4000');
+    expect(page.instance.data.t).toEqual({ placeholder: '输入消息', send: '发送' });
+    expect(page.querySelector('#send')?.dom.textContent?.trim()).toBe('发送');
+    expect(app.shim.titles).toContain('自习室服务台');
   });
 
   it('renders messages from the client in seq order, with sender, and markup as plain text', async () => {
+    // Prepare
+    const before = payloads.length;
+
     // Act
     await desk.request({
       action: 'sendmessage',
@@ -91,6 +106,35 @@ describe('chat page', () => {
     expect(rendered('sender')).toEqual(['Pat', 'admin', 'admin']);
     // Text is never parsed as markup.
     expect(page.dom.querySelector('b')).toBeNull();
+    // Each new message scrolls to itself: scroll-into-view gets a new value every time.
+    const scrolls = payloads
+      .slice(before)
+      .flatMap((p) => ('scrollInto' in p ? [p.scrollInto] : []));
+    expect(scrolls).toEqual(['m-s2', 'm-s3']);
+  });
+
+  it('sends only what changed: typing and read notices are path updates, not the list', async () => {
+    // Prepare: Pat writes again; the desk has not read it.
+    page.querySelector('#draft')?.dispatchEvent('input', { detail: { value: '还有一个问题' } });
+    await waitFor(() => page.instance.data.canSend === true, 'the send button to enable');
+    page.querySelector('#send')?.dispatchEvent('tap');
+    await waitFor(() => rendered('state')[3] === '已发送', 'the new message to be stored');
+    const before = payloads.length;
+
+    // Act: the desk types, then reads it.
+    desk.send({ action: 'typing', conversationId: CONVERSATION, typing: true });
+    await waitFor(() => page.instance.data.typingText !== '', 'the typing line');
+    desk.send({ action: 'read', conversationId: CONVERSATION, seq: 4 });
+    await waitFor(() => rendered('state')[3] === '已读', 'the read mark');
+
+    // Assess
+    const keys = payloads.slice(before).flatMap((p) => Object.keys(p));
+    expect(keys).not.toContain('items');
+    expect(new Set(keys)).toEqual(
+      new Set(['typingText', 'items[3].state', 'items[3].stateLabel', 'items[3].className']),
+    );
+    expect(page.instance.data.typingText).toBe('admin 正在输入…');
+    await screenshotPage(app, page, 'zh-chat');
   });
 
   it('shows the reconnect banner while the network is gone and clears it once back', async () => {
@@ -100,14 +144,14 @@ describe('chat page', () => {
     // Act: cut every socket and refuse reconnects for a while.
     stack.gateway.setAccepting(false);
     for (const id of stack.gateway.connectionIds()) stack.gateway.drop(id);
-    await waitFor(() => /^Reconnecting in \d+ s…$/.test(banner()), 'the reconnect banner');
+    await waitFor(() => /^\d+ 秒后重新连接…$/.test(banner()), 'the reconnect banner');
     const during = banner();
     stack.gateway.setAccepting(true);
     await waitFor(() => banner() === '', 'the banner to clear', 45_000);
 
     // Assess
     expect(before).toBe('');
-    expect(during).toMatch(/^Reconnecting in \d+ s…$/);
+    expect(during).toMatch(/^\d+ 秒后重新连接…$/);
     expect(app.shim.maxOpenTasks).toBe(1);
   });
 
@@ -125,7 +169,7 @@ describe('chat page', () => {
     roomPage.querySelector('#draft')?.dispatchEvent('input', { detail: { value: 'Anyone here?' } });
     await waitFor(() => roomPage.instance.data.canSend === true, 'the send button to enable');
     roomPage.querySelector('#send')?.dispatchEvent('tap');
-    await waitFor(() => states()[0] === 'Not sent · tap to retry', 'the message to fail');
+    await waitFor(() => states()[0] === '未发送 · 点按重试', 'the message to fail');
 
     // Act: join, then tap the failed message.
     const chat = await app
@@ -136,7 +180,7 @@ describe('chat page', () => {
     await chat.join(roomId);
     const item = roomPage.querySelector('.message-item') as unknown as SimulatedPage | undefined;
     item?.querySelector('.message')?.dispatchEvent('tap');
-    await waitFor(() => states()[0] === 'Sent', 'the retried message to be sent', 15_000);
+    await waitFor(() => states()[0] === '已发送', 'the retried message to be sent', 15_000);
     roomPage.instance.onUnload?.();
 
     // Assess

@@ -8,6 +8,7 @@ import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, login } from '../../test/support/chat-client';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 let stack: LocalStack;
@@ -66,6 +67,13 @@ describe('conversations page (desk admin)', () => {
       ['Tia', '', '1'],
       ['Sam', 'online', '2'],
     ]);
+    // In Chinese (WeChat's language in the shim): words, recency, title.
+    expect(page.instance.data.t).toMatchObject({ students: '学生', rooms: '群聊', online: '在线' });
+    const inboxData = page.instance.data.inbox as { time: string; preview: string }[];
+    expect(inboxData.map((i) => i.time)).toEqual(['刚刚', '刚刚']);
+    expect(inboxData[0]?.preview).toBe('Tia：Lost my card');
+    expect(app.shim.titles).toContain('消息');
+    await screenshotPage(app, page, 'zh-desk-inbox');
   });
 
   it('moves a conversation to the top and counts it when a new message arrives', async () => {
@@ -98,6 +106,21 @@ describe('conversations page (desk admin)', () => {
     expect(inbox()).toEqual(before);
   });
 
+  it('shows a student’s new display name after they rename themselves', async () => {
+    // Prepare: Tia logs in again with another name and writes.
+    await login(stack, 'tia', '小缇');
+    const renamed = await connectAs(stack, 'tia');
+    students.push(renamed);
+
+    // Act
+    await write(renamed, 'support:tia', '找到卡了');
+    await waitFor(() => inbox()[0]?.[0] === '小缇', 'the new name');
+    await page.instance.refresh?.();
+
+    // Assess: live, and from the server's list too.
+    expect(inbox()[0]?.[0]).toBe('小缇');
+  });
+
   it('reloads on pull-down and stops the refresh animation', async () => {
     // Prepare
     const stopsBefore = app.shim.pullDownStops;
@@ -107,7 +130,7 @@ describe('conversations page (desk admin)', () => {
     await page.instance.onPullDownRefresh?.();
 
     // Assess
-    expect(inbox().map((row) => row[0])).toEqual(['Uma', 'Sam', 'Tia']);
+    expect(inbox().map((row) => row[0])).toEqual(['Uma', '小缇', 'Sam']);
     expect(app.shim.pullDownStops).toBe(stopsBefore + 1);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack';
 import { startTestStack } from '../../test/support/test-stack';
 import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import { screenshotPage } from './screenshot';
 import { waitFor } from './wx-shim';
 
 let stack: LocalStack;
@@ -29,10 +30,12 @@ describe('login page (local stack)', () => {
   it('logs in with the nickname and local user id, keeps the session and opens the conversations', async () => {
     // Prepare
     const suggested = page.instance.data.devUser;
+    await screenshotPage(app, page, 'zh-login');
 
     // Act
     page.querySelector('#nickname')?.dispatchEvent('input', { detail: { value: ' Quinn ' } });
-    page.querySelector('#dev-user')?.dispatchEvent('input', { detail: { value: 'quinn' } });
+    // Typed with a capital: ids are not case-sensitive at the login form (normalizeDevUserId).
+    page.querySelector('#dev-user')?.dispatchEvent('input', { detail: { value: 'Quinn' } });
     await waitFor(() => page.instance.data.devUser === 'quinn', 'the inputs');
     page.querySelector('#login')?.dispatchEvent('tap');
     await waitFor(() => app.shim.navigations.length > 0, 'the redirect');
@@ -48,5 +51,41 @@ describe('login page (local stack)', () => {
     expect(session.token.length).toBeGreaterThan(20);
     expect(app.shim.loginCalls).toBe(0);
     expect(page.instance.data.error).toBe('');
+  });
+
+  it('speaks WeChat’s language: Chinese words and title for zh_CN', () => {
+    // Assess (the page loaded with the shim's default language, zh_CN)
+    expect(page.instance.data.t).toMatchObject({
+      login: '微信登录',
+      yourName: '你的昵称',
+      devUserId: expect.stringContaining('不区分大小写'),
+    });
+    expect(page.instance.data.lang).toBe('zh-CN');
+    expect(app.shim.titles).toContain('自习室聊天');
+    expect(page.querySelector('#login')?.dom.textContent?.trim()).toBe('微信登录');
+  });
+});
+
+describe('login page in English', () => {
+  it('follows wx.getAppBaseInfo().language = en', async () => {
+    // Prepare
+    const english = await buildAndLogin(stack, 'unused-en', undefined, true, 'en');
+    const englishPage = english.render('pages/login/index');
+
+    // Act
+    await englishPage.instance.onLoad?.();
+    await screenshotPage(english, englishPage, 'en-login');
+
+    // Assess
+    try {
+      expect(englishPage.instance.data.t).toMatchObject({
+        login: 'Log in with WeChat',
+        yourName: 'Your name',
+      });
+      expect(englishPage.instance.data.lang).toBe('en');
+      expect(english.shim.titles).toContain('Study-room chat');
+    } finally {
+      await english.dispose();
+    }
   });
 });

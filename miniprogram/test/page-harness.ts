@@ -50,10 +50,12 @@ export async function buildAndLogin(
   user: string,
   displayName: string | undefined,
   devLogin = false,
+  /** WeChat's language (`wx.getAppBaseInfo().language`); default `zh_CN`. */
+  language?: string,
 ): Promise<BuiltMiniProgram> {
   const dir = mkdtempSync(join(tmpdir(), 'campus-chat-miniprogram-'));
   await buildMiniProgram(dir);
-  const shim = new WxShim({ user });
+  const shim = new WxShim(language === undefined ? { user } : { user, language });
   (globalThis as { wx?: unknown }).wx = shim.api();
   const module = <T>(path: string) => require(join(dir, path)) as T;
   module<{ setServerOverride(c: object): void }>('services/environment.js').setServerOverride({

@@ -102,6 +102,8 @@ export class ShimSocketTask {
 export interface WxShimOptions {
   /** The local stack's WeChat stand-in turns `dev-<user>` into user `<user>`. */
   readonly user: string;
+  /** WeChat's language as `wx.getAppBaseInfo().language` reports it (default `zh_CN`). */
+  readonly language?: string;
 }
 
 export class WxShim {
@@ -109,6 +111,8 @@ export class WxShim {
   readonly tasks: ShimSocketTask[] = [];
   readonly toasts: string[] = [];
   readonly navigations: string[] = [];
+  /** Titles set with wx.setNavigationBarTitle, in order. */
+  readonly titles: string[] = [];
   /** Calls of wx.login. */
   loginCalls = 0;
   /** Calls of wx.stopPullDownRefresh. */
@@ -254,7 +258,22 @@ function wxApiFor(shim: WxShim): WxApi {
     stopPullDownRefresh() {
       shim.pullDownStops++;
     },
-    setNavigationBarTitle() {},
+    setNavigationBarTitle(option: { title: string }) {
+      shim.titles.push(option.title);
+    },
+    // https://developers.weixin.qq.com/miniprogram/dev/api/base/system/wx.getAppBaseInfo.html
+    getAppBaseInfo: () => ({
+      SDKVersion: '3.5.0',
+      language: shim.options.language ?? 'zh_CN',
+      version: '8.0.50',
+      theme: 'light',
+      enableDebug: false,
+    }),
+    // getStorageSync returns '' for a key that was never set (it does not throw).
+    getStorageSync: (key: string) => (shim.storage.has(key) ? shim.storage.get(key) : ''),
+    setStorageSync(key: string, data: unknown) {
+      shim.storage.set(key, data);
+    },
   };
   // The shim implements the documented behaviour of exactly these calls, not their full typings.
   return api as unknown as WxApi;

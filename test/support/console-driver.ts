@@ -6,6 +6,12 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { LocalStack } from '../../local/local-stack';
 
+/** The browser a person uses: its language and screen. */
+export interface BrowserOptions {
+  readonly locale?: string;
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
 export class ConsoleDriver {
   private readonly contexts: BrowserContext[] = [];
   private readonly pageErrors: string[] = [];
@@ -32,20 +38,40 @@ export class ConsoleDriver {
    * The console logged in as `userId` and online: in a fresh, isolated browser profile, or as
    * another tab of `context`.
    */
-  async openConsole(userId: string, name: string, context?: BrowserContext): Promise<Page> {
-    const page = await this.newPage(userId, context);
+  async openConsole(
+    userId: string,
+    name: string,
+    context?: BrowserContext,
+    options: BrowserOptions = {},
+  ): Promise<Page> {
+    const page = await this.newPage(userId, context, options);
     await page.goto(this.stack.urls.console);
-    await page.getByLabel('User id').fill(userId);
-    await page.getByLabel('Display name (optional)').fill(name);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    // By id: the labels are in the browser's language.
+    await page.locator('#login-id').fill(userId);
+    await page.locator('#login-name').fill(name);
+    await page.locator('.login-form button[type="submit"]').click();
     await banner(page, 'online').waitFor();
     return page;
   }
 
-  /** A blank page in a fresh profile (or another tab of `shared`). */
-  async newPage(label: string, shared?: BrowserContext): Promise<Page> {
+  /**
+   * A blank page in a fresh profile (or another tab of `shared`). The browser's language is
+   * English unless `options.locale` says otherwise (it sets `navigator.languages`).
+   */
+  async newPage(
+    label: string,
+    shared?: BrowserContext,
+    options: BrowserOptions = {},
+  ): Promise<Page> {
     const context =
-      shared ?? (await this.browser.newContext({ viewport: { width: 1100, height: 760 } }));
+      shared ??
+      (await this.browser.newContext({
+        viewport: options.viewport ?? { width: 1100, height: 760 },
+        locale: options.locale ?? 'en-US',
+        ...(options.viewport && options.viewport.width < 500
+          ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+          : {}),
+      }));
     if (!shared) this.contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);

@@ -45,7 +45,8 @@ export function webSocketTransport(Impl: WebSocketConstructor = WebSocket): Tran
         // The protocol is JSON text; binary frames are not part of it.
         if (typeof event.data === 'string') handlers.onMessage(event.data);
       };
-      ws.onerror = () => handlers.onError('WebSocket error');
+      // For the core's logs, never shown: the banner says what the connection state means.
+      ws.onerror = () => handlers.onError('websocket error');
       ws.onclose = (event: CloseEvent) => handlers.onClose(event.code, event.reason);
       return {
         send(data) {

@@ -1,6 +1,7 @@
 /** The sidebar model: newest first, unread counts, presence, first messages, the room directory. */
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ConversationSummary } from '../../../client/index';
+import { translator } from '../../../client/index';
 import { ConversationList } from './conversation-list';
 
 function support(student: string, at: string, unread = 0, online = false): ConversationSummary {
@@ -50,7 +51,7 @@ function message(conversationId: string, seq: number, senderId: string, at: stri
 describe('conversation list', () => {
   it('orders the inbox by newest activity and counts messages from others as unread', () => {
     // Prepare
-    const list = new ConversationList();
+    const list = new ConversationList(translator('en'));
     list.replace([
       support('alice', '2026-11-21T10:00:00.000Z'),
       support('bob', '2026-11-21T11:00:00.000Z', 2),
@@ -85,7 +86,7 @@ describe('conversation list', () => {
 
   it('asks for a fetch on a first message, and follows presence', () => {
     // Prepare
-    const list = new ConversationList();
+    const list = new ConversationList(translator('en'));
     list.replace([support('alice', '2026-11-21T10:00:00.000Z')], 'next-page');
 
     // Act
@@ -118,7 +119,7 @@ describe('conversation list', () => {
 
   it('lists joined rooms with their unread counts first, then the rooms to join by title', () => {
     // Prepare
-    const list = new ConversationList();
+    const list = new ConversationList(translator('en'));
     list.replace([
       support('alice', '2026-11-21T10:00:00.000Z'),
       room('room:1', 'Library 3F', true, 4),
@@ -138,5 +139,24 @@ describe('conversation list', () => {
       ['Zoo corner', false, 0],
     ]);
     expect(list.totalUnread()).toBe(4);
+  });
+});
+
+describe('renamed students', () => {
+  it('shows the desk a student’s new display name from their next message', () => {
+    // Prepare
+    const list = new ConversationList(translator('zh'));
+    list.replace([support('alice', '2026-11-21T10:00:00.000Z')]);
+
+    // Act
+    list.message(
+      { ...message('support:alice', 2, 'alice', '2026-11-21T12:00:00.000Z'), senderName: '小爱' },
+      'admin',
+      false,
+    );
+
+    // Assess
+    expect(list.get('support:alice')?.title).toBe('小爱');
+    expect(list.get('support:alice')?.preview).toBe('小爱：<b>hi</b> 2');
   });
 });

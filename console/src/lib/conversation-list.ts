@@ -9,6 +9,7 @@ import {
   type ConversationSummary,
   type PresenceFrame,
   previewText,
+  type Translator,
 } from '../../../client/index';
 
 export interface ListItem {
@@ -37,13 +38,13 @@ export interface RoomEntry {
   readonly lastActivityAt: string;
 }
 
-function itemOf(summary: ConversationSummary): ListItem {
+function itemOf(tr: Translator, summary: ConversationSummary): ListItem {
   const last = summary.lastMessage;
   return {
     id: summary.id,
     kind: summary.kind,
     title: summary.title,
-    preview: last ? previewText(last) : '',
+    preview: last ? previewText(tr, last) : '',
     lastActivityAt: summary.lastActivityAt,
     lastSeq: summary.lastSeq,
     unread: summary.unread,
@@ -65,6 +66,8 @@ export class ConversationList {
   /** The admin inbox's next page, when there is one. */
   cursor: string | undefined;
 
+  constructor(private readonly tr: Translator) {}
+
   /** Replaces the list with a first page of `conversations`. */
   replace(summaries: readonly ConversationSummary[], cursor?: string): void {
     this.items.clear();
@@ -73,7 +76,7 @@ export class ConversationList {
 
   /** Adds a further page of the admin inbox. */
   append(summaries: readonly ConversationSummary[], cursor?: string): void {
-    for (const summary of summaries) this.items.set(summary.id, itemOf(summary));
+    for (const summary of summaries) this.items.set(summary.id, itemOf(this.tr, summary));
     this.cursor = cursor;
   }
 
@@ -97,9 +100,13 @@ export class ConversationList {
     // Older history loaded into an open conversation changes nothing here.
     if (message.seq <= item.lastSeq) return true;
     const counts = message.senderId !== me && !seen;
+    // The desk calls a support conversation by the student's current name (they may rename).
+    const renamed =
+      item.kind === 'support' && message.conversationId === `support:${message.senderId}`;
     this.items.set(item.id, {
       ...item,
-      preview: previewText(message),
+      ...(renamed && message.senderId !== me ? { title: message.senderName } : {}),
+      preview: previewText(this.tr, message),
       lastActivityAt: message.sentAt > item.lastActivityAt ? message.sentAt : item.lastActivityAt,
       lastSeq: message.seq,
       unread: message.senderId === me ? 0 : item.unread + (counts ? 1 : 0),

@@ -1,7 +1,10 @@
 /** Message rows: seq order, own pending after stored, states and read marks, stable keys. */
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ConversationView } from '../../../client/index';
+import { translator } from '../../../client/index';
 import { messageRows, stateLabel } from './message-rows';
+
+const en = translator('en');
 
 function message(seq: number, senderId: string, clientId = `c${seq}`): ChatMessage {
   return {
@@ -26,6 +29,7 @@ function view(overrides: Partial<ConversationView>): ConversationView {
     pending: [],
     typing: [],
     readers: new Map(),
+    peerReadSeq: 0,
     ...overrides,
   };
 }
@@ -53,6 +57,7 @@ describe('message rows', () => {
         },
       ],
       // The desk read up to 2; alice's own read position does not make her messages "read".
+      peerReadSeq: 0,
       readers: new Map([
         ['admin', 2],
         ['alice', 3],
@@ -63,12 +68,12 @@ describe('message rows', () => {
     const rows = messageRows(conversation, 'alice', 'Alice');
 
     // Assess
-    expect(rows.map((r) => [r.text, r.mine, r.state, stateLabel(r)])).toEqual([
+    expect(rows.map((r) => [r.text, r.mine, r.state, stateLabel(en, r)])).toEqual([
       ['text 1', true, 'read', 'Read'],
       ['text 2', false, 'sent', 'Sent'],
       ['text 3', true, 'sent', 'Sent'],
       ['a', true, 'sending', 'Sending…'],
-      ['b', true, 'failed', 'Not sent (FORBIDDEN)'],
+      ['b', true, 'failed', 'Not sent: you are not allowed to do this'],
     ]);
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
   });
@@ -98,5 +103,19 @@ describe('message rows', () => {
     expect(before[0]?.key).toBe(after[0]?.key);
     expect(overlap).toHaveLength(1);
     expect(overlap[0]?.state).toBe('sent');
+  });
+
+  it('shows own messages read up to the server’s peer position after a reload (no live notice)', () => {
+    // Prepare: a fresh client: no read notices yet, only what sync said.
+    const reloaded = view({
+      messages: [message(1, 'alice'), message(2, 'alice'), message(3, 'alice')],
+      peerReadSeq: 2,
+    });
+
+    // Act
+    const rows = messageRows(reloaded, 'alice', 'Alice');
+
+    // Assess
+    expect(rows.map((r) => stateLabel(translator('zh'), r))).toEqual(['已读', '已读', '已发送']);
   });
 });

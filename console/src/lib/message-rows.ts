@@ -3,7 +3,7 @@
  * order, then the user's own unacknowledged ones in the order typed, each with its send state.
  * Pure: no DOM, unit-tested on Node.
  */
-import type { ConversationView } from '../../../client/index';
+import { codeText, type ConversationView, type Translator } from '../../../client/index';
 
 export type RowState = 'sent' | 'read' | 'sending' | 'failed';
 
@@ -29,7 +29,8 @@ export interface MessageRow {
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
-  let readByOthers = 0;
+  // The server's peer position (survives a reload) or a later live notice.
+  let readByOthers = view.peerReadSeq;
   for (const [userId, seq] of view.readers) {
     if (userId !== me && seq > readByOthers) readByOthers = seq;
   }
@@ -61,16 +62,18 @@ export function messageRows(view: ConversationView, me: string, myName: string):
   return [...stored, ...pending];
 }
 
-/** The status line of an own message. */
-export function stateLabel(row: MessageRow): string {
+/** The status line of an own message (a refusal in words, from its code). */
+export function stateLabel(tr: Translator, row: MessageRow): string {
   switch (row.state) {
     case 'sending':
-      return 'Sending…';
+      return tr.t('state.sending');
     case 'failed':
-      return row.error ? `Not sent (${row.error})` : 'Not sent';
+      return row.error
+        ? tr.t('state.failedBecause', { reason: codeText(tr, row.error) })
+        : tr.t('state.failed');
     case 'read':
-      return 'Read';
+      return tr.t('state.read');
     default:
-      return 'Sent';
+      return tr.t('state.sent');
   }
 }

@@ -1,37 +1,47 @@
 /**
- * The logged-in console: header (who, sign out), connection banner, notices, the sidebar and the
- * open conversation, all driven by the one ChatClient's events. The list is fetched again after
- * every (re)connect, because messages and presence changes may have been missed meanwhile.
+ * The logged-in console: header (brand, who, language, sign out), connection banner, notices,
+ * the sidebar and the open conversation, all driven by the one ChatClient's events. The list is
+ * fetched again after every (re)connect, when the tab comes back into view, and when a presence
+ * event says a room's members changed, because what it shows may have changed meanwhile.
+ *
+ * On a phone (narrow screen) the sidebar and the conversation are two screens: `data-view` on
+ * the layout says which one shows, and the conversation has a back button.
  */
 import {
   type ChatClient,
   type ChatClientErrorEvent,
   type ChatMessage,
   type ConnectionState,
+  deskTitle,
+  errorText,
+  LoginError,
+  loginErrorText,
   ProtocolError,
   type SessionUser,
+  type Translator,
 } from '../../../client/index';
 import { pageVisible } from '../browser/lifecycle';
 import { h, setText } from '../dom';
+import { languageSwitch } from '../i18n';
 import { ConversationList } from '../lib/conversation-list';
 import { BannerView } from './banner-view';
+import { brand } from './brand';
 import { ChatView } from './chat-view';
 import { SidebarView } from './sidebar-view';
 
-const PAGE_TITLE = 'campus-chat console';
-/** What a student's support conversation is called until the server says (`DESK_TITLE`). */
-const DESK_TITLE = 'Study-room desk';
-
-function describe(error: unknown): string {
-  if (error instanceof ProtocolError) return `${error.message} (${error.code})`;
-  return error instanceof Error ? error.message : String(error);
-}
+/**
+ * What a notice is about. A notice stays until its cause clears: `session` and `list` when the
+ * connection is back and the list loads, `conversation` when another conversation opens.
+ */
+type NoticeCause = 'session' | 'list' | 'conversation' | 'action';
 
 export class AppView {
   readonly element: HTMLElement;
-  private readonly list = new ConversationList();
+  private readonly list: ConversationList;
   private readonly banner: BannerView;
   private readonly notice: HTMLElement;
+  private noticeCause: NoticeCause | undefined;
+  private readonly layout: HTMLElement;
   private readonly sidebar: SidebarView;
   private readonly chat: ChatView;
   private readonly unsubscribe: (() => void)[] = [];
@@ -39,15 +49,17 @@ export class AppView {
   private refreshAgain = false;
 
   constructor(
+    private readonly tr: Translator,
     private readonly client: ChatClient,
     private readonly user: SessionUser,
     signOut: () => void,
     durable: boolean,
   ) {
     const isAdmin = user.role === 'admin';
-    this.banner = new BannerView(client);
+    this.list = new ConversationList(tr);
+    this.banner = new BannerView(tr, client);
     this.notice = h('p', { class: 'notice', role: 'alert' });
-    this.sidebar = new SidebarView(isAdmin, {
+    this.sidebar = new SidebarView(tr, isAdmin, {
       open: (id, title) => void this.open(id, title),
       join: (id) => void this.join(id),
       refreshRooms: () => void this.refresh(),
@@ -55,6 +67,7 @@ export class AppView {
       createRoom: (title) => this.createRoom(title),
     });
     this.chat = new ChatView(
+      tr,
       client,
       user,
       {
@@ -62,34 +75,52 @@ export class AppView {
           if (this.list.markRead(id)) this.renderList();
         },
         leave: (id) => void this.leave(id),
-        notice: (text) => this.showNotice(text),
+        notice: (text) => this.showNotice('action', text),
+        back: () => this.showList(),
       },
       pageVisible,
+    );
+    this.layout = h(
+      'div',
+      { class: 'layout', 'data-view': 'list' },
+      this.sidebar.element,
+      this.chat.element,
     );
     this.element = h(
       'div',
       { class: 'app' },
-      h('a', { class: 'skip-link', href: '#message' }, 'Skip to the message box'),
+      h('a', { class: 'skip-link', href: '#message' }, tr.t('header.skip')),
       h(
         'header',
         { class: 'topbar' },
         h(
           'div',
           { class: 'topbar-row' },
-          h('h1', {}, 'campus-chat', h('span', { class: 'role' }, isAdmin ? 'Desk' : 'Student')),
-          h('p', { class: 'who' }, 'Signed in as ', h('strong', {}, user.name), ` (${user.id})`),
-          h('button', { type: 'button', class: 'secondary', onclick: signOut }, 'Sign out'),
+          h(
+            'h1',
+            {},
+            brand(tr, 'span'),
+            h('span', { class: 'role' }, tr.t(isAdmin ? 'role.desk' : 'role.student')),
+          ),
+          h(
+            'p',
+            { class: 'who' },
+            h('span', { class: 'who-label' }, tr.t('header.signedInAs'), ' '),
+            h('strong', {}, user.name),
+            h('span', { class: 'who-id' }, ` (${user.id})`),
+          ),
+          languageSwitch(tr),
+          h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: signOut },
+            tr.t('header.signOut'),
+          ),
         ),
         this.banner.element,
         this.notice,
-        !durable &&
-          h(
-            'p',
-            { class: 'muted' },
-            'This browser does not allow storage: unsent messages are lost if you close the tab.',
-          ),
+        !durable && h('p', { class: 'muted' }, tr.t('notice.noStorage')),
       ),
-      h('div', { class: 'layout' }, this.sidebar.element, this.chat.element),
+      this.layout,
     );
   }
 
@@ -103,7 +134,9 @@ export class AppView {
       }),
       client.on('message', (message) => this.messageArrived(message)),
       client.on('presence', (presence) => {
-        if (this.list.presence(presence)) this.renderList();
+        // Someone joined or left a room: its member count changed.
+        if (presence.event === 'joined' || presence.event === 'left') void this.refresh();
+        else if (this.list.presence(presence)) this.renderList();
       }),
       client.on('error', (event) => this.clientError(event)),
     );
@@ -111,7 +144,9 @@ export class AppView {
     this.renderList();
     // A student lands in their conversation with the desk at once, even before (or without) a
     // connection: what they wrote and could not send yet is there.
-    if (this.user.role === 'student') void this.open(`support:${this.user.id}`, DESK_TITLE);
+    if (this.user.role === 'student') {
+      void this.open(`support:${this.user.id}`, deskTitle(this.tr, undefined));
+    }
     if (client.state.status === 'online') void this.refresh();
   }
 
@@ -120,23 +155,32 @@ export class AppView {
     for (const stop of this.unsubscribe) stop();
     this.unsubscribe.length = 0;
     this.banner.dispose();
-    document.title = PAGE_TITLE;
+    document.title = this.tr.t('console.title');
   }
 
-  /** The tab became visible again: what is on screen is now read. */
+  /** The tab became visible again: what is on screen is now read, and the lists may be stale. */
   visible(): void {
     this.chat.render();
+    if (this.client.state.status === 'online') void this.refresh();
   }
 
   private stateChanged(state: ConnectionState): void {
     this.banner.show(state);
-    if (state.status === 'online') void this.refresh();
+    if (state.status === 'online') {
+      // Connected again: whatever kept us from connecting is over.
+      this.clearNotice('session');
+      void this.refresh();
+    }
   }
 
   private messageArrived(message: ChatMessage): void {
     const seen = message.conversationId === this.chat.openId && pageVisible();
     if (this.list.message(message, this.user.id, seen)) this.renderList();
     else void this.refresh();
+    const item = this.list.get(message.conversationId);
+    if (item && message.conversationId === this.chat.openId) {
+      this.chat.retitle(item.id, this.titleOf(item.id, item.title));
+    }
   }
 
   private clientError(event: ChatClientErrorEvent): void {
@@ -144,20 +188,43 @@ export class AppView {
     // refusal (FORBIDDEN, NOT_FOUND…) is worth telling.
     const refused = event.error instanceof ProtocolError && !event.error.retryable;
     if (event.kind === 'sync' && refused && event.conversationId === this.chat.openId) {
-      this.showNotice(`This conversation could not be loaded: ${describe(event.error)}`);
+      this.showNotice(
+        'conversation',
+        this.tr.t('notice.syncFailed', { reason: errorText(this.tr, event.error) }),
+      );
     } else if (event.kind === 'session') {
-      this.showNotice(`Logging in failed: ${describe(event.error)}`);
+      // The core could not get a fresh token (usually: the server is unreachable). Nobody is
+      // logging in; a blocked account is the one case worth its own words.
+      const blocked = event.error instanceof LoginError && event.error.code === 'FORBIDDEN';
+      this.showNotice(
+        'session',
+        blocked ? loginErrorText(this.tr, 'FORBIDDEN') : this.tr.t('notice.sessionFailed'),
+      );
     }
   }
 
-  private showNotice(text: string): void {
+  private showNotice(cause: NoticeCause, text: string): void {
+    this.noticeCause = cause;
     setText(this.notice, text);
+  }
+
+  private clearNotice(...causes: NoticeCause[]): void {
+    if (this.noticeCause !== undefined && causes.includes(this.noticeCause)) {
+      this.noticeCause = undefined;
+      setText(this.notice, '');
+    }
+  }
+
+  /** The student's own support conversation is the desk, in the user's language. */
+  private titleOf(id: string, title: string): string {
+    return id === `support:${this.user.id}` ? deskTitle(this.tr, title) : title;
   }
 
   private renderList(): void {
     this.sidebar.render(this.list, Date.now());
     const unread = this.list.totalUnread();
-    document.title = unread > 0 ? `(${unread}) ${PAGE_TITLE}` : PAGE_TITLE;
+    const title = this.tr.t('console.title');
+    document.title = unread > 0 ? `(${unread}) ${title}` : title;
   }
 
   /** Fetches the conversations and rooms (once at a time; again if asked meanwhile). */
@@ -174,13 +241,20 @@ export class AppView {
             this.client.conversations(),
             this.client.rooms(),
           ]);
-          this.list.replace(page.conversations, page.cursor);
+          this.list.replace(
+            page.conversations.map((c) => ({ ...c, title: this.titleOf(c.id, c.title) })),
+            page.cursor,
+          );
           this.list.setRooms(rooms);
           this.renderList();
+          this.clearNotice('list', 'session');
           const open = this.chat.openId && this.list.get(this.chat.openId);
           if (open) this.chat.retitle(open.id, open.title);
         } catch (error) {
-          this.showNotice(`The conversation list could not be loaded: ${describe(error)}`);
+          this.showNotice(
+            'list',
+            this.tr.t('notice.listFailed', { reason: errorText(this.tr, error) }),
+          );
         }
       } while (this.refreshAgain);
       this.refreshing = undefined;
@@ -188,9 +262,14 @@ export class AppView {
     return this.refreshing;
   }
 
+  private showList(): void {
+    this.layout.dataset.view = 'list';
+  }
+
   private async open(id: string, title: string): Promise<void> {
-    setText(this.notice, '');
+    this.clearNotice('conversation', 'action');
     this.sidebar.select(id);
+    this.layout.dataset.view = 'chat';
     this.renderList();
     await this.chat.show(id, title);
   }
@@ -203,7 +282,10 @@ export class AppView {
       this.list.append(page.conversations, page.cursor);
       this.renderList();
     } catch (error) {
-      this.showNotice(`More conversations could not be loaded: ${describe(error)}`);
+      this.showNotice(
+        'list',
+        this.tr.t('notice.moreFailed', { reason: errorText(this.tr, error) }),
+      );
     }
   }
 
@@ -213,7 +295,10 @@ export class AppView {
       await this.refresh();
       await this.open(conversation.id, conversation.title);
     } catch (error) {
-      this.showNotice(`Joining failed: ${describe(error)}`);
+      this.showNotice(
+        'action',
+        this.tr.t('notice.joinFailed', { reason: errorText(this.tr, error) }),
+      );
     }
   }
 
@@ -222,9 +307,13 @@ export class AppView {
       await this.client.leave(id);
       this.chat.hide();
       this.sidebar.select(undefined);
+      this.showList();
       await this.refresh();
     } catch (error) {
-      this.showNotice(`Leaving failed: ${describe(error)}`);
+      this.showNotice(
+        'action',
+        this.tr.t('notice.leaveFailed', { reason: errorText(this.tr, error) }),
+      );
     }
   }
 
@@ -233,7 +322,9 @@ export class AppView {
     try {
       room = await this.client.createRoom(title);
     } catch (error) {
-      throw new Error(`The room could not be created: ${describe(error)}`, { cause: error });
+      throw new Error(this.tr.t('notice.createFailed', { reason: errorText(this.tr, error) }), {
+        cause: error,
+      });
     }
     await this.refresh();
     await this.open(room.id, room.title);

@@ -3,7 +3,7 @@
  * "Reconnect now") / Offline. Screen readers hear each change of status once, through a polite
  * live region, not the countdown every second.
  */
-import type { ChatClient, ConnectionState } from '../../../client/index';
+import type { ChatClient, ConnectionState, Translator } from '../../../client/index';
 import { h, setText } from '../dom';
 import { bannerFor } from '../../../client/index';
 
@@ -14,25 +14,28 @@ export class BannerView {
   private readonly retry: HTMLButtonElement;
   private ticker: number | undefined;
 
-  constructor(private readonly client: ChatClient) {
+  constructor(
+    private readonly tr: Translator,
+    private readonly client: ChatClient,
+  ) {
     this.text = h('span', { class: 'banner-text', 'aria-hidden': 'true' });
     this.announcement = h('span', { class: 'sr-only', role: 'status' });
     this.retry = h(
       'button',
       { type: 'button', class: 'link-button', onclick: () => client.reconnectNow() },
-      'Reconnect now',
+      tr.t('banner.reconnectNow'),
     );
     this.element = h('div', { class: 'banner' }, this.text, this.announcement, this.retry);
     this.show(client.state);
   }
 
   show(state: ConnectionState): void {
-    const banner = bannerFor(state, Date.now());
+    const banner = bannerFor(this.tr, state, Date.now());
     this.element.dataset.status = banner.status;
     setText(this.text, banner.text);
     setText(
       this.announcement,
-      banner.status === 'reconnecting' ? 'Connection lost. Reconnecting.' : banner.text,
+      banner.status === 'reconnecting' ? this.tr.t('banner.lost') : banner.text,
     );
     this.retry.hidden = !banner.canRetry;
     // Count the seconds down while waiting for the next attempt.

@@ -3,7 +3,13 @@
  * state (Sending… / Sent / Read / Not sent + Retry), older messages loaded on scroll-up (or with
  * the button, for keyboards), who is typing, and the message box.
  */
-import { type ChatClient, InvalidTextError, type SessionUser } from '../../../client/index';
+import {
+  type ChatClient,
+  InvalidTextError,
+  MAX_TEXT_CHARS,
+  type SessionUser,
+  type Translator,
+} from '../../../client/index';
 import { h, type KeyedItem, reconcile, setText } from '../dom';
 import { formatTime, typingText } from '../../../client/index';
 import { type MessageRow, messageRows, stateLabel } from '../lib/message-rows';
@@ -14,6 +20,8 @@ export interface ChatActions {
   read(id: string): void;
   leave(id: string): void;
   notice(text: string): void;
+  /** Back to the list (phones, where the list and the conversation are two screens). */
+  back(): void;
 }
 
 /** Within this many pixels of an edge counts as "at" it. */
@@ -36,6 +44,7 @@ export class ChatView {
   private stickToBottom = false;
 
   constructor(
+    private readonly tr: Translator,
     private readonly client: ChatClient,
     private readonly user: SessionUser,
     private readonly actions: ChatActions,
@@ -52,22 +61,24 @@ export class ChatView {
           if (this.conversationId) actions.leave(this.conversationId);
         },
       },
-      'Leave room',
+      tr.t('chat.leave'),
+    );
+    const back = h(
+      'button',
+      { type: 'button', class: 'back link-button', onclick: () => actions.back() },
+      h('span', { 'aria-hidden': 'true' }, '‹ '),
+      tr.t('chat.back'),
     );
     this.older = h(
       'button',
       { type: 'button', class: 'link-button', hidden: true, onclick: () => void this.loadOlder() },
-      'Load older messages',
+      tr.t('chat.loadOlder'),
     );
-    this.beginning = h(
-      'p',
-      { class: 'muted beginning', hidden: true },
-      'Beginning of the conversation',
-    );
+    this.beginning = h('p', { class: 'muted beginning', hidden: true }, tr.t('chat.beginning'));
     this.list = h('ol', { class: 'messages' });
     this.scroller = h(
       'div',
-      { class: 'scroller', tabindex: 0, role: 'region', 'aria-label': 'Message history' },
+      { class: 'scroller', tabindex: 0, role: 'region', 'aria-label': tr.t('chat.history') },
       h('div', { class: 'older' }, this.older, this.beginning),
       // A log: screen readers announce new messages politely.
       h('div', { role: 'log', 'aria-labelledby': 'chat-title' }, this.list),
@@ -76,27 +87,23 @@ export class ChatView {
       if (this.scroller.scrollTop < EDGE_PX) void this.loadOlder();
     });
     this.typing = h('p', { class: 'typing', 'aria-live': 'polite' });
-    this.composer = new ComposerView({
+    this.composer = new ComposerView(tr, {
       send: (text) => this.send(text),
       typing: (typing) => {
         if (this.conversationId) client.setTyping(this.conversationId, typing);
       },
     });
-    this.placeholder = h(
-      'p',
-      { class: 'placeholder muted' },
-      'Choose a conversation on the left to start.',
-    );
+    this.placeholder = h('p', { class: 'placeholder muted' }, tr.t('chat.placeholder'));
     this.element = h(
       'main',
       { class: 'chat', 'aria-labelledby': 'chat-title' },
-      h('div', { class: 'chat-head' }, this.title, this.leaveButton),
+      h('div', { class: 'chat-head' }, back, this.title, this.leaveButton),
       this.placeholder,
       this.scroller,
       this.typing,
       this.composer.element,
     );
-    setText(this.title, 'No conversation open');
+    setText(this.title, tr.t('chat.none'));
     this.setOpen(false);
   }
 
@@ -135,7 +142,7 @@ export class ChatView {
   hide(): void {
     this.closeCurrent();
     this.conversationId = undefined;
-    setText(this.title, 'No conversation open');
+    setText(this.title, this.tr.t('chat.none'));
     this.leaveButton.hidden = true;
     this.setOpen(false);
   }
@@ -168,9 +175,9 @@ export class ChatView {
     }
     this.stickToBottom = false;
     this.older.hidden = !view.hasOlder;
-    setText(this.older, this.loadingOlder ? 'Loading…' : 'Load older messages');
+    setText(this.older, this.tr.t(this.loadingOlder ? 'chat.loading' : 'chat.loadOlder'));
     this.beginning.hidden = view.hasOlder || !view.loaded || view.messages.length === 0;
-    setText(this.typing, typingText(view.typing));
+    setText(this.typing, typingText(this.tr, view.typing));
     const newest = view.messages[view.messages.length - 1];
     if (newest && this.visible()) {
       this.client.markRead(id, newest.seq);
@@ -201,7 +208,8 @@ export class ChatView {
       this.client.send(id, text);
     } catch (error) {
       if (!(error instanceof InvalidTextError)) throw error;
-      this.actions.notice(`The message cannot be sent: it is ${error.problem}.`);
+      const reason = this.tr.t(`problem.${error.problem}`, { max: MAX_TEXT_CHARS });
+      this.actions.notice(this.tr.t('notice.cannotSend', { reason }));
       return false;
     }
     this.drafts.delete(id);
@@ -212,11 +220,11 @@ export class ChatView {
     const id = this.conversationId;
     if (!id || this.loadingOlder || !this.client.view(id).hasOlder) return;
     this.loadingOlder = true;
-    setText(this.older, 'Loading…');
+    setText(this.older, this.tr.t('chat.loading'));
     try {
       await this.client.loadOlder(id);
     } catch {
-      this.actions.notice('Older messages could not be loaded. Try again.');
+      this.actions.notice(this.tr.t('notice.olderFailed'));
     } finally {
       this.loadingOlder = false;
     }
@@ -224,7 +232,7 @@ export class ChatView {
   }
 
   private item(row: MessageRow, now: number): KeyedItem {
-    const time = formatTime(row.sentAt, now);
+    const time = formatTime(this.tr, row.sentAt, now);
     return {
       key: row.key,
       signature: JSON.stringify([row, time]),
@@ -239,7 +247,11 @@ export class ChatView {
           h(
             'div',
             { class: 'message-meta' },
-            h('span', { class: 'sender' }, row.mine ? `${row.senderName} (you)` : row.senderName),
+            h(
+              'span',
+              { class: 'sender' },
+              row.mine ? this.tr.t('message.you', { name: row.senderName }) : row.senderName,
+            ),
             ' · ',
             h('time', { datetime: row.sentAt }, time),
           ),
@@ -253,7 +265,7 @@ export class ChatView {
     return h(
       'div',
       { class: 'message-status' },
-      h('span', { class: 'state-label' }, stateLabel(row)),
+      h('span', { class: 'state-label' }, stateLabel(this.tr, row)),
       row.state === 'failed' &&
         h(
           'button',
@@ -266,7 +278,7 @@ export class ChatView {
               this.composer.focus();
             },
           },
-          'Retry',
+          this.tr.t('message.retry'),
         ),
       row.state === 'failed' &&
         h(
@@ -280,7 +292,7 @@ export class ChatView {
               this.composer.focus();
             },
           },
-          'Discard',
+          this.tr.t('message.discard'),
         ),
     );
   }

@@ -4,7 +4,12 @@
  * Enter sends, Shift+Enter starts a new line, and Enter that confirms an input method's candidate
  * (Chinese, Japanese…) does neither.
  */
-import { codePointLength, MAX_TEXT_CHARS, messageTextProblem } from '../../../client/index';
+import {
+  codePointLength,
+  MAX_TEXT_CHARS,
+  messageTextProblem,
+  type Translator,
+} from '../../../client/index';
 import { h, setText } from '../dom';
 import { counterText } from '../../../client/index';
 
@@ -20,25 +25,29 @@ export class ComposerView {
   private readonly counter: HTMLElement;
   private readonly button: HTMLButtonElement;
 
-  constructor(private readonly actions: ComposerActions) {
+  constructor(
+    private readonly tr: Translator,
+    private readonly actions: ComposerActions,
+  ) {
     this.textarea = h('textarea', {
       id: 'message',
       name: 'message',
       rows: 3,
-      placeholder: 'Write a message',
+      placeholder: tr.t('composer.placeholder'),
+      enterkeyhint: 'send',
       'aria-describedby': 'message-hint message-count',
     });
     this.counter = h('span', { id: 'message-count', class: 'counter' });
-    this.button = h('button', { type: 'submit', class: 'send' }, 'Send');
+    this.button = h('button', { type: 'submit', class: 'send' }, tr.t('composer.send'));
     this.element = h(
       'form',
       { class: 'composer' },
-      h('label', { for: 'message', class: 'sr-only' }, 'Message'),
+      h('label', { for: 'message', class: 'sr-only' }, tr.t('composer.label')),
       this.textarea,
       h(
         'div',
         { class: 'composer-row' },
-        h('span', { id: 'message-hint', class: 'muted' }, 'Enter sends · Shift+Enter: new line'),
+        h('span', { id: 'message-hint', class: 'muted hint' }, tr.t('composer.hint')),
         this.counter,
         this.button,
       ),
@@ -86,7 +95,7 @@ export class ComposerView {
   private update(): void {
     const count = codePointLength(this.textarea.value);
     const over = count > MAX_TEXT_CHARS;
-    setText(this.counter, counterText(count, MAX_TEXT_CHARS));
+    setText(this.counter, counterText(this.tr, count, MAX_TEXT_CHARS));
     this.counter.classList.toggle('over', over);
     if (over) this.textarea.setAttribute('aria-invalid', 'true');
     else this.textarea.removeAttribute('aria-invalid');

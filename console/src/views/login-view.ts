@@ -1,14 +1,27 @@
 /**
  * The login form. The local stack's stand-in for WeChat turns the user id `<id>` into user
- * `<id>`; ids listed in ADMINS (by default `admin`) are the desk.
+ * `<id>`; ids listed in ADMINS (by default `admin`) are the desk. The id is not case-sensitive
+ * here (normalizeDevUserId: `Admin` logs in as `admin`), and the hint says so.
  */
-import { LoginError, type Session } from '../../../client/index';
+import {
+  LoginError,
+  loginErrorText,
+  normalizeDevUserId,
+  type Session,
+  type Translator,
+} from '../../../client/index';
 import { MAX_DISPLAY_NAME_CHARS } from '../../../functions/protocol/limits';
 import { login } from '../browser/login';
 import { h } from '../dom';
+import { languageSwitch } from '../i18n';
+import { brand } from './brand';
 
 /** The login page; calls `done` with the new session. */
-export function loginView(loginUrl: string, done: (session: Session) => void): HTMLElement {
+export function loginView(
+  tr: Translator,
+  loginUrl: string,
+  done: (session: Session) => void,
+): HTMLElement {
   const userId = h('input', {
     id: 'login-id',
     name: 'id',
@@ -26,22 +39,23 @@ export function loginView(loginUrl: string, done: (session: Session) => void): H
     maxlength: MAX_DISPLAY_NAME_CHARS,
     autocomplete: 'nickname',
   });
-  const submit = h('button', { type: 'submit' }, 'Log in');
+  const submit = h('button', { type: 'submit' }, tr.t('login.button'));
   const error = h('p', { class: 'error', role: 'alert' });
+  const [hintBefore, hintAfter] = tr.t('login.userIdHint').split('{admin}');
   const form = h(
     'form',
     { class: 'login-form', 'aria-labelledby': 'login-heading' },
-    h('h2', { id: 'login-heading' }, 'Log in'),
-    h('label', { for: 'login-id' }, 'User id'),
+    h('h2', { id: 'login-heading' }, tr.t('login.heading')),
+    h('label', { for: 'login-id' }, tr.t('login.userId')),
     userId,
     h(
       'p',
       { id: 'login-id-hint', class: 'muted' },
-      'Letters, digits, _ or -. ',
+      hintBefore ?? '',
       h('strong', {}, 'admin'),
-      ' is the desk; any other id is a student.',
+      hintAfter ?? '',
     ),
-    h('label', { for: 'login-name' }, 'Display name (optional)'),
+    h('label', { for: 'login-name' }, tr.t('login.displayName')),
     name,
     submit,
     error,
@@ -50,23 +64,24 @@ export function loginView(loginUrl: string, done: (session: Session) => void): H
     event.preventDefault();
     submit.disabled = true;
     error.textContent = '';
-    login(loginUrl, userId.value.trim(), name.value.trim() || undefined).then(done, (failure) => {
-      submit.disabled = false;
-      error.textContent =
-        failure instanceof LoginError ? failure.message : 'Logging in failed. Try again.';
-      userId.focus();
-    });
+    login(loginUrl, normalizeDevUserId(userId.value), name.value.trim() || undefined).then(
+      done,
+      (failure: unknown) => {
+        submit.disabled = false;
+        error.textContent = loginErrorText(
+          tr,
+          failure instanceof LoginError ? failure.code : 'UNKNOWN',
+        );
+        userId.focus();
+      },
+    );
   });
   queueMicrotask(() => userId.focus());
   return h(
     'main',
     { class: 'login' },
-    h('h1', {}, 'campus-chat console'),
-    h(
-      'p',
-      { class: 'muted' },
-      'Chat with the study-room desk. Open a second tab to be the desk and a student side by side.',
-    ),
+    h('div', { class: 'login-top' }, brand(tr, 'h1'), languageSwitch(tr)),
+    h('p', { class: 'muted' }, tr.t('login.intro')),
     form,
   );
 }

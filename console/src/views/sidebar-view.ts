@@ -6,7 +6,13 @@
 import { MAX_ROOM_TITLE_CHARS } from '../../../functions/protocol/limits';
 import { h, type KeyedItem, reconcile } from '../dom';
 import type { ConversationList, ListItem, RoomEntry } from '../lib/conversation-list';
-import { badgeText, formatTime } from '../../../client/index';
+import {
+  badgeText,
+  formatRecency,
+  membersText,
+  type Translator,
+  unreadLabel,
+} from '../../../client/index';
 
 export interface SidebarActions {
   open(id: string, title: string): void;
@@ -17,15 +23,15 @@ export interface SidebarActions {
   createRoom(title: string): Promise<void>;
 }
 
-function badge(unread: number): HTMLElement | false {
+function badge(tr: Translator, unread: number): HTMLElement | false {
   const text = badgeText(unread);
   return (
     text !== '' &&
     h(
       'span',
       { class: 'badge', 'data-unread': unread },
-      text,
-      h('span', { class: 'sr-only' }, ' unread'),
+      h('span', { 'aria-hidden': 'true' }, text),
+      h('span', { class: 'sr-only' }, unreadLabel(tr, unread)),
     )
   );
 }
@@ -40,6 +46,7 @@ export class SidebarView {
   private selected: string | undefined;
 
   constructor(
+    private readonly tr: Translator,
     private readonly isAdmin: boolean,
     private readonly actions: SidebarActions,
   ) {
@@ -53,25 +60,29 @@ export class SidebarView {
         hidden: true,
         onclick: () => actions.loadMoreInbox(),
       },
-      'Load more conversations',
+      tr.t('sidebar.loadMore'),
     );
-    this.empty = h(
-      'p',
-      { class: 'muted', hidden: true },
-      isAdmin ? 'No student has written to the desk yet.' : 'Loading…',
-    );
+    this.empty = isAdmin
+      ? h(
+          'div',
+          { class: 'empty-state', hidden: true },
+          h('span', { class: 'empty-mark', 'aria-hidden': 'true' }),
+          h('p', { class: 'empty-title' }, tr.t('sidebar.inboxEmpty')),
+          h('p', { class: 'muted' }, tr.t('sidebar.inboxEmptyHint')),
+        )
+      : h('p', { class: 'muted', hidden: true }, tr.t('sidebar.loading'));
     this.noRooms = h(
       'p',
       { class: 'muted', hidden: true },
-      isAdmin ? 'No rooms yet: create one below.' : 'No rooms yet.',
+      tr.t(isAdmin ? 'sidebar.noRoomsAdmin' : 'sidebar.noRooms'),
     );
     this.element = h(
       'nav',
-      { class: 'sidebar', 'aria-label': 'Conversations' },
+      { class: 'sidebar', 'aria-label': tr.t('sidebar.label') },
       h(
         'section',
         {},
-        h('h2', { id: 'support-heading' }, isAdmin ? 'Desk inbox' : 'Support'),
+        h('h2', { id: 'support-heading' }, tr.t(isAdmin ? 'sidebar.inbox' : 'sidebar.support')),
         this.support,
         this.empty,
         this.more,
@@ -82,12 +93,16 @@ export class SidebarView {
         h(
           'div',
           { class: 'section-head' },
-          h('h2', { id: 'rooms-heading' }, 'Rooms'),
+          h('h2', { id: 'rooms-heading' }, tr.t('sidebar.rooms')),
           h(
             'button',
-            { type: 'button', class: 'link-button', onclick: () => actions.refreshRooms() },
-            'Refresh',
-            h('span', { class: 'sr-only' }, ' rooms'),
+            {
+              type: 'button',
+              class: 'link-button',
+              'aria-label': tr.t('sidebar.refreshRooms'),
+              onclick: () => actions.refreshRooms(),
+            },
+            tr.t('sidebar.refresh'),
           ),
         ),
         this.rooms,
@@ -119,7 +134,7 @@ export class SidebarView {
   }
 
   private supportItem(item: ListItem, now: number): KeyedItem {
-    const time = item.preview ? formatTime(item.lastActivityAt, now) : '';
+    const time = item.preview ? formatRecency(this.tr, item.lastActivityAt, now) : '';
     const current = item.id === this.selected;
     return {
       key: item.id,
@@ -145,15 +160,15 @@ export class SidebarView {
                 h(
                   'span',
                   { class: 'presence', 'data-online': String(item.online) },
-                  item.online ? 'online' : 'offline',
+                  this.tr.t(item.online ? 'sidebar.online' : 'sidebar.offline'),
                 ),
-              badge(item.unread),
+              time && h('time', { class: 'when', datetime: item.lastActivityAt }, time),
+              badge(this.tr, item.unread),
             ),
             h(
               'span',
               { class: 'conversation-preview' },
-              item.preview || 'No messages yet',
-              time && h('time', { datetime: item.lastActivityAt }, ` · ${time}`),
+              item.preview || this.tr.t('sidebar.noMessages'),
             ),
           ),
         ),
@@ -162,7 +177,7 @@ export class SidebarView {
 
   private roomItem(room: RoomEntry): KeyedItem {
     const current = room.id === this.selected;
-    const members = `${room.memberCount} member${room.memberCount === 1 ? '' : 's'}`;
+    const members = membersText(this.tr, room.memberCount);
     return {
       key: room.id,
       signature: JSON.stringify([room, current]),
@@ -184,7 +199,7 @@ export class SidebarView {
                   'span',
                   { class: 'conversation-head' },
                   h('span', { class: 'conversation-title' }, room.title),
-                  badge(room.unread),
+                  badge(this.tr, room.unread),
                 ),
                 h('span', { class: 'conversation-preview' }, members),
               )
@@ -202,10 +217,10 @@ export class SidebarView {
                   {
                     type: 'button',
                     class: 'secondary',
-                    'aria-label': `Join ${room.title}`,
+                    'aria-label': this.tr.t('sidebar.joinLabel', { title: room.title }),
                     onclick: () => this.actions.join(room.id),
                   },
-                  'Join',
+                  this.tr.t('sidebar.join'),
                 ),
               ),
         ),
@@ -221,12 +236,12 @@ export class SidebarView {
       autocomplete: 'off',
     });
     const error = h('p', { class: 'error', role: 'alert' });
-    const submit = h('button', { type: 'submit' }, 'Create room');
+    const submit = h('button', { type: 'submit' }, this.tr.t('sidebar.create'));
     const form = h(
       'form',
       { class: 'create-room', 'aria-labelledby': 'create-room-heading' },
-      h('h2', { id: 'create-room-heading' }, 'Create a room'),
-      h('label', { for: 'room-title' }, 'Room title'),
+      h('h2', { id: 'create-room-heading' }, this.tr.t('sidebar.createHeading')),
+      h('label', { for: 'room-title' }, this.tr.t('sidebar.roomTitle')),
       h('div', { class: 'inline-form' }, input, submit),
       error,
     );

@@ -2,11 +2,14 @@
  * Turns a conversation view of the chat core into the rows the chat page renders: stored
  * messages in seq order, then the user's own pending ones, each with sender, time and state.
  */
-import type { ConversationView } from '../core';
+import type { ConversationView, Translator } from '../core';
 import { formatTime } from '../core';
 
 export interface ChatItem {
-  /** Stable key for wx:for. */
+  /**
+   * Stable key for wx:for: own messages by client id, so the row that showed "发送中…" is the
+   * one that turns "已发送" (a path update, not a new row); others' by seq.
+   */
   readonly key: string;
   readonly seq: number;
   readonly mine: boolean;
@@ -14,60 +17,66 @@ export interface ChatItem {
   readonly time: string;
   /** Rendered with <text>: never parsed as markup. */
   readonly text: string;
-  /** `sent` | `sending` | `failed`, and `read` once another member read it. */
+  /** `sent` | `sending` | `failed`, and `read` once the other side read it. */
   readonly state: 'sent' | 'sending' | 'failed' | 'read';
   readonly stateLabel: string;
   readonly clientId: string;
   readonly className: string;
 }
 
-const LABELS: Record<ChatItem['state'], string> = {
-  sent: 'Sent',
-  sending: 'Sending…',
-  failed: 'Not sent · tap to retry',
-  read: 'Read',
-};
+const LABELS = {
+  sent: 'state.sent',
+  sending: 'state.sending',
+  failed: 'state.failedTap',
+  read: 'state.read',
+} as const;
 
-function row(fields: Omit<ChatItem, 'stateLabel' | 'className'>): ChatItem {
+function row(tr: Translator, fields: Omit<ChatItem, 'stateLabel' | 'className'>): ChatItem {
   return {
     ...fields,
-    stateLabel: fields.mine ? LABELS[fields.state] : '',
+    stateLabel: fields.mine ? tr.t(LABELS[fields.state]) : '',
     className: `message ${fields.mine ? 'mine' : 'theirs'} ${fields.state}`,
   };
 }
 
 export function chatItems(
+  tr: Translator,
   view: ConversationView,
   me: string,
   myName: string,
   now: number,
 ): ChatItem[] {
-  let readByOthers = 0;
+  // The server's peer position (survives a reload) or a later live notice.
+  let readByOthers = view.peerReadSeq;
   for (const [userId, seq] of view.readers)
     if (userId !== me && seq > readByOthers) readByOthers = seq;
   const stored = view.messages.map((m) =>
-    row({
-      key: `s${m.seq}`,
+    row(tr, {
+      key: m.senderId === me ? `c${m.clientId}` : `s${m.seq}`,
       seq: m.seq,
       mine: m.senderId === me,
       senderName: m.senderName,
-      time: formatTime(m.sentAt, now),
+      time: formatTime(tr, m.sentAt, now),
       text: m.text,
       state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
       clientId: m.clientId,
     }),
   );
-  const pending = view.pending.map((e) =>
-    row({
-      key: `p${e.clientId}`,
-      seq: 0,
-      mine: true,
-      senderName: myName,
-      time: formatTime(new Date(e.createdAt).toISOString(), now),
-      text: e.text,
-      state: e.state,
-      clientId: e.clientId,
-    }),
-  );
+  const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
+  // An entry leaves the outbox as its message is stored; never show both.
+  const pending = view.pending
+    .filter((e) => !storedIds.has(e.clientId))
+    .map((e) =>
+      row(tr, {
+        key: `c${e.clientId}`,
+        seq: 0,
+        mine: true,
+        senderName: myName,
+        time: formatTime(tr, new Date(e.createdAt).toISOString(), now),
+        text: e.text,
+        state: e.state,
+        clientId: e.clientId,
+      }),
+    );
   return [...stored, ...pending];
 }

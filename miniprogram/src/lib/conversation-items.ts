@@ -1,12 +1,13 @@
 /** Rows of the conversations and rooms pages, from conversation summaries. */
-import type { ConversationSummary } from '../core';
-import { badgeText, formatTime, previewText } from '../core';
+import type { ConversationSummary, Translator } from '../core';
+import { badgeText, formatRecency, membersText, previewText } from '../core';
 
 export interface ConversationItem {
   readonly id: string;
   readonly kind: 'support' | 'room';
   readonly title: string;
   readonly preview: string;
+  /** Recency: 刚刚 / 5分钟前 / 今天 14:05 / 昨天 / 3月5日. */
   readonly time: string;
   readonly unread: number;
   readonly badge: string;
@@ -15,23 +16,31 @@ export interface ConversationItem {
   /** The newest seq the list has seen: history loaded later (older seqs) changes nothing. */
   readonly lastSeq: number;
   readonly memberCount: number;
+  /** "3 位成员" / "3 members". */
+  readonly members: string;
   readonly joined: boolean;
 }
 
-export function conversationItem(summary: ConversationSummary, now: number): ConversationItem {
+export function conversationItem(
+  tr: Translator,
+  summary: ConversationSummary,
+  now: number,
+): ConversationItem {
   const last = summary.lastMessage;
+  const memberCount = summary.memberCount ?? 0;
   return {
     id: summary.id,
     kind: summary.kind,
     title: summary.title,
-    preview: last ? previewText(last) : '',
-    time: last ? formatTime(last.sentAt, now) : '',
+    preview: last ? previewText(tr, last) : '',
+    time: last ? formatRecency(tr, last.sentAt, now) : '',
     unread: summary.unread,
     badge: badgeText(summary.unread),
     online: summary.online === true,
     lastActivityAt: summary.lastActivityAt,
     lastSeq: summary.lastSeq,
-    memberCount: summary.memberCount ?? 0,
+    memberCount,
+    members: membersText(tr, memberCount),
     joined: summary.joined === true,
   };
 }

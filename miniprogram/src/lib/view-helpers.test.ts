@@ -1,8 +1,12 @@
 /** The pure display helpers of the pages: banner text, chat rows with states and read marks. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage, ConnectionState, ConversationView } from '../core';
+import { type ChatMessage, type ConnectionState, type ConversationView, translator } from '../core';
 import { bannerText, watchBanner } from './banner';
-import { chatItems } from './chat-items';
+import { type ChatItem, chatItems } from './chat-items';
+import { itemUpdates, windowed } from './chat-window';
+
+const zh = translator('zh');
+const en = translator('en');
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 
@@ -23,19 +27,23 @@ function message(seq: number, senderId: string): ChatMessage {
 describe('connection banner', () => {
   it('counts down to the next attempt and stays quiet when nothing is wrong', () => {
     expect(
-      bannerText({ status: 'reconnecting', attempt: 3, retryAt: NOW + 2400, delayMs: 2400 }, NOW),
+      bannerText(
+        en,
+        { status: 'reconnecting', attempt: 3, retryAt: NOW + 2400, delayMs: 2400 },
+        NOW,
+      ),
     ).toBe('Reconnecting in 3 s…');
-    expect(bannerText({ status: 'reconnecting', attempt: 1, retryAt: NOW, delayMs: 0 }, NOW)).toBe(
-      'Reconnecting in 1 s…',
-    );
-    expect(bannerText({ status: 'offline', reason: 'network' }, NOW)).toMatch(/no network/);
-    expect(bannerText({ status: 'offline', reason: 'background' }, NOW)).toBe('');
-    expect(bannerText({ status: 'connecting', attempt: 0, planned: false }, NOW)).toBe('');
-    expect(bannerText({ status: 'connecting', attempt: 2, planned: true }, NOW)).toBe('');
-    expect(bannerText({ status: 'connecting', attempt: 2, planned: false }, NOW)).toBe(
+    expect(
+      bannerText(en, { status: 'reconnecting', attempt: 1, retryAt: NOW, delayMs: 0 }, NOW),
+    ).toBe('Reconnecting in 1 s…');
+    expect(bannerText(en, { status: 'offline', reason: 'network' }, NOW)).toMatch(/no network/);
+    expect(bannerText(en, { status: 'offline', reason: 'background' }, NOW)).toBe('');
+    expect(bannerText(en, { status: 'connecting', attempt: 0, planned: false }, NOW)).toBe('');
+    expect(bannerText(en, { status: 'connecting', attempt: 2, planned: true }, NOW)).toBe('');
+    expect(bannerText(en, { status: 'connecting', attempt: 2, planned: false }, NOW)).toBe(
       'Reconnecting…',
     );
-    expect(bannerText({ status: 'online', since: NOW }, NOW)).toBe('');
+    expect(bannerText(en, { status: 'online', since: NOW }, NOW)).toBe('');
   });
 });
 
@@ -62,10 +70,11 @@ describe('chat rows', () => {
         ['admin', 2],
         ['alice', 3],
       ]),
+      peerReadSeq: 0,
     };
 
     // Act
-    const rows = chatItems(view, 'alice', 'Alice', NOW);
+    const rows = chatItems(en, view, 'alice', 'Alice', NOW);
 
     // Assess
     expect(rows.map((r) => [r.text, r.mine, r.state, r.stateLabel])).toEqual([
@@ -108,7 +117,7 @@ describe('banner watcher', () => {
     // Prepare
     const client = fakeClient({ status: 'online', since: NOW });
     const shown: string[] = [];
-    watchBanner(client as never, (text) => shown.push(text));
+    watchBanner(en, client as never, (text) => shown.push(text));
 
     // Act
     client.set({ status: 'reconnecting', attempt: 1, retryAt: NOW + 3000, delayMs: 3000 });
@@ -136,7 +145,7 @@ describe('banner watcher', () => {
       delayMs: 9000,
     });
     const shown: string[] = [];
-    const stop = watchBanner(client as never, (text) => shown.push(text));
+    const stop = watchBanner(en, client as never, (text) => shown.push(text));
 
     // Act
     stop();
@@ -145,5 +154,71 @@ describe('banner watcher', () => {
     // Assess
     expect(shown).toEqual(['Reconnecting in 9 s…']);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('chat rows after a reload', () => {
+  it('marks own messages read up to the server’s peer position, in Chinese', () => {
+    // Prepare: no live notices, only what sync said.
+    const view: ConversationView = {
+      conversationId: 'support:alice',
+      loaded: true,
+      hasOlder: false,
+      messages: [message(1, 'alice'), message(2, 'alice')],
+      pending: [],
+      typing: [],
+      readers: new Map(),
+      peerReadSeq: 1,
+    };
+
+    // Act
+    const rows = chatItems(zh, view, 'alice', 'Alice', NOW);
+
+    // Assess
+    expect(rows.map((r) => r.stateLabel)).toEqual(['已读', '已发送']);
+  });
+});
+
+describe('chat window updates', () => {
+  function item(seq: number, state: ChatItem['state'] = 'sent'): ChatItem {
+    return {
+      key: `s${seq}`,
+      seq,
+      mine: true,
+      senderName: 'Alice',
+      time: '14:05',
+      text: `text ${seq}`,
+      state,
+      stateLabel: state,
+      clientId: `c${seq}`,
+      className: `message mine ${state}`,
+    };
+  }
+
+  it('sends a changed field as a path and an appended row by index', () => {
+    const before = [item(1), item(2)];
+    const after = [item(1, 'read'), item(2), item(3)];
+    expect(itemUpdates(before, after)).toEqual({
+      'items[0].state': 'read',
+      'items[0].stateLabel': 'read',
+      'items[0].className': 'message mine read',
+      'items[2]': item(3),
+    });
+    expect(itemUpdates(after, after)).toEqual({});
+  });
+
+  it('sends the whole window only when rows moved (the window slid or older rows came in)', () => {
+    const before = [item(1), item(2)];
+    const slid = [item(2), item(3)];
+    expect(itemUpdates(before, slid)).toEqual({ items: slid });
+  });
+
+  it('keeps a bounded window of the newest rows', () => {
+    const all = Array.from({ length: 120 }, (_, i) => item(i + 1));
+    const window = windowed(all, 50);
+    expect(window).toHaveLength(50);
+    expect(window[0]?.seq).toBe(71);
+    expect(window[49]?.seq).toBe(120);
+    expect(windowed(all.slice(0, 3), 50)).toHaveLength(3);
   });
 });

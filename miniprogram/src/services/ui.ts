@@ -13,9 +13,9 @@ export function redirectTo(url: string, api: WxApi = globalWx()): void {
   api.redirectTo({ url });
 }
 
-/** Back to the login page with nothing else on the stack. */
-export function restart(api: WxApi = globalWx()): void {
-  api.reLaunch({ url: '/pages/login/index' });
+/** Opens `url` (the login page by default) with nothing else on the stack. */
+export function restart(url = '/pages/login/index', api: WxApi = globalWx()): void {
+  api.reLaunch({ url });
 }
 
 export function stopPullDownRefresh(api: WxApi = globalWx()): void {

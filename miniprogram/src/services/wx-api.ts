@@ -25,6 +25,9 @@ export type WxApi = Pick<
   | 'reLaunch'
   | 'stopPullDownRefresh'
   | 'setNavigationBarTitle'
+  | 'getAppBaseInfo'
+  | 'getStorageSync'
+  | 'setStorageSync'
 >;
 
 /** The global `wx` (read at call time, so a shim installed by a test is seen). */

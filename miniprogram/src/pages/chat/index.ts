@@ -2,34 +2,51 @@
  * The chat page: messages in seq order with sender and time, the user's own messages with their
  * send state (tap a failed one to retry), typing indicator, read marks, the connection banner,
  * older messages on scroll-up, and an input limited to 4000 characters with a counter.
+ *
+ * setData sends only what changed (lib/chat-window.ts): a read notice is `items[3].state`, a
+ * new message `items[8]`, and the page holds a bounded window of the newest rows.
  */
 import {
   type ChatClient,
-  type SessionUser,
   codePointLength,
+  deskTitle,
   MAX_TEXT_CHARS,
   messageTextProblem,
+  type SessionUser,
+  type Translator,
   truncateCodePoints,
+  typingText,
 } from '../../core';
 import { watchBanner } from '../../lib/banner';
-import { typingText } from '../../core';
 import { type ChatItem, chatItems } from '../../lib/chat-items';
+import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/chat-window';
+import { labels } from '../../lib/labels';
 import { currentUser, startChat } from '../../services/chat-session';
+import { appTranslator } from '../../services/locale';
 import { setTitle, toast } from '../../services/ui';
 
 interface PageContext {
   readonly client: ChatClient;
+  readonly tr: Translator;
   readonly user: SessionUser | undefined;
   readonly conversationId: string;
   readonly unsubscribe: (() => void)[];
   visible: boolean;
+  /** How many of the newest rows the page holds (grows on scroll-up, bounded). */
+  windowRows: number;
 }
 
 // Per-page state that is not rendered stays out of `data` (setData copies everything in it).
 const contexts = new WeakMap<object, PageContext>();
 
+function pageLabels(tr: Translator) {
+  return labels(tr, { placeholder: 'composer.placeholder', send: 'composer.send' });
+}
+
 Component({
   data: {
+    t: {} as ReturnType<typeof pageLabels>,
+    lang: '',
     conversationId: '',
     items: [] as ChatItem[],
     banner: '',
@@ -46,19 +63,31 @@ Component({
   },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
+      const tr = appTranslator();
       const conversationId = decodeURIComponent(query.id ?? '');
-      if (query.title) setTitle(decodeURIComponent(query.title));
-      const client = await startChat();
+      const title = query.title ? decodeURIComponent(query.title) : '';
       const user = await currentUser();
-      const context: PageContext = { client, user, conversationId, unsubscribe: [], visible: true };
+      // The student's own support conversation is the desk, in the user's language.
+      const own = user !== undefined && conversationId === `support:${user.id}`;
+      setTitle(own ? deskTitle(tr, title || undefined) : title || tr.t('nav.chat'));
+      const client = await startChat();
+      const context: PageContext = {
+        client,
+        tr,
+        user,
+        conversationId,
+        unsubscribe: [],
+        visible: true,
+        windowRows: WINDOW_ROWS,
+      };
       contexts.set(this, context);
+      this.setData({ t: pageLabels(tr), lang: tr.tag, conversationId });
       context.unsubscribe.push(
         client.on('conversation', (id) => {
           if (id === conversationId) this.render();
         }),
-        watchBanner(client, (banner) => this.setData({ banner })),
+        watchBanner(tr, client, (banner) => this.setData({ banner })),
       );
-      this.setData({ conversationId });
       this.render();
       await client.open(conversationId);
       this.render();
@@ -85,23 +114,32 @@ Component({
       contexts.delete(this);
     },
 
+    /** Sends the page only what changed since the last render. */
     render() {
       const context = contexts.get(this);
       if (!context) return;
-      const { client, conversationId } = context;
+      const { client, conversationId, tr } = context;
       const view = client.view(conversationId);
       const me = context.user;
-      const items = chatItems(view, me?.id ?? '', me?.name ?? 'Me', Date.now());
+      const all = chatItems(tr, view, me?.id ?? '', me?.name ?? '', Date.now());
+      const items = windowed(all, context.windowRows);
+      const previous = this.data.items;
+      const update: Record<string, unknown> = itemUpdates(previous, items);
+      const typing = typingText(tr, view.typing);
+      if (typing !== this.data.typingText) update.typingText = typing;
+      const hasOlder =
+        (view.hasOlder || all.length > items.length) && items.length < MAX_WINDOW_ROWS;
+      if (hasOlder !== this.data.hasOlder) update.hasOlder = hasOlder;
+      const olderLabel = tr.t(this.data.loadingOlder ? 'chat.loading' : 'chat.scrollUp');
+      if (olderLabel !== this.data.olderLabel) update.olderLabel = olderLabel;
       // No Array.prototype.at: older WeChat engines lack it and the build adds no polyfills.
-      const previousLast = this.data.items[this.data.items.length - 1]?.key;
       const last = items[items.length - 1]?.key;
-      this.setData({
-        items,
-        typingText: typingText(view.typing),
-        hasOlder: view.hasOlder,
-        olderLabel: this.data.loadingOlder ? 'Loading…' : 'Scroll up for older messages',
-        ...(last !== previousLast ? { scrollInto: 'bottom' } : {}),
-      });
+      // Scroll to the newest row by its own id: a new value for every new message, so
+      // scroll-into-view fires each time (setting the same value again does nothing).
+      if (last !== undefined && last !== previous[previous.length - 1]?.key) {
+        update.scrollInto = `m-${last}`;
+      }
+      if (Object.keys(update).length > 0) this.setData(update);
       const newest = view.messages[view.messages.length - 1];
       if (context.visible && newest) client.markRead(conversationId, newest.seq);
     },
@@ -127,12 +165,13 @@ Component({
       if (context) context.client.setTyping(context.conversationId, false);
     },
 
+    /** The send button, and the keyboard's send key (confirm-type="send"). */
     onSend() {
       const context = contexts.get(this);
       const text = this.data.draft;
       if (!context || messageTextProblem(text) !== undefined) return;
       context.client.send(context.conversationId, text);
-      this.setData({ draft: '', count: 0, overLimit: false, canSend: false, scrollInto: 'bottom' });
+      this.setData({ draft: '', count: 0, overLimit: false, canSend: false });
     },
 
     onRetry(event: WechatMiniprogram.CustomEvent<{ clientId: string }>) {
@@ -144,11 +183,16 @@ Component({
       const context = contexts.get(this);
       if (!context || this.data.loadingOlder || !this.data.hasOlder) return;
       const anchor = this.data.items[0]?.key;
-      this.setData({ loadingOlder: true, olderLabel: 'Loading…' });
+      this.setData({ loadingOlder: true, olderLabel: context.tr.t('chat.loading') });
+      context.windowRows = Math.min(context.windowRows + WINDOW_ROWS, MAX_WINDOW_ROWS);
       try {
-        await context.client.loadOlder(context.conversationId);
+        const held = context.client.view(context.conversationId);
+        // Rows already held beyond the window come back first; fetch only when there are none.
+        if (held.messages.length + held.pending.length < context.windowRows) {
+          await context.client.loadOlder(context.conversationId);
+        }
       } catch {
-        toast('Could not load older messages');
+        toast(context.tr.t('toast.olderFailed'));
       }
       this.setData({ loadingOlder: false });
       this.render();

@@ -1,18 +1,36 @@
 /**
- * The conversations page. A student sees "Contact the desk" (their support conversation) and the
- * rooms they joined; an admin sees the inbox of student conversations, newest activity first,
- * with unread badges and who is online, and the rooms. Pull down to refresh; new messages and
- * presence update the list live.
+ * The conversations page. A student sees "联系服务台" (their support conversation) and the rooms
+ * they joined; an admin sees the inbox of student conversations, newest activity first, with
+ * unread badges and who is online, and the rooms. Pull down to refresh; new messages and
+ * presence update the list live; the list is fetched again when the page shows again and when
+ * a room's members change. The language switch is at the bottom.
  */
-import type { ChatClient, ChatMessage, PresenceFrame, SessionUser } from '../../core';
+import type {
+  ChatClient,
+  ChatMessage,
+  Locale,
+  PresenceFrame,
+  SessionUser,
+  Translator,
+} from '../../core';
+import { badgeText, deskTitle, formatRecency, previewText } from '../../core';
 import { watchBanner } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
-import { badgeText, formatTime, previewText } from '../../core';
+import { labels } from '../../lib/labels';
 import { currentUser, signOut, startChat } from '../../services/chat-session';
-import { confirm, navigateTo, restart, stopPullDownRefresh, toast } from '../../services/ui';
+import { appTranslator, chooseLocale } from '../../services/locale';
+import {
+  confirm,
+  navigateTo,
+  restart,
+  setTitle,
+  stopPullDownRefresh,
+  toast,
+} from '../../services/ui';
 
 interface PageContext {
   readonly client: ChatClient;
+  readonly tr: Translator;
   readonly user: SessionUser | undefined;
   readonly unsubscribe: (() => void)[];
 }
@@ -23,10 +41,27 @@ function chatUrl(id: string, title: string): string {
   return `/pages/chat/index?id=${encodeURIComponent(id)}&title=${encodeURIComponent(title)}`;
 }
 
+function pageLabels(tr: Translator, userName: string) {
+  return labels(tr, {
+    loading: 'sidebar.loading',
+    contactDesk: 'home.contactDesk',
+    deskHint: 'home.deskHint',
+    students: 'home.students',
+    noStudents: 'home.noStudents',
+    more: 'home.more',
+    rooms: 'home.rooms',
+    online: 'sidebar.online',
+    browseRooms: 'home.browseRooms',
+    signOut: ['home.signedInAs', { name: userName }],
+    otherLanguage: tr.locale === 'zh' ? 'lang.en' : 'lang.zh',
+  });
+}
+
 Component({
   data: {
+    t: {} as ReturnType<typeof pageLabels>,
+    lang: '',
     isAdmin: false,
-    userName: '',
     desk: null as ConversationItem | null,
     inbox: [] as ConversationItem[],
     rooms: [] as ConversationItem[],
@@ -36,21 +71,27 @@ Component({
   },
   methods: {
     async onLoad() {
+      const tr = appTranslator();
+      setTitle(tr.t('nav.conversations'));
       const client = await startChat();
       const user = await currentUser();
-      const context: PageContext = { client, user, unsubscribe: [] };
-      this.setData({ isAdmin: user?.role === 'admin', userName: user?.name ?? '' });
+      const context: PageContext = { client, tr, user, unsubscribe: [] };
+      this.setData({
+        t: pageLabels(tr, user?.name ?? ''),
+        lang: tr.tag,
+        isAdmin: user?.role === 'admin',
+      });
       contexts.set(this, context);
       context.unsubscribe.push(
         client.on('message', (message) => this.onMessage(message)),
         client.on('presence', (presence) => this.onPresence(presence)),
-        watchBanner(client, (banner) => this.setData({ banner })),
+        watchBanner(tr, client, (banner) => this.setData({ banner })),
       );
       await this.refresh();
     },
 
     onShow() {
-      // Coming back from a chat: its unread count changed.
+      // Coming back from a chat or the rooms page: unread counts and rooms changed.
       if (contexts.has(this)) void this.refresh();
     },
 
@@ -68,20 +109,20 @@ Component({
     async refresh(more = false) {
       const context = contexts.get(this);
       if (!context) return;
-      const { client, user } = context;
+      const { client, user, tr } = context;
       try {
         const page = await client.conversations(
           more && this.data.cursor ? { cursor: this.data.cursor } : {},
         );
         const now = Date.now();
-        const items = page.conversations.map((c) => conversationItem(c, now));
+        const items = page.conversations.map((c) => conversationItem(tr, c, now));
         const support = items.filter((i) => i.kind === 'support');
         const rooms = items.filter((i) => i.kind === 'room');
         const isAdmin = user?.role === 'admin';
+        const desk = support[0];
         this.setData({
           isAdmin,
-          userName: user?.name ?? '',
-          desk: isAdmin ? null : (support[0] ?? null),
+          desk: isAdmin || !desk ? null : { ...desk, title: deskTitle(tr, desk.title) },
           inbox: isAdmin ? byLatest(more ? [...this.data.inbox, ...support] : support) : [],
           rooms: more ? this.data.rooms : byLatest(rooms),
           cursor: page.cursor ?? '',
@@ -89,23 +130,27 @@ Component({
         });
       } catch {
         this.setData({ loading: false });
-        toast('Could not load conversations');
+        toast(context.tr.t('toast.listFailed'));
       }
     },
 
     onMessage(message: ChatMessage) {
       const context = contexts.get(this);
       if (!context) return;
+      const { tr } = context;
       const mine = message.senderId === context.user?.id;
+      // The desk calls a support conversation by the student's current name.
+      const fromStudent = message.conversationId === `support:${message.senderId}`;
       const update = (item: ConversationItem): ConversationItem => {
         // Older history loaded by the chat page (seqs the list already counted) changes nothing.
         if (item.id !== message.conversationId || message.seq <= item.lastSeq) return item;
         const unread = mine ? item.unread : item.unread + 1;
         return {
           ...item,
+          ...(fromStudent && !mine && item.kind === 'support' ? { title: message.senderName } : {}),
           lastSeq: message.seq,
-          preview: previewText(message),
-          time: formatTime(message.sentAt),
+          preview: previewText(tr, message),
+          time: formatRecency(tr, message.sentAt),
           lastActivityAt: message.sentAt,
           unread,
           badge: badgeText(unread),
@@ -128,13 +173,15 @@ Component({
     },
 
     onPresence(presence: PresenceFrame) {
-      if (presence.event !== 'online' && presence.event !== 'offline') return;
+      // A member joined or left a room: its member count changed.
+      if (presence.event === 'joined' || presence.event === 'left') {
+        void this.refresh();
+        return;
+      }
       const online = presence.event === 'online';
-      this.setData({
-        inbox: this.data.inbox.map((i) =>
-          i.id === presence.conversationId ? { ...i, online } : i,
-        ),
-      });
+      const index = this.data.inbox.findIndex((i) => i.id === presence.conversationId);
+      if (index < 0 || this.data.inbox[index]?.online === online) return;
+      this.setData({ [`inbox[${index}].online`]: online });
     },
 
     onOpen(event: WechatMiniprogram.BaseEvent) {
@@ -145,8 +192,10 @@ Component({
     onContactDesk() {
       const context = contexts.get(this);
       const user = context?.user;
-      if (!user) return;
-      navigateTo(chatUrl(`support:${user.id}`, this.data.desk?.title ?? 'Study-room desk'));
+      if (!context || !user) return;
+      navigateTo(
+        chatUrl(`support:${user.id}`, this.data.desk?.title ?? deskTitle(context.tr, undefined)),
+      );
     },
 
     onRooms() {
@@ -157,9 +206,20 @@ Component({
       await this.refresh(true);
     },
 
+    /** Switches between 中文 and English; every page is opened again in it. */
+    onLanguage() {
+      const context = contexts.get(this);
+      if (!context) return;
+      const next: Locale = context.tr.locale === 'zh' ? 'en' : 'zh';
+      chooseLocale(next);
+      restart('/pages/conversations/index');
+    },
+
     async onSignOut() {
-      if (!(await confirm('Sign out?', 'Messages not yet sent on this phone will be discarded.')))
-        return;
+      const context = contexts.get(this);
+      if (!context) return;
+      const { tr } = context;
+      if (!(await confirm(tr.t('home.signOutTitle'), tr.t('home.signOutBody')))) return;
       await signOut();
       restart();
     },

@@ -1,13 +1,39 @@
-/** Rooms: browse every room, join and leave; admins create rooms. */
-import type { ChatClient } from '../../core';
+/**
+ * Rooms: browse every room, join and leave; admins create rooms. Tapping a room opens it, and
+ * joins it first when the user is not a member yet (only members can read a room).
+ */
+import type { ChatClient, Translator } from '../../core';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
+import { labels } from '../../lib/labels';
 import { currentUser, startChat } from '../../services/chat-session';
-import { confirm, navigateTo, stopPullDownRefresh, toast } from '../../services/ui';
+import { appTranslator } from '../../services/locale';
+import { confirm, navigateTo, setTitle, stopPullDownRefresh, toast } from '../../services/ui';
 
-const clients = new WeakMap<object, ChatClient>();
+interface PageContext {
+  readonly client: ChatClient;
+  readonly tr: Translator;
+}
+
+const contexts = new WeakMap<object, PageContext>();
+
+function pageLabels(tr: Translator) {
+  return labels(tr, {
+    newTitle: 'rooms.newTitle',
+    create: 'rooms.create',
+    empty: 'rooms.empty',
+    join: 'rooms.join',
+    leave: 'rooms.leave',
+  });
+}
+
+function chatUrl(id: string, title: string): string {
+  return `/pages/chat/index?id=${encodeURIComponent(id)}&title=${encodeURIComponent(title)}`;
+}
 
 Component({
   data: {
+    t: {} as ReturnType<typeof pageLabels>,
+    lang: '',
     rooms: [] as ConversationItem[],
     isAdmin: false,
     title: '',
@@ -15,10 +41,22 @@ Component({
   },
   methods: {
     async onLoad() {
+      const tr = appTranslator();
+      setTitle(tr.t('nav.rooms'));
+      this.setData({ t: pageLabels(tr), lang: tr.tag });
       const client = await startChat();
-      clients.set(this, client);
+      contexts.set(this, { client, tr });
       this.setData({ isAdmin: (await currentUser())?.role === 'admin' });
       await this.refresh();
+    },
+
+    onShow() {
+      // Back from a room: members and rooms may have changed meanwhile.
+      if (contexts.has(this)) void this.refresh();
+    },
+
+    onUnload() {
+      contexts.delete(this);
     },
 
     async onPullDownRefresh() {
@@ -27,53 +65,59 @@ Component({
     },
 
     async refresh() {
-      const client = clients.get(this);
-      if (!client) return;
+      const context = contexts.get(this);
+      if (!context) return;
       try {
         const now = Date.now();
-        this.setData({
-          rooms: byLatest((await client.rooms()).map((r) => conversationItem(r, now))),
-        });
+        const rooms = await context.client.rooms();
+        this.setData({ rooms: byLatest(rooms.map((r) => conversationItem(context.tr, r, now))) });
       } catch {
-        toast('Could not load rooms');
+        toast(context.tr.t('toast.roomsFailed'));
+      }
+    },
+
+    /** Joins; returns whether it worked (a toast says when not). */
+    async join(id: string): Promise<boolean> {
+      const context = contexts.get(this);
+      if (!context) return false;
+      try {
+        await context.client.join(id);
+        return true;
+      } catch {
+        toast(context.tr.t('toast.joinFailed'));
+        return false;
       }
     },
 
     async onJoin(event: WechatMiniprogram.BaseEvent) {
-      const client = clients.get(this);
       const { id } = event.currentTarget.dataset as { id: string };
-      if (!client) return;
-      try {
-        await client.join(id);
-        await this.refresh();
-      } catch {
-        toast('Could not join the room');
-      }
+      if (await this.join(id)) await this.refresh();
     },
 
     async onLeave(event: WechatMiniprogram.BaseEvent) {
-      const client = clients.get(this);
+      const context = contexts.get(this);
       const { id, title } = event.currentTarget.dataset as { id: string; title: string };
-      if (!client || !(await confirm('Leave room?', title))) return;
+      if (!context || !(await confirm(context.tr.t('rooms.leaveTitle'), title))) return;
       try {
-        await client.leave(id);
+        await context.client.leave(id);
         await this.refresh();
       } catch {
-        toast('Could not leave the room');
+        toast(context.tr.t('toast.leaveFailed'));
       }
     },
 
-    onOpen(event: WechatMiniprogram.BaseEvent) {
+    async onOpen(event: WechatMiniprogram.BaseEvent) {
       const { id, title, joined } = event.currentTarget.dataset as {
         id: string;
         title: string;
         joined: boolean;
       };
-      // Only members can read a room: join first.
-      if (!joined) return;
-      navigateTo(
-        `/pages/chat/index?id=${encodeURIComponent(id)}&title=${encodeURIComponent(title)}`,
-      );
+      // Only members can read a room: tapping one you have not joined joins it, then opens it.
+      if (!joined) {
+        if (!(await this.join(id))) return;
+        void this.refresh();
+      }
+      navigateTo(chatUrl(id, title));
     },
 
     onTitleInput(event: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -81,16 +125,16 @@ Component({
     },
 
     async onCreate() {
-      const client = clients.get(this);
+      const context = contexts.get(this);
       const title = this.data.title.trim();
-      if (!client || title.length === 0 || this.data.busy) return;
+      if (!context || title.length === 0 || this.data.busy) return;
       this.setData({ busy: true });
       try {
-        await client.createRoom(title);
+        await context.client.createRoom(title);
         this.setData({ title: '' });
         await this.refresh();
       } catch {
-        toast('Could not create the room');
+        toast(context.tr.t('toast.createFailed'));
       }
       this.setData({ busy: false });
     },

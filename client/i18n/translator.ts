@@ -1,0 +1,98 @@
+/**
+ * Translators (a locale bound to the catalog), locale detection for both apps, and the words for
+ * error codes: clients show these, never a server's English `message`.
+ */
+import { ConnectionLostError, ProtocolError, RequestTimeoutError } from '../errors';
+import { type Locale, DEFAULT_LOCALE, format, type MessageId, type Params } from './catalog';
+import { en } from './messages-en';
+import { zh } from './messages-zh';
+
+/** `t(id, params)` in one locale. */
+export interface Translator {
+  readonly locale: Locale;
+  /** The BCP 47 tag for `lang` attributes (`zh-CN`, `en`). */
+  readonly tag: string;
+  t(id: MessageId, params?: Params): string;
+}
+
+const CATALOGS = { zh, en } as const;
+
+/** The translator of `locale`. */
+export function translator(locale: Locale): Translator {
+  const catalog = CATALOGS[locale];
+  return {
+    locale,
+    tag: locale === 'zh' ? 'zh-CN' : 'en',
+    t: (id, params) => format(locale, catalog[id], params),
+  };
+}
+
+/** Where both apps remember the language the user chose. */
+export const LOCALE_STORAGE_KEY = 'campus-chat.locale';
+
+/** A stored choice, if it is one of ours. */
+export function storedLocale(raw: string | null | undefined): Locale | undefined {
+  return raw === 'zh' || raw === 'en' ? raw : undefined;
+}
+
+/**
+ * The console's locale from `navigator.languages` (most preferred first): the first Chinese or
+ * English tag decides; nothing usable means Chinese, the product's language.
+ */
+export function localeFromLanguages(languages: readonly string[]): Locale {
+  for (const tag of languages) {
+    const primary = tag.toLowerCase().split(/[-_]/)[0];
+    if (primary === 'zh') return 'zh';
+    if (primary === 'en') return 'en';
+  }
+  return DEFAULT_LOCALE;
+}
+
+/**
+ * The mini-program's locale from WeChat's language (`wx.getAppBaseInfo().language`:
+ * `zh_CN`, `zh_TW`, `en`, …): English only for `en`, Chinese for everything else.
+ */
+export function localeFromWechat(language: string | undefined): Locale {
+  return language !== undefined && /^en(_|$)/i.test(language) ? 'en' : DEFAULT_LOCALE;
+}
+
+const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
+  BAD_REQUEST: 'error.BAD_REQUEST',
+  UNKNOWN_ACTION: 'error.UNKNOWN_ACTION',
+  FORBIDDEN: 'error.FORBIDDEN',
+  NOT_FOUND: 'error.NOT_FOUND',
+  TOO_LARGE: 'error.TOO_LARGE',
+  RATE_LIMITED: 'error.RATE_LIMITED',
+  INTERNAL: 'error.INTERNAL',
+};
+
+/** The entry of `table` for `code`, never one of Object.prototype's (`constructor`…). */
+function lookup(table: Readonly<Record<string, MessageId>>, code: string): MessageId | undefined {
+  return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+}
+
+/** Words for a protocol error code (an unknown code gets the generic words). */
+export function codeText(tr: Translator, code: string): string {
+  return tr.t(lookup(CODE_MESSAGES, code) ?? 'error.unknown');
+}
+
+/** Words for anything a request may reject with; never the error's own (English) message. */
+export function errorText(tr: Translator, error: unknown): string {
+  if (error instanceof ProtocolError) return codeText(tr, error.code);
+  if (error instanceof RequestTimeoutError) return tr.t('error.timeout');
+  if (error instanceof ConnectionLostError) return tr.t('error.connectionLost');
+  return tr.t('error.unknown');
+}
+
+const LOGIN_MESSAGES: Readonly<Record<string, MessageId>> = {
+  FORBIDDEN: 'login.error.FORBIDDEN',
+  BAD_REQUEST: 'login.error.BAD_REQUEST',
+  NETWORK: 'login.error.NETWORK',
+  INVALID_CODE: 'login.error.INVALID_CODE',
+  RATE_LIMITED: 'login.error.RATE_LIMITED',
+};
+
+/** Words for a failed login's code (LoginError.code: the server's, NETWORK or HTTP_<status>). */
+export function loginErrorText(tr: Translator, code: string): string {
+  return tr.t(lookup(LOGIN_MESSAGES, code) ?? 'login.error.other');
+}
