@@ -49,7 +49,15 @@ export type { OutboxEntry, SendState } from './outbox';
 export { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 export type { Session, SessionProvider, SessionUser } from './session';
 export { type KeyValueStorage, MemoryStorage } from './storage';
-export { codePointLength, messageTextProblem, truncateCodePoints } from './text';
+export {
+  codePointLength,
+  messageTextProblem,
+  outgoingText,
+  stripForbiddenCharacters,
+  textProblem,
+  type TextProblem,
+  truncateCodePoints,
+} from './text';
 export {
   clientCloseCode,
   clientCloseReason,

@@ -97,10 +97,16 @@ export interface MemberRecord {
   readonly joinedAt?: number;
 }
 
+/** A place in the newest-activity-first order of conversations: resume after this one. */
+export interface ListPosition {
+  readonly lastActivityAt: number;
+  readonly conversationId: string;
+}
+
 export interface Page<T> {
   readonly items: T[];
-  /** Opaque; pass back to get the next page. Absent on the last page. */
-  readonly cursor?: string;
+  /** Whether more items follow the last one. */
+  readonly more: boolean;
 }
 
 export type JoinOutcome = 'joined' | 'alreadyMember' | 'noSuchRoom';
@@ -109,11 +115,11 @@ export type LeaveOutcome = 'left' | 'notMember';
 export interface ConversationStore {
   get(conversationId: string): Promise<ConversationRecord | undefined>;
   getMany(conversationIds: readonly string[]): Promise<ConversationRecord[]>;
-  /** Conversations of one kind, most recent activity first. */
+  /** Up to `limit` conversations of one kind, most recent activity first, after `after`. */
   listByKind(
     kind: ConversationKind,
     limit: number,
-    cursor?: string,
+    after?: ListPosition,
   ): Promise<Page<ConversationRecord>>;
   /** The conversation and the user's member item, in one round trip. */
   getWithMember(

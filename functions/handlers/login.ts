@@ -23,7 +23,7 @@ let deps: Promise<LoginDeps> | undefined;
 
 function loginDeps(): Promise<LoginDeps> {
   deps ??= Promise.all([readSecret('JWT_SECRET'), readSecret('WECHAT_SECRET')])
-    .then(([jwtSecret, appSecret]) => ({
+    .then(([jwtSecret, appSecret]): LoginDeps => ({
       users,
       wechat: createWeChatSessionClient({ ...config.wechat, appSecret }),
       tokens: createTokenService({
@@ -31,7 +31,9 @@ function loginDeps(): Promise<LoginDeps> {
         ttlSeconds: config.tokenTtlSeconds,
       }),
       admins: config.admins,
+      reservedNames: [config.chat.deskTitle],
       now: Date.now,
+      logFailure: (reason, detail) => log.warn('code exchange failed', { reason, detail }),
     }))
     .catch((error: unknown) => {
       // Not cached: a passing Secrets Manager failure must not break this container for good.

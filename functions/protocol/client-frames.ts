@@ -7,7 +7,9 @@ import * as v from 'valibot';
 import {
   CONVERSATIONS_MAX_LIMIT,
   MAX_CONVERSATION_ID_LENGTH,
+  MAX_CURSOR_LENGTH,
   MAX_FRAME_ID_LENGTH,
+  ROOMS_MAX_LIMIT,
   SYNC_MAX_LIMIT,
 } from './limits';
 
@@ -21,7 +23,7 @@ export const ConversationsFrame = v.object({
   limit: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(CONVERSATIONS_MAX_LIMIT)),
   ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
 });
 
 export const SendMessageFrame = v.object({
@@ -77,6 +79,8 @@ export const LeaveFrame = v.object({
 export const RoomsFrame = v.object({
   action: v.literal('rooms'),
   id: v.optional(frameId),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(ROOMS_MAX_LIMIT))),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
 });
 
 export const PingFrame = v.object({ action: v.literal('ping') });

@@ -66,7 +66,7 @@ export const ConversationsListFrame = v.object({
   type: v.literal('conversations'),
   id: v.optional(v.string()),
   conversations: v.array(ConversationSummary),
-  /** Present when the admin inbox has more support conversations: pass it back as `cursor`. */
+  /** Present when the list continues: pass it back as `cursor` for the next page. */
   cursor: v.optional(v.string()),
 });
 export const TypingNoticeFrame = v.object({
@@ -111,6 +111,8 @@ export const RoomsListFrame = v.object({
   type: v.literal('rooms'),
   id: v.optional(v.string()),
   rooms: v.array(ConversationSummary),
+  /** Present when more rooms follow: pass it back as `cursor` for the next page. */
+  cursor: v.optional(v.string()),
 });
 export const PongFrame = v.object({ type: v.literal('pong') });
 export const ErrorFrame = v.object({

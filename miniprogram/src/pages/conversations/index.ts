@@ -83,7 +83,7 @@ Component({
           userName: user?.name ?? '',
           desk: isAdmin ? null : (support[0] ?? null),
           inbox: isAdmin ? byLatest(more ? [...this.data.inbox, ...support] : support) : [],
-          rooms: more ? this.data.rooms : byLatest(rooms),
+          rooms: byLatest(more ? [...this.data.rooms, ...rooms] : rooms),
           cursor: page.cursor ?? '',
           loading: false,
         });
