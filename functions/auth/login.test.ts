@@ -18,6 +18,7 @@ function memoryUsers(): UserStore {
       users.set(user.userId, record);
       return record;
     },
+    setBlocked: async () => false,
   };
 }
 

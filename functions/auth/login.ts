@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import type { UserStore } from '../domain/ports';
 import { BadRequestError, ChatError } from '../domain/errors';
+import { roleFor } from '../domain/identity';
 import { validateDisplayName } from '../domain/text';
 import type { LoginFailure, LoginReply } from '../protocol/login';
 import type { Role } from '../protocol/server-frames';
@@ -80,7 +81,7 @@ export async function login(deps: LoginDeps, rawBody: string | undefined): Promi
 
   const existing = await deps.users.get(openid);
   if (existing?.blocked) return failure(403, 'FORBIDDEN', 'this account is blocked');
-  const role: Role = deps.admins.has(openid) ? 'admin' : 'student';
+  const role: Role = roleFor(openid, deps.admins);
   let name: string;
   try {
     name =

@@ -18,6 +18,8 @@ export interface UserStore {
   get(userId: string): Promise<UserRecord | undefined>;
   /** Creates or updates the user, keeping `createdAt` and `blocked` of an existing record. */
   recordLogin(user: Pick<UserRecord, 'userId' | 'name' | 'role'>, at: number): Promise<UserRecord>;
+  /** Sets or clears the user's blocked flag; false when no such user ever logged in. */
+  setBlocked(userId: string, blocked: boolean): Promise<boolean>;
 }
 
 export interface ConnectionRecord extends Identity {

@@ -6,6 +6,7 @@
 import { readSecret } from '../adapters/secrets';
 import { createTokenService, type TokenService } from '../auth/tokens';
 import type { Context } from 'aws-lambda';
+import { roleFor } from '../domain/identity';
 import { invocationBudget } from '../domain/retry';
 import { openSession } from '../domain/session';
 import { chatContext, config, log } from './chat-runtime';
@@ -39,16 +40,18 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
     return { statusCode: 401 };
   }
   const ctx = chatContext(event);
-  // The token proves who the user was at login; the user record says who they are now.
+  // The token proves who the user was at login; what they may do now comes from the sources of
+  // truth: the user record (blocked, name) and ADMINS (the role), never the token's claims.
   const user = await ctx.users.get(claimed.userId);
   if (!user) return { statusCode: 401 };
   if (user.blocked) return { statusCode: 403 };
+  const role = roleFor(user.userId, config.admins);
   await openSession(
     ctx,
     connectionId,
-    { userId: user.userId, name: user.name, role: user.role },
+    { userId: user.userId, name: user.name, role },
     invocationBudget(ctx.now, context?.getRemainingTimeInMillis()),
   );
-  log.info('connected', { connectionId, userId: user.userId, role: user.role });
+  log.info('connected', { connectionId, userId: user.userId, role });
   return { statusCode: 200 };
 }

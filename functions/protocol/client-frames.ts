@@ -83,6 +83,14 @@ export const RoomsFrame = v.object({
   cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
 });
 
+/** Admins only: blocks (or unblocks) a user; blocking closes every open connection of theirs. */
+export const BlockFrame = v.object({
+  action: v.literal('block'),
+  id: v.optional(frameId),
+  userId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH)),
+  blocked: v.boolean(),
+});
+
 export const PingFrame = v.object({ action: v.literal('ping') });
 
 export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
@@ -94,6 +102,7 @@ export type CreateRoomFrame = v.InferOutput<typeof CreateRoomFrame>;
 export type JoinFrame = v.InferOutput<typeof JoinFrame>;
 export type LeaveFrame = v.InferOutput<typeof LeaveFrame>;
 export type RoomsFrame = v.InferOutput<typeof RoomsFrame>;
+export type BlockFrame = v.InferOutput<typeof BlockFrame>;
 export type PingFrame = v.InferOutput<typeof PingFrame>;
 
 export type ClientFrame =
@@ -106,6 +115,7 @@ export type ClientFrame =
   | JoinFrame
   | LeaveFrame
   | RoomsFrame
+  | BlockFrame
   | PingFrame;
 
 /** Every client action, each with its schema. */
@@ -119,6 +129,7 @@ export const CLIENT_FRAMES = {
   join: JoinFrame,
   leave: LeaveFrame,
   rooms: RoomsFrame,
+  block: BlockFrame,
   ping: PingFrame,
 } as const;
 

@@ -114,6 +114,14 @@ export const RoomsListFrame = v.object({
   /** Present when more rooms follow: pass it back as `cursor` for the next page. */
   cursor: v.optional(v.string()),
 });
+export const BlockedFrame = v.object({
+  type: v.literal('blocked'),
+  id: v.optional(v.string()),
+  userId: v.string(),
+  blocked: v.boolean(),
+  /** Open connections of the user that were closed. */
+  closed: v.number(),
+});
 export const PongFrame = v.object({ type: v.literal('pong') });
 export const ErrorFrame = v.object({
   type: v.literal('error'),
@@ -142,6 +150,7 @@ export const ServerFrame = v.variant('type', [
   LeftFrame,
   RoomFrame,
   RoomsListFrame,
+  BlockedFrame,
   PongFrame,
   ErrorFrame,
 ]);
@@ -162,6 +171,7 @@ export type JoinedFrame = v.InferOutput<typeof JoinedFrame>;
 export type LeftFrame = v.InferOutput<typeof LeftFrame>;
 export type RoomFrame = v.InferOutput<typeof RoomFrame>;
 export type RoomsListFrame = v.InferOutput<typeof RoomsListFrame>;
+export type BlockedFrame = v.InferOutput<typeof BlockedFrame>;
 export type PongFrame = v.InferOutput<typeof PongFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type GatewayErrorFrame = v.InferOutput<typeof GatewayErrorFrame>;
