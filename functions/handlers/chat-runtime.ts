@@ -55,6 +55,22 @@ export const frameThrottle = new TokenBuckets(config.chat.frameBurst, config.cha
 export const sendLimits = new SendLimitMemory();
 
 /**
+ * Connections this instance told RATE_LIMITED, until that reply's `retryAfterMs` has passed (the
+ * same expiring memory, keyed by connection): further frames over a limit in that window get no
+ * reply at all, so a flood turns into at most one post back per window, not one per frame.
+ */
+export const rateLimitNotices = new SendLimitMemory();
+
+/**
+ * Presence notices (join/leave) per user and room, counted in this process: toggling membership
+ * cannot turn into a stream of notices to every member.
+ */
+export const presenceThrottle = new TokenBuckets(
+  config.chat.presenceBurst,
+  config.chat.presencePerSecond,
+);
+
+/**
  * Who is behind a connection. Read from its record and the user's, then cached per process
  * (bounded) for `identityCacheMs`, saving two reads on most frames of a warm function; after that
  * the records are read again, so a block or a change of ADMINS reaches every open connection within

@@ -1,7 +1,7 @@
 /**
  * $connect: authenticate the `token` query parameter and register the connection. Returning a
  * non-2xx status makes API Gateway refuse the handshake with it: 401 for a missing, invalid or
- * expired token or an unknown user, 403 for a blocked one.
+ * expired token or an unknown user, 403 for a blocked one, 429 for one connection too many.
  */
 import { readSecret } from '../adapters/secrets';
 import { createTokenService, type TokenService } from '../auth/tokens';
@@ -45,6 +45,13 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
   const user = await ctx.users.get(claimed.userId);
   if (!user) return { statusCode: 401 };
   if (user.blocked) return { statusCode: 403 };
+  // The cap counts the user's open connections (the byUser index; connects racing in the same
+  // moment may each see one fewer): one more is refused before anything is written or announced.
+  const open = await ctx.connections.connectionsOf(user.userId);
+  if (open.length >= config.chat.maxConnectionsPerUser) {
+    log.info('connect refused: too many connections', { connectionId, open: open.length });
+    return { statusCode: 429 };
+  }
   const role = roleFor(user.userId, config.admins);
   await openSession(
     ctx,

@@ -16,7 +16,7 @@ import { describe, reply } from '../domain/fan-out';
 import type { Caller } from '../domain/identity';
 import { MAX_FRAME_ID_LENGTH } from '../protocol/limits';
 import type { ErrorFrame } from '../protocol/server-frames';
-import { chatContext, frameThrottle, identifyCaller, log } from './chat-runtime';
+import { chatContext, frameThrottle, identifyCaller, log, rateLimitNotices } from './chat-runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 type Schema = v.GenericSchema<unknown, Record<string, unknown>>;
@@ -115,6 +115,12 @@ export async function replyError(
   error: unknown,
 ): Promise<void> {
   const known = error instanceof ChatError ? error : new InternalError();
+  if (known instanceof RateLimitedError) {
+    // One RATE_LIMITED per window and connection: the rest of a flood is not answered.
+    const now = ctx.now();
+    if (rateLimitNotices.wait(connectionId, now) > 0) return;
+    rateLimitNotices.limited(connectionId, now + (known.retryAfterMs ?? 1000));
+  }
   const frame: ErrorFrame = {
     type: 'error',
     ...(frameId !== undefined ? { id: frameId } : {}),
