@@ -203,6 +203,40 @@ describe('lists under the byte budget', () => {
     expect(directory.every((r) => r.lastMessage === null && r.unread === 0)).toBe(true);
   });
 
+  it("pages a student's own list of many joined rooms through to its end", async () => {
+    // Prepare: rita is a member of the 120 rooms of the previous test (member items as join
+    // writes them); their titles are 80 emoji and their previews 140 × U+0001.
+    const rooms = Array.from({ length: 120 }, (_, i) => `room:r${i}`);
+    await batchPut(
+      stack.tables.members,
+      rooms.map((conversationId) => ({
+        conversationId,
+        userId: 'rita',
+        readSeq: 0,
+        joinedAt: Date.now(),
+      })),
+    );
+    const rita = await client('rita');
+
+    // Act
+    const listed: Frame[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await rita.request({ action: 'conversations', ...(cursor ? { cursor } : {}) });
+      expect(page.type, JSON.stringify(page).slice(0, 200)).toBe('conversations');
+      listed.push(...(page.conversations as Frame[]));
+      cursor = page.cursor as string | undefined;
+      pages++;
+    } while (cursor !== undefined);
+
+    // Assess: her support conversation and every room once; as a member she sees the previews.
+    expect(listed.map((c) => c.id).sort()).toEqual(['support:rita', ...rooms].sort());
+    expect(pages).toBeGreaterThan(1);
+    expect(listed.filter((c) => c.kind === 'room').every((c) => c.lastMessage !== null)).toBe(true);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(SERVER_FRAME_BUDGET_BYTES);
+  });
+
   it('answers a cursor it did not issue with BAD_REQUEST, never INTERNAL', async () => {
     const desk = await client('admin');
     const student = await client('sven');
