@@ -71,10 +71,12 @@ export const presenceThrottle = new TokenBuckets(
 );
 
 /**
- * Who is behind a connection. Read from its record and the user's, then cached per process
- * (bounded) for `identityCacheMs`, saving two reads on most frames of a warm function; after that
- * the records are read again, so a block or a change of ADMINS reaches every open connection within
- * that time even when nothing closed it (docs/protocol.md "When rights end").
+ * Who is behind a connection. Read from its record (and the user's), then cached per process
+ * (bounded) for `identityCacheMs`, saving reads on most frames of a warm function; after that the
+ * records are read again, so a block or a change of ADMINS reaches every open connection within
+ * that time even when nothing closed it (docs/protocol.md "When rights end"). The first read of a
+ * connection younger than `identityCacheMs` trusts the block state its $connect read (no older
+ * than the cache would be); a refresh reads both records at once (one round trip).
  */
 const callers = new Map<string, { readonly caller: Caller; readonly until: number }>();
 const MAX_CACHED_CALLERS = 5000;
@@ -91,13 +93,20 @@ export async function identifyCaller(
   const now = ctx.now();
   const cached = callers.get(connectionId);
   if (cached && cached.until > now) return cached.caller;
-  callers.delete(connectionId);
-  const [record, user] = await ctx.connections
-    .lookup(connectionId)
-    .then(async (found) => [found, found ? await ctx.users.get(found.userId) : undefined] as const);
-  if (!record) return undefined;
-  if (!user || user.blocked || roleFor(record.userId, config.admins) !== record.role) {
-    return 'revoked';
+  const known = cached?.caller.userId;
+  const [record, knownUser] = await Promise.all([
+    ctx.connections.lookup(connectionId),
+    known !== undefined ? ctx.users.get(known) : Promise.resolve(undefined),
+  ]);
+  if (!record) {
+    callers.delete(connectionId);
+    return undefined;
+  }
+  if (roleFor(record.userId, config.admins) !== record.role) return 'revoked';
+  const connectedRecently = now - record.connectedAt < config.identityCacheMs;
+  if (!connectedRecently || known !== undefined) {
+    const user = known === record.userId ? knownUser : await ctx.users.get(record.userId);
+    if (!user || user.blocked) return 'revoked';
   }
   const caller: Caller = {
     connectionId,
@@ -105,6 +114,7 @@ export async function identifyCaller(
     name: record.name,
     role: record.role,
   };
+  callers.delete(connectionId);
   if (callers.size >= MAX_CACHED_CALLERS) {
     const oldest = callers.keys().next().value;
     if (oldest !== undefined) callers.delete(oldest);
