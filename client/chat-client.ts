@@ -32,9 +32,11 @@ import { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 import { ReadMarks } from './read-marks';
 import { RequestChannel } from './request-channel';
 import type { SessionUser } from './session';
-import { messageTextProblem } from './text';
+import { messageTextProblem, outgoingText } from './text';
 import { IncomingTyping, OutgoingTyping } from './typing';
 
+/** Pages of rooms `rooms()` reads at most (100 rooms each by default). */
+const MAX_ROOM_PAGES = 20;
 export type { ChatClientErrorEvent, ChatClientEvents, ChatClientOptions, ConversationView };
 
 export class ChatClient {
@@ -214,12 +216,13 @@ export class ChatClient {
 
   /**
    * Queues a message and returns its pending entry at once. It is persisted, then sent (and
-   * resent with the same id) until acknowledged. Throws InvalidTextError for a blank, malformed
-   * or over-long text.
+   * resent with the same id) until acknowledged. Characters the server refuses (controls, bidi
+   * overrides) are removed first. Throws InvalidTextError for a blank, malformed or over-long text.
    */
-  send(conversationId: string, text: string): OutboxEntry {
+  send(conversationId: string, draft: string): OutboxEntry {
     if (!this.started) throw new Error('ChatClient.send before start()');
-    const problem = messageTextProblem(text);
+    const problem = messageTextProblem(draft);
+    const text = outgoingText(draft);
     if (problem) throw new InvalidTextError(problem);
     const now = this.clock.now();
     const entry: OutboxEntry = {
@@ -271,9 +274,23 @@ export class ChatClient {
       : { conversations: reply.conversations, cursor: reply.cursor };
   }
 
-  /** Every room, with `joined` for this user. */
+  /**
+   * Every room, with `joined` for this user: page after page (each under the server's frame
+   * budget), at most MAX_ROOM_PAGES of them.
+   */
   async rooms(): Promise<ConversationSummary[]> {
-    return expect(await this.requests.call({ action: 'rooms' }, true), 'rooms').rooms;
+    const rooms: ConversationSummary[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_ROOM_PAGES; page++) {
+      const reply = expect(
+        await this.requests.call({ action: 'rooms', ...(cursor ? { cursor } : {}) }, true),
+        'rooms',
+      );
+      rooms.push(...reply.rooms);
+      cursor = reply.cursor;
+      if (cursor === undefined) break;
+    }
+    return rooms;
   }
 
   /** Creates a room (admins). Not resent after a lost connection: that could create two. */

@@ -4,6 +4,7 @@
  * marks.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_SYNC_RETRIES, syncRetryDelay } from './conversation-sync';
 import { DEFAULT_POLICY } from './policy';
 import { harness } from './testing/harness';
 
@@ -131,6 +132,38 @@ describe('resync', () => {
     // Assess
     expect(errors).toEqual(['sync:room:secret']);
     expect(h.transport.last.framesOf('sync')).toEqual([]);
+  });
+});
+
+describe('a sync the server keeps failing', () => {
+  it('retries with growing waits a bounded number of times, then waits for the next connect', async () => {
+    // Prepare: every sync answers INTERNAL (as a reply too large for the socket used to).
+    const h = harness();
+    for (let i = 1; i <= 3; i++) h.server.deliver(SUPPORT, `m${i}`, false);
+    await started(h);
+    let failing = true;
+    h.server.intercept = (frame) =>
+      failing && frame.action === 'sync'
+        ? { type: 'error', id: frame.id, code: 'INTERNAL', message: 'retry' }
+        : undefined;
+
+    // Act: an hour online with the conversation open.
+    await h.client.open(SUPPORT);
+    for (let minute = 0; minute < 60; minute++) await h.clock.advance(60_000);
+    const attempts = h.transport.last.framesOf('sync').length;
+    // The server recovers; the next connection catches up.
+    failing = false;
+    h.transport.last.end(1006);
+    await h.clock.advance(h.clock.nextIn() ?? 0);
+    await h.clock.advance(0);
+
+    // Assess: the first try and MAX_SYNC_RETRIES retries, not one every 2 s for an hour.
+    expect(attempts).toBe(1 + MAX_SYNC_RETRIES);
+    expect(seqs(h)).toEqual([1, 2, 3]);
+  });
+
+  it('waits twice as long before each retry, up to a cap', () => {
+    expect([0, 1, 2, 3, 10].map(syncRetryDelay)).toEqual([2000, 4000, 8000, 16_000, 60_000]);
   });
 });
 

@@ -35,13 +35,28 @@ interface Tracked {
   again: boolean;
   /** A sync failed for good: stop trying (e.g. no access). */
   refused: boolean;
+  /** Transient failures in a row; the next retry waits longer, and after MAX_SYNC_RETRIES none. */
+  failures: number;
   readonly retry: TimerSlot;
   firstLoad: Promise<void>;
 }
 
 /** Page size of the first load and of scrolling up. */
 export const PAGE_SIZE = SYNC_DEFAULT_LIMIT;
-const RETRY_MS = 2000;
+/** The first retry of a failed catch-up waits this long; each further one twice as long. */
+export const SYNC_RETRY_BASE_MS = 2000;
+/** The longest wait between retries. */
+export const SYNC_RETRY_CAP_MS = 60_000;
+/**
+ * Retries of a failing catch-up before the client stops until the next (re)connect or open: a
+ * request the server cannot answer (a reply it cannot send, a fault) is not re-read forever.
+ */
+export const MAX_SYNC_RETRIES = 5;
+
+/** How long the `attempt`-th retry (0-based) of a failed catch-up waits. */
+export function syncRetryDelay(attempt: number): number {
+  return Math.min(SYNC_RETRY_CAP_MS, SYNC_RETRY_BASE_MS * 2 ** Math.min(attempt, 20));
+}
 
 export class ConversationSync {
   private readonly tracked = new Map<string, Tracked>();
@@ -56,8 +71,9 @@ export class ConversationSync {
   open(conversationId: string): Promise<void> {
     const existing = this.tracked.get(conversationId);
     if (existing) {
-      if (existing.refused) {
+      if (existing.refused || existing.failures >= MAX_SYNC_RETRIES) {
         existing.refused = false;
+        existing.failures = 0;
         existing.firstLoad = this.catchUp(existing);
       }
       return existing.firstLoad;
@@ -67,6 +83,7 @@ export class ConversationSync {
       running: false,
       again: false,
       refused: false,
+      failures: 0,
       retry: new TimerSlot(this.deps.clock),
       firstLoad: Promise.resolve(),
     };
@@ -93,9 +110,10 @@ export class ConversationSync {
     return added;
   }
 
-  /** After every (re)connect: catch up on every open conversation. */
+  /** After every (re)connect: catch up on every open conversation (retries start afresh). */
   resyncAll(): void {
     for (const tracked of this.tracked.values()) {
+      tracked.failures = 0;
       if (!tracked.refused) void this.catchUp(tracked);
     }
   }
@@ -151,15 +169,18 @@ export class ConversationSync {
           if (!reply.hasMore || timeline.lastSeq === from) break;
         }
       } while (tracked.again);
+      tracked.failures = 0;
     } catch (error) {
       // Closed while the request was out: nobody shows this conversation any more.
       if (!this.isTracked(tracked)) return;
       const permanent = error instanceof ProtocolError && !error.retryable;
       tracked.refused = permanent;
       this.deps.failed(conversationId, error);
-      // Transient: try again soon if still online; otherwise the next open resyncs.
-      if (!permanent && this.deps.online()) {
-        tracked.retry.set(RETRY_MS, () => void this.catchUp(tracked));
+      // Transient: try again, later each time and a bounded number of times, if still online;
+      // otherwise (or once the retries are spent) the next (re)connect or open resyncs.
+      if (!permanent && this.deps.online() && tracked.failures < MAX_SYNC_RETRIES) {
+        const delay = syncRetryDelay(tracked.failures++);
+        tracked.retry.set(delay, () => void this.catchUp(tracked));
       }
     } finally {
       tracked.running = false;

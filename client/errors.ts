@@ -2,6 +2,7 @@
  * Errors the client core reports. Protocol errors carry the server's code (docs/protocol.md §4).
  */
 import type { ErrorCode } from '../functions/protocol/error-codes';
+import type { TextProblem } from '../functions/protocol/text-rules';
 
 /** The server answered a request with an error frame (or API Gateway failed it: INTERNAL). */
 export class ProtocolError extends Error {
@@ -33,7 +34,7 @@ export class RequestTimeoutError extends Error {
 /** `send` refused the text before it went anywhere (blank, over 4000 characters, malformed). */
 export class InvalidTextError extends Error {
   override readonly name = 'InvalidTextError';
-  constructor(readonly problem: 'empty' | 'tooLong' | 'malformed') {
+  constructor(readonly problem: TextProblem) {
     super(`message text is ${problem}`);
   }
 }

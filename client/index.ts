@@ -60,6 +60,10 @@ export {
   codePointLength,
   displayWidth,
   messageTextProblem,
+  outgoingText,
+  stripForbiddenCharacters,
+  type TextProblem,
+  textProblem,
   truncateCodePoints,
   truncateWidth,
 } from './text';

@@ -11,6 +11,12 @@ export interface RuntimeConfig {
   /** User ids that get the admin role at login. */
   readonly admins: ReadonlySet<string>;
   readonly tokenTtlSeconds: number;
+  /**
+   * How long a warm function trusts a connection's identity before reading its connection and
+   * user records again (blocked, role): the longest a revoked right can outlive its revocation on
+   * a connection that was not closed.
+   */
+  readonly identityCacheMs: number;
   readonly wechat: { readonly baseUrl: string; readonly appId: string };
   /**
    * Where handlers reach the @connections API. A template: `{apiId}`, `{domainName}` and `{stage}`
@@ -41,6 +47,17 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return numberFrom(env, name, fallback);
 }
 
+/** The longest a login token may be valid: a stolen or outdated token dies within this. */
+export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+function tokenTtl(env: NodeJS.ProcessEnv): number {
+  const ttl = intFrom(env, 'TOKEN_TTL_SECONDS', 24 * 3600);
+  if (ttl > MAX_TOKEN_TTL_SECONDS) {
+    throw new Error(`TOKEN_TTL_SECONDS must be at most ${MAX_TOKEN_TTL_SECONDS} (7 days)`);
+  }
+  return ttl;
+}
+
 /** The configuration from an environment (default: this process's). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   return {
@@ -54,6 +71,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       messagePerSecond: numberFrom(env, 'MESSAGE_PER_SECOND', 3, false),
       typingBurst: intFrom(env, 'TYPING_BURST', 5),
       typingPerSecond: numberFrom(env, 'TYPING_PER_SECOND', 1, false),
+      presenceBurst: intFrom(env, 'PRESENCE_BURST', 3),
+      presencePerSecond: numberFrom(env, 'PRESENCE_PER_SECOND', 0.1, false),
+      maxConnectionsPerUser: intFrom(env, 'MAX_CONNECTIONS_PER_USER', 10),
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),
       connectionTtlSeconds: intFrom(env, 'CONNECTION_TTL_SECONDS', 2 * 3600 + 15 * 60),
       sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 7000),
@@ -65,7 +85,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
         .map((s) => s.trim())
         .filter((s) => s.length > 0),
     ),
-    tokenTtlSeconds: intFrom(env, 'TOKEN_TTL_SECONDS', 24 * 3600),
+    tokenTtlSeconds: tokenTtl(env),
+    identityCacheMs: intFrom(env, 'IDENTITY_CACHE_SECONDS', 10) * 1000,
     wechat: {
       baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
       appId: env.WECHAT_APPID ?? '',

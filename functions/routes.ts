@@ -40,10 +40,15 @@ export interface RouteDefinition {
 const FRAME_HANDLER = { manageConnections: true, memoryMb: 512, timeoutSeconds: 10 } as const;
 
 /**
- * Every frame handler reads its caller's connection record, and deletes connection and
- * subscription items a reply or fan-out finds stale.
+ * Every frame handler reads its caller's connection record and user record (blocked, and whether
+ * the role still holds), and deletes connection and subscription items a reply or fan-out finds
+ * stale.
  */
-const CONNECTION_STATE = { connections: 'readWrite', subscriptions: 'readWrite' } as const;
+const CONNECTION_STATE = {
+  users: 'read',
+  connections: 'readWrite',
+  subscriptions: 'readWrite',
+} as const;
 
 /** A route whose handler file is named after its route key and answers frames. */
 function frameRoute(
@@ -114,6 +119,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('join', { conversations: 'readWrite', members: 'readWrite' }),
   frameRoute('leave', { conversations: 'readWrite', members: 'readWrite' }),
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
+  // Admins only: sets a user's blocked flag and closes their open connections.
+  frameRoute('block', { users: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

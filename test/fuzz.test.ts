@@ -240,8 +240,12 @@ describe('fuzzed frames', () => {
           text: sent,
         });
         const codePoints = [...sent].length;
+        // docs/protocol.md "Text rules", written out independently of the implementation.
+        // eslint-disable-next-line no-control-regex -- controls are what is refused
+        const forbidden = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+        const blank = /^[\s\u200b-\u200f\u2060\u2800\u115f\u1160\u3164\uffa0]*$/;
         const expected =
-          !sent.isWellFormed() || sent.trim() === ''
+          !sent.isWellFormed() || forbidden.test(sent) || blank.test(sent)
             ? 'BAD_REQUEST'
             : codePoints > 4000
               ? 'TOO_LARGE'

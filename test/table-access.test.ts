@@ -182,6 +182,13 @@ beforeAll(async () => {
     text: 'hi room',
   });
   await request(sue.client, 'leave', { action: 'leave', conversationId: roomId });
+  await step('/login: a student the desk will block', 'login', () => login(stack, 'ta-bo'));
+  await request(admin.client, 'block', { action: 'block', userId: 'ta-bo', blocked: true });
+  await request(admin.client, 'block: unblock', {
+    action: 'block',
+    userId: 'ta-bo',
+    blocked: false,
+  });
   await step('$default: an unknown action', 'default', () =>
     sue.client.request({ action: 'no-such-action' }),
   );

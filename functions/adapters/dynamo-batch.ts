@@ -104,19 +104,3 @@ export async function batchWriteAll(
     }
   }
 }
-
-/** An opaque page cursor for a LastEvaluatedKey. */
-export function encodeCursor(key: Item | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-/** The LastEvaluatedKey behind a cursor, or undefined for a cursor that is not one of ours. */
-export function decodeCursor(cursor: string | undefined): Item | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return key && typeof key === 'object' && !Array.isArray(key) ? (key as Item) : undefined;
-  } catch {
-    return undefined;
-  }
-}

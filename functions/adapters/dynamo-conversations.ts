@@ -13,7 +13,7 @@ import type {
   MessagePreviewRecord,
 } from '../domain/ports';
 import { INDEX } from '../tables';
-import { batchGetAll, decodeCursor, encodeCursor, queryAll } from './dynamo-batch';
+import { batchGetAll, queryAll } from './dynamo-batch';
 import { cancellationCodes, isConditionalCheckFailed } from './dynamo-errors';
 
 type Item = Record<string, unknown>;
@@ -45,24 +45,29 @@ export function createDynamoConversationStore(
       return (found[tables.conversations] ?? []).map(toConversation);
     },
 
-    async listByKind(kind, limit, cursor) {
-      const startKey = decodeCursor(cursor);
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tables.conversations,
-          IndexName: INDEX.conversationsByKind,
-          KeyConditionExpression: 'kind = :kind',
-          ExpressionAttributeValues: { ':kind': kind },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      const next = encodeCursor(page.LastEvaluatedKey);
-      return {
-        items: (page.Items ?? []).map(toConversation),
-        ...(next !== undefined ? { cursor: next } : {}),
-      };
+    async listByKind(kind, limit, after) {
+      const items: ConversationRecord[] = [];
+      // The start key of a byKind query: the index keys and the table key of the last item seen.
+      let startKey: Item | undefined = after
+        ? { kind, lastActivityAt: after.lastActivityAt, conversationId: after.conversationId }
+        : undefined;
+      // A Query page also ends at 1 MB; keep reading until `limit` items or the end.
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tables.conversations,
+            IndexName: INDEX.conversationsByKind,
+            KeyConditionExpression: 'kind = :kind',
+            ExpressionAttributeValues: { ':kind': kind },
+            ScanIndexForward: false,
+            Limit: limit - items.length,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        items.push(...(page.Items ?? []).map(toConversation));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined && items.length < limit);
+      return { items, more: startKey !== undefined };
     },
 
     async getWithMember(conversationId, userId) {

@@ -1,5 +1,6 @@
 /** UserStore over the users table. */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from './dynamo-errors';
 import type { UserRecord, UserStore } from '../domain/ports';
 
 /** A UserStore backed by DynamoDB. */
@@ -29,6 +30,23 @@ export function createDynamoUserStore(client: DynamoDBDocumentClient, table: str
         }),
       );
       return toUser(Attributes ?? { ...user, createdAt: at, lastLoginAt: at, blocked: false });
+    },
+    async setBlocked(userId, blocked) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { userId },
+            UpdateExpression: 'SET blocked = :blocked',
+            ConditionExpression: 'attribute_exists(userId)',
+            ExpressionAttributeValues: { ':blocked': blocked },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
     },
   };
 }

@@ -4,7 +4,9 @@
  */
 import * as v from 'valibot';
 import type { UserStore } from '../domain/ports';
-import { normalizeDisplayName } from '../domain/text';
+import { BadRequestError, ChatError } from '../domain/errors';
+import { roleFor } from '../domain/identity';
+import { validateDisplayName } from '../domain/text';
 import type { LoginFailure, LoginReply } from '../protocol/login';
 import type { Role } from '../protocol/server-frames';
 import type { TokenService } from './tokens';
@@ -20,7 +22,11 @@ export interface LoginDeps {
   readonly wechat: WeChatSessionClient;
   readonly tokens: TokenService;
   readonly admins: ReadonlySet<string>;
+  /** Names a student may not take (the desk's title): they would read as the desk. */
+  readonly reservedNames: readonly string[];
   readonly now: () => number;
+  /** Where the upstream detail of a failed code exchange goes (never to the client). */
+  readonly logFailure?: (reason: WeChatFailure, detail: string) => void;
 }
 
 export interface LoginResponse {
@@ -28,11 +34,23 @@ export interface LoginResponse {
   readonly body: LoginReply | LoginFailure;
 }
 
-const FAILURES: Record<WeChatFailure, { status: number; code: string }> = {
-  invalidCode: { status: 401, code: 'INVALID_CODE' },
-  rateLimited: { status: 429, code: 'RATE_LIMITED' },
-  blockedUser: { status: 403, code: 'FORBIDDEN' },
-  unavailable: { status: 503, code: 'UNAVAILABLE' },
+/**
+ * What each failed exchange answers. The messages are ours and fixed: WeChat's error text (or a
+ * network error's) is logged, never returned.
+ */
+const FAILURES: Record<WeChatFailure, { status: number; code: string; message: string }> = {
+  invalidCode: {
+    status: 401,
+    code: 'INVALID_CODE',
+    message: 'the login code is invalid or was already used',
+  },
+  rateLimited: { status: 429, code: 'RATE_LIMITED', message: 'too many logins; retry in a minute' },
+  blockedUser: { status: 403, code: 'FORBIDDEN', message: 'this account is blocked' },
+  unavailable: {
+    status: 503,
+    code: 'UNAVAILABLE',
+    message: 'the login service cannot be reached; retry',
+  },
 };
 
 function failure(status: number, code: string, message: string): LoginResponse {
@@ -56,14 +74,24 @@ export async function login(deps: LoginDeps, rawBody: string | undefined): Promi
     ({ openid } = await deps.wechat.exchange(parsed.output.code));
   } catch (error) {
     if (!(error instanceof WeChatLoginError)) throw error;
-    const { status, code } = FAILURES[error.reason];
-    return failure(status, code, error.message);
+    deps.logFailure?.(error.reason, error.message);
+    const { status, code, message } = FAILURES[error.reason];
+    return failure(status, code, message);
   }
 
   const existing = await deps.users.get(openid);
   if (existing?.blocked) return failure(403, 'FORBIDDEN', 'this account is blocked');
-  const role: Role = deps.admins.has(openid) ? 'admin' : 'student';
-  const name = normalizeDisplayName(parsed.output.name) ?? existing?.name ?? defaultName(openid);
+  const role: Role = roleFor(openid, deps.admins);
+  let name: string;
+  try {
+    name =
+      chosenName(parsed.output.name, role, deps.reservedNames) ??
+      existing?.name ??
+      defaultName(openid);
+  } catch (error) {
+    if (!(error instanceof ChatError)) throw error;
+    return failure(400, 'BAD_REQUEST', error.message);
+  }
   const user = await deps.users.recordLogin({ userId: openid, name, role }, deps.now());
   const { token, expiresAt } = await deps.tokens.issue({
     userId: user.userId,
@@ -78,6 +106,16 @@ export async function login(deps: LoginDeps, rawBody: string | undefined): Promi
       expiresAt: new Date(expiresAt).toISOString(),
     },
   };
+}
+
+/**
+ * The display name a login asks for (undefined when it asks for none: the previous one stays).
+ * Refused, as everywhere, rather than cleaned: see functions/protocol/text-rules.ts.
+ */
+function chosenName(name: unknown, role: Role, reserved: readonly string[]): string | undefined {
+  if (name === undefined || name === null || name === '') return undefined;
+  if (typeof name !== 'string') throw new BadRequestError('name must be a string');
+  return validateDisplayName(name, reserved, role);
 }
 
 /** A first display name: a short id as is (the local stand-in), else a hint of the openid. */

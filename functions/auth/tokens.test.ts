@@ -1,5 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { readConfig } from '../config';
 import { createTokenService } from './tokens';
 
 const secret = new TextEncoder().encode('s'.repeat(40));
@@ -29,6 +30,26 @@ describe('token service', () => {
     expect(await service.verify(token)).toBeUndefined();
   });
 
+  it('refuses a token older than the lifetime configured now, whatever its own expiry says', async () => {
+    let now = 1_800_000_000_000;
+    const before = createTokenService({ secret, ttlSeconds: 7 * 86_400, now: () => now });
+    const after = createTokenService({ secret, ttlSeconds: 3600, now: () => now });
+    const { token } = await before.issue(alice);
+
+    now += 1800_000;
+    const young = await after.verify(token);
+    now += 3600_000;
+
+    expect(young).toEqual(alice);
+    expect(await after.verify(token)).toBeUndefined();
+    expect(await before.verify(token)).toEqual(alice);
+  });
+
+  it('caps the configured token lifetime at 7 days', () => {
+    expect(() => readConfig({ TOKEN_TTL_SECONDS: String(7 * 86_400 + 1) })).toThrow(/7 days/);
+    expect(readConfig({ TOKEN_TTL_SECONDS: String(7 * 86_400) }).tokenTtlSeconds).toBe(7 * 86_400);
+  });
+
   it('refuses alg none, another key, another algorithm, and claims of the wrong shape', async () => {
     const service = createTokenService({ secret, ttlSeconds: 60 });
     const exp = Math.floor(Date.now() / 1000) + 60;
@@ -45,6 +66,7 @@ describe('token service', () => {
         .setSubject('alice')
         .setIssuer('campus-chat')
         .setAudience('campus-chat')
+        .setIssuedAt()
         .setExpirationTime(exp)
         .sign(key);
 

@@ -61,7 +61,10 @@ export function createTokenService(options: {
           audience: AUDIENCE,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           currentDate: new Date(now()),
-          requiredClaims: ['exp', 'sub'],
+          requiredClaims: ['exp', 'iat', 'sub'],
+          // A token older than today's lifetime is refused whatever its `exp` says: lowering
+          // TOKEN_TTL_SECONDS also ends the tokens issued with the longer one.
+          maxTokenAge: ttlSeconds,
         });
         const claims = v.safeParse(Claims, payload);
         if (!claims.success) return undefined;

@@ -20,9 +20,14 @@ export interface ChatConfig {
    */
   readonly messageBurst: number;
   readonly messagePerSecond: number;
-  /** Typing frames: burst and steady rate per connection. */
+  /** Typing frames: burst and steady rate per user and conversation (per function instance). */
   readonly typingBurst: number;
   readonly typingPerSecond: number;
+  /** Join/leave presence notices: burst and steady rate per user and room (per instance). */
+  readonly presenceBurst: number;
+  readonly presencePerSecond: number;
+  /** Open connections a user may have; $connect refuses one more with 429. */
+  readonly maxConnectionsPerUser: number;
   /** Posts in flight at once during a fan-out. */
   readonly fanOutConcurrency: number;
   /** Connection and subscription items expire this long after connecting (past the 2 h maximum). */

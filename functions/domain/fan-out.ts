@@ -5,7 +5,9 @@
  */
 import type { ServerFrame } from '../protocol/server-frames';
 import type { ChatContext } from './chat-context';
+import { MAX_MESSAGE_BYTES } from '../protocol/limits';
 import { ConnectionGoneError } from './errors';
+import { utf8Length } from './frame-budget';
 
 export interface FanOutReport {
   readonly delivered: number;
@@ -29,9 +31,17 @@ export async function forEachConcurrently<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Serializes a frame once, for any number of recipients. */
+/**
+ * Serializes a frame once, for any number of recipients. A frame API Gateway could not carry is a
+ * bug (every page is built under SERVER_FRAME_BUDGET_BYTES): it fails here, loudly, rather than as
+ * a 413 from @connections.
+ */
 export function encodeFrame(frame: ServerFrame): string {
-  return JSON.stringify(frame);
+  const data = JSON.stringify(frame);
+  if (utf8Length(data) > MAX_MESSAGE_BYTES) {
+    throw new Error(`a ${frame.type} frame is over the ${MAX_MESSAGE_BYTES}-byte message limit`);
+  }
+  return data;
 }
 
 /**

@@ -6,12 +6,14 @@ import { authorizeParticipant, precheckParticipant, requireConversationId } from
 import type { ChatContext } from './chat-context';
 import { BadRequestError } from './errors';
 import { reply } from './fan-out';
+import { itemsWithinBudget } from './frame-budget';
 import type { Caller } from './identity';
 import { peerReadSeq } from './summaries';
 
 /**
  * Replies with a `history` frame. With `before`, the page holds the newest messages below it
- * (scrolling up); otherwise the oldest above `after` (catching up). Either way ascending.
+ * (scrolling up); otherwise the oldest above `after` (catching up). Either way ascending, at most
+ * `limit` messages and SERVER_FRAME_BUDGET_BYTES in all.
  */
 export async function syncHistory(
   ctx: ChatContext,
@@ -49,12 +51,24 @@ export async function syncHistory(
       newest: frame.before !== undefined,
     });
   }
-  await reply(ctx, caller.connectionId, {
-    type: 'history',
+  const envelope = {
+    type: 'history' as const,
     ...(frame.id !== undefined ? { id: frame.id } : {}),
     conversationId: target.id,
-    messages: page.messages,
-    hasMore: page.hasMore,
+    messages: [] as ChatMessage[],
+    hasMore: true,
     ...(peer !== undefined ? { peerReadSeq: peer } : {}),
+  };
+  // Under the byte budget, the page keeps the messages next to where it starts: the oldest when
+  // catching up, the newest (next to `before`) when scrolling up. Either way the rest is `hasMore`.
+  const scrollingUp = frame.before !== undefined;
+  const fit = itemsWithinBudget(envelope, page.messages, { fromEnd: scrollingUp });
+  const messages = scrollingUp
+    ? page.messages.slice(page.messages.length - fit)
+    : page.messages.slice(0, fit);
+  await reply(ctx, caller.connectionId, {
+    ...envelope,
+    messages,
+    hasMore: page.hasMore || fit < page.messages.length,
   });
 }

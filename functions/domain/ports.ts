@@ -18,6 +18,8 @@ export interface UserStore {
   get(userId: string): Promise<UserRecord | undefined>;
   /** Creates or updates the user, keeping `createdAt` and `blocked` of an existing record. */
   recordLogin(user: Pick<UserRecord, 'userId' | 'name' | 'role'>, at: number): Promise<UserRecord>;
+  /** Sets or clears the user's blocked flag; false when no such user ever logged in. */
+  setBlocked(userId: string, blocked: boolean): Promise<boolean>;
 }
 
 export interface ConnectionRecord extends Identity {
@@ -99,10 +101,16 @@ export interface MemberRecord {
   readonly joinedAt?: number;
 }
 
+/** A place in the newest-activity-first order of conversations: resume after this one. */
+export interface ListPosition {
+  readonly lastActivityAt: number;
+  readonly conversationId: string;
+}
+
 export interface Page<T> {
   readonly items: T[];
-  /** Opaque; pass back to get the next page. Absent on the last page. */
-  readonly cursor?: string;
+  /** Whether more items follow the last one. */
+  readonly more: boolean;
 }
 
 export type JoinOutcome = 'joined' | 'alreadyMember' | 'noSuchRoom';
@@ -111,11 +119,11 @@ export type LeaveOutcome = 'left' | 'notMember';
 export interface ConversationStore {
   get(conversationId: string): Promise<ConversationRecord | undefined>;
   getMany(conversationIds: readonly string[]): Promise<ConversationRecord[]>;
-  /** Conversations of one kind, most recent activity first. */
+  /** Up to `limit` conversations of one kind, most recent activity first, after `after`. */
   listByKind(
     kind: ConversationKind,
     limit: number,
-    cursor?: string,
+    after?: ListPosition,
   ): Promise<Page<ConversationRecord>>;
   /** The conversation and the user's member item, in one round trip. */
   getWithMember(

@@ -9,6 +9,7 @@ import { deliver, encodeFrame, reply } from './fan-out';
 import type { Caller, Identity } from './identity';
 import type { ConversationRecord } from './ports';
 import { summarize } from './summaries';
+import type { TokenBuckets } from './token-bucket';
 import { validateRoomTitle } from './text';
 
 /** Admins only: creates a room with the caller as its first member. */
@@ -45,8 +46,16 @@ export async function createRoom(
   });
 }
 
-/** Joins a room (idempotent); members get a presence notice with the new online count. */
-export async function joinRoom(ctx: ChatContext, caller: Caller, frame: JoinFrame): Promise<void> {
+/**
+ * Joins a room (idempotent); members get a presence notice with the new online count, unless the
+ * caller's join/leave notices for this room are over `presence` (membership changes regardless).
+ */
+export async function joinRoom(
+  ctx: ChatContext,
+  caller: Caller,
+  frame: JoinFrame,
+  presence: TokenBuckets,
+): Promise<void> {
   const room = await requireRoom(ctx, frame.conversationId, 'joined');
   // A newcomer starts at the current end, not with the whole history unread.
   const member = {
@@ -69,14 +78,17 @@ export async function joinRoom(ctx: ChatContext, caller: Caller, frame: JoinFram
     conversation: summarize(conversation ?? room, stored ?? member, caller, ctx.config),
     online: audience.online,
   });
-  if (outcome === 'joined') await announce(ctx, caller, room.conversationId, 'joined', audience);
+  if (outcome === 'joined' && mayAnnounce(ctx, caller, room.conversationId, presence)) {
+    await announce(ctx, caller, room.conversationId, 'joined', audience);
+  }
 }
 
-/** Leaves a room (idempotent); the caller's connections stop receiving it. */
+/** Leaves a room (idempotent); the caller's connections stop receiving it. See joinRoom. */
 export async function leaveRoom(
   ctx: ChatContext,
   caller: Caller,
   frame: LeaveFrame,
+  presence: TokenBuckets,
 ): Promise<void> {
   const room = await requireRoom(ctx, frame.conversationId, 'left');
   const outcome = await ctx.conversations.leave(room.conversationId, caller.userId);
@@ -89,7 +101,7 @@ export async function leaveRoom(
     ...(frame.id !== undefined ? { id: frame.id } : {}),
     conversationId: room.conversationId,
   });
-  if (outcome === 'left') {
+  if (outcome === 'left' && mayAnnounce(ctx, caller, room.conversationId, presence)) {
     await announce(
       ctx,
       caller,
@@ -98,6 +110,16 @@ export async function leaveRoom(
       await audienceOf(ctx, room.conversationId),
     );
   }
+}
+
+/** Whether another join/leave notice of this user in this room is within the limit. */
+function mayAnnounce(
+  ctx: ChatContext,
+  caller: Caller,
+  conversationId: string,
+  presence: TokenBuckets,
+): boolean {
+  return presence.take(`${caller.userId}#${conversationId}`, ctx.now()) === 0;
 }
 
 async function requireRoom(

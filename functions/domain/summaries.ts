@@ -37,7 +37,12 @@ export function summarize(
   config: ChatConfig,
   extras: SummaryExtras = {},
 ): ConversationSummary {
-  const readSeq = Math.min(member?.readSeq ?? 0, conversation.lastSeq);
+  // A room's content is for its members: an outsider sees what they need to decide to join
+  // (title, member count, when it was last active), not what was said or how much.
+  const outsider = conversation.kind === 'room' && member === undefined;
+  const readSeq = outsider
+    ? conversation.lastSeq
+    : Math.min(member?.readSeq ?? 0, conversation.lastSeq);
   const isOwnSupport = conversation.kind === 'support' && conversation.studentId === viewer.userId;
   const summary: ConversationSummary = {
     id: conversation.conversationId,
@@ -46,7 +51,7 @@ export function summarize(
     lastSeq: conversation.lastSeq,
     readSeq,
     unread: conversation.lastSeq - readSeq,
-    lastMessage: conversation.lastMessage ?? null,
+    lastMessage: outsider ? null : (conversation.lastMessage ?? null),
     lastActivityAt: new Date(conversation.lastActivityAt).toISOString(),
   };
   if (conversation.kind === 'support' && conversation.studentId !== undefined) {

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError, TooLargeError } from './errors';
 import {
   codePointLength,
-  normalizeDisplayName,
   truncateCodePoints,
+  validateDisplayName,
   validateMessageText,
   validateRoomTitle,
 } from './text';
 
 describe('message text', () => {
-  it('keeps text exactly as sent, markup and surrounding space included', () => {
-    const text = '  <img src=x onerror="alert(1)"> \u200f\u05e9\u05dc\u05d5\u05dd \u200b ';
+  it('keeps text exactly as sent, markup, marks and surrounding space included', () => {
+    const text = '  <img src=x onerror="alert(1)"> \u200f\u05e9\u05dc\u05d5\u05dd \u200b\n\t ';
 
     expect(validateMessageText(text)).toBe(text);
   });
@@ -28,6 +28,30 @@ describe('message text', () => {
     expect(() => validateMessageText('a\ud800')).toThrow(BadRequestError);
     expect(() => validateMessageText('\udc00b')).toThrow(BadRequestError);
   });
+
+  it('refuses control characters other than newline and tab, and bidi overrides and isolates', () => {
+    for (const bad of [
+      '\u0001',
+      '\r',
+      '\u001b[31m',
+      '\u007f',
+      '\u0085',
+      '\u202a',
+      '\u202e',
+      '\u2066',
+      '\u2069',
+    ]) {
+      expect(() => validateMessageText(`ok ${bad} ok`), JSON.stringify(bad)).toThrow(
+        BadRequestError,
+      );
+    }
+  });
+
+  it('refuses texts that only look blank: zero-width spaces, Braille blanks, Hangul fillers', () => {
+    for (const blank of ['\u200b', '\u200b\u200b \u200d', '\u2800\u2800', '\u3164', '\ufeff']) {
+      expect(() => validateMessageText(blank), JSON.stringify(blank)).toThrow(BadRequestError);
+    }
+  });
 });
 
 describe('titles and names', () => {
@@ -37,11 +61,33 @@ describe('titles and names', () => {
     expect(() => validateRoomTitle('   ')).toThrow(BadRequestError);
   });
 
-  it('cleans display names of control characters and cuts them at 32 characters', () => {
-    expect(normalizeDisplayName(' Ann\u0000a\n ')).toBe('Anna');
-    expect(normalizeDisplayName('名'.repeat(40))).toBe('名'.repeat(32));
-    expect(normalizeDisplayName('\u0007')).toBeUndefined();
-    expect(normalizeDisplayName(42)).toBeUndefined();
+  it('applies the same character rules to room titles and display names', () => {
+    for (const bad of ['A\u202eB', 'A\u0000B', '\u2800', '\u200b ']) {
+      expect(() => validateRoomTitle(bad), JSON.stringify(bad)).toThrow(BadRequestError);
+      expect(() => validateDisplayName(bad, [], 'student'), JSON.stringify(bad)).toThrow(
+        BadRequestError,
+      );
+    }
+  });
+
+  it('trims display names and limits them to 32 characters', () => {
+    expect(validateDisplayName(' Anna ', [], 'student')).toBe('Anna');
+    expect(validateDisplayName('名'.repeat(32), [], 'student')).toBe('名'.repeat(32));
+    expect(() => validateDisplayName('名'.repeat(33), [], 'student')).toThrow(TooLargeError);
+  });
+
+  it('keeps a student from taking the desk title, however it is spaced or cased', () => {
+    const reserved = ['Study-room desk'];
+    for (const name of [
+      'Study-room desk',
+      'study room desk',
+      'STUDY-ROOM DESK',
+      'Studyroom\u00a0Desk',
+    ]) {
+      expect(() => validateDisplayName(name, reserved, 'student'), name).toThrow(BadRequestError);
+    }
+    expect(validateDisplayName('Study-room desk', reserved, 'admin')).toBe('Study-room desk');
+    expect(validateDisplayName('Study buddy', reserved, 'student')).toBe('Study buddy');
   });
 
   it('truncates without splitting a surrogate pair', () => {

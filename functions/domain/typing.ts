@@ -1,4 +1,7 @@
-/** typing: a transient "is typing" signal, never stored, throttled per connection. */
+/**
+ * typing: a transient "is typing" signal, never stored, throttled per user and conversation (not
+ * per connection: opening more connections buys no more notices).
+ */
 import type { TypingFrame } from '../protocol/client-frames';
 import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
@@ -15,9 +18,9 @@ export async function sendTyping(
   frame: TypingFrame,
   throttle: TokenBuckets,
 ): Promise<void> {
-  const wait = throttle.take(caller.connectionId, ctx.now());
-  if (wait > 0) throw new RateLimitedError('too many typing frames', wait);
   const target = requireConversationId(frame.conversationId);
+  const wait = throttle.take(`${caller.userId}#${target.id}`, ctx.now());
+  if (wait > 0) throw new RateLimitedError('too many typing frames', wait);
   precheckParticipant(caller, target);
   const { conversation, member } = await ctx.conversations.getWithMember(target.id, caller.userId);
   authorizeParticipant(caller, target, conversation, member);

@@ -15,7 +15,7 @@ import { readConfig } from '../config';
 import type { ChatContext } from '../domain/chat-context';
 import { SendLimitMemory } from '../domain/send-limits';
 import { TokenBuckets } from '../domain/token-bucket';
-import type { Caller } from '../domain/identity';
+import { type Caller, roleFor } from '../domain/identity';
 import type { WebSocketEvent } from './websocket-event';
 
 export const config = readConfig();
@@ -55,39 +55,75 @@ export const frameThrottle = new TokenBuckets(config.chat.frameBurst, config.cha
 export const sendLimits = new SendLimitMemory();
 
 /**
- * Who is behind a connection, from its record. Identities never change during a connection, so
- * they are cached per process (bounded), saving a read on every frame of a warm function.
+ * Connections this instance told RATE_LIMITED, until that reply's `retryAfterMs` has passed (the
+ * same expiring memory, keyed by connection): further frames over a limit in that window get no
+ * reply at all, so a flood turns into at most one post back per window, not one per frame.
  */
-const callers = new Map<string, Caller>();
+export const rateLimitNotices = new SendLimitMemory();
+
+/**
+ * Presence notices (join/leave) per user and room, counted in this process: toggling membership
+ * cannot turn into a stream of notices to every member.
+ */
+export const presenceThrottle = new TokenBuckets(
+  config.chat.presenceBurst,
+  config.chat.presencePerSecond,
+);
+
+/**
+ * Who is behind a connection. Read from its record (and the user's), then cached per process
+ * (bounded) for `identityCacheMs`, saving reads on most frames of a warm function; after that the
+ * records are read again, so a block or a change of ADMINS reaches every open connection within
+ * that time even when nothing closed it (docs/protocol.md "When rights end"). The first read of a
+ * connection younger than `identityCacheMs` trusts the block state its $connect read (no older
+ * than the cache would be); a refresh reads both records at once (one round trip).
+ */
+const callers = new Map<string, { readonly caller: Caller; readonly until: number }>();
 const MAX_CACHED_CALLERS = 5000;
 
-/** The caller behind `connectionId`, or undefined when the connection has no record. */
+/**
+ * What a connection may do now: its caller, `revoked` when the user was blocked or their role
+ * changed since it connected (the connection must close: its subscriptions are the old role's),
+ * or undefined when the connection has no record.
+ */
 export async function identifyCaller(
   ctx: ChatContext,
   connectionId: string,
-): Promise<Caller | undefined> {
+): Promise<Caller | 'revoked' | undefined> {
+  const now = ctx.now();
   const cached = callers.get(connectionId);
-  if (cached) return cached;
-  const record = await ctx.connections.lookup(connectionId);
-  if (!record) return undefined;
+  if (cached && cached.until > now) return cached.caller;
+  const known = cached?.caller.userId;
+  const [record, knownUser] = await Promise.all([
+    ctx.connections.lookup(connectionId),
+    known !== undefined ? ctx.users.get(known) : Promise.resolve(undefined),
+  ]);
+  if (!record) {
+    callers.delete(connectionId);
+    return undefined;
+  }
+  if (roleFor(record.userId, config.admins) !== record.role) return 'revoked';
+  const connectedRecently = now - record.connectedAt < config.identityCacheMs;
+  if (!connectedRecently || known !== undefined) {
+    const user = known === record.userId ? knownUser : await ctx.users.get(record.userId);
+    if (!user || user.blocked) return 'revoked';
+  }
   const caller: Caller = {
     connectionId,
     userId: record.userId,
     name: record.name,
     role: record.role,
   };
+  callers.delete(connectionId);
   if (callers.size >= MAX_CACHED_CALLERS) {
     const oldest = callers.keys().next().value;
     if (oldest !== undefined) callers.delete(oldest);
   }
-  callers.set(connectionId, caller);
+  callers.set(connectionId, { caller, until: now + config.identityCacheMs });
   return caller;
 }
 
-/**
- * Drops a closed connection from this process's cache. On AWS each function has its own cache, so
- * this only frees memory early; entries are never wrong, as a connection's identity never changes.
- */
+/** Drops a closed connection from this process's cache (on AWS, each function has its own). */
 export function forgetConnection(connectionId: string): void {
   callers.delete(connectionId);
   frameThrottle.forget(connectionId);

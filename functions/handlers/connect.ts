@@ -1,11 +1,12 @@
 /**
  * $connect: authenticate the `token` query parameter and register the connection. Returning a
  * non-2xx status makes API Gateway refuse the handshake with it: 401 for a missing, invalid or
- * expired token or an unknown user, 403 for a blocked one.
+ * expired token or an unknown user, 403 for a blocked one, 429 for one connection too many.
  */
 import { readSecret } from '../adapters/secrets';
 import { createTokenService, type TokenService } from '../auth/tokens';
 import type { Context } from 'aws-lambda';
+import { roleFor } from '../domain/identity';
 import { invocationBudget } from '../domain/retry';
 import { openSession } from '../domain/session';
 import { chatContext, config, log } from './chat-runtime';
@@ -39,16 +40,25 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
     return { statusCode: 401 };
   }
   const ctx = chatContext(event);
-  // The token proves who the user was at login; the user record says who they are now.
+  // The token proves who the user was at login; what they may do now comes from the sources of
+  // truth: the user record (blocked, name) and ADMINS (the role), never the token's claims.
   const user = await ctx.users.get(claimed.userId);
   if (!user) return { statusCode: 401 };
   if (user.blocked) return { statusCode: 403 };
+  // The cap counts the user's open connections (the byUser index; connects racing in the same
+  // moment may each see one fewer): one more is refused before anything is written or announced.
+  const open = await ctx.connections.connectionsOf(user.userId);
+  if (open.length >= config.chat.maxConnectionsPerUser) {
+    log.info('connect refused: too many connections', { connectionId, open: open.length });
+    return { statusCode: 429 };
+  }
+  const role = roleFor(user.userId, config.admins);
   await openSession(
     ctx,
     connectionId,
-    { userId: user.userId, name: user.name, role: user.role },
+    { userId: user.userId, name: user.name, role },
     invocationBudget(ctx.now, context?.getRemainingTimeInMillis()),
   );
-  log.info('connected', { connectionId, userId: user.userId, role: user.role });
+  log.info('connected', { connectionId, userId: user.userId, role });
   return { statusCode: 200 };
 }

@@ -5,12 +5,18 @@
  */
 import * as v from 'valibot';
 import type { ChatContext } from '../domain/chat-context';
-import { BadRequestError, ChatError, InternalError, RateLimitedError } from '../domain/errors';
+import {
+  BadRequestError,
+  ChatError,
+  ForbiddenError,
+  InternalError,
+  RateLimitedError,
+} from '../domain/errors';
 import { describe, reply } from '../domain/fan-out';
 import type { Caller } from '../domain/identity';
 import { MAX_FRAME_ID_LENGTH } from '../protocol/limits';
 import type { ErrorFrame } from '../protocol/server-frames';
-import { chatContext, frameThrottle, identifyCaller, log } from './chat-runtime';
+import { chatContext, frameThrottle, identifyCaller, log, rateLimitNotices } from './chat-runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 type Schema = v.GenericSchema<unknown, Record<string, unknown>>;
@@ -31,6 +37,18 @@ export function frameHandler<S extends Schema>(
       const parsed = v.safeParse(schema, body);
       if (!parsed.success) throw new BadRequestError(summarizeIssues(parsed.issues));
       const caller = await identifyCaller(ctx, connectionId);
+      if (caller === 'revoked') {
+        // Blocked, or no longer (or newly) an admin: this connection's rights are gone. A new
+        // connection gets what the user may do now ($connect refuses a blocked user).
+        await replyError(
+          ctx,
+          connectionId,
+          frameId,
+          new ForbiddenError('your access has changed; reconnect'),
+        );
+        await ctx.sender.disconnect(connectionId);
+        return { statusCode: 200 };
+      }
       if (!caller) {
         // No record: the connection was cleaned up as stale while still open. Make the client
         // reconnect, which registers it again, rather than serving it with no identity.
@@ -97,6 +115,12 @@ export async function replyError(
   error: unknown,
 ): Promise<void> {
   const known = error instanceof ChatError ? error : new InternalError();
+  if (known instanceof RateLimitedError) {
+    // One RATE_LIMITED per window and connection: the rest of a flood is not answered.
+    const now = ctx.now();
+    if (rateLimitNotices.wait(connectionId, now) > 0) return;
+    rateLimitNotices.limited(connectionId, now + (known.retryAfterMs ?? 1000));
+  }
   const frame: ErrorFrame = {
     type: 'error',
     ...(frameId !== undefined ? { id: frameId } : {}),

@@ -1,6 +1,9 @@
 /** leave: Leaves a room. */
 import { leaveRoom } from '../domain/rooms';
 import { LeaveFrame } from '../protocol/client-frames';
+import { presenceThrottle } from './chat-runtime';
 import { frameHandler } from './frame-handler';
 
-export const handler = frameHandler(LeaveFrame, leaveRoom);
+export const handler = frameHandler(LeaveFrame, (ctx, caller, frame) =>
+  leaveRoom(ctx, caller, frame, presenceThrottle),
+);

@@ -23,7 +23,7 @@ let deps: Promise<LoginDeps> | undefined;
 
 function loginDeps(): Promise<LoginDeps> {
   deps ??= Promise.all([readSecret('JWT_SECRET'), readSecret('WECHAT_SECRET')])
-    .then(([jwtSecret, appSecret]) => ({
+    .then(([jwtSecret, appSecret]): LoginDeps => ({
       users,
       wechat: createWeChatSessionClient({ ...config.wechat, appSecret }),
       tokens: createTokenService({
@@ -31,7 +31,11 @@ function loginDeps(): Promise<LoginDeps> {
         ttlSeconds: config.tokenTtlSeconds,
       }),
       admins: config.admins,
+      // The configured title and what the clients show for the default one (client/i18n's
+      // `desk.title` in each language, and the desk's short name): no student may pass for it.
+      reservedNames: [config.chat.deskTitle, '自习室服务台', '服务台', 'Study-room desk'],
       now: Date.now,
+      logFailure: (reason, detail) => log.warn('code exchange failed', { reason, detail }),
     }))
     .catch((error: unknown) => {
       // Not cached: a passing Secrets Manager failure must not break this container for good.

@@ -1,4 +1,4 @@
-/** typing: forwards "is typing" to the conversation, throttled per connection. */
+/** typing: forwards "is typing" to the conversation, throttled per user and conversation. */
 import { TokenBuckets } from '../domain/token-bucket';
 import { sendTyping } from '../domain/typing';
 import { TypingFrame } from '../protocol/client-frames';

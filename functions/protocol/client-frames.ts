@@ -7,7 +7,9 @@ import * as v from 'valibot';
 import {
   CONVERSATIONS_MAX_LIMIT,
   MAX_CONVERSATION_ID_LENGTH,
+  MAX_CURSOR_LENGTH,
   MAX_FRAME_ID_LENGTH,
+  ROOMS_MAX_LIMIT,
   SYNC_MAX_LIMIT,
 } from './limits';
 
@@ -21,7 +23,7 @@ export const ConversationsFrame = v.object({
   limit: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(CONVERSATIONS_MAX_LIMIT)),
   ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
 });
 
 export const SendMessageFrame = v.object({
@@ -77,6 +79,16 @@ export const LeaveFrame = v.object({
 export const RoomsFrame = v.object({
   action: v.literal('rooms'),
   id: v.optional(frameId),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(ROOMS_MAX_LIMIT))),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
+});
+
+/** Admins only: blocks (or unblocks) a user; blocking closes every open connection of theirs. */
+export const BlockFrame = v.object({
+  action: v.literal('block'),
+  id: v.optional(frameId),
+  userId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH)),
+  blocked: v.boolean(),
 });
 
 export const PingFrame = v.object({ action: v.literal('ping') });
@@ -90,6 +102,7 @@ export type CreateRoomFrame = v.InferOutput<typeof CreateRoomFrame>;
 export type JoinFrame = v.InferOutput<typeof JoinFrame>;
 export type LeaveFrame = v.InferOutput<typeof LeaveFrame>;
 export type RoomsFrame = v.InferOutput<typeof RoomsFrame>;
+export type BlockFrame = v.InferOutput<typeof BlockFrame>;
 export type PingFrame = v.InferOutput<typeof PingFrame>;
 
 export type ClientFrame =
@@ -102,6 +115,7 @@ export type ClientFrame =
   | JoinFrame
   | LeaveFrame
   | RoomsFrame
+  | BlockFrame
   | PingFrame;
 
 /** Every client action, each with its schema. */
@@ -115,6 +129,7 @@ export const CLIENT_FRAMES = {
   join: JoinFrame,
   leave: LeaveFrame,
   rooms: RoomsFrame,
+  block: BlockFrame,
   ping: PingFrame,
 } as const;
 

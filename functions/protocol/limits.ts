@@ -20,3 +20,15 @@ export const CONVERSATIONS_MAX_LIMIT = 200;
 export const PREVIEW_CHARS = 140;
 /** API Gateway's largest WebSocket message; a larger one closes the connection with 1009. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
+/**
+ * The most bytes (UTF-8, as serialized) any frame the server sends may have: a margin of 32 KB
+ * under API Gateway's 128 KB message limit (PostToConnection answers 413 beyond it). `history`,
+ * `conversations` and `rooms` pages stop early to stay under it; a single message frame is far
+ * smaller (4000 code points at 6 bytes each, the worst JSON escaping, is 24 KB).
+ */
+export const SERVER_FRAME_BUDGET_BYTES = 96 * 1024;
+/** Longest pagination cursor the server hands out or accepts. */
+export const MAX_CURSOR_LENGTH = 512;
+/** Rooms per `rooms` page when the frame names no limit, and the most it may ask for. */
+export const ROOMS_DEFAULT_LIMIT = 100;
+export const ROOMS_MAX_LIMIT = 200;

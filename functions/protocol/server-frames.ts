@@ -73,7 +73,7 @@ export const ConversationsListFrame = v.object({
   type: v.literal('conversations'),
   id: v.optional(v.string()),
   conversations: v.array(ConversationSummary),
-  /** Present when the admin inbox has more support conversations: pass it back as `cursor`. */
+  /** Present when the list continues: pass it back as `cursor` for the next page. */
   cursor: v.optional(v.string()),
 });
 export const TypingNoticeFrame = v.object({
@@ -118,6 +118,16 @@ export const RoomsListFrame = v.object({
   type: v.literal('rooms'),
   id: v.optional(v.string()),
   rooms: v.array(ConversationSummary),
+  /** Present when more rooms follow: pass it back as `cursor` for the next page. */
+  cursor: v.optional(v.string()),
+});
+export const BlockedFrame = v.object({
+  type: v.literal('blocked'),
+  id: v.optional(v.string()),
+  userId: v.string(),
+  blocked: v.boolean(),
+  /** Open connections of the user that were closed. */
+  closed: v.number(),
 });
 export const PongFrame = v.object({ type: v.literal('pong') });
 export const ErrorFrame = v.object({
@@ -147,6 +157,7 @@ export const ServerFrame = v.variant('type', [
   LeftFrame,
   RoomFrame,
   RoomsListFrame,
+  BlockedFrame,
   PongFrame,
   ErrorFrame,
 ]);
@@ -167,6 +178,7 @@ export type JoinedFrame = v.InferOutput<typeof JoinedFrame>;
 export type LeftFrame = v.InferOutput<typeof LeftFrame>;
 export type RoomFrame = v.InferOutput<typeof RoomFrame>;
 export type RoomsListFrame = v.InferOutput<typeof RoomsListFrame>;
+export type BlockedFrame = v.InferOutput<typeof BlockedFrame>;
 export type PongFrame = v.InferOutput<typeof PongFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type GatewayErrorFrame = v.InferOutput<typeof GatewayErrorFrame>;

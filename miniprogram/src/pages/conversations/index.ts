@@ -124,7 +124,7 @@ Component({
           isAdmin,
           desk: isAdmin || !desk ? null : { ...desk, title: deskTitle(tr, desk.title) },
           inbox: isAdmin ? byLatest(more ? [...this.data.inbox, ...support] : support) : [],
-          rooms: more ? this.data.rooms : byLatest(rooms),
+          rooms: byLatest(more ? [...this.data.rooms, ...rooms] : rooms),
           cursor: page.cursor ?? '',
           loading: false,
         });
