@@ -20,3 +20,11 @@ export const CONVERSATIONS_MAX_LIMIT = 200;
 export const PREVIEW_CHARS = 140;
 /** API Gateway's largest WebSocket message; a larger one closes the connection with 1009. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
+/**
+ * API Gateway's largest WebSocket frame (not adjustable); a larger frame closes the connection with
+ * 1009. Browsers and WeChat send each message as one frame, so every client frame must fit: the
+ * largest valid `sendmessage`, as `JSON.stringify` writes it, is about 25.2 KB (MAX_TEXT_CHARS at 6
+ * bytes each, `\u0001` or a lone surrogate, plus an id and conversation id escaped the same way).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
+ */
+export const MAX_FRAME_BYTES = 32 * 1024;

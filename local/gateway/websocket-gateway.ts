@@ -6,7 +6,10 @@
  * - $connect answering non-2xx (or failing) refuses the handshake with that status (500 on error);
  * - a failing integration sends the client `{"message":"Internal server error",...}` and the
  *   connection stays open;
- * - a message over 128 KB closes the connection with 1009;
+ * - a frame over 32 KB, or a message over 128 KB, closes the connection with 1009 (the quotas page);
+ *   a server post over 32 KB reaches the client as a message split into frames of at most 32 KB;
+ * - a binary frame closes the connection with 1003 and runs no route (API Gateway "doesn't support
+ *   binary frames in incoming message payloads": websocket-api-develop-binary-media-types.html);
  * - no frame from the client for the idle timeout (10 min), or the maximum duration (2 h), closes
  *   it with 1001; frames the server posts do not count as activity;
  * - $disconnect runs exactly once per established connection, however it ended;
@@ -23,12 +26,16 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { WebSocketEvent } from '../../functions/handlers/websocket-event';
+import { MAX_FRAME_BYTES } from '../../functions/protocol/limits';
 import type { RouteDefinition } from '../../functions/routes';
 import { selectRoute } from '../../functions/routes';
+import { watchFrameSizes } from './frame-watch';
 import {
   type ApiFacts,
   type ConnectionFacts,
+  type ListenerFacts,
   connectEvent,
+  connectHeaders,
   disconnectEvent,
   gatewayId,
   messageEvent,
@@ -45,6 +52,8 @@ export interface GatewayOptions {
   readonly idleTimeoutMs: number;
   readonly maxConnectionMs: number;
   readonly maxMessageBytes: number;
+  /** API Gateway's frame quota (default MAX_FRAME_BYTES, 32 KB). */
+  readonly maxFrameBytes?: number;
   readonly onError: (message: string, error: unknown) => void;
 }
 
@@ -96,9 +105,11 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
   private accepting = true;
   private killed = false;
   private postFaults: PostFaultHook | undefined;
+  private readonly maxFrameBytes: number;
 
   constructor(private readonly options: GatewayOptions) {
     super();
+    this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
     // Over maxPayload, ws closes the connection with 1009 itself, as API Gateway does.
     this.server = new WebSocketServer({
       noServer: true,
@@ -151,7 +162,14 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     const connection = this.live.get(connectionId);
     if (!connection || connection.ws.readyState !== WebSocket.OPEN) return 'gone';
     if (data.byteLength > this.options.maxMessageBytes) return 'tooLarge';
-    connection.ws.send(data, { binary: !isUtf8(data) });
+    // API Gateway splits a message over its 32 KB frame quota into frames; the client sees one
+    // message either way.
+    const binary = !isUtf8(data);
+    const frames = Math.max(1, Math.ceil(data.byteLength / this.maxFrameBytes));
+    for (let i = 0; i < frames; i++) {
+      const chunk = data.subarray(i * this.maxFrameBytes, (i + 1) * this.maxFrameBytes);
+      connection.ws.send(chunk, { binary, fin: i === frames - 1 });
+    }
     connection.lastActiveAt = Date.now();
     return 'sent';
   }
@@ -243,7 +261,17 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       try {
         const result = await this.invoke(
           route,
-          connectEvent(this.api(), facts, request.headers, url.searchParams),
+          connectEvent(
+            this.api(),
+            facts,
+            connectHeaders(
+              request.rawHeaders,
+              facts.sourceIp,
+              listenerOf(request),
+              facts.connectedAt,
+            ),
+            url.searchParams,
+          ),
         );
         status = statusOf(result);
       } catch (error) {
@@ -266,7 +294,10 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     if (!socket.destroyed) {
       this.server.handleUpgrade(request, socket, head, (ws) => {
         accepted = true;
-        this.accept(ws, facts);
+        const connection = this.accept(ws, facts);
+        watchFrameSizes(socket, this.maxFrameBytes, () =>
+          this.closeFromServer(connection, 1009, 'Message too big'),
+        );
       });
     }
     if (!accepted) {
@@ -275,7 +306,7 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     }
   }
 
-  private accept(ws: WebSocket, facts: ConnectionFacts): void {
+  private accept(ws: WebSocket, facts: ConnectionFacts): LiveConnection {
     const connection: LiveConnection = {
       ...facts,
       ws,
@@ -295,20 +326,25 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       }
     });
     ws.on('close', (code, reason) => this.onClose(connection, code, reason.toString('utf8')));
+    return connection;
   }
 
   private onMessage(connection: LiveConnection, data: Buffer, isBinary: boolean): void {
     if (connection.closedBy) return;
     connection.lastActiveAt = Date.now();
     this.restartIdleTimer(connection);
-    const body = isBinary ? data.toString('base64') : data.toString('utf8');
-    const route = isBinary ? this.route('$default') : selectRoute(body, this.options.routes);
+    if (isBinary) {
+      this.closeFromServer(connection, 1003, 'Unsupported data');
+      return;
+    }
+    const body = data.toString('utf8');
+    const route = selectRoute(body, this.options.routes);
     if (!route) return;
     if (route.integration.kind === 'mock') {
       connection.ws.send(route.integration.response);
       return;
     }
-    const event = messageEvent(this.api(), connection, route.routeKey, body, isBinary);
+    const event = messageEvent(this.api(), connection, route.routeKey, body);
     this.track(
       this.invoke(route, event).catch((error: unknown) => {
         this.options.onError(`${route.routeKey} failed`, error);
@@ -387,6 +423,11 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     const tracked = work.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
   }
+}
+
+function listenerOf(request: IncomingMessage): ListenerFacts {
+  const socket = request.socket as IncomingMessage['socket'] & { encrypted?: boolean };
+  return { port: socket.localPort ?? 0, proto: socket.encrypted ? 'https' : 'http' };
 }
 
 function statusOf(result: unknown): number {
