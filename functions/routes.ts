@@ -68,7 +68,8 @@ export const ROUTES: readonly RouteDefinition[] = [
       kind: 'lambda',
       handler: 'connect',
       tables: {
-        users: 'read',
+        // Read for the identity; write for the user's live item (ports.ts UserStore).
+        users: 'readWrite',
         connections: 'readWrite',
         subscriptions: 'readWrite',
         members: 'read',
@@ -82,7 +83,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     integration: {
       kind: 'lambda',
       handler: 'disconnect',
-      tables: { connections: 'readWrite', subscriptions: 'readWrite' },
+      tables: { connections: 'readWrite', subscriptions: 'readWrite', users: 'write' },
       ...FRAME_HANDLER,
     },
   },
@@ -109,9 +110,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
   frameRoute('typing', { conversations: 'read', members: 'read' }),
   frameRoute('read', { conversations: 'read', members: 'readWrite' }),
-  frameRoute('createroom', { conversations: 'readWrite', members: 'readWrite' }),
-  frameRoute('join', { conversations: 'readWrite', members: 'readWrite' }),
-  frameRoute('leave', { conversations: 'readWrite', members: 'readWrite' }),
+  frameRoute('createroom', { conversations: 'readWrite', members: 'readWrite', users: 'write' }),
+  frameRoute('join', { conversations: 'readWrite', members: 'readWrite', users: 'write' }),
+  frameRoute('leave', { conversations: 'readWrite', members: 'readWrite', users: 'write' }),
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   {
     routeKey: 'ping',
