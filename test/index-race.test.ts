@@ -4,10 +4,9 @@
  * so the DynamoDB proxy's `lagIndexes` fault mode stands in). Whichever runs second must see the
  * other, or the new connection misses the room's messages until it reconnects.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
 import type { LocalStack } from '../local/local-stack';
-import { inject } from 'vitest';
 import { type ChatTestClient, connectAs } from './support/chat-client';
 import { startTestStack } from './support/test-stack';
 
