@@ -28,6 +28,37 @@ export interface RuntimeConfig {
   readonly region: string;
 }
 
+/**
+ * The tuning knobs an operator may set, by environment variable: the rate limits, fan-out width,
+ * retry budget, connection TTL, desk title and token lifetime read below, and the log level
+ * (functions/adapters/logger.ts). Their defaults live where they are read. The CDK stack takes each
+ * from CDK context under the same name (infra/lib/stack-config.ts) and gives it to every function;
+ * everything else readConfig reads is the stack's own wiring (tables, endpoints, secrets, admins).
+ * infra/lib/stack-config.test.ts fails when readConfig reads a variable that is in neither group.
+ */
+export const TUNING_VARIABLES = [
+  'SEND_RATE_LIMIT',
+  'SEND_RATE_WINDOW_SECONDS',
+  'FRAME_BURST',
+  'FRAME_PER_SECOND',
+  'MESSAGE_BURST',
+  'MESSAGE_PER_SECOND',
+  'TYPING_BURST',
+  'TYPING_PER_SECOND',
+  'PRESENCE_BURST',
+  'PRESENCE_PER_SECOND',
+  'MAX_CONNECTIONS_PER_USER',
+  'IDENTITY_CACHE_SECONDS',
+  'FANOUT_CONCURRENCY',
+  'CONNECTION_TTL_SECONDS',
+  'SEND_RETRY_BUDGET_MS',
+  'DESK_TITLE',
+  'TOKEN_TTL_SECONDS',
+  'LOG_LEVEL',
+] as const;
+
+export type TuningVariable = (typeof TUNING_VARIABLES)[number];
+
 function numberFrom(
   env: NodeJS.ProcessEnv,
   name: string,

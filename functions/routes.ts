@@ -73,7 +73,8 @@ export const ROUTES: readonly RouteDefinition[] = [
       kind: 'lambda',
       handler: 'connect',
       tables: {
-        users: 'read',
+        // Read for the identity; write for the user's live item (ports.ts UserStore).
+        users: 'readWrite',
         connections: 'readWrite',
         subscriptions: 'readWrite',
         members: 'read',
@@ -87,7 +88,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     integration: {
       kind: 'lambda',
       handler: 'disconnect',
-      tables: { connections: 'readWrite', subscriptions: 'readWrite' },
+      tables: { connections: 'readWrite', subscriptions: 'readWrite', users: 'write' },
       ...FRAME_HANDLER,
     },
   },
@@ -115,9 +116,14 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('typing', { conversations: 'read', members: 'read' }),
   // readWrite on conversations: an admin's read raises the support conversation's deskReadSeq.
   frameRoute('read', { conversations: 'readWrite', members: 'readWrite' }),
-  frameRoute('createroom', { conversations: 'readWrite', members: 'readWrite' }),
-  frameRoute('join', { conversations: 'readWrite', members: 'readWrite' }),
-  frameRoute('leave', { conversations: 'readWrite', members: 'readWrite' }),
+  // users readWrite: the user's live item (rooms and connections, ports.ts UserStore).
+  frameRoute('createroom', {
+    conversations: 'readWrite',
+    members: 'readWrite',
+    users: 'readWrite',
+  }),
+  frameRoute('join', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
+  frameRoute('leave', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   // Admins only: sets a user's blocked flag and closes their open connections.
   frameRoute('block', { users: 'readWrite' }),

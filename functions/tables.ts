@@ -55,7 +55,8 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'users',
     envVar: 'USERS_TABLE',
-    description: 'One item per person who ever logged in: display name, role, blocked flag.',
+    description:
+      'One item per person who ever logged in: display name, role, blocked flag, and the rooms and open connections joins and connects meet on (consistent, unlike the byUser indexes).',
     partitionKey: { name: 'userId', type: 'S' },
     globalIndexes: [],
     lifecycle: 'durable',

@@ -14,6 +14,8 @@
  *   a client sees after a timeout), or forward it and then answer with an error or a reset instead
  *   of DynamoDB's answer (the request was applied and its response lost) — the hook point for
  *   fault injection.
+ * - `lagIndexes` makes global secondary indexes lag behind their tables (index-lag.ts): an index
+ *   Query does not see items put since, until `lagIndexes(false)`.
  *
  * Connections to the target are kept alive, so the proxy adds one loopback hop and no handshakes.
  */
@@ -30,6 +32,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { readBody } from './gateway/read-body';
+import { IndexLag, type KeyNames, productTableKeys } from './index-lag';
 
 /** Operations that accept `ReturnConsumedCapacity`. */
 const CAPACITY_OPERATIONS = new Set([
@@ -156,6 +159,12 @@ export interface DynamoDbProxy extends EventEmitter<{ call: [DynamoDbCall] }> {
   setRecording(record: boolean): void;
   /** Replaces (or removes) the intercept hook. */
   setInterceptor(intercept: RequestInterceptor | undefined): void;
+  /**
+   * Turns index lag on (from now on, an index Query does not see items put since) or off (every
+   * item visible again). `keyNames` gives each table's key attributes; default: the product's
+   * tables from functions/tables.ts.
+   */
+  lagIndexes(on: boolean, keyNames?: KeyNames): void;
   stop(): Promise<void>;
 }
 
@@ -166,6 +175,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
   const inject = options.consumedCapacity ?? true;
   let intercept = options.intercept;
   let record = options.record ?? true;
+  let lag: IndexLag | undefined;
   let seq = 0;
   let recorded: DynamoDbCall[] = [];
   let totals = new Map<string, { count: number; capacityUnits: number; errors: number }>();
@@ -241,7 +251,20 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       return;
     }
 
-    const upstream = await forward(target, agent, request, forwarded);
+    let upstream = await forward(target, agent, request, forwarded);
+    if (lag && upstream.status < 300 && !upstream.encoded) {
+      lag.noteWrite(operation, body);
+      const lagged = lag.filterQuery(operation, body, upstream.body);
+      if (lagged) {
+        // The body changed: its checksum no longer applies (the SDK checks it when present).
+        const headers: IncomingHttpHeaders = {
+          ...upstream.headers,
+          'content-length': String(lagged.byteLength),
+        };
+        delete headers['x-amz-crc32'];
+        upstream = { ...upstream, headers, body: lagged };
+      }
+    }
     response.writeHead(upstream.status, upstream.headers);
     response.end(upstream.body);
     finish({
@@ -287,6 +310,9 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
     },
     setInterceptor(value: RequestInterceptor | undefined) {
       intercept = value;
+    },
+    lagIndexes(on: boolean, keyNames: KeyNames = productTableKeys) {
+      lag = on ? new IndexLag(keyNames) : undefined;
     },
     async stop() {
       server.closeAllConnections();

@@ -13,9 +13,11 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketEvent } from '../functions/handlers/websocket-event';
 import type { LocalStack } from '../local/local-stack';
-import connectFixture from './fixtures/events/connect.json';
-import disconnectFixture from './fixtures/events/disconnect.json';
-import messageFixture from './fixtures/events/message.json';
+import type WebSocket from 'ws';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../functions/protocol/limits';
+import connectFixture from './fixtures/events/aws/powertools-connect.json';
+import disconnectFixture from './fixtures/events/aws/powertools-disconnect.json';
+import messageFixture from './fixtures/events/aws/powertools-message.json';
 import { ChatTestClient, connectAs, HandshakeRefused, login } from './support/chat-client';
 import { ROUTES_WITH_FIXTURES, resolveWithFixtures } from './support/fixture-routes';
 import { startTestStack } from './support/test-stack';
@@ -101,7 +103,7 @@ describe('handshake', () => {
       identity: { sourceIp: '127.0.0.1' },
     });
     expect(event?.queryStringParameters?.token).toMatch(/^ey/);
-    expect(event?.headers?.['sec-websocket-version']).toBe('13');
+    expect(event?.headers?.['Sec-WebSocket-Version']).toBe('13');
     await client.close();
   });
 });
@@ -136,7 +138,7 @@ describe('frames', () => {
     ]);
     const first = messages[0] as WebSocketEvent;
     expect(shape(first).sort()).toEqual(expect.arrayContaining(shape(messageFixture)));
-    expect(first.requestContext.messageId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+    expect(first.requestContext.messageId).toMatch(/^[A-Za-z0-9_-]{15}=$/);
     await client.close();
   });
 
@@ -166,7 +168,7 @@ describe('frames', () => {
     expect(crashed).toEqual({
       message: 'Internal server error',
       connectionId,
-      requestId: expect.stringMatching(/^[A-Za-z0-9+/]{15}=$/),
+      requestId: expect.stringMatching(/^[A-Za-z0-9_-]{15}=$/),
     });
     expect(timedOut.connectionId).toBe(connectionId);
     expect(stillOpen.type).toBe('conversations');
@@ -174,31 +176,111 @@ describe('frames', () => {
     await client.close();
   });
 
-  it('closes a connection whose message exceeds 128 KB with 1009, and accepts 128 KB', async () => {
-    const client = await connectAs(stack, 'vera');
-    const connectionId = stack.gateway.connectionIds().at(-1) as string;
-    const exactly = JSON.stringify({
+  /** A sendmessage frame of exactly `bytes` bytes (its text too long: the reply is TOO_LARGE). */
+  function frameOf(bytes: number, id: string): string {
+    const empty = JSON.stringify({
       action: 'sendmessage',
-      id: 'big',
-      conversationId: 'support:vera',
+      id,
+      conversationId: 'support:x',
       text: '',
     });
-    const padded = exactly.replace(
-      '"text":""',
-      `"text":"${'x'.repeat(128 * 1024 - exactly.length)}"`,
-    );
+    return empty.replace('"text":""', `"text":"${'x'.repeat(bytes - empty.length)}"`);
+  }
 
-    const fits = await client.request(JSON.parse(padded));
-    client.send(`${padded} `);
+  /** Sends `message` as text frames of at most `frameBytes` bytes each. */
+  function sendFragmented(ws: WebSocket, message: string, frameBytes: number): void {
+    const data = Buffer.from(message);
+    for (let at = 0; at < data.length; at += frameBytes) {
+      ws.send(data.subarray(at, at + frameBytes), {
+        binary: false,
+        fin: at + frameBytes >= data.length,
+      });
+    }
+  }
+
+  it('accepts a 32 KB frame and a 128 KB message in 32 KB frames; a larger frame closes with 1009', async () => {
+    const client = await connectAs(stack, 'vera');
+    const connectionId = stack.gateway.connectionIds().at(-1) as string;
+    const oneFrame = frameOf(MAX_FRAME_BYTES, 'one-frame');
+    const split = frameOf(MAX_MESSAGE_BYTES, 'split');
+
+    const fits = await client.request(JSON.parse(oneFrame));
+    const splitReply = client.waitNew((f) => f.id === 'split');
+    sendFragmented(client.ws, split, MAX_FRAME_BYTES);
+    const fitsSplit = await splitReply;
+    client.send(frameOf(MAX_FRAME_BYTES + 1, 'too-big'));
     const closed = await client.waitClosed();
     await waitFor(() => eventsFor(connectionId, '$disconnect').length > 0, '$disconnect');
 
-    expect(Buffer.byteLength(padded)).toBe(128 * 1024);
+    expect(Buffer.byteLength(oneFrame)).toBe(MAX_FRAME_BYTES);
     expect(fits).toMatchObject({ type: 'error', code: 'TOO_LARGE' });
+    expect(fitsSplit).toMatchObject({ type: 'error', code: 'TOO_LARGE' });
     expect(closed.code).toBe(1009);
+    expect(client.frames.some((f) => f.id === 'too-big')).toBe(false);
     expect(eventsFor(connectionId, '$disconnect')[0]?.requestContext.disconnectStatusCode).toBe(
       1009,
     );
+  });
+
+  it('closes with 1009 a message over 128 KB, even in 32 KB frames', async () => {
+    const client = await connectAs(stack, 'vic');
+
+    sendFragmented(client.ws, frameOf(MAX_MESSAGE_BYTES + 1, 'huge'), MAX_FRAME_BYTES);
+    const closed = await client.waitClosed();
+
+    expect(closed.code).toBe(1009);
+    expect(client.frames.some((f) => f.id === 'huge')).toBe(false);
+  });
+
+  it('delivers the largest valid sendmessage, at worst-case escaping, in one frame', async () => {
+    const client = await connectAs(stack, 'vito');
+    // JSON.stringify writes U+0001 as \u0001: 6 bytes for each of the 4000 code points.
+    const frame = JSON.stringify({
+      action: 'sendmessage',
+      id: 'worst',
+      conversationId: 'support:vito',
+      text: '\u0001'.repeat(4000),
+    });
+
+    client.send(frame);
+    const reply = await client.next((f) => f.id === 'worst');
+
+    expect(Buffer.byteLength(frame)).toBeGreaterThan(24_000);
+    expect(reply.type).toMatch(/^(ack|error)$/);
+    expect(client.closed).toBeUndefined();
+    await client.close();
+  });
+
+  it('closes a connection that sends a binary frame with 1003 and runs no route for it', async () => {
+    const client = await connectAs(stack, 'wim');
+    const connectionId = stack.gateway.connectionIds().at(-1) as string;
+    const before = eventsFor(connectionId).length;
+
+    client.ws.send(Buffer.from('{"action":"conversations","id":"bin"}'), { binary: true });
+    const closed = await client.waitClosed();
+    await waitFor(() => eventsFor(connectionId, '$disconnect').length > 0, '$disconnect');
+
+    expect(closed.code).toBe(1003);
+    expect(
+      eventsFor(connectionId)
+        .slice(before)
+        .map((e) => e.requestContext.routeKey),
+    ).toEqual(['$disconnect']);
+    expect(client.frames.some((f) => f.id === 'bin')).toBe(false);
+  });
+
+  it('delivers a server post over 32 KB as one message', async () => {
+    const client = await connectAs(stack, 'wes');
+    const connectionId = stack.gateway.connectionIds().at(-1) as string;
+    const big = JSON.stringify({ type: 'hello', pad: 'y'.repeat(3 * MAX_FRAME_BYTES) });
+
+    await management.send(
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(big) }),
+    );
+    const got = await client.next((f) => f.type === 'hello');
+
+    expect(JSON.stringify(got)).toBe(big);
+    await client.close();
   });
 });
 

@@ -1,11 +1,45 @@
 /** UserStore over the users table. */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './dynamo-errors';
-import type { UserRecord, UserStore } from '../domain/ports';
+import type { UserLiveState, UserRecord, UserStore } from '../domain/ports';
 
 /** A UserStore backed by DynamoDB. */
 export function createDynamoUserStore(client: DynamoDBDocumentClient, table: string): UserStore {
+  /** One atomic ADD or DELETE on a string set of the user's item, answering the item after it. */
+  async function change(
+    userId: string,
+    verb: 'ADD' | 'DELETE',
+    attribute: 'liveRooms' | 'liveConnections',
+    values: readonly string[],
+  ): Promise<UserLiveState> {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { userId },
+        UpdateExpression: `${verb} #set :values`,
+        // Only users who logged in: never create a bare item for an id that has none.
+        ConditionExpression: 'attribute_exists(userId)',
+        ExpressionAttributeNames: { '#set': attribute },
+        ExpressionAttributeValues: { ':values': new Set(values) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toLiveState(Attributes ?? {});
+  }
+
   return {
+    attachConnection: (userId, connectionId) =>
+      change(userId, 'ADD', 'liveConnections', [connectionId]),
+    async detachConnection(userId, connectionIds) {
+      if (connectionIds.length === 0) return;
+      try {
+        await change(userId, 'DELETE', 'liveConnections', connectionIds);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    },
+    addRoom: (userId, conversationId) => change(userId, 'ADD', 'liveRooms', [conversationId]),
+    removeRoom: (userId, conversationId) => change(userId, 'DELETE', 'liveRooms', [conversationId]),
     async get(userId) {
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: { userId }, ConsistentRead: true }),
@@ -49,6 +83,11 @@ export function createDynamoUserStore(client: DynamoDBDocumentClient, table: str
       }
     },
   };
+}
+
+function toLiveState(item: Record<string, unknown>): UserLiveState {
+  const list = (value: unknown) => (value instanceof Set ? [...(value as Set<string>)] : []);
+  return { rooms: list(item.liveRooms), connections: list(item.liveConnections) };
 }
 
 function toUser(item: Record<string, unknown>): UserRecord {

@@ -9,7 +9,7 @@ import { login } from './login';
 import { createTokenService } from './tokens';
 import { createWeChatSessionClient, type WeChatFailure } from './wechat-session';
 
-function memoryUsers(): UserStore {
+function memoryUsers(): Pick<UserStore, 'get' | 'recordLogin'> {
   const users = new Map<string, UserRecord>();
   return {
     get: async (userId) => users.get(userId),
@@ -18,7 +18,6 @@ function memoryUsers(): UserStore {
       users.set(user.userId, record);
       return record;
     },
-    setBlocked: async () => false,
   };
 }
 

@@ -18,7 +18,8 @@ const LoginBody = v.object({
 });
 
 export interface LoginDeps {
-  readonly users: UserStore;
+  /** Login reads and records the user; nothing else of the store. */
+  readonly users: Pick<UserStore, 'get' | 'recordLogin'>;
   readonly wechat: WeChatSessionClient;
   readonly tokens: TokenService;
   readonly admins: ReadonlySet<string>;

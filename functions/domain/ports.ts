@@ -20,6 +20,27 @@ export interface UserStore {
   recordLogin(user: Pick<UserRecord, 'userId' | 'name' | 'role'>, at: number): Promise<UserRecord>;
   /** Sets or clears the user's blocked flag; false when no such user ever logged in. */
   setBlocked(userId: string, blocked: boolean): Promise<boolean>;
+  /**
+   * The per-user item joins and connects meet on. Membership and connections are otherwise found
+   * through eventually consistent indexes (members.byUser, connections.byUser), so a join racing
+   * a $connect could each miss the other. Each side here writes and reads the same item in one
+   * atomic request, so whichever comes second sees the first.
+   *
+   * Adds an open connection; returns the user's rooms and open connections after it.
+   */
+  attachConnection(userId: string, connectionId: string): Promise<UserLiveState>;
+  /** Removes a connection that closed. */
+  detachConnection(userId: string, connectionIds: readonly string[]): Promise<void>;
+  /** Adds a room the user joined (or created); returns the state after it. */
+  addRoom(userId: string, conversationId: string): Promise<UserLiveState>;
+  /** Removes a room the user left; returns the state after it. */
+  removeRoom(userId: string, conversationId: string): Promise<UserLiveState>;
+}
+
+/** What the per-user item says: the rooms a user is in and their open connections. */
+export interface UserLiveState {
+  readonly rooms: readonly string[];
+  readonly connections: readonly string[];
 }
 
 export interface ConnectionRecord extends Identity {

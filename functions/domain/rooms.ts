@@ -7,7 +7,7 @@ import { roomConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';
 import { deliver, encodeFrame, reply } from './fan-out';
 import type { Caller, Identity } from './identity';
-import type { ConversationRecord } from './ports';
+import type { ConversationRecord, UserLiveState } from './ports';
 import { summarize } from './summaries';
 import type { TokenBuckets } from './token-bucket';
 import { validateRoomTitle } from './text';
@@ -38,7 +38,8 @@ export async function createRoom(
     joinedAt: now,
   };
   await ctx.conversations.createRoom(room, member);
-  await subscribeUser(ctx, caller, room.conversationId);
+  const live = await ctx.users.addRoom(caller.userId, room.conversationId);
+  await subscribeUser(ctx, caller, room.conversationId, live);
   await reply(ctx, caller.connectionId, {
     type: 'room',
     ...(frame.id !== undefined ? { id: frame.id } : {}),
@@ -66,7 +67,9 @@ export async function joinRoom(
   };
   const outcome = await ctx.conversations.join(room.conversationId, member);
   if (outcome === 'noSuchRoom') throw new NotFoundError(`no conversation ${room.conversationId}`);
-  await subscribeUser(ctx, caller, room.conversationId);
+  // After the membership, one atomic write-and-read of the user's item (see session.ts).
+  const live = await ctx.users.addRoom(caller.userId, room.conversationId);
+  await subscribeUser(ctx, caller, room.conversationId, live);
   const { conversation, member: stored } = await ctx.conversations.getWithMember(
     room.conversationId,
     caller.userId,
@@ -92,7 +95,8 @@ export async function leaveRoom(
 ): Promise<void> {
   const room = await requireRoom(ctx, frame.conversationId, 'left');
   const outcome = await ctx.conversations.leave(room.conversationId, caller.userId);
-  const connections = await connectionsOfCaller(ctx, caller);
+  const live = await ctx.users.removeRoom(caller.userId, room.conversationId);
+  const connections = await connectionsOfCaller(ctx, caller, live);
   await ctx.connections.unsubscribe(
     connections.map((connectionId) => ({ topic: room.conversationId, connectionId })),
   );
@@ -134,14 +138,27 @@ async function requireRoom(
   return room;
 }
 
-/** The caller's connection plus the user's other open connections. */
-async function connectionsOfCaller(ctx: ChatContext, caller: Caller): Promise<string[]> {
-  const others = await ctx.connections.connectionsOf(caller.userId);
-  return [...new Set([caller.connectionId, ...others])];
+/**
+ * The caller's connection plus the user's other open connections: those on the user's item (read
+ * atomically with the room change) and, for connections opened before the item listed them, the
+ * connections.byUser index.
+ */
+async function connectionsOfCaller(
+  ctx: ChatContext,
+  caller: Caller,
+  live: UserLiveState,
+): Promise<string[]> {
+  const indexed = await ctx.connections.connectionsOf(caller.userId);
+  return [...new Set([caller.connectionId, ...live.connections, ...indexed])];
 }
 
-async function subscribeUser(ctx: ChatContext, caller: Caller, topic: string): Promise<void> {
-  const connections = await connectionsOfCaller(ctx, caller);
+async function subscribeUser(
+  ctx: ChatContext,
+  caller: Caller,
+  topic: string,
+  live: UserLiveState,
+): Promise<void> {
+  const connections = await connectionsOfCaller(ctx, caller, live);
   await ctx.connections.subscribe(
     connections.map((connectionId) => ({ topic, connectionId, userId: caller.userId })),
     connectionExpiry(ctx),

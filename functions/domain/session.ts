@@ -23,7 +23,10 @@ export async function openSession(
   try {
     await register(ctx, connectionId, identity);
   } catch (error) {
-    await retryWithin(budget, () => ctx.connections.close(connectionId)).catch((cleanup) =>
+    await retryWithin(budget, async () => {
+      await ctx.connections.close(connectionId);
+      await ctx.users.detachConnection(identity.userId, [connectionId]);
+    }).catch((cleanup) =>
       ctx.log.warn('could not remove a refused connection; its TTL will', {
         connectionId,
         error: describe(cleanup),
@@ -36,13 +39,18 @@ export async function openSession(
 async function register(ctx: ChatContext, connectionId: string, identity: Identity): Promise<void> {
   const expiresAt = connectionExpiry(ctx);
   const home = identity.role === 'admin' ? ADMINS_TOPIC : supportConversationId(identity.userId);
-  // The record is written before memberships are read, and join writes the membership before it
-  // reads connections: whichever runs second sees the other, so no room subscription is missed.
   await ctx.connections.open(
     { connectionId, ...identity, connectedAt: ctx.now(), topics: [home] },
     expiresAt,
   );
-  const rooms = (await ctx.conversations.conversationIdsOf(identity.userId)).filter(
+  // One atomic write-and-read of the user's item: a join adds its room to the same item and reads
+  // the connections in one request too, so whichever comes second sees the other, however far the
+  // indexes lag (ports.ts UserStore.attachConnection). The members.byUser index still adds rooms
+  // joined before the item listed them.
+  const live = await ctx.users.attachConnection(identity.userId, connectionId);
+  await pruneClosedConnections(ctx, identity.userId, connectionId, live.connections);
+  const indexed = await ctx.conversations.conversationIdsOf(identity.userId);
+  const rooms = [...new Set([...live.rooms, ...indexed])].filter(
     (id) => parseConversationId(id)?.kind === 'room',
   );
   if (rooms.length > 0) {
@@ -62,6 +70,28 @@ async function register(ctx: ChatContext, connectionId: string, identity: Identi
   }
 }
 
+/** More open connections than this on a user's item: look for ones that closed unseen. */
+const PRUNE_ABOVE = 8;
+
+/**
+ * Keeps the user's item bounded: a connection cut without $disconnect (a crashed gateway) stays
+ * on it, so when the item lists more than PRUNE_ABOVE, those without a record are removed.
+ */
+async function pruneClosedConnections(
+  ctx: ChatContext,
+  userId: string,
+  current: string,
+  listed: readonly string[],
+): Promise<void> {
+  if (listed.length <= PRUNE_ABOVE) return;
+  const others = listed.filter((id) => id !== current);
+  const records = await Promise.all(others.map((id) => ctx.connections.lookup(id)));
+  await ctx.users.detachConnection(
+    userId,
+    others.filter((_id, i) => records[i] === undefined),
+  );
+}
+
 /**
  * Removes a closed connection; tells admins when a student's last connection went away. API
  * Gateway runs $disconnect once, so each step retries transient failures within `budget`.
@@ -72,6 +102,9 @@ export async function closeSession(
   budget: RetryBudget,
 ): Promise<void> {
   const closed = await retryWithin(budget, () => ctx.connections.close(connectionId));
+  if (closed) {
+    await retryWithin(budget, () => ctx.users.detachConnection(closed.userId, [connectionId]));
+  }
   if (closed?.role !== 'student') return;
   await retryWithin(budget, async () => {
     const others = (await ctx.connections.connectionsOf(closed.userId)).filter(

@@ -27,7 +27,7 @@ export interface WebSocketEvent {
   /** MESSAGE only: the frame as sent. */
   body?: string;
   isBase64Encoded: boolean;
-  /** CONNECT only. */
+  /** CONNECT (the client's headers, with the query string) and DISCONNECT (a fixed set). */
   headers?: Record<string, string>;
   multiValueHeaders?: Record<string, string[]>;
   queryStringParameters?: Record<string, string>;

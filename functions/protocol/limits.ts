@@ -32,3 +32,12 @@ export const MAX_CURSOR_LENGTH = 512;
 /** Rooms per `rooms` page when the frame names no limit, and the most it may ask for. */
 export const ROOMS_DEFAULT_LIMIT = 100;
 export const ROOMS_MAX_LIMIT = 200;
+/**
+ * API Gateway's largest WebSocket frame (not adjustable); a larger frame closes the connection with
+ * 1009. Browsers and WeChat send each message as one frame, so every client frame must fit: the
+ * largest `sendmessage`, as `JSON.stringify` writes it, is at most about 25.2 KB (MAX_TEXT_CHARS at 6
+ * bytes each, the worst JSON escaping, plus an id and conversation id escaped the same way; the
+ * text rules refuse the characters escaped that way, so a valid send is smaller still).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
+ */
+export const MAX_FRAME_BYTES = 32 * 1024;

@@ -147,7 +147,7 @@ describe('cdk-nag', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
     const reasons = new Set<string>(Object.values(NAG_REASONS));
     for (const entry of acknowledged) {
-      expect(entry.id).toMatch(/^Annotation::AwsSolutions-(APIG4|IAM4\[.+\]|IAM5\[.+\])$/);
+      expect(entry.id).toMatch(/^Annotation::AwsSolutions-(APIG4|L1|IAM4\[.+\]|IAM5\[.+\])$/);
       expect(reasons.has(entry.reason), `${entry.path} ${entry.id}`).toBe(true);
     }
     for (const reason of reasons) expect(reason.length).toBeGreaterThan(80);

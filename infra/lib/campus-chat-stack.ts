@@ -19,12 +19,18 @@ import { ChatData } from './chat-data';
 import type { AccessTargets, SecretReference } from './handler-access';
 import { LoginApi } from './login-api';
 import { acknowledgeApiGatewayLoggingRole } from './nag-suppressions';
+import { resolvePlatform } from './handler-platform';
 import { Observability } from './observability';
 import type { CampusChatSettings, CampusChatStackProps } from './stack-config';
 import { ChatWebSocketApi } from './websocket-api';
 
-/** Configuration every handler gets. */
-const HANDLER_ENVIRONMENT = { LOG_LEVEL: 'INFO' } as const;
+/**
+ * Configuration every handler gets: the log level and the tuning knobs set in context (one
+ * setting each, read by stack-config.ts), over the stack's default log level.
+ */
+function handlerEnvironment(settings: CampusChatSettings): Record<string, string> {
+  return { LOG_LEVEL: 'INFO', ...settings.tuning };
+}
 
 function retention(days: number): logs.RetentionDays {
   const valid = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
@@ -52,6 +58,13 @@ export class CampusChatStack extends Stack {
     const settings = props.settings;
     this.settings = settings;
     const logRetention = retention(settings.logRetentionDays);
+    const environment = handlerEnvironment(settings);
+    const platform = resolvePlatform(this.region, {
+      ...(settings.lambdaRuntime !== undefined ? { runtime: settings.lambdaRuntime } : {}),
+      ...(settings.lambdaArchitecture !== undefined
+        ? { architecture: settings.lambdaArchitecture }
+        : {}),
+    });
 
     // Logical ids of the data construct and its tables must never change: a new id is a new,
     // empty table (the retained old one would linger unused).
@@ -81,7 +94,9 @@ export class CampusChatStack extends Stack {
       routes: ROUTES,
       routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
       targets,
-      environment: HANDLER_ENVIRONMENT,
+      environment,
+      platform,
+      apiName: `${this.stackName}-websocket`,
       stageName: settings.stageName,
       throttle: settings.webSocketThrottle,
       logRetention,
@@ -97,7 +112,9 @@ export class CampusChatStack extends Stack {
     this.login = new LoginApi(this, 'Login', {
       route: LOGIN_ROUTE,
       targets,
-      environment: HANDLER_ENVIRONMENT,
+      environment,
+      platform,
+      apiName: `${this.stackName}-login`,
       // Resolved by CloudFormation at deploy time from the operator's parameters; run
       // `cdk deploy --force` after changing them.
       wechatAppId: ssm.StringParameter.valueForStringParameter(
@@ -125,6 +142,7 @@ export class CampusChatStack extends Stack {
       tables: this.data.tables,
       webSocketApiId: this.webSocket.api.apiId,
       webSocketStage: this.webSocket.stage.stageName,
+      webSocketAccessLogs: this.webSocket.accessLogs,
       loginApiId: this.login.api.apiId,
       alarmEmail: settings.alarmEmail,
     });
@@ -133,8 +151,10 @@ export class CampusChatStack extends Stack {
   }
 
   /**
-   * WebSocket access logging needs the account's API Gateway CloudWatch Logs role. Both are
-   * retained on delete: the setting is account-wide and other APIs may rely on it.
+   * Stage logging needs the account's API Gateway CloudWatch Logs role. Made as CDK's own
+   * `cloudWatchRole` option makes it (RestApi): the account setting depends on the role, and both
+   * are retained on delete, since the setting is account-wide and other APIs may rely on it. Only
+   * when `manageApiGatewayAccountRole` is set (see stack-config.ts for why it is opt-in).
    */
   private apiGatewayLoggingRole(): IDependable {
     const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
@@ -151,6 +171,7 @@ export class CampusChatStack extends Stack {
       cloudWatchRoleArn: role.roleArn,
     });
     account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    account.node.addDependency(role);
     return account;
   }
 

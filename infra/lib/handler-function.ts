@@ -1,6 +1,6 @@
 /**
  * One Lambda function for one handler file in functions/handlers/, built the same way for every
- * route: Node.js 24 on arm64, bundled by esbuild into one minified ESM file with source maps, its
+ * route: the stack's runtime and architecture (handler-platform.ts), bundled by esbuild into one minified ESM file with source maps, its
  * own log group with a retention, and its own role that may write only to that log group. Table,
  * secret and @connections permissions are granted by the caller from the route table.
  */
@@ -8,17 +8,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_MODULES } from './bundle-settings';
+import { ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_MODULES } from './bundle-settings';
+import { type HandlerPlatform, PLATFORM_DEFAULTS } from './handler-platform';
+import { acknowledgeOlderRuntime } from './nag-suppressions';
 
 /** The repository root (package.json, package-lock.json, functions/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The Lambda runtime of every handler; the bundle targets the same Node.js version. */
-export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
 
 /** The TypeScript source of a handler. */
 export function handlerEntry(handler: string): string {
@@ -34,6 +32,8 @@ export interface HandlerFunctionProps {
   /** Configuration the handler reads (functions/config.ts, functions/adapters/secrets.ts). */
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
+  /** Runtime, architecture and the matching bundle target. */
+  readonly platform: HandlerPlatform;
 }
 
 export class HandlerFunction extends Construct {
@@ -63,8 +63,8 @@ export class HandlerFunction extends Construct {
       entry,
       handler: 'handler',
       description: props.description,
-      runtime: HANDLER_RUNTIME,
-      architecture: Architecture.ARM_64,
+      runtime: props.platform.runtime,
+      architecture: props.platform.architecture,
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
       role,
@@ -78,7 +78,7 @@ export class HandlerFunction extends Construct {
       depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
       bundling: {
         format: OutputFormat.ESM,
-        target: BUNDLE_TARGET,
+        target: props.platform.bundleTarget,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
@@ -97,5 +97,7 @@ export class HandlerFunction extends Construct {
         externalModules: [...RUNTIME_PROVIDED_MODULES],
       },
     });
+    if (props.platform.runtime.name !== PLATFORM_DEFAULTS.aws.runtime)
+      acknowledgeOlderRuntime(this.function);
   }
 }

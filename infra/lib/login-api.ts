@@ -15,6 +15,7 @@ import { type AccessTargets, declaredEnvironment, grantDeclaredAccess } from './
 import { HandlerFunction } from './handler-function';
 import { type ApiDomain, mapCustomDomain } from './custom-domain';
 import { acknowledgeRouteWithoutAuthorizer } from './nag-suppressions';
+import type { HandlerPlatform } from './handler-platform';
 import type { ThrottleSettings } from './stack-config';
 
 /** The login access log line. Never the body (it carries the wx.login code) or headers. */
@@ -38,6 +39,9 @@ export interface LoginApiProps {
   readonly targets: AccessTargets;
   /** Configuration every handler gets (LOG_LEVEL and the like). */
   readonly environment: Readonly<Record<string, string>>;
+  readonly platform: HandlerPlatform;
+  /** The API's name in the console and in CloudWatch. */
+  readonly apiName: string;
   /** The mini-program's appid (a deploy-time SSM parameter reference; not secret). */
   readonly wechatAppId: string;
   /** Comma-separated admin user ids (a deploy-time SSM parameter reference). */
@@ -67,6 +71,7 @@ export class LoginApi extends Construct {
       memoryMb: route.memoryMb,
       timeoutSeconds: route.timeoutSeconds,
       logRetention: props.logRetention,
+      platform: props.platform,
       environment: {
         ...props.environment,
         ...declaredEnvironment(route, props.targets),
@@ -77,6 +82,7 @@ export class LoginApi extends Construct {
     grantDeclaredAccess(this.function, route, props.targets);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: props.apiName,
       description: 'campus-chat: login (wx.login code -> session token)',
       createDefaultStage: false,
       ...(props.consoleOrigins.length > 0

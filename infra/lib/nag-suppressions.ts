@@ -31,6 +31,11 @@ export const NAG_REASONS = {
     'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level ' +
     'role API Gateway uses to write logs (WebSocket access logging requires it); only the ' +
     'apigateway.amazonaws.com service can assume the role.',
+  olderRuntime:
+    'The AWS China regions get new Lambda runtimes later than the global regions, and the ' +
+    'newest Node.js runtime is not confirmed in cn-north-1/cn-northwest-1, so there (and in a ' +
+    'synth that does not know its region) the handlers default to the newest runtime that is; ' +
+    'the lambdaRuntime setting overrides it (docs/deploy.md).',
 } as const;
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -81,4 +86,9 @@ export function acknowledgeApiGatewayLoggingRole(role: IConstruct): void {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
     NAG_REASONS.apiGatewayLoggingRole,
   );
+}
+
+/** A handler on a Node.js runtime older than the newest (the China default, or the operator's). */
+export function acknowledgeOlderRuntime(fn: IConstruct): void {
+  acknowledge(fn, 'AwsSolutions-L1', NAG_REASONS.olderRuntime);
 }

@@ -73,10 +73,27 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual(tables.sort());
   });
 
-  it('watch the WebSocket API for integration and execution errors', () => {
+  it('watch the WebSocket API for server faults, not for 4xx refusals of $connect', () => {
     const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes('ExecutionError'));
     const metrics = JSON.stringify(alarm?.Metrics);
-    expect(metrics).toContain('"MetricName":"IntegrationError"');
+    // IntegrationError counts every 401/403 $connect answers an expired token with.
+    expect(metrics).not.toContain('IntegrationError');
+    expect(metrics).not.toContain('ClientError');
+    const filters = resourcesOf(synth.json, 'AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(1);
+    const filter = filters[0]?.[1];
+    expect(filter?.Properties).toMatchObject({
+      FilterPattern: '{ $.status = "5*" }',
+      LogGroupName: {
+        Ref: logicalId(synth.stack.webSocket.accessLogs.node.defaultChild),
+      },
+    });
+    const transformation = filter?.Properties.MetricTransformations[0] as {
+      MetricNamespace: string;
+      MetricName: string;
+    };
+    expect(metrics).toContain(`"MetricName":"${transformation?.MetricName}"`);
+    expect(metrics).toContain(`"Namespace":"${transformation?.MetricNamespace}"`);
     expect(metrics).toContain(
       `{"Name":"ApiId","Value":{"Ref":"${logicalId(
         synth.stack.webSocket.api.node.defaultChild,

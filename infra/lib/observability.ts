@@ -3,11 +3,12 @@
  * server-side errors on both APIs, all notifying one SNS topic; and a small dashboard with
  * connections, messages, errors and p99 handler duration.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -21,6 +22,8 @@ export interface ObservabilityProps {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly webSocketApiId: string;
   readonly webSocketStage: string;
+  /** The WebSocket stage's access log (JSON lines with `status`; websocket-api.ts). */
+  readonly webSocketAccessLogs: logs.ILogGroup;
   readonly loginApiId: string;
   /** Subscribed to the alarm topic when set. */
   readonly alarmEmail: string | undefined;
@@ -103,20 +106,29 @@ export class Observability extends Construct {
         period: PERIOD,
         statistic,
       });
-    // WebSocket APIs have no 5XXError metric: failures calling the integration are
-    // ExecutionError, error responses from it IntegrationError.
+    // WebSocket APIs have no 5XXError metric. IntegrationError counts every 4xx/5xx the
+    // integration answers, and $connect answers 401/403 for every expired or forged token, so it
+    // measures clients, not faults. What is a server fault: ExecutionError (API Gateway could not
+    // call the integration) and responses with a 5xx status, counted from the access log.
+    const fiveHundreds = new logs.MetricFilter(this, 'WebSocket5xx', {
+      logGroup: props.webSocketAccessLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '5*'),
+      metricNamespace: `CampusChat/${Stack.of(this).stackName}`,
+      metricName: 'WebSocket5xx',
+      metricValue: '1',
+    });
     alarm(
       'WebSocketServerErrors',
       new cloudwatch.MathExpression({
-        expression: 'execution + integration',
+        expression: 'execution + fivehundreds',
         usingMetrics: {
           execution: webSocketMetric('ExecutionError'),
-          integration: webSocketMetric('IntegrationError'),
+          fivehundreds: fiveHundreds.metric({ period: PERIOD, statistic: 'Sum' }),
         },
         period: PERIOD,
         label: 'WebSocket server-side errors',
       }),
-      'campus-chat WebSocket API: integration or execution errors (5xx)',
+      'campus-chat WebSocket API: execution errors and 5xx responses (not 4xx refusals)',
       5,
     );
     const login5xx = new cloudwatch.Metric({

@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readConfig, TUNING_VARIABLES } from '../../functions/config';
+import { TABLES } from '../../functions/tables';
 import { DEFAULT_SETTINGS, settingsFromContext } from './stack-config';
 
 function reader(context: Record<string, unknown>) {
@@ -85,5 +87,83 @@ describe('settingsFromContext', () => {
     expect(() => settingsFromContext(reader({ manageApiGatewayAccountRole: 'yes' }))).toThrow(
       'context manageApiGatewayAccountRole must be true or false',
     );
+  });
+
+  it('leaves the API Gateway account role alone unless asked (opt-in)', () => {
+    expect(DEFAULT_SETTINGS.manageApiGatewayAccountRole).toBe(false);
+    expect(settingsFromContext(reader({})).manageApiGatewayAccountRole).toBe(false);
+    expect(
+      settingsFromContext(reader({ manageApiGatewayAccountRole: 'true' }))
+        .manageApiGatewayAccountRole,
+    ).toBe(true);
+  });
+
+  it('reads the Lambda runtime and architecture, and refuses what the handlers cannot run on', () => {
+    expect(
+      settingsFromContext(reader({ lambdaRuntime: 'nodejs22.x', lambdaArchitecture: 'x86_64' })),
+    ).toMatchObject({ lambdaRuntime: 'nodejs22.x', lambdaArchitecture: 'x86_64' });
+    expect(settingsFromContext(reader({}))).not.toHaveProperty('lambdaRuntime');
+    expect(() => settingsFromContext(reader({ lambdaRuntime: 'python3.13' }))).toThrow(
+      'lambdaRuntime python3.13 must be a Node.js runtime, nodejs20.x or newer',
+    );
+    expect(() => settingsFromContext(reader({ lambdaRuntime: 'nodejs18.x' }))).toThrow(
+      /nodejs20\.x or newer/,
+    );
+    expect(() => settingsFromContext(reader({ lambdaArchitecture: 'amd64' }))).toThrow(
+      'context lambdaArchitecture must be arm64 or x86_64',
+    );
+  });
+
+  it('reads every tuning knob under its environment variable name', () => {
+    const context = Object.fromEntries(
+      TUNING_VARIABLES.map((name) => [
+        name,
+        name === 'LOG_LEVEL' ? 'DEBUG' : name === 'DESK_TITLE' ? '自习室服务台' : '7',
+      ]),
+    );
+    expect(settingsFromContext(reader(context)).tuning).toEqual(context);
+    expect(settingsFromContext(reader({ SEND_RATE_LIMIT: 60 })).tuning).toEqual({
+      SEND_RATE_LIMIT: '60',
+    });
+  });
+
+  it('refuses a knob value the handlers would refuse at run time', () => {
+    expect(() => settingsFromContext(reader({ SEND_RATE_LIMIT: '-1' }))).toThrow(
+      'context: SEND_RATE_LIMIT must be a positive integer',
+    );
+    expect(() => settingsFromContext(reader({ FRAME_PER_SECOND: 'lots' }))).toThrow(
+      'context: FRAME_PER_SECOND must be a positive number',
+    );
+    expect(() => settingsFromContext(reader({ LOG_LEVEL: 'LOUD' }))).toThrow(
+      /context LOG_LEVEL must be one of/,
+    );
+  });
+
+  it('makes every variable the handler configuration reads either a knob or stack wiring', () => {
+    // The wiring the stack sets itself (tables, endpoints, secrets' ids, appid, admins) or the
+    // Lambda runtime sets (region); everything else readConfig reads must be settable as a knob.
+    const wiring = new Set([
+      ...TABLES.map((t) => t.envVar),
+      'TABLE_PREFIX',
+      'ADMINS',
+      'WECHAT_API_BASE',
+      'WECHAT_APPID',
+      'CONNECTIONS_ENDPOINT',
+      'DYNAMODB_ENDPOINT',
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+    ]);
+    const read = new Set<string>();
+    readConfig(
+      new Proxy({} as NodeJS.ProcessEnv, {
+        get: (_target, key) => {
+          if (typeof key === 'string') read.add(key);
+          return undefined;
+        },
+      }),
+    );
+    const knobs = new Set<string>(TUNING_VARIABLES);
+    expect([...read].filter((name) => !wiring.has(name) && !knobs.has(name))).toEqual([]);
+    expect([...knobs].filter((name) => name !== 'LOG_LEVEL' && !read.has(name))).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@
  * (`cdk.json` or `-c key=value`). docs/deploy.md lists every key.
  */
 import type { StackProps } from 'aws-cdk-lib';
+import { readConfig, TUNING_VARIABLES, type TuningVariable } from '../../functions/config';
+import { type ArchitectureName, nodeMajorOf } from './handler-platform';
 
 export interface ThrottleSettings {
   /** Steady-state requests per second. */
@@ -55,11 +57,22 @@ export interface CampusChatSettings {
   /** E-mail address subscribed to the alarm topic; absent: subscribe later yourself. */
   readonly alarmEmail?: string;
   /**
-   * Whether the stack sets the account's API Gateway CloudWatch Logs role, which WebSocket access
-   * logging requires. It is one setting per account and region: turn this off when another stack
-   * already manages it.
+   * Whether the stack sets the account's API Gateway CloudWatch Logs role (AWS::ApiGateway::Account),
+   * which stage logging requires. Opt-in: it is one setting per account and region, so a stack
+   * that sets it silently replaces the role another stack set, and CDK's own `cloudWatchRole`
+   * documentation recommends creating it once per environment. Turn it on for the first stack in
+   * a fresh account and region only (docs/deploy.md).
    */
   readonly manageApiGatewayAccountRole: boolean;
+  /** Lambda runtime of every handler; absent: the partition's default (handler-platform.ts). */
+  readonly lambdaRuntime?: string;
+  /** Lambda architecture of every handler; absent: the partition's default. */
+  readonly lambdaArchitecture?: ArchitectureName;
+  /**
+   * The handlers' tuning knobs (functions/config.ts TUNING_VARIABLES), by environment variable, as
+   * set in context; unset ones keep the defaults functions/config.ts gives them.
+   */
+  readonly tuning: Readonly<Partial<Record<TuningVariable, string>>>;
 }
 
 export interface CampusChatStackProps extends StackProps {
@@ -78,7 +91,8 @@ export const DEFAULT_SETTINGS: CampusChatSettings = {
     wechatAppIdParameter: '/campus-chat/wechat-appid',
     adminsParameter: '/campus-chat/admins',
   },
-  manageApiGatewayAccountRole: true,
+  manageApiGatewayAccountRole: false,
+  tuning: {},
 };
 
 /** Reads one context value (cdk.json or `-c`); undefined when unset or empty. */
@@ -118,6 +132,43 @@ function list(read: ContextReader, key: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/**
+ * The tuning knobs set in context (context key = environment variable, e.g.
+ * `-c SEND_RATE_LIMIT=60`), checked by the very function the handlers read them with, so a value
+ * they would refuse at run time fails the synth instead.
+ */
+function tuning(read: ContextReader): Partial<Record<TuningVariable, string>> {
+  const set: Partial<Record<TuningVariable, string>> = {};
+  for (const name of TUNING_VARIABLES) {
+    const value = text(read, name);
+    if (value !== undefined) set[name] = value;
+  }
+  try {
+    readConfig({ ...set });
+  } catch (error) {
+    throw new Error(`context: ${(error as Error).message}`, { cause: error });
+  }
+  const level = set.LOG_LEVEL;
+  if (level !== undefined && !LOG_LEVELS.includes(level.toUpperCase()))
+    throw new Error(`context LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return set;
+}
+
+/** What functions/adapters/logger.ts accepts. */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
+
+function architecture(read: ContextReader): ArchitectureName | undefined {
+  const value = text(read, 'lambdaArchitecture');
+  if (value === undefined || value === 'arm64' || value === 'x86_64') return value;
+  throw new Error('context lambdaArchitecture must be arm64 or x86_64');
+}
+
+function runtime(read: ContextReader): string | undefined {
+  const value = text(read, 'lambdaRuntime');
+  if (value !== undefined) nodeMajorOf(value);
+  return value;
+}
+
 /** The settings from CDK context, with DEFAULT_SETTINGS for what is not set. */
 export function settingsFromContext(read: ContextReader): CampusChatSettings {
   const d = DEFAULT_SETTINGS;
@@ -130,6 +181,8 @@ export function settingsFromContext(read: ContextReader): CampusChatSettings {
   if (loginDomain !== undefined && domain === undefined)
     throw new Error('context loginDomainName needs domainName and certificateArn');
   const alarmEmail = text(read, 'alarmEmail');
+  const lambdaRuntime = runtime(read);
+  const lambdaArchitecture = architecture(read);
   return {
     stageName: text(read, 'stageName') ?? d.stageName,
     webSocketThrottle: {
@@ -164,5 +217,8 @@ export function settingsFromContext(read: ContextReader): CampusChatSettings {
       'manageApiGatewayAccountRole',
       d.manageApiGatewayAccountRole,
     ),
+    ...(lambdaRuntime !== undefined ? { lambdaRuntime } : {}),
+    ...(lambdaArchitecture !== undefined ? { lambdaArchitecture } : {}),
+    tuning: tuning(read),
   };
 }

@@ -19,6 +19,7 @@ import {
   acknowledgeManageConnections,
   acknowledgeRouteWithoutAuthorizer,
 } from './nag-suppressions';
+import type { HandlerPlatform } from './handler-platform';
 import type { ThrottleSettings } from './stack-config';
 
 /**
@@ -57,6 +58,9 @@ export interface ChatWebSocketApiProps {
   readonly targets: AccessTargets;
   /** Configuration every handler gets (LOG_LEVEL and the like). */
   readonly environment: Readonly<Record<string, string>>;
+  readonly platform: HandlerPlatform;
+  /** The API's name in the console and in CloudWatch (CDK would name it after the construct id). */
+  readonly apiName: string;
   readonly stageName: string;
   readonly throttle: ThrottleSettings;
   readonly logRetention: logs.RetentionDays;
@@ -80,6 +84,7 @@ export class ChatWebSocketApi extends Construct {
   constructor(scope: Construct, id: string, props: ChatWebSocketApiProps) {
     super(scope, id);
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
+      apiName: props.apiName,
       description: 'campus-chat: WebSocket chat for the mini-program and the admin console',
       routeSelectionExpression: props.routeSelectionExpression,
     });
@@ -98,6 +103,12 @@ export class ChatWebSocketApi extends Construct {
         format: AccessLogFormat.custom(WEBSOCKET_ACCESS_LOG_FORMAT),
       },
     });
+    // Execution logs for errors only, and never data trace: with it, API Gateway would log the full
+    // $connect request, query string (the session token) included. CDK's WebSocketStage has no
+    // property for these, so they are set on the CloudFormation stage.
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.addPropertyOverride('DefaultRouteSettings.LoggingLevel', 'ERROR');
+    cfnStage.addPropertyOverride('DefaultRouteSettings.DataTraceEnabled', false);
     for (const dependency of props.stageDependsOn) this.stage.node.addDependency(dependency);
 
     const functions = new Map<string, HandlerFunction>();
@@ -121,6 +132,7 @@ export class ChatWebSocketApi extends Construct {
         memoryMb: integration.memoryMb,
         timeoutSeconds: integration.timeoutSeconds,
         logRetention: props.logRetention,
+        platform: props.platform,
         environment: {
           ...props.environment,
           ...declaredEnvironment(integration, props.targets),

@@ -10,9 +10,18 @@ import type {
   WebSocketRequestContext,
 } from '../../functions/handlers/websocket-event';
 
-/** An id shaped like API Gateway's (16 base64 characters, e.g. `L0SM9cOFvHcCIhw=`). */
+/**
+ * An id shaped like API Gateway's connection, request and message ids: 15 characters of the
+ * URL-safe base64 alphabet and `=` (e.g. `BFaT_fALIAMCKug=` in a captured event), so a connection
+ * id can go into an @connections URL unescaped.
+ */
 export function gatewayId(): string {
-  return randomBytes(11).toString('base64');
+  return `${randomBytes(11).toString('base64url')}=`;
+}
+
+/** An X-Ray trace header as API Gateway adds it: `Root=1-<epoch seconds, hex>-<96 random bits>`. */
+export function traceId(epochMs: number): string {
+  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -37,31 +46,53 @@ export interface ApiFacts {
   readonly stage: string;
 }
 
+/** How the client reached the gateway, for the X-Forwarded-Port/Proto headers it adds. */
+export interface ListenerFacts {
+  readonly port: number;
+  readonly proto: 'http' | 'https';
+}
+
+/**
+ * What API Gateway says in `disconnectReason` when the client's close frame had no status code
+ * (then `disconnectStatusCode` is 1005), as in a captured event (test/fixtures/events/aws).
+ */
+export const NO_STATUS_REASON = 'Client-side close frame status not set';
+
+/** Hop-by-hop handshake headers API Gateway consumes and does not pass on. */
+const CONSUMED_HEADERS = new Set(['connection', 'upgrade']);
+
 function requestContext(
   api: ApiFacts,
   connection: ConnectionFacts,
   routeKey: string,
   eventType: WebSocketRequestContext['eventType'],
+  extra: Pick<
+    WebSocketRequestContext,
+    'messageId' | 'disconnectStatusCode' | 'disconnectReason'
+  > = {},
 ): WebSocketRequestContext {
   const now = Date.now();
   const requestId = gatewayId();
+  // Fields AWS leaves out are left out (not null): no userAgent when the client sent none, no
+  // messageId outside MESSAGE, no disconnect fields outside DISCONNECT.
   return {
     routeKey,
+    ...extra,
     eventType,
-    connectionId: connection.connectionId,
-    domainName: api.domainName,
+    extendedRequestId: requestId,
+    requestTime: clfTime(now),
+    messageDirection: 'IN',
     stage: api.stage,
-    apiId: api.apiId,
     connectedAt: connection.connectedAt,
     requestTimeEpoch: now,
-    requestTime: clfTime(now),
+    identity:
+      connection.userAgent === undefined
+        ? { sourceIp: connection.sourceIp }
+        : { userAgent: connection.userAgent, sourceIp: connection.sourceIp },
     requestId,
-    extendedRequestId: requestId,
-    messageDirection: 'IN',
-    messageId: null,
-    disconnectStatusCode: null,
-    disconnectReason: null,
-    identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent ?? null },
+    domainName: api.domainName,
+    connectionId: connection.connectionId,
+    apiId: api.apiId,
   };
 }
 
@@ -77,59 +108,105 @@ function singleAndMulti(entries: Iterable<[string, string | string[] | undefined
   return { single, multi };
 }
 
-/** The $connect event, with the handshake's headers and query string. */
+/**
+ * The headers API Gateway passes $connect: the client's, with the client's casing (`rawHeaders`,
+ * not Node's lower-cased `headers`), without Connection/Upgrade, plus the X-Amzn-Trace-Id and
+ * X-Forwarded-For/Port/Proto it adds (a client's own X-Forwarded-For gets the peer appended).
+ */
+export function connectHeaders(
+  rawHeaders: readonly string[],
+  sourceIp: string,
+  listener: ListenerFacts,
+  now: number,
+): [string, string][] {
+  const added = new Set([
+    'x-amzn-trace-id',
+    'x-forwarded-for',
+    'x-forwarded-port',
+    'x-forwarded-proto',
+  ]);
+  const out: [string, string][] = [];
+  const forwardedFor: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    const value = rawHeaders[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (CONSUMED_HEADERS.has(lower)) continue;
+    if (lower === 'x-forwarded-for') forwardedFor.push(value);
+    if (added.has(lower)) continue;
+    out.push([name, value]);
+  }
+  out.push(
+    ['X-Amzn-Trace-Id', traceId(now)],
+    ['X-Forwarded-For', [...forwardedFor, sourceIp].join(', ')],
+    ['X-Forwarded-Port', String(listener.port)],
+    ['X-Forwarded-Proto', listener.proto],
+  );
+  return out;
+}
+
+/** The $connect event, with the handshake's headers (see connectHeaders) and query string. */
 export function connectEvent(
   api: ApiFacts,
   connection: ConnectionFacts,
-  headers: IncomingHttpHeaders,
+  headers: readonly [string, string][],
   query: URLSearchParams,
 ): WebSocketEvent {
-  const head = singleAndMulti(Object.entries(headers));
+  const head = singleAndMulti(headers);
   const params = singleAndMulti(
     [...new Set(query.keys())].map((key): [string, string[]] => [key, query.getAll(key)]),
   );
   return {
-    requestContext: requestContext(api, connection, '$connect', 'CONNECT'),
-    isBase64Encoded: false,
     headers: head.single,
     multiValueHeaders: head.multi,
     ...(query.size > 0
       ? { queryStringParameters: params.single, multiValueQueryStringParameters: params.multi }
       : {}),
+    requestContext: requestContext(api, connection, '$connect', 'CONNECT'),
+    isBase64Encoded: false,
   };
 }
 
-/** A MESSAGE event for a frame routed to `routeKey`. */
+/** A MESSAGE event for a (text) frame routed to `routeKey`. */
 export function messageEvent(
   api: ApiFacts,
   connection: ConnectionFacts,
   routeKey: string,
   body: string,
-  isBase64Encoded: boolean,
 ): WebSocketEvent {
   return {
-    requestContext: {
-      ...requestContext(api, connection, routeKey, 'MESSAGE'),
+    requestContext: requestContext(api, connection, routeKey, 'MESSAGE', {
       messageId: gatewayId(),
-    },
+    }),
     body,
-    isBase64Encoded,
+    isBase64Encoded: false,
   };
 }
 
-/** The $disconnect event, with the close code and reason. */
+/**
+ * The $disconnect event, with the close code and reason. API Gateway sends it the same fixed
+ * headers whatever the client sent (Host, and empty x-api-key, X-Forwarded-For and x-restapi), as
+ * both captured events in test/fixtures/events/aws show.
+ */
 export function disconnectEvent(
   api: ApiFacts,
   connection: ConnectionFacts,
   statusCode: number,
   reason: string,
 ): WebSocketEvent {
+  const head = singleAndMulti([
+    ['Host', api.domainName],
+    ['x-api-key', ''],
+    ['X-Forwarded-For', ''],
+    ['x-restapi', ''],
+  ]);
   return {
-    requestContext: {
-      ...requestContext(api, connection, '$disconnect', 'DISCONNECT'),
+    headers: head.single,
+    multiValueHeaders: head.multi,
+    requestContext: requestContext(api, connection, '$disconnect', 'DISCONNECT', {
       disconnectStatusCode: statusCode,
-      disconnectReason: reason,
-    },
+      disconnectReason: statusCode === 1005 && reason === '' ? NO_STATUS_REASON : reason,
+    }),
     isBase64Encoded: false,
   };
 }

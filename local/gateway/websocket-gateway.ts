@@ -6,29 +6,46 @@
  * - $connect answering non-2xx (or failing) refuses the handshake with that status (500 on error);
  * - a failing integration sends the client `{"message":"Internal server error",...}` and the
  *   connection stays open;
- * - a message over 128 KB closes the connection with 1009;
+ * - a frame over 32 KB, or a message over 128 KB, closes the connection with 1009 (the quotas page);
+ *   a server post over 32 KB reaches the client as a message split into frames of at most 32 KB;
+ * - a binary frame closes the connection with 1003 and runs no route (API Gateway "doesn't support
+ *   binary frames in incoming message payloads": websocket-api-develop-binary-media-types.html);
  * - no frame from the client for the idle timeout (10 min), or the maximum duration (2 h), closes
  *   it with 1001; frames the server posts do not count as activity;
  * - $disconnect runs exactly once per established connection, however it ended;
- * - a MOCK integration answers with its route response and runs no Lambda.
+ * - a MOCK integration answers with its route response and runs no Lambda;
+ * - over the account's new-connection quota (500/s) or the stage's throttling, a handshake is
+ *   refused with 429 and a message is answered `Too Many Requests` (gateway-throttle.ts).
  *
- * Local test controls that API Gateway does not have (for fault and load tests): `setAccepting`,
+ * Local test controls that API Gateway does not have (for fault and load tests): `setThrottle`
+ * (other limits, as a deploy would set them), `setAccepting`,
  * `drop`, `setPostFaults` (make @connections POSTs fail as API Gateway can: 410, 429, 5xx) and
  * `kill` (the gateway dies with its clients attached: no close frames and no $disconnect).
  */
 import { isUtf8 } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { WebSocketEvent } from '../../functions/handlers/websocket-event';
+import { MAX_FRAME_BYTES } from '../../functions/protocol/limits';
 import type { RouteDefinition } from '../../functions/routes';
 import { selectRoute } from '../../functions/routes';
+import { watchFrameSizes } from './frame-watch';
+import type {
+  ConnectionInfo,
+  InvocationNotice,
+  PostFault,
+  PostFaultHook,
+  ThrottleNotice,
+} from './gateway-notices';
+import { GatewayThrottle, type GatewayThrottleSettings } from './gateway-throttle';
+import { listenerOf, refuse, statusOf, toBuffer } from './handshake';
 import {
   type ApiFacts,
   type ConnectionFacts,
   connectEvent,
+  connectHeaders,
   disconnectEvent,
   gatewayId,
   messageEvent,
@@ -45,6 +62,10 @@ export interface GatewayOptions {
   readonly idleTimeoutMs: number;
   readonly maxConnectionMs: number;
   readonly maxMessageBytes: number;
+  /** API Gateway's frame quota (default MAX_FRAME_BYTES, 32 KB). */
+  readonly maxFrameBytes?: number;
+  /** Throttling (default: the account's 500 new connections/s, no stage throttling). */
+  readonly throttle?: GatewayThrottleSettings;
   readonly onError: (message: string, error: unknown) => void;
 }
 
@@ -58,36 +79,18 @@ interface LiveConnection extends ConnectionFacts {
   disconnected: boolean;
 }
 
-/** What a GET on @connections reports. */
-export interface ConnectionInfo {
-  readonly connectedAt: number;
-  readonly lastActiveAt: number;
-  readonly sourceIp: string;
-  readonly userAgent: string | undefined;
-}
+export type {
+  ConnectionInfo,
+  InvocationNotice,
+  PostFault,
+  PostFaultHook,
+  ThrottleNotice,
+} from './gateway-notices';
 
-/**
- * A failure the @connections API answers a POST with instead of delivering: 410 GoneException (the
- * connection vanished: it is cut like a lost network first, as it would be on AWS), 429
- * LimitExceededException, or a 5xx. `delivered`: the frame reaches the client and only the answer
- * is an error (a response lost on its way back, so the caller cannot know it was delivered).
- */
-export interface PostFault {
-  readonly status: 410 | 429 | 500 | 502 | 503 | 504;
-  readonly delivered?: boolean;
-}
-
-/** Decides, for each @connections POST, whether it fails (see PostFault). */
-export type PostFaultHook = (connectionId: string, data: Buffer) => PostFault | undefined;
-
-/** Emitted as 'invocation' for every Lambda invocation: tests inspect events and count them. */
-export interface InvocationNotice {
-  readonly routeKey: string;
-  readonly connectionId: string;
-  readonly event: WebSocketEvent;
-}
-
-export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNotice] }> {
+export class WebSocketGateway extends EventEmitter<{
+  invocation: [InvocationNotice];
+  throttled: [ThrottleNotice];
+}> {
   private readonly server: WebSocketServer;
   private readonly live = new Map<string, LiveConnection>();
   private readonly inflight = new Set<Promise<unknown>>();
@@ -96,9 +99,13 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
   private accepting = true;
   private killed = false;
   private postFaults: PostFaultHook | undefined;
+  private readonly maxFrameBytes: number;
+  private throttle: GatewayThrottle;
 
   constructor(private readonly options: GatewayOptions) {
     super();
+    this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.throttle = new GatewayThrottle(options.throttle);
     // Over maxPayload, ws closes the connection with 1009 itself, as API Gateway does.
     this.server = new WebSocketServer({
       noServer: true,
@@ -123,6 +130,15 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
    */
   setAccepting(accepting: boolean): void {
     this.accepting = accepting;
+  }
+
+  /**
+   * Throttles from now on as `settings` say (fresh buckets): the account's new-connection quota
+   * (default 500/s) and the stage's rate and burst (default none). A local control: on AWS these
+   * are the account quota and the stage settings of a deploy.
+   */
+  setThrottle(settings: GatewayThrottleSettings = {}): void {
+    this.throttle = new GatewayThrottle(settings);
   }
 
   /**
@@ -151,7 +167,14 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     const connection = this.live.get(connectionId);
     if (!connection || connection.ws.readyState !== WebSocket.OPEN) return 'gone';
     if (data.byteLength > this.options.maxMessageBytes) return 'tooLarge';
-    connection.ws.send(data, { binary: !isUtf8(data) });
+    // API Gateway splits a message over its 32 KB frame quota into frames; the client sees one
+    // message either way.
+    const binary = !isUtf8(data);
+    const frames = Math.max(1, Math.ceil(data.byteLength / this.maxFrameBytes));
+    for (let i = 0; i < frames; i++) {
+      const chunk = data.subarray(i * this.maxFrameBytes, (i + 1) * this.maxFrameBytes);
+      connection.ws.send(chunk, { binary, fin: i === frames - 1 });
+    }
     connection.lastActiveAt = Date.now();
     return 'sent';
   }
@@ -230,6 +253,10 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       return refuse(socket, 404);
     }
     if (!this.accepting || this.killed) return refuse(socket, 503);
+    if (!this.throttle.admitConnection()) {
+      this.emit('throttled', { kind: 'connect' });
+      return refuse(socket, 429);
+    }
     const facts: ConnectionFacts = {
       connectionId: gatewayId(),
       connectedAt: Date.now(),
@@ -243,7 +270,17 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       try {
         const result = await this.invoke(
           route,
-          connectEvent(this.api(), facts, request.headers, url.searchParams),
+          connectEvent(
+            this.api(),
+            facts,
+            connectHeaders(
+              request.rawHeaders,
+              facts.sourceIp,
+              listenerOf(request),
+              facts.connectedAt,
+            ),
+            url.searchParams,
+          ),
         );
         status = statusOf(result);
       } catch (error) {
@@ -266,7 +303,10 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     if (!socket.destroyed) {
       this.server.handleUpgrade(request, socket, head, (ws) => {
         accepted = true;
-        this.accept(ws, facts);
+        const connection = this.accept(ws, facts);
+        watchFrameSizes(socket, this.maxFrameBytes, () =>
+          this.closeFromServer(connection, 1009, 'Message too big'),
+        );
       });
     }
     if (!accepted) {
@@ -275,7 +315,7 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     }
   }
 
-  private accept(ws: WebSocket, facts: ConnectionFacts): void {
+  private accept(ws: WebSocket, facts: ConnectionFacts): LiveConnection {
     const connection: LiveConnection = {
       ...facts,
       ws,
@@ -295,33 +335,43 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
       }
     });
     ws.on('close', (code, reason) => this.onClose(connection, code, reason.toString('utf8')));
+    return connection;
   }
 
   private onMessage(connection: LiveConnection, data: Buffer, isBinary: boolean): void {
     if (connection.closedBy) return;
     connection.lastActiveAt = Date.now();
     this.restartIdleTimer(connection);
-    const body = isBinary ? data.toString('base64') : data.toString('utf8');
-    const route = isBinary ? this.route('$default') : selectRoute(body, this.options.routes);
+    if (isBinary) {
+      this.closeFromServer(connection, 1003, 'Unsupported data');
+      return;
+    }
+    if (!this.throttle.admitMessage()) {
+      this.emit('throttled', { kind: 'message', connectionId: connection.connectionId });
+      this.sendGatewayError(connection, 'Too Many Requests', gatewayId());
+      return;
+    }
+    const body = data.toString('utf8');
+    const route = selectRoute(body, this.options.routes);
     if (!route) return;
     if (route.integration.kind === 'mock') {
       connection.ws.send(route.integration.response);
       return;
     }
-    const event = messageEvent(this.api(), connection, route.routeKey, body, isBinary);
+    const event = messageEvent(this.api(), connection, route.routeKey, body);
     this.track(
       this.invoke(route, event).catch((error: unknown) => {
         this.options.onError(`${route.routeKey} failed`, error);
-        if (connection.ws.readyState === WebSocket.OPEN) {
-          connection.ws.send(
-            JSON.stringify({
-              message: 'Internal server error',
-              connectionId: connection.connectionId,
-              requestId: event.requestContext.requestId,
-            }),
-          );
-        }
+        this.sendGatewayError(connection, 'Internal server error', event.requestContext.requestId);
       }),
+    );
+  }
+
+  /** A frame API Gateway itself sends when it does not pass a message on. */
+  private sendGatewayError(connection: LiveConnection, message: string, requestId: string): void {
+    if (connection.ws.readyState !== WebSocket.OPEN) return;
+    connection.ws.send(
+      JSON.stringify({ message, connectionId: connection.connectionId, requestId }),
     );
   }
 
@@ -387,27 +437,4 @@ export class WebSocketGateway extends EventEmitter<{ invocation: [InvocationNoti
     const tracked = work.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
   }
-}
-
-function statusOf(result: unknown): number {
-  if (result && typeof result === 'object' && 'statusCode' in result) {
-    const status = Number((result as { statusCode: unknown }).statusCode);
-    if (Number.isInteger(status)) return status;
-  }
-  return 200;
-}
-
-function refuse(socket: Duplex, status: number): void {
-  const body = JSON.stringify({ message: STATUS_CODES[status] ?? 'Error' });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\nContent-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }
