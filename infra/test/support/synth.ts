@@ -72,15 +72,37 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
     outdir,
     context: options.bundle ? {} : { [BUNDLING_STACKS]: [] },
   });
-  const stack = new CampusChatStack(app, 'CampusChat', {
-    ...(options.region === 'agnostic'
-      ? {}
-      : { env: { account: TEST_ACCOUNT, region: options.region ?? 'us-east-1' } }),
-    settings: { ...DEFAULT_SETTINGS, ...options.settings },
-  });
+  // Assets bundle while the stack is constructed, each announcing itself on stderr.
+  const stack = withoutBundlingNotices(
+    () =>
+      new CampusChatStack(app, 'CampusChat', {
+        ...(options.region === 'agnostic'
+          ? {}
+          : { env: { account: TEST_ACCOUNT, region: options.region ?? 'us-east-1' } }),
+        settings: { ...DEFAULT_SETTINGS, ...options.settings },
+      }),
+  );
   const assembly = app.synth();
   const json = assembly.getStackByName(stack.stackName).template as TemplateJson;
   return { app, stack, template: Template.fromJSON(json), json, outdir };
+}
+
+/**
+ * Runs `build` without CDK's `Bundling asset …` lines, which it writes to stderr for every
+ * function (13 per synthesis): a green test run should print the tests, not a build log.
+ * Anything else written to stderr still goes through.
+ */
+function withoutBundlingNotices<T>(build: () => T): T {
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    String(chunk).startsWith('Bundling asset ')
+      ? true
+      : (write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stderr.write;
+  try {
+    return build();
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 /** Resources of a type, by logical id. */
