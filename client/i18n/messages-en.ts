@@ -79,6 +79,8 @@ export const en: Catalog = {
   'problem.empty': 'the message is empty',
   'problem.tooLong': 'the message is longer than {max} characters',
   'problem.malformed': 'the message contains characters that cannot be sent',
+  'problem.forbiddenCharacter': 'the message contains control or text-direction characters',
+  'problem.reserved': 'this name is kept for the desk; please choose another',
 
   'login.heading': 'Log in',
   'login.button': 'Log in',

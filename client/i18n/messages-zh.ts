@@ -89,6 +89,8 @@ export const zh = {
   'problem.empty': '消息不能为空',
   'problem.tooLong': '消息不能超过 {max} 字',
   'problem.malformed': '消息包含无法发送的字符',
+  'problem.forbiddenCharacter': '消息包含不允许的控制字符或方向控制符',
+  'problem.reserved': '这个名字留给服务台使用，请换一个',
 
   // Login (both apps)
   'login.heading': '登录',
