@@ -43,43 +43,31 @@ function isWide(code: number): boolean {
   );
 }
 
+/** Columns one character (a code point, as string iteration yields it) takes on screen. */
+function charWidth(char: string): number {
+  return isWide(char.codePointAt(0) ?? 0) ? 2 : 1;
+}
+
 /** Display columns of a text: a hanzi or an emoji counts 2, a Latin letter 1. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        code = (code - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    width += isWide(code) ? 2 : 1;
-  }
+  for (const char of text) width += charWidth(char);
   return width;
 }
 
 /**
  * The text cut to at most `columns` display columns, ending in `…` when cut; never cuts a
- * character or a surrogate pair in half.
+ * character or a surrogate pair in half (string iteration yields whole code points).
  */
 export function truncateWidth(text: string, columns: number): string {
   if (displayWidth(text) <= columns) return text;
   const budget = columns - 1; // room for the ellipsis
   let width = 0;
-  for (let i = 0; i < text.length; i++) {
-    const start = i;
-    let code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        code = (code - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    width += isWide(code) ? 2 : 1;
-    if (width > budget) return `${text.slice(0, start)}…`;
+  let end = 0;
+  for (const char of text) {
+    width += charWidth(char);
+    if (width > budget) return `${text.slice(0, end)}…`;
+    end += char.length;
   }
   return text;
 }
