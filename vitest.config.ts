@@ -21,6 +21,7 @@ export default defineConfig({
           name: 'campus-chat',
           include: [
             'functions/**/*.test.ts',
+            'protocol/**/*.test.ts',
             'local/**/*.test.ts',
             'test/**/*.test.ts',
             'client/**/*.test.ts',

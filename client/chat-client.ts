@@ -5,14 +5,14 @@
  * the UI. The platform supplies a Transport, a SessionProvider and a KeyValueStorage.
  */
 
-import type { ErrorCode } from '../functions/protocol/error-codes';
+import type { ErrorCode } from '../protocol/error-codes';
 import type {
   ChatMessage,
   ConversationSummary,
   HistoryFrame,
   ReadNoticeFrame,
   ServerFrame,
-} from '../functions/protocol/server-frames';
+} from '../protocol/server-frames';
 import type {
   ChatClientErrorEvent,
   ChatClientEvents,

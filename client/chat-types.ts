@@ -1,9 +1,5 @@
 /** The public types of the ChatClient: its options, what it renders, its events. */
-import type {
-  ChatMessage,
-  PresenceFrame,
-  ReadNoticeFrame,
-} from '../functions/protocol/server-frames';
+import type { ChatMessage, PresenceFrame, ReadNoticeFrame } from '../protocol/server-frames';
 import type { Clock } from './clock';
 import type { ConnectionState } from './connection';
 import type { OutboxEntry } from './outbox';

@@ -4,8 +4,8 @@
  * and pages backwards on demand. At most one catch-up runs per conversation; a request for
  * another while one runs makes it go round once more.
  */
-import { SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT } from '../functions/protocol/limits';
-import type { ChatMessage, HistoryFrame } from '../functions/protocol/server-frames';
+import { SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT } from '../protocol/limits';
+import type { ChatMessage, HistoryFrame } from '../protocol/server-frames';
 import { type Clock, TimerSlot } from './clock';
 import { ProtocolError } from './errors';
 import { Timeline } from './timeline';

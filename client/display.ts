@@ -3,7 +3,7 @@
  * and dates, badges, the connection banner, typing, the character counter, message states and
  * conversation previews. Pure (no wx, no DOM); every word comes from the catalog (client/i18n).
  */
-import { PREVIEW_CHARS } from '../functions/protocol/limits';
+import { PREVIEW_CHARS } from '../protocol/limits';
 import type { ConnectionState } from './connection';
 import { type MessageId, type Translator, zh } from './i18n/index';
 import { truncateCodePoints, truncateWidth } from './text';

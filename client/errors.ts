@@ -1,8 +1,8 @@
 /**
  * Errors the client core reports. Protocol errors carry the server's code (docs/protocol.md §4).
  */
-import type { ErrorCode } from '../functions/protocol/error-codes';
-import type { TextProblem } from '../functions/protocol/text-rules';
+import type { ErrorCode } from '../protocol/error-codes';
+import type { TextProblem } from '../protocol/text-rules';
 
 /** The server answered a request with an error frame (or API Gateway failed it: INTERNAL). */
 export class ProtocolError extends Error {

@@ -3,7 +3,7 @@
  * Gateway's own failure frame, which has no `type`.
  */
 import * as v from 'valibot';
-import { GatewayErrorFrame, ServerFrame } from '../functions/protocol/server-frames';
+import { GatewayErrorFrame, ServerFrame } from '../protocol/server-frames';
 
 export type IncomingFrame =
   | { readonly kind: 'frame'; readonly frame: ServerFrame }

@@ -3,14 +3,14 @@
  * provide a Transport, a SessionProvider and a KeyValueStorage; see client/README.md.
  */
 
-export { MAX_TEXT_CHARS } from '../functions/protocol/limits';
+export { MAX_TEXT_CHARS } from '../protocol/limits';
 export type {
   ChatMessage,
   ConversationSummary,
   PresenceFrame,
   ReadNoticeFrame,
   Role,
-} from '../functions/protocol/server-frames';
+} from '../protocol/server-frames';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {
   ChatClient,

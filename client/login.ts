@@ -3,7 +3,7 @@
  * request its own way (`wx.request`, `fetch`); what the reply means is decided here, once.
  */
 import * as v from 'valibot';
-import { LoginFailure, LoginReply } from '../functions/protocol/login';
+import { LoginFailure, LoginReply } from '../protocol/login';
 import type { Session } from './session';
 
 /** Login failed: `code` is the server's error code (INVALID_CODE, FORBIDDEN…) or NETWORK. */

@@ -5,7 +5,7 @@
  * Gateway failures, lost connections and missing acks retry with backoff; a refusal (BAD_REQUEST,
  * FORBIDDEN, NOT_FOUND, TOO_LARGE…) marks the message failed for the user to retry or discard.
  */
-import type { AckFrame, ChatMessage, ErrorFrame } from '../functions/protocol/server-frames';
+import type { AckFrame, ChatMessage, ErrorFrame } from '../protocol/server-frames';
 import { fullJitterDelay } from './backoff';
 import { type Clock, TimerSlot } from './clock';
 import type { Outbox, OutboxEntry } from './outbox';

@@ -2,7 +2,7 @@
  * Read marks. Outgoing: the highest seq the user has seen per conversation, sent when connected
  * (and after a reconnect if it could not go out). Incoming: the read positions others report.
  */
-import type { ReadNoticeFrame } from '../functions/protocol/server-frames';
+import type { ReadNoticeFrame } from '../protocol/server-frames';
 
 export class ReadMarks {
   private readonly wanted = new Map<string, number>();

@@ -4,7 +4,7 @@
  * sent again after the reconnect when it is safe to repeat; everything gives up after the request
  * timeout.
  */
-import type { ServerFrame } from '../functions/protocol/server-frames';
+import type { ServerFrame } from '../protocol/server-frames';
 import { type Clock, TimerSlot } from './clock';
 import { ConnectionLostError, RequestTimeoutError } from './errors';
 import { newRequestId } from './ids';

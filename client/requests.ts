@@ -2,7 +2,7 @@
  * Requests awaiting their reply, matched by frame `id`. An `error` frame with the id rejects with
  * a ProtocolError; a lost connection rejects everything outstanding.
  */
-import type { ServerFrame } from '../functions/protocol/server-frames';
+import type { ServerFrame } from '../protocol/server-frames';
 import { type Clock, TimerSlot } from './clock';
 import { ProtocolError, RequestTimeoutError } from './errors';
 

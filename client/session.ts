@@ -2,7 +2,7 @@
  * Who the client is and the token it connects with. The platform logs in (the mini-program with
  * `wx.login` + `POST /login`); the core asks for a session before each connection attempt.
  */
-import type { Role } from '../functions/protocol/server-frames';
+import type { Role } from '../protocol/server-frames';
 
 export interface SessionUser {
   readonly id: string;

@@ -1,5 +1,5 @@
 /**
- * The text rules (functions/protocol/text-rules.ts, shared with the server), as the clients use
+ * The text rules (protocol/text-rules.ts, shared with the server), as the clients use
  * them. A draft is cleaned of forbidden characters (controls, bidi overrides) before it is sent,
  * so `messageTextProblem` judges a draft as it will be sent: a pasted invisible control never makes
  * a message unsendable, and the server never sees one.
@@ -8,7 +8,7 @@ import {
   messageTextProblem as sentTextProblem,
   stripForbiddenCharacters,
   type TextProblem,
-} from '../functions/protocol/text-rules';
+} from '../protocol/text-rules';
 
 export {
   codePointLength,
@@ -17,7 +17,7 @@ export {
   textProblem,
   type TextProblem,
   truncateCodePoints,
-} from '../functions/protocol/text-rules';
+} from '../protocol/text-rules';
 
 /** The text a draft is sent as: without the characters the server refuses. */
 export function outgoingText(draft: string): string {

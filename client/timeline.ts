@@ -3,7 +3,7 @@
  * highest seq up to which it holds everything (`lastSeq`). A message beyond `lastSeq + 1` is a
  * gap: it is kept, and the owner syncs to fill in what lies between.
  */
-import type { ChatMessage } from '../functions/protocol/server-frames';
+import type { ChatMessage } from '../protocol/server-frames';
 
 export class Timeline {
   private readonly bySeq = new Map<number, ChatMessage>();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_FRAMES } from './protocol/client-frames';
+import { CLIENT_FRAMES } from '../protocol/client-frames';
 import { LOGIN_ROUTE, ROUTES, selectRoute } from './routes';
 import { TABLES } from './tables';
 

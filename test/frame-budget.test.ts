@@ -11,7 +11,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_FRAME_BUDGET_BYTES } from '../functions/protocol/limits';
+import { SERVER_FRAME_BUDGET_BYTES } from '../protocol/limits';
 import type { LocalStack } from '../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
 import { startTestStack } from './support/test-stack';

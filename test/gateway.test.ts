@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketEvent } from '../functions/handlers/websocket-event';
 import type { LocalStack } from '../local/local-stack';
 import type WebSocket from 'ws';
-import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../functions/protocol/limits';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../protocol/limits';
 import connectFixture from './fixtures/events/aws/powertools-connect.json';
 import disconnectFixture from './fixtures/events/aws/powertools-disconnect.json';
 import messageFixture from './fixtures/events/aws/powertools-message.json';

@@ -19,7 +19,8 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AREAS: readonly [RegExp, string][] = [
   [/\/functions\/domain\//, 'campus-chat domain (functions/domain)'],
   [/\/functions\/adapters\//, 'campus-chat adapters (functions/adapters)'],
-  [/\/functions\//, 'campus-chat handlers, protocol, config (functions/)'],
+  [/\/functions\//, 'campus-chat handlers, config (functions/)'],
+  [/\/protocol\//, 'campus-chat wire contract (protocol/)'],
   [/\/bench\/baselines\//, 'Scan baseline handlers'],
   [
     /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//,

@@ -4,7 +4,7 @@
  * core uses: idempotent `sendmessage` acks, `sync` with after/before/limit/hasMore, `ping`.
  * Replies go out asynchronously, as over a network; a test can hold or drop them.
  */
-import type { ChatMessage } from '../../functions/protocol/server-frames';
+import type { ChatMessage } from '../../protocol/server-frames';
 import type { FakeSocket, FakeTransport } from './fake-transport';
 
 type Frame = Record<string, unknown>;

@@ -10,7 +10,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
-import type { ChatMessage } from '../protocol/server-frames';
+import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
 import { toConversation, toMember } from './dynamo-conversations';
 import { type CancellationReason, cancellationReasons, numberAttribute } from './dynamo-errors';

@@ -7,8 +7,8 @@ import type { UserStore } from '../domain/ports';
 import { BadRequestError, ChatError } from '../domain/errors';
 import { roleFor } from '../domain/identity';
 import { validateDisplayName } from '../domain/text';
-import type { LoginFailure, LoginReply } from '../protocol/login';
-import type { Role } from '../protocol/server-frames';
+import type { LoginFailure, LoginReply } from '../../protocol/login';
+import type { Role } from '../../protocol/server-frames';
 import type { TokenService } from './tokens';
 import { type WeChatFailure, WeChatLoginError, type WeChatSessionClient } from './wechat-session';
 
@@ -111,7 +111,7 @@ export async function login(deps: LoginDeps, rawBody: string | undefined): Promi
 
 /**
  * The display name a login asks for (undefined when it asks for none: the previous one stays).
- * Refused, as everywhere, rather than cleaned: see functions/protocol/text-rules.ts.
+ * Refused, as everywhere, rather than cleaned: see protocol/text-rules.ts.
  */
 function chosenName(name: unknown, role: Role, reserved: readonly string[]): string | undefined {
   if (name === undefined || name === null || name === '') return undefined;

@@ -5,7 +5,7 @@
 import { jwtVerify, SignJWT } from 'jose';
 import * as v from 'valibot';
 import type { Identity } from '../domain/identity';
-import { Role } from '../protocol/server-frames';
+import { Role } from '../../protocol/server-frames';
 
 const ISSUER = 'campus-chat';
 const AUDIENCE = 'campus-chat';

@@ -3,9 +3,9 @@
  * paged: a page holds at most `limit` summaries and SERVER_FRAME_BUDGET_BYTES in all, and a
  * `cursor` resumes where it stopped (docs/protocol.md).
  */
-import type { ConversationsFrame, RoomsFrame } from '../protocol/client-frames';
-import { CONVERSATIONS_DEFAULT_LIMIT, ROOMS_DEFAULT_LIMIT } from '../protocol/limits';
-import type { ConversationSummary } from '../protocol/server-frames';
+import type { ConversationsFrame, RoomsFrame } from '../../protocol/client-frames';
+import { CONVERSATIONS_DEFAULT_LIMIT, ROOMS_DEFAULT_LIMIT } from '../../protocol/limits';
+import type { ConversationSummary } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import { parseConversationId, supportConversationId } from './conversation-ids';
 import { forEachConcurrently, reply } from './fan-out';

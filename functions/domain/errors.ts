@@ -3,7 +3,7 @@
  * code (docs/protocol.md), so a handler turns any of them into an error frame without a lookup
  * table. Anything that is not a ChatError becomes INTERNAL, and its details stay in the logs.
  */
-import type { ErrorCode } from '../protocol/error-codes';
+import type { ErrorCode } from '../../protocol/error-codes';
 
 export class ChatError extends Error {
   readonly code: ErrorCode;

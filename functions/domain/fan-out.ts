@@ -3,9 +3,9 @@
  * a bound; a connection the gateway reports gone is removed from the registry (awaited, so the
  * cleanup is not lost when the function freezes) and never fails the delivery.
  */
-import type { ServerFrame } from '../protocol/server-frames';
+import type { ServerFrame } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
-import { MAX_MESSAGE_BYTES } from '../protocol/limits';
+import { MAX_MESSAGE_BYTES } from '../../protocol/limits';
 import { ConnectionGoneError } from './errors';
 import { utf8Length } from './frame-budget';
 

@@ -3,7 +3,7 @@
  * takes items while the serialized frame stays under the budget, so no reply can outgrow what
  * API Gateway carries.
  */
-import { MAX_CURSOR_LENGTH, SERVER_FRAME_BUDGET_BYTES } from '../protocol/limits';
+import { MAX_CURSOR_LENGTH, SERVER_FRAME_BUDGET_BYTES } from '../../protocol/limits';
 
 /** UTF-8 length of a string, as it goes on the wire. */
 export function utf8Length(text: string): number {
@@ -32,7 +32,7 @@ export class FrameBudget {
 
   /**
    * Takes `item` when it fits (its JSON and a separating comma). The first item is always taken:
-   * the protocol's limits keep a single item far under the budget (functions/protocol/limits.ts),
+   * the protocol's limits keep a single item far under the budget (protocol/limits.ts),
    * and a page must make progress.
    */
   take(item: unknown): boolean {

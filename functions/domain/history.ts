@@ -1,7 +1,7 @@
 /** sync: the messages of a conversation after (or before) a seq, in seq order. */
-import type { SyncFrame } from '../protocol/client-frames';
-import { SYNC_DEFAULT_LIMIT } from '../protocol/limits';
-import type { ChatMessage } from '../protocol/server-frames';
+import type { SyncFrame } from '../../protocol/client-frames';
+import { SYNC_DEFAULT_LIMIT } from '../../protocol/limits';
+import type { ChatMessage } from '../../protocol/server-frames';
 import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
 import { BadRequestError } from './errors';

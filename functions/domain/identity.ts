@@ -1,4 +1,4 @@
-import type { Role } from '../protocol/server-frames';
+import type { Role } from '../../protocol/server-frames';
 
 /** Who is acting: always taken from a verified token or the connection record, never a frame. */
 export interface Identity {

@@ -4,7 +4,7 @@
  * one of ours (forged, cut, from another version) is BAD_REQUEST; it never reaches the database.
  */
 import * as v from 'valibot';
-import { MAX_CURSOR_LENGTH } from '../protocol/limits';
+import { MAX_CURSOR_LENGTH } from '../../protocol/limits';
 import { BadRequestError } from './errors';
 import type { ListPosition } from './ports';
 

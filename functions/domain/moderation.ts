@@ -1,5 +1,5 @@
 /** block: an admin ends (or restores) a user's access; blocking closes their open connections. */
-import type { BlockFrame } from '../protocol/client-frames';
+import type { BlockFrame } from '../../protocol/client-frames';
 import type { ChatContext } from './chat-context';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
 import { describe, forEachConcurrently, reply } from './fan-out';

@@ -2,7 +2,7 @@
  * What the chat domain needs from the outside world. The DynamoDB adapters and the @connections
  * sender implement these; the domain never sees an SDK type.
  */
-import type { ChatMessage, ConversationKind, Role } from '../protocol/server-frames';
+import type { ChatMessage, ConversationKind, Role } from '../../protocol/server-frames';
 import type { Identity } from './identity';
 
 export interface UserRecord {

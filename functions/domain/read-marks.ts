@@ -1,5 +1,5 @@
 /** read: a user's read position, which drives unread counts and read marks. */
-import type { ReadFrame } from '../protocol/client-frames';
+import type { ReadFrame } from '../../protocol/client-frames';
 import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';

@@ -1,6 +1,6 @@
 /** createroom, join, leave: group rooms anyone may join, opened by admins. */
-import type { CreateRoomFrame, JoinFrame, LeaveFrame } from '../protocol/client-frames';
-import type { PresenceFrame } from '../protocol/server-frames';
+import type { CreateRoomFrame, JoinFrame, LeaveFrame } from '../../protocol/client-frames';
+import type { PresenceFrame } from '../../protocol/server-frames';
 import { requireConversationId } from './access';
 import { type ChatContext, connectionExpiry } from './chat-context';
 import { roomConversationId } from './conversation-ids';

@@ -9,9 +9,9 @@
  * the original ack, whichever step the first attempt died in.
  */
 
-import type { SendMessageFrame } from '../protocol/client-frames';
-import { PREVIEW_CHARS } from '../protocol/limits';
-import type { ChatMessage } from '../protocol/server-frames';
+import type { SendMessageFrame } from '../../protocol/client-frames';
+import { PREVIEW_CHARS } from '../../protocol/limits';
+import type { ChatMessage } from '../../protocol/server-frames';
 import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';

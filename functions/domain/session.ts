@@ -2,7 +2,7 @@
  * Opening and closing a connection's session: its record, its fan-out subscriptions, and the
  * presence notices admins use to show which students are online.
  */
-import type { PresenceFrame } from '../protocol/server-frames';
+import type { PresenceFrame } from '../../protocol/server-frames';
 import { type ChatContext, connectionExpiry } from './chat-context';
 import { ADMINS_TOPIC, parseConversationId, supportConversationId } from './conversation-ids';
 import { describe, fanOut } from './fan-out';

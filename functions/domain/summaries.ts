@@ -1,5 +1,5 @@
 /** Conversation records as the protocol shows them to one viewer. */
-import type { ConversationSummary } from '../protocol/server-frames';
+import type { ConversationSummary } from '../../protocol/server-frames';
 import type { ChatConfig } from './chat-context';
 import { supportConversationId } from './conversation-ids';
 import type { Identity } from './identity';

@@ -1,12 +1,12 @@
 /**
- * The text rules of functions/protocol/text-rules.ts as domain errors: BAD_REQUEST or TOO_LARGE.
+ * The text rules of protocol/text-rules.ts as domain errors: BAD_REQUEST or TOO_LARGE.
  * Text is stored exactly as sent (message text) or trimmed (titles, names); it is never otherwise
  * changed, only accepted or refused. Clients render it as text.
  */
-import { MAX_CHARS, type TextKind, type TextProblem, textProblem } from '../protocol/text-rules';
+import { MAX_CHARS, type TextKind, type TextProblem, textProblem } from '../../protocol/text-rules';
 import { BadRequestError, TooLargeError } from './errors';
 
-export { codePointLength, truncateCodePoints } from '../protocol/text-rules';
+export { codePointLength, truncateCodePoints } from '../../protocol/text-rules';
 
 const WHAT: Record<TextKind, string> = {
   message: 'text',

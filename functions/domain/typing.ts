@@ -2,7 +2,7 @@
  * typing: a transient "is typing" signal, never stored, throttled per user and conversation (not
  * per connection: opening more connections buys no more notices).
  */
-import type { TypingFrame } from '../protocol/client-frames';
+import type { TypingFrame } from '../../protocol/client-frames';
 import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';

@@ -14,8 +14,8 @@ import {
 } from '../domain/errors';
 import { describe, reply } from '../domain/fan-out';
 import type { Caller } from '../domain/identity';
-import { MAX_FRAME_ID_LENGTH } from '../protocol/limits';
-import type { ErrorFrame } from '../protocol/server-frames';
+import { MAX_FRAME_ID_LENGTH } from '../../protocol/limits';
+import type { ErrorFrame } from '../../protocol/server-frames';
 import { chatContext, frameThrottle, identifyCaller, log, rateLimitNotices } from './chat-runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 

@@ -1,6 +1,6 @@
 /** join: Joins a room. */
 import { joinRoom } from '../domain/rooms';
-import { JoinFrame } from '../protocol/client-frames';
+import { JoinFrame } from '../../protocol/client-frames';
 import { presenceThrottle } from './chat-runtime';
 import { frameHandler } from './frame-handler';
 

@@ -1,6 +1,6 @@
 /** leave: Leaves a room. */
 import { leaveRoom } from '../domain/rooms';
-import { LeaveFrame } from '../protocol/client-frames';
+import { LeaveFrame } from '../../protocol/client-frames';
 import { presenceThrottle } from './chat-runtime';
 import { frameHandler } from './frame-handler';
 

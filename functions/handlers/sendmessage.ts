@@ -1,7 +1,7 @@
 /** sendmessage: Sends a message (idempotent on the frame id), acks it, delivers it. */
 import { RateLimitedError } from '../domain/errors';
 import { sendMessage } from '../domain/send-message';
-import { SendMessageFrame } from '../protocol/client-frames';
+import { SendMessageFrame } from '../../protocol/client-frames';
 import { TokenBuckets } from '../domain/token-bucket';
 import { config, sendLimits } from './chat-runtime';
 import { frameHandler } from './frame-handler';

@@ -1,7 +1,7 @@
 /** typing: forwards "is typing" to the conversation, throttled per user and conversation. */
 import { TokenBuckets } from '../domain/token-bucket';
 import { sendTyping } from '../domain/typing';
-import { TypingFrame } from '../protocol/client-frames';
+import { TypingFrame } from '../../protocol/client-frames';
 import { config } from './chat-runtime';
 import { frameHandler } from './frame-handler';
 

@@ -28,7 +28,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { WebSocketEvent } from '../../functions/handlers/websocket-event';
-import { MAX_FRAME_BYTES } from '../../functions/protocol/limits';
+import { MAX_FRAME_BYTES } from '../../protocol/limits';
 import type { RouteDefinition } from '../../functions/routes';
 import { selectRoute } from '../../functions/routes';
 import { watchFrameSizes } from './frame-watch';

@@ -2,7 +2,7 @@
  * Builds what WeChat DevTools loads (`miniprogram/dist/`, the `miniprogramRoot`) from
  * `miniprogram/src/`:
  *
- * - `src/core.ts` — the shared TypeScript (client/ and functions/protocol/, with valibot) — is
+ * - `src/core.ts` — the shared TypeScript (client/ and protocol/, with valibot) — is
  *   bundled into one CommonJS file, `dist/core.js`, because a mini-program can only `require`
  *   files inside its own root;
  * - every other `.ts` file is compiled one-to-one to CommonJS `.js` beside its page, so pages,
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   for (const dir of [
     SOURCE_DIR,
     join(MINIPROGRAM_DIR, '..', 'client'),
-    join(MINIPROGRAM_DIR, '..', 'functions', 'protocol'),
+    join(MINIPROGRAM_DIR, '..', 'protocol'),
   ]) {
     watch(dir, { recursive: true }, rebuild);
   }

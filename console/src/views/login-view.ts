@@ -10,7 +10,7 @@ import {
   type Session,
   type Translator,
 } from '../../../client/index';
-import { MAX_DISPLAY_NAME_CHARS } from '../../../functions/protocol/limits';
+import { MAX_DISPLAY_NAME_CHARS } from '../../../protocol/limits';
 import { login } from '../browser/login';
 import { h } from '../dom';
 import { languageSwitch } from '../i18n';

@@ -3,7 +3,7 @@
  * an admin sees the desk inbox (every student conversation, newest activity first, unread counts,
  * who is online), the rooms, and a form to create a room.
  */
-import { MAX_ROOM_TITLE_CHARS } from '../../../functions/protocol/limits';
+import { MAX_ROOM_TITLE_CHARS } from '../../../protocol/limits';
 import { h, type KeyedItem, reconcile } from '../dom';
 import type { ConversationList, ListItem, RoomEntry } from '../lib/conversation-list';
 import {
