@@ -9,7 +9,7 @@
  * Failures become UnavailableError here (fail closed), with a retry time that fits the cause; the
  * cause itself is logged, never sent to a client.
  */
-import { contentLabel } from '../../protocol/content-labels';
+import { type ContentLabel, contentLabel } from '../../protocol/content-labels';
 import { UnavailableError } from '../domain/errors';
 import type { ContentChecker, ContentKind, ContentVerdict, Log } from '../domain/ports';
 import type { WeChatApi } from './wechat-api';
@@ -59,7 +59,11 @@ const RANK = { pass: 0, review: 1, risky: 2 } as const;
 
 /** A ContentChecker calling msgSecCheck through `api`. */
 export function createWeChatContentChecker(api: WeChatApi, log: Log): ContentChecker {
-  async function checkPart(content: string, kind: ContentKind, openid: string) {
+  async function checkPart(
+    content: string,
+    kind: ContentKind,
+    openid: string,
+  ): Promise<{ suggest: ContentVerdict['suggest']; label: ContentLabel; traceId: string }> {
     const reply = await api.post('wxa/msg_sec_check', {
       content,
       version: 2,
