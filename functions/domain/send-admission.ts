@@ -49,7 +49,11 @@ export interface AdmittedSend {
 }
 
 /** Step 1 alone: every route's frames count against the connection's frame budget. */
-export function throttleFrame(state: Pick<AdmissionState, 'frames'>, connectionId: string, now: number): void {
+export function throttleFrame(
+  state: Pick<AdmissionState, 'frames'>,
+  connectionId: string,
+  now: number,
+): void {
   const wait = state.frames.take(connectionId, now);
   if (wait > 0) throw new RateLimitedError('too many frames on this connection', wait);
 }

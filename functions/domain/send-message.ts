@@ -19,7 +19,12 @@ import { BadRequestError, ForbiddenError, InternalError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
 import type { AppendRequest, SendContext } from './ports';
-import { type AdmissionState, type AdmittedSend, rateLimitWindow, windowFull } from './send-admission';
+import {
+  type AdmissionState,
+  type AdmittedSend,
+  rateLimitWindow,
+  windowFull,
+} from './send-admission';
 import { truncateCodePoints } from './text';
 
 /**
