@@ -10,7 +10,8 @@
  * - the ack over a real WebSocket: sendmessage on the local stack (gateway, handlers, DynamoDB
  *   Local) in a 2-member room, from send to ack.
  * The stack runs in this process (as in the tests); the figures are this machine's, no goals.
- * Prints a Markdown section and writes bench/.out/content-check.json.
+ * Writes docs/benchmarks-content-check.md (bench/.out/content-check.md with --out-scratch) and
+ * bench/.out/content-check.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -110,7 +111,7 @@ function markdown(rows: readonly Row[]): string {
   const f = (ms: number) => ms.toFixed(1);
   const base = rows[0] as Row;
   const lines = [
-    '## Content security: what msgSecCheck adds to the ack',
+    '# Content security: what msgSecCheck adds to the ack',
     '',
     `\`npm run bench:content-check\`: ${SAMPLES} checks and ${SAMPLES} sends per row after ${WARMUP} warm-up sends, the`,
     `two latencies taking turns in ${ROUNDS} rounds; load average ${load[0].toFixed(2)} before and ${load[1].toFixed(2)} after`,
@@ -146,7 +147,12 @@ try {
   const out = fileURLToPath(new URL('../.out', import.meta.url));
   mkdirSync(out, { recursive: true });
   writeFileSync(`${out}/content-check.json`, `${JSON.stringify(rows, null, 2)}\n`);
-  console.log(`\n${markdown(rows)}`);
+  const page = markdown(rows);
+  const target = process.argv.includes('--out-scratch')
+    ? `${out}/content-check.md`
+    : fileURLToPath(new URL('../../docs/benchmarks-content-check.md', import.meta.url));
+  writeFileSync(target, page);
+  console.log(`\n${page}\n[bench] wrote ${target}`);
 } finally {
   await stack?.stop();
   await dynamodb.stop();
