@@ -4,10 +4,11 @@
  *
  * - `pass`: stored.
  * - `risky`: refused with CONTENT_REJECTED and the label; nothing is stored or delivered.
- * - `review` ("may be a problem, a person should look"): a message in a **support** conversation
- *   is stored and delivered — its only other readers are the desk, the people who would review it;
- *   in a **room** (other students read it), and for display names and room titles (everyone
- *   sees them), it is refused like `risky`. Both are logged with WeChat's trace id for the desk.
+ * - `review` ("may be a problem, a person should look"): a student's message in their **support**
+ *   conversation is stored and delivered — its only other readers are the desk, the people who
+ *   would review it; in a **room** (other students read it), from the desk to a student, and for
+ *   display names and room titles (everyone sees them), it is refused like `risky`. Both are
+ *   logged with WeChat's trace id for the desk.
  * - no verdict (WeChat down, quota spent): fail closed — UNAVAILABLE with `retryAfterMs`, which the
  *   client outbox retries with the same id; nothing unchecked is ever stored.
  */

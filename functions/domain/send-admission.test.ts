@@ -88,7 +88,7 @@ describe('send admission', () => {
     expect(checked).toEqual([]);
   });
 
-  it('refuses risky everywhere, review only where other students read (rooms)', async () => {
+  it('refuses risky everywhere; review is delivered only from a student to the desk', async () => {
     const risky = setup('risky');
     const review = setup('review');
     expect(await codeOf(admitSend(risky.ctx, risky.state, alice, frame('x')))).toBe(
@@ -97,5 +97,8 @@ describe('send admission', () => {
     expect(await codeOf(admitSend(review.ctx, review.state, alice, frame('x')))).toBeUndefined();
     const inRoom = admitSend(review.ctx, review.state, alice, frame('x', 'room:r1'));
     await expect(inRoom).rejects.toMatchObject({ code: 'CONTENT_REJECTED', label: 'ad' });
+    const desk: Caller = { connectionId: 'c2', userId: 'admin', name: 'Desk', role: 'admin' };
+    const toStudent = admitSend(review.ctx, review.state, desk, frame('x', 'support:alice'));
+    await expect(toStudent).rejects.toMatchObject({ code: 'CONTENT_REJECTED' });
   });
 });

@@ -83,8 +83,10 @@ export async function admitSend(
   const text = validateMessageText(frame.text);
   const target = requireConversationId(frame.conversationId);
   precheckParticipant(caller, target);
-  // A support conversation's other readers are the desk: there `review` is delivered.
-  await admitContent(ctx, text, 'message', caller, target.kind === 'support' ? 'desk' : 'everyone');
+  // A student's support conversation is read by the desk only: there a student's `review` text
+  // is delivered (the desk reviews it); anywhere else, and from the desk to a student, refused.
+  const audience = target.kind === 'support' && caller.role === 'student' ? 'desk' : 'everyone';
+  await admitContent(ctx, text, 'message', caller, audience);
   return { frame, text, target };
 }
 
