@@ -18,6 +18,17 @@ export interface RuntimeConfig {
    */
   readonly identityCacheMs: number;
   readonly wechat: { readonly baseUrl: string; readonly appId: string };
+  /** Scan to log in (functions/domain/web-login.ts). */
+  readonly webLogin: {
+    readonly ticketsPerMinute: number;
+    readonly pollsPerMinute: number;
+    readonly consoleTokenSeconds: number;
+    /**
+     * What the console's code is: `wxacode`, a mini-program code from WeChat (on AWS, the stack
+     * sets it), or `qr`, a plain QR code the mini-program's scanner reads (the local stack).
+     */
+    readonly code: 'wxacode' | 'qr';
+  };
   /**
    * Where handlers reach the @connections API. A template: `{apiId}`, `{domainName}` and `{stage}`
    * are taken from each event. Unset, it is `https://{domainName}/{stage}`.
@@ -54,6 +65,9 @@ export const TUNING_VARIABLES = [
   'SEND_RETRY_BUDGET_MS',
   'DESK_TITLE',
   'TOKEN_TTL_SECONDS',
+  'WEB_LOGIN_TICKETS_PER_MINUTE',
+  'WEB_LOGIN_POLLS_PER_MINUTE',
+  'CONSOLE_TOKEN_TTL_SECONDS',
   'LOG_LEVEL',
 ] as const;
 
@@ -121,6 +135,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     wechat: {
       baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
       appId: env.WECHAT_APPID ?? '',
+    },
+    webLogin: {
+      ticketsPerMinute: intFrom(env, 'WEB_LOGIN_TICKETS_PER_MINUTE', 10),
+      pollsPerMinute: intFrom(env, 'WEB_LOGIN_POLLS_PER_MINUTE', 60),
+      consoleTokenSeconds: intFrom(env, 'CONSOLE_TOKEN_TTL_SECONDS', 8 * 3600),
+      code: env.WEB_LOGIN_CODE === 'wxacode' ? 'wxacode' : 'qr',
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,

@@ -43,7 +43,9 @@ export type TableId =
   | 'members'
   | 'messages'
   | 'idempotency'
-  | 'rateLimits';
+  | 'rateLimits'
+  | 'webLogins'
+  | 'webSessions';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -143,6 +145,27 @@ export const TABLES: readonly TableDefinition[] = [
     envVar: 'RATE_LIMITS_TABLE',
     description: 'Fixed-window send counters per user; expire shortly after their window.',
     partitionKey: { name: 'limitKey', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'webLogins',
+    envVar: 'WEB_LOGINS_TABLE',
+    description:
+      'Scan-to-login tickets: the hash of the poll secret, who asked (browser, coarse network), the answer and the approver; single-use, expire after about two minutes.',
+    partitionKey: { name: 'ticket', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'webSessions',
+    envVar: 'WEB_SESSIONS_TABLE',
+    description:
+      "A staff member's console sessions opened by scanning: $connect accepts a console token only while its session item exists; signing out deletes it.",
+    partitionKey: { name: 'userId', type: 'S' },
+    sortKey: { name: 'sessionId', type: 'S' },
     globalIndexes: [],
     ttlAttribute: 'expiresAt',
     lifecycle: 'ephemeral',

@@ -4,6 +4,12 @@
  * that is not the protocol.
  */
 import * as v from 'valibot';
+import {
+  WebLoginAnsweredFrame,
+  WebLoginInfoFrame,
+  WebSessionsListFrame,
+  WebSignedOutFrame,
+} from './web-login';
 import { ERROR_CODES } from './error-codes';
 
 export const Role = v.picklist(['student', 'admin']);
@@ -160,6 +166,10 @@ export const ServerFrame = v.variant('type', [
   BlockedFrame,
   PongFrame,
   ErrorFrame,
+  WebLoginInfoFrame,
+  WebLoginAnsweredFrame,
+  WebSessionsListFrame,
+  WebSignedOutFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;
