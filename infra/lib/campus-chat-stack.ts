@@ -13,7 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct, IDependable } from 'constructs';
 import type { SecretName } from '../../functions/adapters/secrets';
-import { LOGIN_ROUTE, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
+import { HTTP_ROUTES, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { TABLES, type TableId } from '../../functions/tables';
 import { ChatData } from './chat-data';
 import type { AccessTargets, SecretReference } from './handler-access';
@@ -110,7 +110,7 @@ export class CampusChatStack extends Stack {
     });
 
     this.login = new LoginApi(this, 'Login', {
-      route: LOGIN_ROUTE,
+      routes: HTTP_ROUTES,
       targets,
       environment,
       platform,
