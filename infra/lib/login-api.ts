@@ -65,6 +65,8 @@ export class LoginApi extends Construct {
   readonly domain: apigwv2.DomainName | undefined;
   /** The URL clients POST to: on the custom domain when there is one. */
   readonly loginUrl: string;
+  /** POST /weblogin on the same host (scan to log in; tickets are polled below it). */
+  readonly webLoginUrl: string;
 
   constructor(scope: Construct, id: string, props: LoginApiProps) {
     super(scope, id);
@@ -143,9 +145,11 @@ export class LoginApi extends Construct {
     if (props.customDomain) {
       this.domain = mapCustomDomain(this, props.customDomain, this.api, this.stage);
       this.loginUrl = `https://${props.customDomain.domainName}${loginRoute.path}`;
+      this.webLoginUrl = `https://${props.customDomain.domainName}/weblogin`;
     } else {
       this.domain = undefined;
       this.loginUrl = `${this.api.apiEndpoint}${loginRoute.path}`;
+      this.webLoginUrl = `${this.api.apiEndpoint}/weblogin`;
     }
   }
 }
