@@ -34,6 +34,7 @@ import { RequestChannel } from './request-channel';
 import type { SessionUser } from './session';
 import { messageTextProblem, outgoingText } from './text';
 import { IncomingTyping, OutgoingTyping } from './typing';
+import { WebLoginRequests } from './web-login-requests';
 
 /** Pages of rooms `rooms()` reads at most (100 rooms each by default). */
 const MAX_ROOM_PAGES = 20;
@@ -314,6 +315,11 @@ export class ChatClient {
   async leave(conversationId: string): Promise<void> {
     expect(await this.requests.call({ action: 'leave', conversationId }, true), 'left');
     this.close(conversationId);
+  }
+
+  /** Scan to log in from this phone: tickets and console sessions (web-login-requests.ts). */
+  webLogins(): WebLoginRequests {
+    return new WebLoginRequests(this.requests);
   }
 
   private opened(): void {

@@ -11,6 +11,8 @@ export type {
   ReadNoticeFrame,
   Role,
 } from '../protocol/server-frames';
+export type { WebLoginInfoFrame, WebSession } from '../protocol/web-login';
+export { WEB_LOGIN_POLL_INTERVAL_MS } from '../protocol/web-login';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {
   ChatClient,
@@ -75,3 +77,4 @@ export {
   type TransportSocket,
 } from './transport';
 export type { TypingUser } from './typing';
+export { ticketFromScan, WebLoginRequests } from './web-login-requests';

@@ -23,6 +23,17 @@ export interface RuntimeConfig {
     /** Time budget of one WeChat server API call, retries included (WECHAT_API_TIMEOUT_MS). */
     readonly apiTimeoutMs: number;
   };
+  /** Scan to log in (functions/domain/web-login.ts). */
+  readonly webLogin: {
+    readonly ticketsPerMinute: number;
+    readonly pollsPerMinute: number;
+    readonly consoleTokenSeconds: number;
+    /**
+     * What the console's code is: `wxacode`, a mini-program code from WeChat (on AWS, the stack
+     * sets it), or `qr`, a plain QR code the mini-program's scanner reads (the local stack).
+     */
+    readonly code: 'wxacode' | 'qr';
+  };
   /**
    * Where handlers reach the @connections API. A template: `{apiId}`, `{domainName}` and `{stage}`
    * are taken from each event. Unset, it is `https://{domainName}/{stage}`.
@@ -59,6 +70,9 @@ export const TUNING_VARIABLES = [
   'SEND_RETRY_BUDGET_MS',
   'DESK_TITLE',
   'TOKEN_TTL_SECONDS',
+  'WEB_LOGIN_TICKETS_PER_MINUTE',
+  'WEB_LOGIN_POLLS_PER_MINUTE',
+  'CONSOLE_TOKEN_TTL_SECONDS',
   'LOG_LEVEL',
   'WECHAT_API_TIMEOUT_MS',
 ] as const;
@@ -128,6 +142,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
       appId: env.WECHAT_APPID ?? '',
       apiTimeoutMs: intFrom(env, 'WECHAT_API_TIMEOUT_MS', 3000),
+    },
+    webLogin: {
+      ticketsPerMinute: intFrom(env, 'WEB_LOGIN_TICKETS_PER_MINUTE', 10),
+      pollsPerMinute: intFrom(env, 'WEB_LOGIN_POLLS_PER_MINUTE', 60),
+      consoleTokenSeconds: intFrom(env, 'CONSOLE_TOKEN_TTL_SECONDS', 8 * 3600),
+      code: env.WEB_LOGIN_CODE === 'wxacode' ? 'wxacode' : 'qr',
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,

@@ -93,6 +93,8 @@ export const ROUTES: readonly RouteDefinition[] = [
         connections: 'readWrite',
         subscriptions: 'readWrite',
         members: 'read',
+        // A console token is accepted only while its web session exists.
+        webSessions: 'read',
       },
       secrets: ['JWT_SECRET'],
       ...FRAME_HANDLER,
@@ -154,25 +156,86 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   // Admins only: sets a user's blocked flag and closes their open connections.
   frameRoute('block', { users: 'readWrite' }),
+  // Scan to log in, from the mini-program (functions/domain/web-login.ts).
+  frameRoute('webloginview', { webLogins: 'readWrite' }),
+  frameRoute('webloginanswer', { webLogins: 'readWrite' }),
+  frameRoute('websessions', { webSessions: 'read' }),
+  frameRoute('websignout', { webSessions: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },
   },
 ];
 
-/** The HTTP API route for login (an HTTP API, not part of the WebSocket API). */
-export const LOGIN_ROUTE = {
+/** A route of the HTTP API (login and scan to log in; not part of the WebSocket API). */
+export interface HttpRouteDefinition {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway's path syntax: `{name}` is a path parameter. */
+  readonly path: string;
+  /** File name under `functions/handlers/` exporting `handler`. */
+  readonly handler: string;
+  readonly tables: Partial<Record<TableId, TableAccess>>;
+  readonly secrets: readonly SecretName[];
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** The browser console calls it (CORS for the console's origin); the mini-program needs none. */
+  readonly fromConsole: boolean;
+}
+
+/** The HTTP API route for login. */
+export const LOGIN_ROUTE: HttpRouteDefinition = {
   method: 'POST',
   path: '/login',
   handler: 'login',
   // The display name is checked with msgSecCheck (WECHAT_API_ACCESS).
-  tables: { users: 'readWrite', ...WECHAT_API_ACCESS.tables } as Partial<
-    Record<TableId, TableAccess>
-  >,
-  secrets: ['JWT_SECRET', 'WECHAT_SECRET'] as readonly SecretName[],
+  tables: { users: 'readWrite', ...WECHAT_API_ACCESS.tables },
+  secrets: ['JWT_SECRET', 'WECHAT_SECRET'],
   memoryMb: 256,
   timeoutSeconds: 10,
-} as const;
+  fromConsole: true,
+};
+
+/** Every HTTP API route, declared once: read by the local stack and the CDK stack. */
+export const HTTP_ROUTES: readonly HttpRouteDefinition[] = [
+  LOGIN_ROUTE,
+  {
+    // A scan-to-login ticket; counted per address in rateLimits.
+    method: 'POST',
+    path: '/weblogin',
+    handler: 'weblogin-create',
+    tables: { webLogins: 'readWrite', rateLimits: 'readWrite' },
+    secrets: [],
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    fromConsole: true,
+  },
+  {
+    // Polling a ticket; collecting an approved one signs the console token and opens its session.
+    method: 'GET',
+    path: '/weblogin/{ticket}',
+    handler: 'weblogin-poll',
+    tables: { webLogins: 'readWrite', webSessions: 'readWrite', rateLimits: 'readWrite' },
+    secrets: ['JWT_SECRET'],
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    fromConsole: true,
+  },
+];
+
+/** The path parameters of `path` when it matches the route's `{name}` template, else undefined. */
+export function matchHttpPath(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template.replace(/\{([A-Za-z]+)\}|[^{]+/g, (part, name: string | undefined) => {
+    if (name) {
+      names.push(name);
+      return '([^/]+)';
+    }
+    return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  });
+  const match = new RegExp(`^${pattern}$`).exec(path);
+  if (!match) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+}
 
 /**
  * The route key API Gateway would select for a frame body, following `$request.body.action`.

@@ -8,6 +8,7 @@
  * Per request only the @connections sender is bound (its endpoint comes from the event).
  */
 import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { connectionsEndpoint, createConnectionSender } from './adapters/connection-sender';
 import { createDocumentClient } from './adapters/dynamo-client';
 import { createDynamoConnectionRegistry } from './adapters/dynamo-connections';
@@ -73,6 +74,8 @@ export interface InstanceThrottles {
 export interface Runtime {
   readonly config: RuntimeConfig;
   readonly log: Log;
+  /** The DynamoDB document client every store of this runtime uses (one per instance). */
+  readonly db: DynamoDBDocumentClient;
   readonly stores: ChatStores;
   readonly throttles: InstanceThrottles;
   /** Who is behind a connection, cached for `config.identityCacheMs`. */
@@ -135,6 +138,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
   return {
     config,
     log,
+    db,
     stores,
     throttles,
     callers: new CallerCache(config),

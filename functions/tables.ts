@@ -44,7 +44,9 @@ export type TableId =
   | 'messages'
   | 'idempotency'
   | 'rateLimits'
-  | 'wechatTokens';
+  | 'wechatTokens'
+  | 'webLogins'
+  | 'webSessions';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -157,6 +159,27 @@ export const TABLES: readonly TableDefinition[] = [
     globalIndexes: [],
     // Epoch seconds, a day past the token's expiry: an app that stopped calling leaves nothing.
     ttlAttribute: 'purgeAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'webLogins',
+    envVar: 'WEB_LOGINS_TABLE',
+    description:
+      'Scan-to-login tickets: the hash of the poll secret, who asked (browser, coarse network), the answer and the approver; single-use, expire after about two minutes.',
+    partitionKey: { name: 'ticket', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'webSessions',
+    envVar: 'WEB_SESSIONS_TABLE',
+    description:
+      "A staff member's console sessions opened by scanning: $connect accepts a console token only while its session item exists; signing out deletes it.",
+    partitionKey: { name: 'userId', type: 'S' },
+    sortKey: { name: 'sessionId', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
     lifecycle: 'ephemeral',
   },
 ];

@@ -9,7 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOGIN_ROUTE, ROUTES, type RouteDefinition } from '../functions/routes';
+import {
+  HTTP_ROUTES,
+  LOGIN_ROUTE,
+  matchHttpPath,
+  ROUTES,
+  type RouteDefinition,
+} from '../functions/routes';
 import { resolveTableNames, type TableId } from '../functions/tables';
 import { ConsoleSite, readSiteFolder } from './console-site';
 import { ensureTables } from './create-tables';
@@ -148,16 +154,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
       );
     }
-    if (url.pathname === LOGIN_ROUTE.path && request.method === LOGIN_ROUTE.method) {
+    for (const httpRoute of HTTP_ROUTES) {
+      const pathParameters = matchHttpPath(httpRoute.path, url.pathname);
+      if (!pathParameters) continue;
+      if (request.method !== httpRoute.method) continue;
       return handleHttpApi(
         runtime,
-        LOGIN_ROUTE,
-        `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`,
+        httpRoute,
+        `${httpRoute.method} ${httpRoute.path}`,
         request,
         response,
         url,
         callbackDomain,
         onError,
+        pathParameters,
       );
     }
     if (url.pathname === '/wechat/sns/jscode2session' && request.method === 'GET') {
@@ -205,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // surface at start-up.
     for (const r of routes)
       if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
-    await runtime.load(LOGIN_ROUTE.handler);
+    for (const httpRoute of HTTP_ROUTES) await runtime.load(httpRoute.handler);
   } catch (error) {
     // A start that fails releases what it took (the port, DynamoDB Local), so it can be retried.
     await gateway.shutdown();

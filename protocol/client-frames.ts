@@ -12,6 +12,12 @@ import {
   ROOMS_MAX_LIMIT,
   SYNC_MAX_LIMIT,
 } from './limits';
+import {
+  WebLoginAnswerFrame,
+  WebLoginViewFrame,
+  WebSessionsFrame,
+  WebSignOutFrame,
+} from './web-login';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -116,7 +122,11 @@ export type ClientFrame =
   | LeaveFrame
   | RoomsFrame
   | BlockFrame
-  | PingFrame;
+  | PingFrame
+  | WebLoginViewFrame
+  | WebLoginAnswerFrame
+  | WebSessionsFrame
+  | WebSignOutFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -131,6 +141,10 @@ export const CLIENT_FRAMES = {
   rooms: RoomsFrame,
   block: BlockFrame,
   ping: PingFrame,
+  webloginview: WebLoginViewFrame,
+  webloginanswer: WebLoginAnswerFrame,
+  websessions: WebSessionsFrame,
+  websignout: WebSignOutFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -4,6 +4,12 @@
  * that is not the protocol.
  */
 import * as v from 'valibot';
+import {
+  WebLoginAnsweredFrame,
+  WebLoginInfoFrame,
+  WebSessionsListFrame,
+  WebSignedOutFrame,
+} from './web-login';
 import { ERROR_CODES } from './error-codes';
 import { CONTENT_LABELS } from './content-labels';
 
@@ -163,6 +169,10 @@ export const ServerFrame = v.variant('type', [
   BlockedFrame,
   PongFrame,
   ErrorFrame,
+  WebLoginInfoFrame,
+  WebLoginAnsweredFrame,
+  WebSessionsListFrame,
+  WebSignedOutFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;

@@ -13,7 +13,7 @@
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOGIN_ROUTE, ROUTES, type TableAccess } from '../functions/routes';
+import { HTTP_ROUTES, ROUTES, type TableAccess } from '../functions/routes';
 import type { TableId } from '../functions/tables';
 import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
 import type { LocalStack } from '../local/local-stack';
@@ -41,14 +41,15 @@ interface Declared {
   readonly tables: Partial<Record<TableId, TableAccess>>;
 }
 
-const LOGIN = `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`;
 const DECLARED = new Map<string, Declared>([
   ...ROUTES.flatMap((r) =>
     r.integration.kind === 'lambda'
       ? [[r.integration.handler, { route: r.routeKey, tables: r.integration.tables }] as const]
       : [],
   ),
-  [LOGIN_ROUTE.handler, { route: LOGIN, tables: LOGIN_ROUTE.tables }],
+  ...HTTP_ROUTES.map(
+    (r) => [r.handler, { route: `${r.method} ${r.path}`, tables: r.tables }] as const,
+  ),
 ]);
 
 /** A request's action on one table, attributed to the invocation that made it. */
@@ -189,6 +190,52 @@ beforeAll(async () => {
     userId: 'ta-bo',
     blocked: false,
   });
+  // Scan to log in: a ticket, its view and approval from the mini-program, the console's
+  // collection, a console connection, the web sessions list and a sign-out.
+  const ticket = await step('POST /weblogin', 'weblogin-create', async () => {
+    const response = await fetch(`${stack.urls.http}/weblogin`, { method: 'POST' });
+    return (await response.json()) as { ticket: string; pollSecret: string };
+  });
+  const poll = () =>
+    fetch(`${stack.urls.http}/weblogin/${ticket.ticket}`, {
+      headers: { authorization: `Bearer ${ticket.pollSecret}` },
+    }).then((r) => r.json() as Promise<Frame>);
+  await step('GET /weblogin/{ticket}: pending', 'weblogin-poll', poll);
+  await request(admin.client, 'webloginview', {
+    action: 'webloginview',
+    id: nextId('w'),
+    ticket: ticket.ticket,
+  });
+  await request(admin.client, 'webloginanswer', {
+    action: 'webloginanswer',
+    id: nextId('w'),
+    ticket: ticket.ticket,
+    approve: true,
+  });
+  const collected = await step('GET /weblogin/{ticket}: collected', 'weblogin-poll', poll);
+  const desk = await step('$connect: a console token', 'connect', () =>
+    ChatTestClient.connect(
+      `${stack.urls.websocket}?token=${encodeURIComponent(String(collected.token))}`,
+    ),
+  );
+  clients.push(desk);
+  const listed = await request(admin.client, 'websessions', {
+    action: 'websessions',
+    id: nextId('w'),
+  });
+  const sessions = listed.sessions as Frame[];
+  await step(
+    'websignout',
+    'websignout',
+    () =>
+      admin.client.request({
+        action: 'websignout',
+        id: nextId('w'),
+        sessionId: String(sessions[0]?.sessionId),
+      }),
+    () => invocations().some((i) => i.step === 'websignout' && i.handler === 'disconnect'),
+  );
+
   await step('$default: an unknown action', 'default', () =>
     sue.client.request({ action: 'no-such-action' }),
   );

@@ -11,10 +11,22 @@ export interface ConsoleConfig {
   readonly websocketUrl: string;
   /** POST /login of the HTTP API. */
   readonly loginUrl: string;
+  /** POST /weblogin of the HTTP API (scan to log in); tickets are polled below it. */
+  readonly webLoginUrl: string;
+  /**
+   * Whether the local stack's dev login (any user id) is offered. Only the local stack accepts
+   * it; the config.json the CDK stack deploys sets `false`, leaving scan to log in.
+   */
+  readonly devLogin: boolean;
 }
 
-/** What the local stack serves: its WebSocket API and /login on the page's own origin. */
-export const DEFAULT_CONFIG: ConsoleConfig = { websocketUrl: '/local', loginUrl: '/login' };
+/** What the local stack serves: its WebSocket API, /login and /weblogin on the page's origin. */
+export const DEFAULT_CONFIG: ConsoleConfig = {
+  websocketUrl: '/local',
+  loginUrl: '/login',
+  webLoginUrl: '/weblogin',
+  devLogin: true,
+};
 
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
@@ -31,7 +43,13 @@ export function resolveConfig(raw: unknown, pageUrl: string): ConsoleConfig {
   if (websocket.protocol === 'http:') websocket.protocol = 'ws:';
   if (websocket.protocol === 'https:') websocket.protocol = 'wss:';
   const login = new URL(text(fields.loginUrl, DEFAULT_CONFIG.loginUrl), pageUrl);
-  return { websocketUrl: websocket.href, loginUrl: login.href };
+  const webLogin = new URL(text(fields.webLoginUrl, DEFAULT_CONFIG.webLoginUrl), pageUrl);
+  return {
+    websocketUrl: websocket.href,
+    loginUrl: login.href,
+    webLoginUrl: webLogin.href,
+    devLogin: fields.devLogin !== false,
+  };
 }
 
 /** Reads `config.json` next to the page; falls back to the defaults when it cannot be read. */

@@ -229,6 +229,7 @@ function toConnection(item: Record<string, unknown>): ConnectionRecord {
     name: String(item.name),
     role: item.role === 'admin' ? 'admin' : 'student',
     connectedAt: Number(item.connectedAt),
+    ...(typeof item.webSessionId === 'string' ? { webSessionId: item.webSessionId } : {}),
     topics,
   };
 }

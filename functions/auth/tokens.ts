@@ -12,7 +12,25 @@ const AUDIENCE = 'campus-chat';
 /** Tolerated clock difference between the machine that issued a token and the one checking it. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-const Claims = v.object({ sub: v.pipe(v.string(), v.minLength(1)), name: v.string(), role: Role });
+const Claims = v.object({
+  sub: v.pipe(v.string(), v.minLength(1)),
+  name: v.string(),
+  role: Role,
+  /** A console session opened by scanning (functions/domain/web-login.ts); absent on phones. */
+  sid: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+});
+
+/** What a valid token says: who, and for a console token, which web session it belongs to. */
+export interface VerifiedIdentity extends Identity {
+  readonly sessionId?: string;
+}
+
+export interface IssueOptions {
+  /** Shorter than the service's lifetime, e.g. for a console (at most the service's). */
+  readonly ttlSeconds?: number;
+  /** The web session a console token belongs to; $connect checks that it still exists. */
+  readonly sessionId?: string;
+}
 
 export interface IssuedToken {
   readonly token: string;
@@ -21,9 +39,9 @@ export interface IssuedToken {
 }
 
 export interface TokenService {
-  issue(identity: Identity): Promise<IssuedToken>;
+  issue(identity: Identity, options?: IssueOptions): Promise<IssuedToken>;
   /** The identity the token was issued to, or undefined for any token that is not valid now. */
-  verify(token: string): Promise<Identity | undefined>;
+  verify(token: string): Promise<VerifiedIdentity | undefined>;
 }
 
 /**
@@ -39,10 +57,14 @@ export function createTokenService(options: {
   const now = options.now ?? Date.now;
   const { secret, ttlSeconds } = options;
   return {
-    async issue(identity) {
+    async issue(identity, issue = {}) {
       const issuedAt = Math.floor(now() / 1000);
-      const expiresAtSeconds = issuedAt + ttlSeconds;
-      const token = await new SignJWT({ name: identity.name, role: identity.role })
+      const expiresAtSeconds = issuedAt + Math.min(issue.ttlSeconds ?? ttlSeconds, ttlSeconds);
+      const token = await new SignJWT({
+        name: identity.name,
+        role: identity.role,
+        ...(issue.sessionId !== undefined ? { sid: issue.sessionId } : {}),
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(identity.userId)
         .setIssuer(ISSUER)
@@ -68,7 +90,8 @@ export function createTokenService(options: {
         });
         const claims = v.safeParse(Claims, payload);
         if (!claims.success) return undefined;
-        return { userId: claims.output.sub, name: claims.output.name, role: claims.output.role };
+        const { sub, name, role, sid } = claims.output;
+        return { userId: sub, name, role, ...(sid !== undefined ? { sessionId: sid } : {}) };
       } catch {
         return undefined;
       }

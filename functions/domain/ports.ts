@@ -47,6 +47,8 @@ export interface UserLiveState {
 export interface ConnectionRecord extends Identity {
   readonly connectionId: string;
   readonly connectedAt: number;
+  /** The console session (scan to log in) the connection's token belongs to, if any. */
+  readonly webSessionId?: string;
   /** Fan-out topics this connection is subscribed to (its subscription items). */
   readonly topics: readonly string[];
 }

@@ -17,7 +17,7 @@ import { type RetryBudget, retryWithin } from './retry';
 export async function openSession(
   ctx: ChatContext,
   connectionId: string,
-  identity: Identity,
+  identity: Identity & { readonly webSessionId?: string },
   budget: RetryBudget,
 ): Promise<void> {
   try {
@@ -36,7 +36,11 @@ export async function openSession(
   }
 }
 
-async function register(ctx: ChatContext, connectionId: string, identity: Identity): Promise<void> {
+async function register(
+  ctx: ChatContext,
+  connectionId: string,
+  identity: Identity & { readonly webSessionId?: string },
+): Promise<void> {
   const expiresAt = connectionExpiry(ctx);
   const home = identity.role === 'admin' ? ADMINS_TOPIC : supportConversationId(identity.userId);
   await ctx.connections.open(

@@ -7,11 +7,13 @@ import type { Context } from 'aws-lambda';
 import { roleFor } from '../domain/identity';
 import { invocationBudget } from '../domain/retry';
 import { openSession } from '../domain/session';
+import { createDynamoWebLoginStore } from '../adapters/dynamo-web-logins';
 import { createRuntime } from '../runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 const runtime = createRuntime(process.env);
 const { config, log } = runtime;
+const webLogins = createDynamoWebLoginStore(runtime.db, config.tables);
 
 export async function handler(event: WebSocketEvent, context?: Context): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
@@ -36,10 +38,25 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
     return { statusCode: 429 };
   }
   const role = roleFor(user.userId, config.admins);
+  if (claimed.sessionId !== undefined) {
+    // A console token (scan to log in) is good only while its web session exists — signing it
+    // out deletes the item — and only for the desk: a demoted staff member's console is done.
+    if (role !== 'admin') return { statusCode: 403 };
+    const session = await webLogins.getSession(user.userId, claimed.sessionId);
+    if (!session || session.expiresAt <= ctx.now()) {
+      log.info('connect refused: web session ended', { connectionId });
+      return { statusCode: 401 };
+    }
+  }
   await openSession(
     ctx,
     connectionId,
-    { userId: user.userId, name: user.name, role },
+    {
+      userId: user.userId,
+      name: user.name,
+      role,
+      ...(claimed.sessionId !== undefined ? { webSessionId: claimed.sessionId } : {}),
+    },
     invocationBudget(ctx.now, context?.getRemainingTimeInMillis()),
   );
   log.info('connected', { connectionId, userId: user.userId, role });

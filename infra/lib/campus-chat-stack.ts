@@ -3,7 +3,7 @@
  * route, the login API, and the alarms and dashboard. Everything route- or table-shaped is read
  * from functions/routes.ts and functions/tables.ts.
  */
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -13,11 +13,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct, IDependable } from 'constructs';
 import type { SecretName } from '../../functions/adapters/secrets';
-import { LOGIN_ROUTE, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
+import { HTTP_ROUTES, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { TABLES, type TableId } from '../../functions/tables';
 import { ChatData } from './chat-data';
 import type { AccessTargets, SecretReference } from './handler-access';
 import { LoginApi } from './login-api';
+import { ConsoleHosting, isChinaStack } from './console-hosting';
 import { acknowledgeApiGatewayLoggingRole } from './nag-suppressions';
 import { resolvePlatform } from './handler-platform';
 import { Observability } from './observability';
@@ -52,6 +53,8 @@ export class CampusChatStack extends Stack {
   readonly webSocket: ChatWebSocketApi;
   readonly login: LoginApi;
   readonly observability: Observability;
+  /** The browser console behind CloudFront (when the stack was given its build). */
+  readonly console: ConsoleHosting | undefined;
 
   constructor(scope: Construct, id: string, props: CampusChatStackProps) {
     super(scope, id, props);
@@ -116,8 +119,38 @@ export class CampusChatStack extends Stack {
         : undefined,
     });
 
+    // The console first: the login API's CORS allows its origin. Its CSP lists the API origins as
+    // strings (the custom domains, else the region's execute-api hosts) so it does not refer back.
+    const china = isChinaStack(this);
+    const apiHosts = domain
+      ? [
+          `wss://${domain.webSocketDomain}`,
+          ...(domain.loginDomain ? [`https://${domain.loginDomain}`] : []),
+        ]
+      : [];
+    const executeApi = `*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    const connectOrigins =
+      domain?.loginDomain !== undefined
+        ? apiHosts
+        : [...apiHosts, `wss://${executeApi}`, `https://${executeApi}`];
+    if (props.consoleDir && china && !settings.consoleDomain) {
+      Annotations.of(this).addWarning(
+        'The console is not deployed: CloudFront in the China regions needs an ICP-filed ' +
+          'consoleDomain and consoleIamCertificateId (docs/deploy.md "The console").',
+      );
+    }
+    this.console =
+      props.consoleDir && (!china || settings.consoleDomain)
+        ? new ConsoleHosting(this, 'Console', {
+            siteDir: props.consoleDir,
+            connectOrigins,
+            domain: settings.consoleDomain,
+            china,
+          })
+        : undefined;
+
     this.login = new LoginApi(this, 'Login', {
-      route: LOGIN_ROUTE,
+      routes: HTTP_ROUTES,
       targets,
       environment,
       platform,
@@ -126,7 +159,7 @@ export class CampusChatStack extends Stack {
       admins: ssm.StringParameter.valueForStringParameter(this, settings.secrets.adminsParameter),
       throttle: settings.loginThrottle,
       logRetention,
-      consoleOrigins: settings.consoleOrigins,
+      consoleOrigins: [...settings.consoleOrigins, ...(this.console ? [this.console.origin] : [])],
       customDomain: domain?.loginDomain
         ? {
             domainName: domain.loginDomain,
@@ -139,6 +172,9 @@ export class CampusChatStack extends Stack {
       [...this.webSocket.functions].map(([routeKey, fn]) => [routeKey, fn.function] as const),
     );
     functions.set('login', this.login.function.function);
+    for (const [handler, fn] of this.login.functions) {
+      if (fn !== this.login.function) functions.set(handler, fn.function);
+    }
     this.observability = new Observability(this, 'Operations', {
       functions,
       tables: this.data.tables,
@@ -147,6 +183,12 @@ export class CampusChatStack extends Stack {
       webSocketAccessLogs: this.webSocket.accessLogs,
       loginApiId: this.login.api.apiId,
       alarmEmail: settings.alarmEmail,
+    });
+
+    this.console?.deploy({
+      websocketUrl: this.webSocket.clientUrl,
+      loginUrl: this.login.loginUrl,
+      webLoginUrl: this.login.webLoginUrl,
     });
 
     this.outputs();
@@ -186,6 +228,12 @@ export class CampusChatStack extends Stack {
       description: 'The WebSocket stage on its execute-api host (testing; not for WeChat)',
       value: this.webSocket.stage.url,
     });
+    if (this.console) {
+      new CfnOutput(this, 'ConsoleUrl', {
+        description: 'The desk console (scan to log in with the mini-program)',
+        value: `${this.console.origin}/`,
+      });
+    }
     new CfnOutput(this, 'LoginUrl', {
       description: 'POST {"code"} here to log in (https://)',
       value: this.login.loginUrl,

@@ -5,7 +5,7 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_ROUTE } from '../../functions/routes';
+import { HTTP_ROUTES, LOGIN_ROUTE } from '../../functions/routes';
 import {
   removeSynthOutputs,
   resourcesOf,
@@ -49,14 +49,18 @@ beforeAll(() => {
 });
 
 describe('the login API', () => {
-  it('routes POST /login, and nothing else, to the login function (payload 2.0)', () => {
+  it('routes POST /login to the login function and the other HTTP routes to theirs, nothing else (payload 2.0)', () => {
     const apiId = httpApiId(synth);
     const routes = resourcesOf(synth.json, 'AWS::ApiGatewayV2::Route').filter(
       ([, r]) => referencedId(r.Properties.ApiId) === apiId,
     );
-    expect(routes.map(([, r]) => r.Properties.RouteKey)).toEqual([
-      `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`,
-    ]);
+    expect(routes.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(
+      HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const r of HTTP_ROUTES) {
+      const { fn } = functionForRoute(synth.json, apiId, `${r.method} ${r.path}`);
+      expect(fn.Properties.Description).toBe(`campus-chat ${r.method} ${r.path}`);
+    }
     const { route } = routeFor(synth.json, apiId, 'POST /login');
     const { integration } = integrationOf(synth.json, route);
     expect(integration.Properties).toMatchObject({
@@ -169,8 +173,8 @@ describe('the login API', () => {
     const api = withConsole.json.Resources[httpApiId(withConsole)];
     expect(api?.Properties.CorsConfiguration).toEqual({
       AllowOrigins: ['https://console.example.edu.cn', 'http://localhost:5173'],
-      AllowMethods: ['POST'],
-      AllowHeaders: ['content-type'],
+      AllowMethods: ['GET', 'POST'],
+      AllowHeaders: ['content-type', 'authorization'],
       MaxAge: 3600,
     });
   });

@@ -1,8 +1,9 @@
 /**
- * Login: an HTTP API with one route, POST /login, answered by functions/handlers/login.ts. The
- * function reads the WeChat app secret and the token signing key from Secrets Manager at run time
- * and gets the appid and the admin list from SSM parameters resolved at deploy time. CORS is open
- * only to the configured console origins.
+ * Login: an HTTP API with the routes of functions/routes.ts HTTP_ROUTES — POST /login (answered by
+ * functions/handlers/login.ts) and the scan-to-login routes POST /weblogin and
+ * GET /weblogin/{ticket} — one function per route. The functions read the WeChat app secret and
+ * the token signing key from Secrets Manager at run time and get the appid and the admin list from
+ * SSM parameters resolved at deploy time. CORS is open only to the configured console origins.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -10,7 +11,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { LOGIN_ROUTE } from '../../functions/routes';
+import type { HttpRouteDefinition } from '../../functions/routes';
 import { type AccessTargets, declaredEnvironment, grantDeclaredAccess } from './handler-access';
 import { HandlerFunction } from './handler-function';
 import { type ApiDomain, mapCustomDomain } from './custom-domain';
@@ -34,8 +35,8 @@ export const LOGIN_ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 export interface LoginApiProps {
-  /** The login route declaration (functions/routes.ts LOGIN_ROUTE). */
-  readonly route: typeof LOGIN_ROUTE;
+  /** The HTTP route declarations (functions/routes.ts HTTP_ROUTES); the first is POST /login. */
+  readonly routes: readonly HttpRouteDefinition[];
   readonly targets: AccessTargets;
   /** Configuration every handler gets (LOG_LEVEL and the like). */
   readonly environment: Readonly<Record<string, string>>;
@@ -56,41 +57,56 @@ export interface LoginApiProps {
 export class LoginApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
+  /** The login function (POST /login). */
   readonly function: HandlerFunction;
+  /** Every route's function, by handler name. */
+  readonly functions: ReadonlyMap<string, HandlerFunction>;
   readonly accessLogs: logs.LogGroup;
   readonly domain: apigwv2.DomainName | undefined;
   /** The URL clients POST to: on the custom domain when there is one. */
   readonly loginUrl: string;
+  /** POST /weblogin on the same host (scan to log in; tickets are polled below it). */
+  readonly webLoginUrl: string;
 
   constructor(scope: Construct, id: string, props: LoginApiProps) {
     super(scope, id);
-    const route = props.route;
-    this.function = new HandlerFunction(this, 'Handler', {
-      handler: route.handler,
-      description: `campus-chat ${route.method} ${route.path}`,
-      memoryMb: route.memoryMb,
-      timeoutSeconds: route.timeoutSeconds,
-      logRetention: props.logRetention,
-      platform: props.platform,
-      environment: {
-        ...props.environment,
-        ...declaredEnvironment(route, props.targets),
-        WECHAT_APPID: props.wechatAppId,
-        ADMINS: props.admins,
-      },
-    });
-    grantDeclaredAccess(this.function, route, props.targets);
+    const [loginRoute] = props.routes;
+    if (!loginRoute) throw new Error('LoginApi needs its routes');
+    const functions = new Map<string, HandlerFunction>();
+    for (const route of props.routes) {
+      // The login function keeps the construct id it always had (no replacement on upgrade).
+      const id = route === loginRoute ? 'Handler' : `Handler-${route.handler}`;
+      const fn = new HandlerFunction(this, id, {
+        handler: route.handler,
+        description: `campus-chat ${route.method} ${route.path}`,
+        memoryMb: route.memoryMb,
+        timeoutSeconds: route.timeoutSeconds,
+        logRetention: props.logRetention,
+        platform: props.platform,
+        environment: {
+          ...props.environment,
+          ...declaredEnvironment(route, props.targets),
+          WECHAT_APPID: props.wechatAppId,
+          ADMINS: props.admins,
+        },
+      });
+      grantDeclaredAccess(fn, route, props.targets);
+      functions.set(route.handler, fn);
+    }
+    this.functions = functions;
+    this.function = functions.get(loginRoute.handler) as HandlerFunction;
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: props.apiName,
-      description: 'campus-chat: login (wx.login code -> session token)',
+      description: 'campus-chat: login (wx.login code -> session token) and scan to log in',
       createDefaultStage: false,
       ...(props.consoleOrigins.length > 0
         ? {
             corsPreflight: {
               allowOrigins: [...props.consoleOrigins],
-              allowMethods: [apigwv2.CorsHttpMethod.POST],
-              allowHeaders: ['content-type'],
+              allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST],
+              // authorization: the scan-to-login poll secret (GET /weblogin/{ticket}).
+              allowHeaders: ['content-type', 'authorization'],
               maxAge: Duration.hours(1),
             },
           }
@@ -110,20 +126,30 @@ export class LoginApi extends Construct {
         format: AccessLogFormat.custom(LOGIN_ACCESS_LOG_FORMAT),
       },
     });
-    for (const created of this.api.addRoutes({
-      path: route.path,
-      methods: [apigwv2.HttpMethod[route.method]],
-      integration: new HttpLambdaIntegration('Integration', this.function.function),
-    })) {
-      acknowledgeRouteWithoutAuthorizer(created, 'loginRouteAuth');
+    for (const route of props.routes) {
+      const fn = functions.get(route.handler) as HandlerFunction;
+      for (const created of this.api.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(
+          route === loginRoute ? 'Integration' : `Integration-${route.handler}`,
+          fn.function,
+        ),
+      })) {
+        // Login has no caller identity yet; the web-login routes are authorized by the ticket's
+        // poll secret, checked by the function (a ticket is useless without it).
+        acknowledgeRouteWithoutAuthorizer(created, 'loginRouteAuth');
+      }
     }
 
     if (props.customDomain) {
       this.domain = mapCustomDomain(this, props.customDomain, this.api, this.stage);
-      this.loginUrl = `https://${props.customDomain.domainName}${route.path}`;
+      this.loginUrl = `https://${props.customDomain.domainName}${loginRoute.path}`;
+      this.webLoginUrl = `https://${props.customDomain.domainName}/weblogin`;
     } else {
       this.domain = undefined;
-      this.loginUrl = `${this.api.apiEndpoint}${route.path}`;
+      this.loginUrl = `${this.api.apiEndpoint}${loginRoute.path}`;
+      this.webLoginUrl = `${this.api.apiEndpoint}/weblogin`;
     }
   }
 }

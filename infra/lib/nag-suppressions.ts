@@ -36,6 +36,23 @@ export const NAG_REASONS = {
     'newest Node.js runtime is not confirmed in cn-north-1/cn-northwest-1, so there (and in a ' +
     'synth that does not know its region) the handlers default to the newest runtime that is; ' +
     'the lambdaRuntime setting overrides it (docs/deploy.md).',
+  consoleBucketLogs:
+    'The console bucket holds only the public static build (HTML, JS, CSS); it is private ' +
+    'behind CloudFront origin access control, and requests are visible in CloudFront metrics.',
+  consoleCdnLogs:
+    'Standard CloudFront logs need an ACL-enabled log bucket; the console serves a static build ' +
+    'whose every API call is logged by API Gateway and the functions.',
+  consoleGeo:
+    'The desk console is used from the campus and from staff homes; no country is excluded.',
+  consoleWaf:
+    'The distribution serves static files only; the APIs behind it are throttled per stage and ' +
+    'rate-limited per address in the functions, and WAF would be a fixed monthly cost.',
+  consoleDefaultCertificate:
+    'Without consoleDomain the console uses the *.cloudfront.net certificate, whose TLS policy ' +
+    'CloudFront fixes; with consoleDomain the distribution requires TLS 1.2 (TLSv1.2_2021).',
+  cdkCustomResource:
+    'A CDK-provided custom resource (BucketDeployment, auto-delete objects): its role, policy ' +
+    'and runtime are managed by aws-cdk-lib and run only during deployments.',
 } as const;
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -91,4 +108,51 @@ export function acknowledgeApiGatewayLoggingRole(role: IConstruct): void {
 /** A handler on a Node.js runtime older than the newest (the China default, or the operator's). */
 export function acknowledgeOlderRuntime(fn: IConstruct): void {
   acknowledge(fn, 'AwsSolutions-L1', NAG_REASONS.olderRuntime);
+}
+
+/** The console's bucket, distribution and deployment (infra/lib/console-hosting.ts). */
+export function acknowledgeConsoleHosting(
+  scope: IConstruct,
+  bucket: IConstruct | undefined,
+  distribution: IConstruct | undefined,
+  customDomain: boolean,
+  deployment?: IConstruct,
+): void {
+  if (bucket && !deployment) acknowledge(bucket, 'AwsSolutions-S1', NAG_REASONS.consoleBucketLogs);
+  if (distribution) {
+    acknowledge(distribution, 'AwsSolutions-CFR3', NAG_REASONS.consoleCdnLogs);
+    acknowledge(distribution, 'AwsSolutions-CFR1', NAG_REASONS.consoleGeo);
+    acknowledge(distribution, 'AwsSolutions-CFR2', NAG_REASONS.consoleWaf);
+    if (!customDomain) {
+      acknowledge(distribution, 'AwsSolutions-CFR4', NAG_REASONS.consoleDefaultCertificate);
+    }
+  }
+  if (deployment) {
+    // The singleton handlers aws-cdk-lib adds at the stack's top level for these two features.
+    const providers = Stack.of(scope).node.children.filter(
+      (child) =>
+        child.node.id.startsWith('Custom::CDKBucketDeployment') ||
+        child.node.id.startsWith('Custom::S3AutoDeleteObjects'),
+    );
+    const stack = Stack.of(scope);
+    const named = (value: string, placeholder: string) =>
+      Token.isUnresolved(value) ? placeholder : value;
+    const assets = `cdk-hnb659fds-assets-${named(stack.account, '<AWS::AccountId>')}-${named(stack.region, '<AWS::Region>')}`;
+    const bucketCfn = bucket?.node.defaultChild as CfnElement | undefined;
+    const findings = [
+      'AwsSolutions-L1',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
+        (action) => `AwsSolutions-IAM5[Action::${action}]`,
+      ),
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assets}/*]`,
+      'AwsSolutions-IAM5[Resource::*]',
+      ...(bucketCfn
+        ? [`AwsSolutions-IAM5[Resource::<${stack.resolve(bucketCfn.logicalId) as string}.Arn>/*]`]
+        : []),
+    ];
+    for (const provider of providers) {
+      for (const id of findings) acknowledge(provider, id, NAG_REASONS.cdkCustomResource);
+    }
+  }
 }

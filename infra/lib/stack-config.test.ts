@@ -148,6 +148,7 @@ describe('settingsFromContext', () => {
       'ADMINS',
       'WECHAT_API_BASE',
       'WECHAT_APPID',
+      'WEB_LOGIN_CODE',
       'CONNECTIONS_ENDPOINT',
       'DYNAMODB_ENDPOINT',
       'AWS_REGION',

@@ -2,6 +2,7 @@
  * The stack's settings: typed props, their defaults, and how they are read from CDK context
  * (`cdk.json` or `-c key=value`). docs/deploy.md lists every key.
  */
+import type { ConsoleDomain } from './console-hosting';
 import type { StackProps } from 'aws-cdk-lib';
 import { readConfig, TUNING_VARIABLES, type TuningVariable } from '../../functions/config';
 import { type ArchitectureName, nodeMajorOf } from './handler-platform';
@@ -54,6 +55,11 @@ export interface CampusChatSettings {
   readonly secrets: SecretSettings;
   /** Absent: the execute-api hostnames only. */
   readonly customDomain?: CustomDomainSettings;
+  /**
+   * The console's own domain. Optional in the global regions (absent: the CloudFront domain);
+   * required in the China regions, with an ICP filing and an IAM server certificate.
+   */
+  readonly consoleDomain?: ConsoleDomain;
   /** E-mail address subscribed to the alarm topic; absent: subscribe later yourself. */
   readonly alarmEmail?: string;
   /**
@@ -77,6 +83,12 @@ export interface CampusChatSettings {
 
 export interface CampusChatStackProps extends StackProps {
   readonly settings: CampusChatSettings;
+  /**
+   * The browser console's static build (console/scripts/build.ts). Given, the stack publishes it
+   * behind CloudFront with a generated config.json (infra/lib/console-hosting.ts); the CDK app
+   * builds it before synthesizing.
+   */
+  readonly consoleDir?: string;
 }
 
 export const DEFAULT_SETTINGS: CampusChatSettings = {
@@ -181,6 +193,9 @@ export function settingsFromContext(read: ContextReader): CampusChatSettings {
   if (loginDomain !== undefined && domain === undefined)
     throw new Error('context loginDomainName needs domainName and certificateArn');
   const alarmEmail = text(read, 'alarmEmail');
+  const consoleDomain = text(read, 'consoleDomain');
+  const consoleCertificate = text(read, 'consoleCertificateArn');
+  const consoleIamCertificate = text(read, 'consoleIamCertificateId');
   const lambdaRuntime = runtime(read);
   const lambdaArchitecture = architecture(read);
   return {
@@ -212,6 +227,17 @@ export function settingsFromContext(read: ContextReader): CampusChatSettings {
         }
       : {}),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...(consoleDomain !== undefined
+      ? {
+          consoleDomain: {
+            domainName: consoleDomain,
+            ...(consoleCertificate !== undefined ? { certificateArn: consoleCertificate } : {}),
+            ...(consoleIamCertificate !== undefined
+              ? { iamCertificateId: consoleIamCertificate }
+              : {}),
+          },
+        }
+      : {}),
     manageApiGatewayAccountRole: flag(
       read,
       'manageApiGatewayAccountRole',

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_ROUTE, ROUTES } from '../../functions/routes';
+import { HTTP_ROUTES, ROUTES } from '../../functions/routes';
 import { INDEX } from '../../functions/tables';
 import type { LocalStack } from '../../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame, nextId } from '../../test/support/chat-client';
@@ -42,7 +42,7 @@ let china: Synthesized;
 /** The handler names of every function the stack ships. */
 const HANDLERS = [
   ...ROUTES.flatMap((r) => (r.integration.kind === 'lambda' ? [r.integration.handler] : [])),
-  LOGIN_ROUTE.handler,
+  ...HTTP_ROUTES.map((r) => r.handler),
 ];
 
 function apiOf(synth: Synthesized, protocol: 'WEBSOCKET' | 'HTTP'): string {
@@ -58,19 +58,15 @@ function apiOf(synth: Synthesized, protocol: 'WEBSOCKET' | 'HTTP'): string {
  * route -> integration -> function -> code asset -> `asset.<hash>/index.mjs`.
  */
 function bundleFor(synth: Synthesized, handler: string): string {
-  const found =
-    handler === LOGIN_ROUTE.handler
-      ? functionForRoute(
-          synth.json,
-          apiOf(synth, 'HTTP'),
-          `${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`,
-        )
-      : functionForRoute(
-          synth.json,
-          apiOf(synth, 'WEBSOCKET'),
-          (ROUTES.find((r) => r.integration.kind === 'lambda' && r.integration.handler === handler)
-            ?.routeKey as string) ?? '',
-        );
+  const http = HTTP_ROUTES.find((r) => r.handler === handler);
+  const found = http
+    ? functionForRoute(synth.json, apiOf(synth, 'HTTP'), `${http.method} ${http.path}`)
+    : functionForRoute(
+        synth.json,
+        apiOf(synth, 'WEBSOCKET'),
+        (ROUTES.find((r) => r.integration.kind === 'lambda' && r.integration.handler === handler)
+          ?.routeKey as string) ?? '',
+      );
   const key = found.fn.Properties.Code.S3Key as string;
   const [moduleName] = (found.fn.Properties.Handler as string).split('.');
   return join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`, `${moduleName}.mjs`);

@@ -21,6 +21,7 @@ export async function handleHttpApi(
   url: URL,
   apiDomain: string,
   onError: (message: string, error: unknown) => void,
+  pathParameters: Record<string, string> = {},
 ): Promise<void> {
   let body: Buffer;
   try {
@@ -41,6 +42,7 @@ export async function handleHttpApi(
     },
     routeKey,
     body,
+    pathParameters,
   );
   let result: APIGatewayProxyStructuredResultV2;
   try {

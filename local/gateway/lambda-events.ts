@@ -217,6 +217,7 @@ export function httpApiEvent(
   request: { method: string; url: URL; headers: IncomingHttpHeaders; sourceIp: string },
   routeKey: string,
   body: Buffer,
+  pathParameters: Record<string, string> = {},
 ): APIGatewayProxyEventV2 {
   const now = Date.now();
   const headers: Record<string, string> = {};
@@ -237,6 +238,7 @@ export function httpApiEvent(
     rawQueryString: request.url.search.replace(/^\?/, ''),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: api.apiId,

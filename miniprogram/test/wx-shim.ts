@@ -122,6 +122,8 @@ export class WxShim {
   /** connectSocket calls refused for exceeding the limit. */
   refusedTasks = 0;
   networkType = 'wifi';
+  /** What the camera reads at the next wx.scanCode calls, in order; empty: the user cancels. */
+  readonly scans: string[] = [];
   readonly listeners = {
     show: new Set<Listener>(),
     hide: new Set<Listener>(),
@@ -269,6 +271,24 @@ function wxApiFor(shim: WxShim): WxApi {
       theme: 'light',
       enableDebug: false,
     }),
+    // https://developers.weixin.qq.com/miniprogram/dev/api/device/scan/wx.scanCode.html: success
+    // gives the content as `result` (with scanType, charSet, rawData); cancelling calls fail.
+    scanCode(option: {
+      success?: Callback<{ result: string; scanType: string; charSet: string; errMsg: string }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      const next = shim.scans.shift();
+      later(() =>
+        next === undefined
+          ? option.fail?.({ errMsg: 'scanCode:fail cancel' })
+          : option.success?.({
+              result: next,
+              scanType: 'QR_CODE',
+              charSet: 'utf-8',
+              errMsg: 'scanCode:ok',
+            }),
+      );
+    },
     // getStorageSync returns '' for a key that was never set (it does not throw).
     getStorageSync: (key: string) => (shim.storage.has(key) ? shim.storage.get(key) : ''),
     setStorageSync(key: string, data: unknown) {

@@ -4,7 +4,7 @@
  * it for every handler (`resolveHandler`); it finds the handler from the event's route key, as
  * the gateway chose it: a WebSocket route of functions/routes.ts or the login route.
  */
-import { LOGIN_ROUTE, ROUTES } from '../../functions/routes';
+import { HTTP_ROUTES, ROUTES } from '../../functions/routes';
 import { sourceHandlerUrl } from '../../local/gateway/lambda-runtime';
 import { runSerialized } from './invocation-recorder';
 
@@ -14,7 +14,7 @@ const HANDLERS = new Map<string, string>([
   ...ROUTES.flatMap((r) =>
     r.integration.kind === 'lambda' ? [[r.routeKey, r.integration.handler] as const] : [],
   ),
-  [`${LOGIN_ROUTE.method} ${LOGIN_ROUTE.path}`, LOGIN_ROUTE.handler],
+  ...HTTP_ROUTES.map((r) => [`${r.method} ${r.path}`, r.handler] as const),
 ]);
 
 const loaded = new Map<string, Promise<Handler>>();

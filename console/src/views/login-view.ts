@@ -1,7 +1,9 @@
 /**
- * The login form. The local stack's stand-in for WeChat turns the user id `<id>` into user
- * `<id>`; ids listed in ADMINS (by default `admin`) are the desk. The id is not case-sensitive
- * here (normalizeDevUserId: `Admin` logs in as `admin`), and the hint says so.
+ * The login page: scan to log in (a QR code the desk's mini-program scans, scan-login-view.ts)
+ * and, on the local stack only (config `devLogin`), the development form. The local stack's
+ * stand-in for WeChat turns the user id `<id>` into user `<id>`; ids listed in ADMINS (by default
+ * `admin`) are the desk. The id is not case-sensitive here (normalizeDevUserId: `Admin` logs in
+ * as `admin`), and the hint says so.
  */
 import {
   LoginError,
@@ -12,16 +14,24 @@ import {
 } from '../../../client/index';
 import { MAX_DISPLAY_NAME_CHARS } from '../../../protocol/limits';
 import { login } from '../browser/login';
+import type { ConsoleConfig } from '../config';
 import { h } from '../dom';
 import { languageSwitch } from '../i18n';
 import { brand } from './brand';
+import { scanLoginView } from './scan-login-view';
 
-/** The login page; calls `done` with the new session. */
+/** How a session began: by scanning (a console token) or by the local dev login. */
+export type SessionKind = 'scan' | 'dev';
+
+/** The login page; calls `done` with the new session. `notice` says why it is shown again. */
 export function loginView(
   tr: Translator,
-  loginUrl: string,
-  done: (session: Session) => void,
+  config: ConsoleConfig,
+  done: (session: Session, kind: SessionKind) => void,
+  notice?: string,
 ): HTMLElement {
+  const scan = scanLoginView(tr, config.webLoginUrl, (session) => done(session, 'scan'), notice);
+  const loginUrl = config.loginUrl;
   const userId = h('input', {
     id: 'login-id',
     name: 'id',
@@ -45,7 +55,7 @@ export function loginView(
   const form = h(
     'form',
     { class: 'login-form', 'aria-labelledby': 'login-heading' },
-    h('h2', { id: 'login-heading' }, tr.t('login.heading')),
+    h('h2', { id: 'login-heading' }, tr.t('login.devHeading')),
     h('label', { for: 'login-id' }, tr.t('login.userId')),
     userId,
     h(
@@ -65,7 +75,10 @@ export function loginView(
     submit.disabled = true;
     error.textContent = '';
     login(loginUrl, normalizeDevUserId(userId.value), name.value.trim() || undefined).then(
-      done,
+      (session) => {
+        scan.dispose();
+        done(session, 'dev');
+      },
       (failure: unknown) => {
         submit.disabled = false;
         error.textContent = loginErrorText(
@@ -77,12 +90,12 @@ export function loginView(
       },
     );
   });
-  queueMicrotask(() => userId.focus());
+  if (config.devLogin) queueMicrotask(() => userId.focus());
   return h(
     'main',
     { class: 'login' },
     h('div', { class: 'login-top' }, brand(tr, 'h1'), languageSwitch(tr)),
     h('p', { class: 'muted' }, tr.t('login.intro')),
-    form,
+    h('div', { class: 'login-methods' }, scan.element, config.devLogin && form),
   );
 }

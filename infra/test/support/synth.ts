@@ -35,6 +35,8 @@ export interface SynthOptions {
   readonly settings?: Partial<CampusChatSettings>;
   /** Run esbuild for every handler (slow); default false. */
   readonly bundle?: boolean;
+  /** A console build to publish (CampusChatStackProps.consoleDir); default none. */
+  readonly consoleDir?: string;
   /** Where the cloud assembly goes; default a fresh temporary directory. */
   readonly outdir?: string;
 }
@@ -80,6 +82,7 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
           ? {}
           : { env: { account: TEST_ACCOUNT, region: options.region ?? 'us-east-1' } }),
         settings: { ...DEFAULT_SETTINGS, ...options.settings },
+        ...(options.consoleDir !== undefined ? { consoleDir: options.consoleDir } : {}),
       }),
   );
   const assembly = app.synth();

@@ -28,6 +28,7 @@ export type WxApi = Pick<
   | 'getAppBaseInfo'
   | 'getStorageSync'
   | 'setStorageSync'
+  | 'scanCode'
 >;
 
 /** The global `wx` (read at call time, so a shim installed by a test is seen). */

@@ -13,11 +13,12 @@ import type {
   SessionUser,
   Translator,
 } from '../../core';
-import { badgeText, deskTitle, formatRecency, previewText } from '../../core';
+import { badgeText, deskTitle, formatRecency, previewText, ticketFromScan } from '../../core';
 import { watchBanner } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
 import { labels } from '../../lib/labels';
 import { currentUser, signOut, startChat } from '../../services/chat-session';
+import { scanCode } from '../../services/scan';
 import { appTranslator, chooseLocale } from '../../services/locale';
 import {
   confirm,
@@ -52,6 +53,7 @@ function pageLabels(tr: Translator, userName: string) {
     rooms: 'home.rooms',
     online: 'sidebar.online',
     browseRooms: 'home.browseRooms',
+    scanLogin: 'weblogin.scan',
     signOut: ['home.signedInAs', { name: userName }],
     otherLanguage: tr.locale === 'zh' ? 'lang.en' : 'lang.zh',
   });
@@ -200,6 +202,20 @@ Component({
 
     onRooms() {
       navigateTo('/pages/rooms/index');
+    },
+
+    /** Desk staff: scan the console's login code and answer it on the approval page. */
+    async onScanLogin() {
+      const context = contexts.get(this);
+      if (!context) return;
+      const scanned = await scanCode();
+      if (scanned === undefined) return; // cancelled
+      const ticket = ticketFromScan(scanned);
+      if (!ticket) {
+        toast(context.tr.t('weblogin.notCode'));
+        return;
+      }
+      navigateTo(`/pages/weblogin/index?ticket=${ticket}`);
     },
 
     async onMore() {
