@@ -4,6 +4,7 @@ import type {
   FrameSender,
   Log,
   MessageStore,
+  ModerationStore,
   UserStore,
 } from './ports';
 
@@ -44,6 +45,8 @@ export interface ChatContext {
   readonly connections: ConnectionRegistry;
   readonly conversations: ConversationStore;
   readonly messages: MessageStore;
+  /** Takedown records and reports (recall, remove, report). */
+  readonly moderation: ModerationStore;
   readonly sender: FrameSender;
   readonly config: ChatConfig;
   readonly log: Log;

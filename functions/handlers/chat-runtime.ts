@@ -9,6 +9,7 @@ import { createDocumentClient } from '../adapters/dynamo-client';
 import { createDynamoConnectionRegistry } from '../adapters/dynamo-connections';
 import { createDynamoConversationStore } from '../adapters/dynamo-conversations';
 import { createDynamoMessageStore } from '../adapters/dynamo-messages';
+import { createDynamoModerationStore } from '../adapters/dynamo-moderation';
 import { createDynamoUserStore } from '../adapters/dynamo-users';
 import { createLogger } from '../adapters/logger';
 import { readConfig } from '../config';
@@ -27,6 +28,7 @@ const stores = {
   connections: createDynamoConnectionRegistry(db, config.tables),
   conversations: createDynamoConversationStore(db, config.tables),
   messages: createDynamoMessageStore(db, config.tables),
+  moderation: createDynamoModerationStore(db, config.tables.moderation),
 };
 
 /** The chat context for one WebSocket event. */
