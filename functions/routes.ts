@@ -136,7 +136,11 @@ export const ROUTES: readonly RouteDefinition[] = [
     moderation: 'write',
   }),
   // Admins' removal: as recall, and closes the message's reports (moderation read for them).
-  frameRoute('remove', { conversations: 'readWrite', messages: 'readWrite', moderation: 'readWrite' }),
+  frameRoute('remove', {
+    conversations: 'readWrite',
+    messages: 'readWrite',
+    moderation: 'readWrite',
+  }),
   // A report: authorization reads and the message; the report is put (or the stored one read).
   frameRoute('report', {
     conversations: 'read',

@@ -137,9 +137,7 @@ export const ReportFrame = v.object({
 export const ReportsFrame = v.object({
   action: v.literal('reports'),
   id: v.optional(frameId),
-  limit: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(REPORTS_MAX_LIMIT)),
-  ),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(REPORTS_MAX_LIMIT))),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
 });
 
@@ -209,4 +207,3 @@ export type ClientAction = keyof typeof CLIENT_FRAMES;
 
 /** The frame of one action. */
 export type ClientFrameOf<A extends ClientAction> = Extract<ClientFrame, { action: A }>;
-

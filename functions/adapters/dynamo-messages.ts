@@ -296,8 +296,6 @@ function toMessage(item: Item): ChatMessage {
     // A tombstone has no text attribute left.
     text: typeof item.text === 'string' ? item.text : '',
     sentAt: String(item.sentAt),
-    ...(item.recalled === 'sender' || item.recalled === 'admin'
-      ? { recalled: item.recalled }
-      : {}),
+    ...(item.recalled === 'sender' || item.recalled === 'admin' ? { recalled: item.recalled } : {}),
   };
 }

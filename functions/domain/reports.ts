@@ -130,7 +130,12 @@ const ReportIdWire = v.strictObject({
  * make it the cursor of the open-reports order).
  */
 export function encodeReportId(report: ReportPosition): string {
-  const wire = { c: report.conversationId, s: report.seq, r: report.reporterId, at: report.reportedAt };
+  const wire = {
+    c: report.conversationId,
+    s: report.seq,
+    r: report.reporterId,
+    at: report.reportedAt,
+  };
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 
