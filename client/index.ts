@@ -13,6 +13,7 @@ export type {
 } from '../protocol/server-frames';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {
+  canRecall,
   ChatClient,
   type ChatClientErrorEvent,
   type ChatClientEvents,
@@ -30,6 +31,7 @@ export {
   formatRecency,
   formatTime,
   membersText,
+  messageText,
   PREVIEW_COLUMNS,
   previewText,
   typingText,

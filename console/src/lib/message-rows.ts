@@ -26,6 +26,8 @@ export interface MessageRow {
   readonly clientId: string;
   /** Why a failed message was refused (the server's error code). */
   readonly error?: string;
+  /** A tombstone: who took it down (its `text` is empty; show messageText's words). */
+  readonly recalled?: 'sender' | 'admin';
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
@@ -43,6 +45,7 @@ export function messageRows(view: ConversationView, me: string, myName: string):
     text: m.text,
     state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
     clientId: m.clientId,
+    ...(m.recalled !== undefined ? { recalled: m.recalled } : {}),
   }));
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
   // An entry is removed from the outbox as its message is stored; never show both.
