@@ -5,7 +5,9 @@
  * Only WeChat's own servers are stood in for. Documented behaviours kept: a SocketTask never sees
  * the handshake's HTTP status (a refused handshake is an error and a close, code 1006); at most 5
  * SocketTasks may be open at once; `getStorage` fails for a missing key; app show/hide and network
- * changes are delivered to their listeners.
+ * changes are delivered to their listeners; a SocketTask closed before its onOpen is NOT closed:
+ * the handshake goes on and the socket opens (WeChat's docs: closing before onOpen "做不到关闭
+ * WebSocket 的目的", https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.closeSocket.html).
  */
 import WebSocket from 'ws';
 import type { WxApi } from '../src/services/wx-api';
@@ -19,7 +21,11 @@ export const MAX_SOCKET_TASKS = 5;
 /** One wx SocketTask on a real WebSocket. */
 export class ShimSocketTask {
   readonly url: string;
+  /** The options passed to wx.connectSocket (timeout, tcpNoDelay…). */
+  readonly options: Readonly<Record<string, unknown>>;
   closed = false;
+  /** Whether `close` was called while the handshake was still running (and so did nothing). */
+  closeIgnored = false;
   private readonly ws: WebSocket;
   private readonly listeners = {
     open: [] as ((r: object) => void)[],
@@ -28,8 +34,9 @@ export class ShimSocketTask {
     error: [] as ((r: { errMsg: string }) => void)[],
   };
 
-  constructor(url: string) {
+  constructor(url: string, options: Readonly<Record<string, unknown>> = {}) {
     this.url = url;
+    this.options = options;
     this.ws = new WebSocket(url, { perMessageDeflate: false });
     this.ws.on('open', () => {
       for (const l of this.listeners.open) l({ header: {}, profile: {} });
@@ -76,7 +83,8 @@ export class ShimSocketTask {
   close(option: { code?: number; reason?: string } = {}): void {
     if (this.closed) return;
     if (this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.terminate();
+      // As WeChat documents: a close before onOpen does not close the socket, which opens later.
+      this.closeIgnored = true;
       return;
     }
     this.ws.close(option.code ?? 1000, option.reason ?? '');
@@ -163,6 +171,7 @@ function wxApiFor(shim: WxShim): WxApi {
   const later = (fn: () => void) => setImmediate(fn);
   const api = {
     connectSocket(option: { url: string; fail?: Callback<{ errMsg: string }> }) {
+      const { fail: _fail, ...options } = option as Record<string, unknown>;
       if (shim.openTasks().length >= MAX_SOCKET_TASKS) {
         shim.refusedTasks++;
         later(() => option.fail?.({ errMsg: 'connectSocket:fail exceed max task count' }));
@@ -177,7 +186,7 @@ function wxApiFor(shim: WxShim): WxApi {
           close: noop,
         };
       }
-      const task = new ShimSocketTask(option.url);
+      const task = new ShimSocketTask(option.url, options);
       shim.tasks.push(task);
       shim.maxOpenTasks = Math.max(shim.maxOpenTasks, shim.openTasks().length);
       return task;
