@@ -393,6 +393,9 @@ export class Connection extends Emitter<ConnectionEvents> {
     const { clock, policy } = this.deps;
     const due = Math.min(this.lastSentAt, this.lastReceivedAt) + policy.heartbeatIdleMs;
     this.heartbeatTimer.set(due - clock.now(), () => {
+      // No heartbeat from the background: WeChat ends the socket there anyway, and the return to
+      // the foreground probes at once.
+      if (!this.foreground) return;
       if (this.pongDeadline === undefined) this.probe(policy.pongTimeoutMs);
     });
   }

@@ -26,6 +26,8 @@ export class ShimSocketTask {
   closed = false;
   /** Whether `close` was called while the handshake was still running (and so did nothing). */
   closeIgnored = false;
+  /** Every frame sent on the open socket. */
+  readonly sent: string[] = [];
   private readonly ws: WebSocket;
   private readonly listeners = {
     open: [] as ((r: object) => void)[],
@@ -75,6 +77,7 @@ export class ShimSocketTask {
       setImmediate(() => fail?.({ errMsg: 'sendSocketMessage:fail WebSocket is not connected' }));
       return;
     }
+    this.sent.push(option.data);
     this.ws.send(option.data, (error) =>
       error ? option.fail?.({ errMsg: error.message }) : option.success?.({}),
     );
@@ -134,6 +137,7 @@ export class WxShim {
     show: new Set<Listener>(),
     hide: new Set<Listener>(),
     network: new Set<Listener>(),
+    weak: new Set<Listener>(),
   };
 
   constructor(readonly options: WxShimOptions) {}
@@ -158,6 +162,12 @@ export class WxShim {
     this.networkType = connected ? 'wifi' : 'none';
     for (const l of this.listeners.network)
       (l as (r: object) => void)({ isConnected: connected, networkType: this.networkType });
+  }
+
+  /** WeChat reports the network turning weak (or recovering): wx.onNetworkWeakChange. */
+  setWeakNetwork(weakNet: boolean): void {
+    for (const l of this.listeners.weak)
+      (l as (r: object) => void)({ weakNet, networkType: this.networkType });
   }
 
   /** The `wx` object the services use. */
@@ -251,6 +261,8 @@ function wxApiFor(shim: WxShim): WxApi {
     offAppHide: (l: Listener) => shim.listeners.hide.delete(l),
     onNetworkStatusChange: (l: Listener) => shim.listeners.network.add(l),
     offNetworkStatusChange: (l: Listener) => shim.listeners.network.delete(l),
+    onNetworkWeakChange: (l: Listener) => shim.listeners.weak.add(l),
+    offNetworkWeakChange: (l: Listener) => shim.listeners.weak.delete(l),
     getNetworkType(option: { success?: Callback<{ networkType: string }> }) {
       later(() => option.success?.({ networkType: shim.networkType }));
     },

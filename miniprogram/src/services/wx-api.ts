@@ -16,6 +16,8 @@ export type WxApi = Pick<
   | 'offAppHide'
   | 'onNetworkStatusChange'
   | 'offNetworkStatusChange'
+  | 'onNetworkWeakChange'
+  | 'offNetworkWeakChange'
   | 'getNetworkType'
   | 'getAccountInfoSync'
   | 'showToast'
