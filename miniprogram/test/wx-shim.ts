@@ -164,6 +164,50 @@ export class WxShim {
       (l as (r: object) => void)({ isConnected: connected, networkType: this.networkType });
   }
 
+  /**
+   * The privacy guideline as WeChat tracks it for this user
+   * (https://developers.weixin.qq.com/miniprogram/dev/framework/user-privacy/PrivacyAuthorize.html):
+   * whether they have yet to agree, the one onNeedPrivacyAuthorization listener, what happened.
+   */
+  readonly privacy = {
+    needAuthorization: false,
+    contractName: '《自习室聊天隐私保护指引》',
+    listener: undefined as
+      ((resolve: (r: { event: string; buttonId?: string }) => void) => void) | undefined,
+    exposures: 0,
+    contractOpened: 0,
+  };
+
+  /**
+   * A privacy API or component is used (the nickname input, say). As WeChat does: with the
+   * guideline agreed it goes ahead; otherwise the app's listener gets a resolve and the call waits
+   * for it — `agree` (with the agree button's id) lets it go on and records the agreement,
+   * `disagree` fails it. Without a listener WeChat would show its own popup; the shim fails it.
+   */
+  usePrivacyApi(): Promise<string> {
+    const privacy = this.privacy;
+    if (!privacy.needAuthorization) return Promise.resolve('ok');
+    const listener = privacy.listener;
+    if (!listener) return Promise.resolve('fail privacy permission is not authorized');
+    return new Promise((resolve) => {
+      let settled = false;
+      listener((result) => {
+        if (result.event === 'exposureAuthorization') {
+          privacy.exposures++;
+          return;
+        }
+        if (settled) return;
+        settled = true;
+        if (result.event === 'agree' && result.buttonId) {
+          privacy.needAuthorization = false;
+          resolve('ok');
+        } else {
+          resolve('fail privacy permission is not authorized');
+        }
+      });
+    });
+  }
+
   /** WeChat reports the network turning weak (or recovering): wx.onNetworkWeakChange. */
   setWeakNetwork(weakNet: boolean): void {
     for (const l of this.listeners.weak)
@@ -265,6 +309,29 @@ function wxApiFor(shim: WxShim): WxApi {
     offNetworkWeakChange: (l: Listener) => shim.listeners.weak.delete(l),
     getNetworkType(option: { success?: Callback<{ networkType: string }> }) {
       later(() => option.success?.({ networkType: shim.networkType }));
+    },
+    getPrivacySetting(option: {
+      success?: Callback<{
+        needAuthorization: boolean;
+        privacyContractName: string;
+        errMsg: string;
+      }>;
+    }) {
+      later(() =>
+        option.success?.({
+          needAuthorization: shim.privacy.needAuthorization,
+          privacyContractName: shim.privacy.contractName,
+          errMsg: 'getPrivacySetting:ok',
+        }),
+      );
+    },
+    // One listener per app: a later registration replaces the earlier one.
+    onNeedPrivacyAuthorization(listener: typeof shim.privacy.listener) {
+      shim.privacy.listener = listener;
+    },
+    openPrivacyContract(option: { success?: Callback<object> }) {
+      shim.privacy.contractOpened++;
+      later(() => option.success?.({}));
     },
     getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop' } }),
     showToast(option: { title: string }) {
