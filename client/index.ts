@@ -3,7 +3,7 @@
  * provide a Transport, a SessionProvider and a KeyValueStorage; see client/README.md.
  */
 
-export { MAX_TEXT_CHARS } from '../protocol/limits';
+export { MAX_TEXT_CHARS, RECALL_WINDOW_SECONDS, REPORT_REASONS } from '../protocol/limits';
 export type {
   ChatMessage,
   ConversationSummary,

@@ -124,6 +124,10 @@ export class WxShim {
   readonly navigations: string[] = [];
   /** Titles set with wx.setNavigationBarTitle, in order. */
   readonly titles: string[] = [];
+  /** Item lists of the action sheets shown, in order. */
+  readonly actionSheets: string[][] = [];
+  /** What the user taps in the next action sheets (an index; undefined: cancel). */
+  readonly actionChoices: (number | undefined)[] = [];
   /** Calls of wx.login. */
   loginCalls = 0;
   /** Calls of wx.stopPullDownRefresh. */
@@ -336,6 +340,19 @@ function wxApiFor(shim: WxShim): WxApi {
     getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop' } }),
     showToast(option: { title: string }) {
       shim.toasts.push(option.title);
+    },
+    showActionSheet(option: {
+      itemList: string[];
+      success?: Callback<{ tapIndex: number }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      shim.actionSheets.push(option.itemList);
+      const choice = shim.actionChoices.shift();
+      later(() =>
+        choice === undefined
+          ? option.fail?.({ errMsg: 'showActionSheet:fail cancel' })
+          : option.success?.({ tapIndex: choice }),
+      );
     },
     showModal(option: { success?: Callback<{ confirm: boolean; cancel: boolean }> }) {
       later(() => option.success?.({ confirm: true, cancel: false }));

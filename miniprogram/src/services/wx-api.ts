@@ -25,6 +25,7 @@ export type WxApi = Pick<
   | 'getAccountInfoSync'
   | 'showToast'
   | 'showModal'
+  | 'showActionSheet'
   | 'navigateTo'
   | 'redirectTo'
   | 'reLaunch'
