@@ -7,8 +7,10 @@ export { MAX_TEXT_CHARS, RECALL_WINDOW_SECONDS, REPORT_REASONS } from '../protoc
 export type {
   ChatMessage,
   ConversationSummary,
+  MessageReport,
   PresenceFrame,
   ReadNoticeFrame,
+  RecalledFrame,
   Role,
 } from '../protocol/server-frames';
 export { backoffCeiling, fullJitterDelay } from './backoff';
