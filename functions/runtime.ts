@@ -114,6 +114,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     sendLimits: new SendLimitMemory(),
     rateLimitNotices: new SendLimitMemory(),
   };
+  const chatConfig = { ...chat, admins: config.admins };
   const secret = (name: SecretName) => readSecret(name, env);
   let tokens: Promise<TokenService> | undefined;
   return {
@@ -128,7 +129,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
         connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
         config.region,
       ),
-      config: chat,
+      config: chatConfig,
       log,
       now,
       newId: () => randomUUID(),

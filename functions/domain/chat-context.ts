@@ -37,6 +37,12 @@ export interface ChatConfig {
   readonly sendRetryBudgetMs: number;
   /** The title a student sees for their support conversation. */
   readonly deskTitle: string;
+  /**
+   * Who is an admin now (ADMINS). When set, a fan-out to the admins topic skips, and closes, a
+   * subscriber no longer in it: a demoted admin's connection stops getting support traffic at once,
+   * even one that only ever pings (answered by the gateway, so no identity check would run).
+   */
+  readonly admins?: ReadonlySet<string>;
 }
 
 /** Everything a use case needs, built once per process and bound to one request. */
