@@ -17,11 +17,14 @@ import { createDynamoModerationStore } from './adapters/dynamo-moderation';
 import { createDynamoUserStore } from './adapters/dynamo-users';
 import { createLogger } from './adapters/logger';
 import { readSecret, type SecretName } from './adapters/secrets';
+import { type WeChatClient, createWeChatClient } from './adapters/wechat-client';
+import { createWeChatContentChecker } from './adapters/wechat-content-check';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { readConfig, type RuntimeConfig } from './config';
 import type { ChatContext } from './domain/chat-context';
 import type {
   ConnectionRegistry,
+  ContentChecker,
   ConversationStore,
   Log,
   MessageStore,
@@ -83,6 +86,13 @@ export interface Runtime {
   secret(name: SecretName): Promise<string>;
   /** The session-token service, keyed by JWT_SECRET; built on first use. */
   sessionTokens(): Promise<TokenService>;
+  /**
+   * WeChat's server API with the shared access token (adapters/wechat-client.ts). Calls it only
+   * from a handler granted functions/routes.ts WECHAT_API_ACCESS.
+   */
+  readonly wechat: WeChatClient;
+  /** Content security (msgSecCheck through `wechat`), also in every ChatContext. */
+  readonly content: ContentChecker;
 }
 
 export interface RuntimeOptions {
@@ -116,6 +126,16 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
   };
   const chatConfig = { ...chat, admins: config.admins };
   const secret = (name: SecretName) => readSecret(name, env);
+  // Nothing is fetched until a handler first calls WeChat.
+  const wechat = createWeChatClient({
+    db,
+    tokenTable: config.tables.wechatTokens,
+    baseUrl: config.wechat.baseUrl,
+    appId: config.wechat.appId,
+    appSecret: () => secret('WECHAT_SECRET'),
+    timeoutMs: config.wechat.apiTimeoutMs,
+  });
+  const content = createWeChatContentChecker(wechat.api, log);
   let tokens: Promise<TokenService> | undefined;
   return {
     config,
@@ -123,8 +143,11 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     stores,
     throttles,
     callers: new CallerCache(config),
+    wechat,
+    content,
     chatContext: (event) => ({
       ...stores,
+      content,
       sender: createConnectionSender(
         connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
         config.region,

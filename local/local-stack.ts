@@ -19,7 +19,7 @@ import { handleHttpApi } from './gateway/http-api';
 import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localSigningSecret } from './local-secrets';
-import { handleCode2Session } from './wechat-stand-in';
+import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
 
 export const STAGE = 'local';
 const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -50,6 +50,8 @@ export interface LocalStackOptions {
    * serves a prebuilt site folder instead (`npm run build:console`); false serves none.
    */
   readonly console?: false | { readonly dir: string };
+  /** The WeChat stand-in's risky/review words, latency and token lifetime (see wechat-stand-in.ts). */
+  readonly wechat?: WeChatStandInOptions;
 }
 
 export interface LocalStack {
@@ -67,6 +69,8 @@ export interface LocalStack {
   readonly gateway: WebSocketGateway;
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
+  /** The WeChat stand-in (stable_token, msgSecCheck): tests configure it and read its calls. */
+  readonly wechat: WeChatStandIn;
   stop(): Promise<void>;
   /** Ends everything at once, DynamoDB Local included, without waiting for $disconnect. */
   forceStop(): void;
@@ -89,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
   const routes = options.routes ?? ROUTES;
   let callbackDomain = '';
+  const wechat = new WeChatStandIn(LOCAL_WECHAT_APP, options.wechat);
   const gateway = new WebSocketGateway({
     stage: STAGE,
     apiId: 'local',
@@ -158,6 +163,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (url.pathname === '/wechat/sns/jscode2session' && request.method === 'GET') {
       return handleCode2Session(url, response, LOCAL_WECHAT_APP);
     }
+    if (
+      url.pathname.startsWith('/wechat/') &&
+      (await wechat.handle(url.pathname.slice('/wechat/'.length), url, request, response))
+    ) {
+      return;
+    }
     if (url.pathname === '/health') {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
@@ -219,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tables,
     gateway,
     console: site,
+    wechat,
     // In dependency order: the gateway stops accepting and closes its connections, running their
     // $disconnect (which needs DynamoDB), then the HTTP server, then DynamoDB Local.
     async stop() {

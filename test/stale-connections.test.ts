@@ -36,6 +36,10 @@ beforeAll(async () => {
     conversations: createDynamoConversationStore(db, stack.tables),
     messages: createDynamoMessageStore(db, stack.tables),
     moderation: createDynamoModerationStore(db, stack.tables.moderation),
+    // No user text is stored here; a check would be a bug.
+    content: {
+      check: () => Promise.reject(new Error('no content check expected')),
+    },
     // The real @connections API of the local gateway, which knows none of these connections.
     sender: createConnectionSender(
       connectionsEndpoint('http://{domainName}/{stage}', {

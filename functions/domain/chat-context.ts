@@ -1,5 +1,6 @@
 import type {
   ConnectionRegistry,
+  ContentChecker,
   ConversationStore,
   FrameSender,
   Log,
@@ -54,6 +55,8 @@ export interface ChatContext {
   /** Takedown records and reports (recall, remove, report). */
   readonly moderation: ModerationStore;
   readonly sender: FrameSender;
+  /** Content security: every user text is checked before it is stored (content-check.ts). */
+  readonly content: ContentChecker;
   readonly config: ChatConfig;
   readonly log: Log;
   /** Epoch milliseconds. */

@@ -56,8 +56,10 @@ describe('privacy authorization', () => {
     // Act
     inPopup(page, '#privacy-decline')?.dispatchEvent('tap');
     const intercepted = await nicknameApi;
-    page.querySelector('#nickname')?.dispatchEvent('input', { detail: { value: 'Priya' } });
-    page.querySelector('#login')?.dispatchEvent('tap');
+    // The form still carries what was typed (WeChat degrades the input to text when declined).
+    page
+      .querySelector('#login-form')
+      ?.dispatchEvent('submit', { detail: { value: { nickname: 'Priya' } } });
     await waitFor(() => app.shim.navigations.length > 0, 'the redirect');
     const chat = await app
       .module<{ startChat(): Promise<ChatClient> }>('services/chat-session.js')
