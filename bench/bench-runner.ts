@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { SocketIoInfo } from './baselines/socketio/server-process';
 import { costSection } from './cost/cost-report';
 import { measureDetection } from './heartbeat/dead-socket-probe';
-import { messagesPerIdleHour, OUR_HEARTBEAT } from './heartbeat/heartbeat-policy';
+import {
+  messagesPerIdleHour,
+  OUR_HEARTBEAT,
+  silentDropDetection,
+} from './heartbeat/heartbeat-policy';
 import { BenchChild } from './ipc';
 import { machineInfo } from './machine';
 import type { BenchOptions } from './options';
@@ -94,6 +98,8 @@ export async function runBench(
         ours: {
           ...OUR_HEARTBEAT,
           messagesPerIdleHour: messagesPerIdleHour(OUR_HEARTBEAT.idlePingIntervalMs),
+          silentDropMeanMs: silentDropDetection(OUR_HEARTBEAT).meanMs,
+          silentDropWorstMs: silentDropDetection(OUR_HEARTBEAT).worstMs,
         },
         socketio: {
           pingIntervalMs: io.pingIntervalMs,

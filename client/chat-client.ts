@@ -5,13 +5,16 @@
  * the UI. The platform supplies a Transport, a SessionProvider and a KeyValueStorage.
  */
 
-import type { ErrorCode } from '../protocol/error-codes';
+import type { ClientFrame } from '../protocol/client-frames';
+import { RECALL_WINDOW_SECONDS, type REPORT_REASONS } from '../protocol/limits';
 import type {
   ChatMessage,
   ConversationSummary,
   HistoryFrame,
+  MessageReport,
   ReadNoticeFrame,
-  ServerFrame,
+  RecalledFrame,
+  ReportStatus,
 } from '../protocol/server-frames';
 import type {
   ChatClientErrorEvent,
@@ -73,7 +76,7 @@ export class ChatClient {
       policy: this.policy,
       isQuiet: () => !this.sender.busy && this.requests.outstanding === 0,
     });
-    const send = (frame: object) => this.connection.send(frame);
+    const send = (frame: ClientFrame) => this.connection.send(frame);
     this.requests = new RequestChannel({
       clock: this.clock,
       random: this.random,
@@ -100,6 +103,7 @@ export class ChatClient {
       failed: (conversationId, error) =>
         this.emitter.emit('error', { kind: 'sync', conversationId, error }),
       online: () => this.connection.online,
+      changed: (conversationId) => this.changed(conversationId),
     });
     this.typingIn = new IncomingTyping(this.clock, (conversationId) => {
       this.emitter.emit('typing', { conversationId, users: this.typingIn.users(conversationId) });
@@ -263,10 +267,7 @@ export class ChatClient {
   async conversations(
     options: { limit?: number; cursor?: string } = {},
   ): Promise<{ conversations: ConversationSummary[]; cursor?: string }> {
-    const reply = expect(
-      await this.requests.call({ action: 'conversations', ...options }, true),
-      'conversations',
-    );
+    const reply = await this.requests.call({ action: 'conversations', ...options }, true);
     this.batch(() => {
       for (const c of reply.conversations) this.peerRead(c.id, c.peerReadSeq);
     });
@@ -283,9 +284,9 @@ export class ChatClient {
     const rooms: ConversationSummary[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_ROOM_PAGES; page++) {
-      const reply = expect(
-        await this.requests.call({ action: 'rooms', ...(cursor ? { cursor } : {}) }, true),
-        'rooms',
+      const reply = await this.requests.call(
+        { action: 'rooms', ...(cursor ? { cursor } : {}) },
+        true,
       );
       rooms.push(...reply.rooms);
       cursor = reply.cursor;
@@ -296,30 +297,68 @@ export class ChatClient {
 
   /** Creates a room (admins). Not resent after a lost connection: that could create two. */
   async createRoom(title: string): Promise<ConversationSummary> {
-    return expect(await this.requests.call({ action: 'createroom', title }, false), 'room')
-      .conversation;
+    return (await this.requests.call({ action: 'createroom', title }, false)).conversation;
   }
 
   /** Joins a room (idempotent). */
   async join(
     conversationId: string,
   ): Promise<{ conversation: ConversationSummary; online: number }> {
-    const reply = expect(
-      await this.requests.call({ action: 'join', conversationId }, true),
-      'joined',
-    );
+    const reply = await this.requests.call({ action: 'join', conversationId }, true);
     return { conversation: reply.conversation, online: reply.online };
   }
 
   /** Leaves a room (idempotent) and stops keeping it. */
   async leave(conversationId: string): Promise<void> {
-    expect(await this.requests.call({ action: 'leave', conversationId }, true), 'left');
+    await this.requests.call({ action: 'leave', conversationId }, true);
     this.close(conversationId);
   }
 
   /** Scan to log in from this phone: tickets and console sessions (web-login-requests.ts). */
   webLogins(): WebLoginRequests {
     return new WebLoginRequests(this.requests);
+  }
+
+  /**
+   * Recalls the user's own message (within RECALL_WINDOW_SECONDS of sending; the server decides).
+   * Idempotent, so it is resent after a lost connection. The held message becomes a tombstone.
+   */
+  async recall(conversationId: string, seq: number): Promise<RecalledFrame> {
+    // The reply is applied as it arrives (received: the `recalled` case).
+    return this.requests.call({ action: 'recall', conversationId, seq }, true);
+  }
+
+  /** Admins: removes any message (idempotent), with an optional reason for the record. */
+  async remove(conversationId: string, seq: number, reason?: string): Promise<RecalledFrame> {
+    return this.requests.call(
+      { action: 'remove', conversationId, seq, ...(reason ? { reason } : {}) },
+      true,
+    );
+  }
+
+  /** Reports someone else's message to the desk (one report per message and reporter). */
+  async report(
+    conversationId: string,
+    seq: number,
+    reason: (typeof REPORT_REASONS)[number],
+  ): Promise<string> {
+    return (await this.requests.call({ action: 'report', conversationId, seq, reason }, true))
+      .reportId;
+  }
+
+  /** Admins: a page of open reports, newest first. */
+  async reports(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ reports: MessageReport[]; cursor?: string }> {
+    const reply = await this.requests.call({ action: 'reports', ...options }, true);
+    return reply.cursor === undefined
+      ? { reports: reply.reports }
+      : { reports: reply.reports, cursor: reply.cursor };
+  }
+
+  /** Admins: closes a report without removing the message (idempotent). */
+  async dismissReport(reportId: string): Promise<ReportStatus> {
+    return (await this.requests.call({ action: 'dismissreport', reportId }, true)).status;
   }
 
   private opened(): void {
@@ -375,6 +414,10 @@ export class ChatClient {
         return;
       case 'pong':
         return;
+      case 'recalled':
+        this.recalled(frame);
+        this.requests.settle(frame);
+        return;
       default:
         this.requests.settle(frame);
     }
@@ -407,6 +450,13 @@ export class ChatClient {
     this.changed(conversationId);
   }
 
+  /** A message became a tombstone (a notice, or the reply to this client's recall/remove). */
+  private recalled(frame: RecalledFrame): void {
+    const timeline = this.sync.timeline(frame.conversationId);
+    if (timeline?.takeDown(frame.seq, frame.recalled)) this.changed(frame.conversationId);
+    this.emitter.emit('recalled', frame);
+  }
+
   private readNotice(frame: ReadNoticeFrame): void {
     this.reads.notice(frame);
     this.emitter.emit('read', frame);
@@ -414,7 +464,7 @@ export class ChatClient {
   }
 
   private async requestHistory(request: SyncRequest): Promise<HistoryFrame> {
-    const reply = expect(await this.requests.call({ action: 'sync', ...request }, true), 'history');
+    const reply = await this.requests.call({ action: 'sync', ...request }, true);
     this.batch(() => this.peerRead(reply.conversationId, reply.peerReadSeq));
     return reply;
   }
@@ -447,13 +497,11 @@ export class ChatClient {
   }
 }
 
-type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
-
-/** The reply narrowed to the expected type (anything else is a protocol violation). */
-function expect<T extends ServerFrame['type']>(frame: ServerFrame, type: T): FrameOf<T> {
-  if (frame.type !== type) {
-    const code: ErrorCode = 'INTERNAL';
-    throw new ProtocolError(code, `expected a ${type} reply, got ${frame.type}`);
-  }
-  return frame as FrameOf<T>;
+/** Whether `message` is the user's own and still inside the recall window (what to offer). */
+export function canRecall(message: ChatMessage, userId: string | undefined, now: number): boolean {
+  return (
+    message.recalled === undefined &&
+    message.senderId === userId &&
+    now - Date.parse(message.sentAt) < RECALL_WINDOW_SECONDS * 1000
+  );
 }

@@ -1,5 +1,10 @@
 /** The public types of the ChatClient: its options, what it renders, its events. */
-import type { ChatMessage, PresenceFrame, ReadNoticeFrame } from '../protocol/server-frames';
+import type {
+  ChatMessage,
+  PresenceFrame,
+  ReadNoticeFrame,
+  RecalledFrame,
+} from '../protocol/server-frames';
 import type { Clock } from './clock';
 import type { ConnectionState } from './connection';
 import type { OutboxEntry } from './outbox';
@@ -63,5 +68,7 @@ export interface ChatClientEvents {
   typing: [{ readonly conversationId: string; readonly users: readonly TypingUser[] }];
   read: [ReadNoticeFrame];
   presence: [PresenceFrame];
+  /** A message became a tombstone (recalled by its sender or removed by an admin). */
+  recalled: [RecalledFrame];
   error: [ChatClientErrorEvent];
 }

@@ -193,7 +193,7 @@ describe('one socket at a time', () => {
 });
 
 describe('heartbeat', () => {
-  it('pings only after 5 idle minutes and stays connected when the pong comes', async () => {
+  it('pings only after 4 idle minutes and stays connected when the pong comes', async () => {
     // Prepare
     const h = harness();
     await h.client.start();
@@ -201,17 +201,17 @@ describe('heartbeat', () => {
     const socket = h.transport.last;
 
     // Act
-    await h.clock.advance(5 * MINUTE - 1);
+    await h.clock.advance(4 * MINUTE - 1);
     const before = socket.framesOf('ping').length;
     await h.clock.advance(1);
     const after = socket.framesOf('ping').length;
-    await h.clock.advance(60 * MINUTE - 5 * MINUTE);
+    await h.clock.advance(60 * MINUTE - 4 * MINUTE);
 
     // Assess
     expect(before).toBe(0);
     expect(after).toBe(1);
-    // An idle hour costs 12 pings (and 12 pongs): 24 billed messages, under 30.
-    expect(socket.framesOf('ping')).toHaveLength(12);
+    // An idle foreground hour costs 15 pings (and 15 pongs): 30 billed messages, the budget.
+    expect(socket.framesOf('ping')).toHaveLength(15);
     expect(socket.live).toBe(true);
     expect(h.transport.sockets).toHaveLength(1);
   });
@@ -235,8 +235,9 @@ describe('heartbeat', () => {
       });
     }
 
-    // Assess: frames from the client are what keep API Gateway's 10-minute idle timer alive.
-    expect(socket.framesOf('ping')).toHaveLength(1);
+    // Assess: frames from the client are what keep API Gateway's 10-minute idle timer alive
+    // (pings at 4 and 8 minutes).
+    expect(socket.framesOf('ping')).toHaveLength(2);
   });
 
   it('declares the socket dead when no pong arrives and reconnects', async () => {
@@ -248,12 +249,47 @@ describe('heartbeat', () => {
     h.server.intercept = (frame) => (frame.action === 'ping' ? 'drop' : undefined);
 
     // Act
-    await h.clock.advance(5 * MINUTE + DEFAULT_POLICY.pongTimeoutMs);
+    await h.clock.advance(4 * MINUTE + DEFAULT_POLICY.pongTimeoutMs);
 
     // Assess
     expect(socket.framesOf('ping')).toHaveLength(1);
     expect(socket.closedByClient).toBeDefined();
     expect(h.states.at(-1)?.status).toBe('reconnecting');
+  });
+
+  it('finds a silent drop in the foreground within one heartbeat and a pong timeout', async () => {
+    // Prepare: a socket that goes silent a minute after its last ping (nothing arrives, no close).
+    const h = harness();
+    await h.client.start();
+    await h.clock.advance(0);
+    const socket = h.transport.last;
+    await h.clock.advance(4 * MINUTE);
+    await h.clock.advance(MINUTE);
+    h.server.intercept = (_frame, s) => (s === socket ? 'drop' : undefined);
+
+    // Act
+    await h.clock.advance(3 * MINUTE - 1 + DEFAULT_POLICY.pongTimeoutMs);
+    const aliveJustBefore = socket.closedByClient === undefined;
+    await h.clock.advance(1);
+
+    // Assess: declared dead 3 min 10 s after the drop (the next heartbeat plus its timeout).
+    expect(aliveJustBefore).toBe(true);
+    expect(socket.closedByClient).toBeDefined();
+  });
+
+  it('sends no heartbeat while the app is in the background', async () => {
+    // Prepare
+    const h = harness();
+    await h.client.start();
+    await h.clock.advance(0);
+    const socket = h.transport.last;
+
+    // Act: hidden for 20 minutes, the socket (in the harness) left open.
+    h.client.setForeground(false);
+    await h.clock.advance(20 * MINUTE);
+
+    // Assess
+    expect(socket.framesOf('ping')).toHaveLength(0);
   });
 
   it('probes at once when the app returns to the foreground and replaces a dead socket within 5 s', async () => {
@@ -316,7 +352,7 @@ describe('silent sockets', () => {
     await h.clock.advance(h.clock.nextIn() ?? 0);
     await h.clock.advance(2000);
 
-    // Assess: replaced within the probe timeout, long before the 5-minute heartbeat.
+    // Assess: replaced within the probe timeout, long before the 4-minute heartbeat.
     expect(probed).toBe(1);
     expect(silent.closedByClient).toBeDefined();
     expect(h.transport.sockets).toHaveLength(2);

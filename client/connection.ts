@@ -7,6 +7,7 @@
  * ignored, whatever order a platform delivers open/close/error/network/app-show events in. A new
  * attempt always closes the previous socket first, so at most one socket is ever live.
  */
+import type { ClientFrame } from '../protocol/client-frames';
 import { fullJitterDelay } from './backoff';
 import { type Clock, TimerSlot } from './clock';
 import { Emitter } from './emitter';
@@ -166,7 +167,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   /** Sends a frame on the open socket; false when there is none (the caller retries on `open`). */
-  send(frame: object): boolean {
+  send(frame: ClientFrame): boolean {
     return this.sendText(JSON.stringify(frame));
   }
 
@@ -392,6 +393,9 @@ export class Connection extends Emitter<ConnectionEvents> {
     const { clock, policy } = this.deps;
     const due = Math.min(this.lastSentAt, this.lastReceivedAt) + policy.heartbeatIdleMs;
     this.heartbeatTimer.set(due - clock.now(), () => {
+      // No heartbeat from the background: WeChat ends the socket there anyway, and the return to
+      // the foreground probes at once.
+      if (!this.foreground) return;
       if (this.pongDeadline === undefined) this.probe(policy.pongTimeoutMs);
     });
   }

@@ -27,6 +27,8 @@ export interface ConversationSyncDeps {
   readonly failed: (conversationId: string, error: unknown) => void;
   /** Whether a socket is open (a failed catch-up is retried on the next open otherwise). */
   readonly online: () => boolean;
+  /** Held messages of an open conversation became tombstones (a recall seen in a sync). */
+  readonly changed?: (conversationId: string) => void;
 }
 
 interface Tracked {
@@ -37,6 +39,12 @@ interface Tracked {
   refused: boolean;
   /** Transient failures in a row; the next retry waits longer, and after MAX_SYNC_RETRIES none. */
   failures: number;
+  /**
+   * Set by a (re)connect: the next catch-up re-reads the newest PAGE_SIZE messages held, so a
+   * message recalled while this client was away turns into its tombstone (no extra request: the
+   * catch-up's first page starts that much earlier).
+   */
+  recheck: boolean;
   readonly retry: TimerSlot;
   firstLoad: Promise<void>;
 }
@@ -84,6 +92,7 @@ export class ConversationSync {
       again: false,
       refused: false,
       failures: 0,
+      recheck: false,
       retry: new TimerSlot(this.deps.clock),
       firstLoad: Promise.resolve(),
     };
@@ -114,6 +123,7 @@ export class ConversationSync {
   resyncAll(): void {
     for (const tracked of this.tracked.values()) {
       tracked.failures = 0;
+      tracked.recheck = true;
       if (!tracked.refused) void this.catchUp(tracked);
     }
   }
@@ -158,13 +168,15 @@ export class ConversationSync {
         }
         for (;;) {
           const from = timeline.lastSeq;
-          const reply = await this.deps.sync({
-            conversationId,
-            after: from,
-            limit: SYNC_MAX_LIMIT,
-          });
+          const after = tracked.recheck
+            ? Math.max(0, timeline.oldestSeq - 1, from - PAGE_SIZE)
+            : from;
+          tracked.recheck = false;
+          const reply = await this.deps.sync({ conversationId, after, limit: SYNC_MAX_LIMIT });
           if (!this.isTracked(tracked)) return;
+          const takenDown = timeline.takenDown;
           this.report(conversationId, timeline.add(reply.messages));
+          if (timeline.takenDown !== takenDown) this.deps.changed?.(conversationId);
           // Stop when the server has no more, or when nothing advanced (never loop on a hole).
           if (!reply.hasMore || timeline.lastSeq === from) break;
         }

@@ -162,12 +162,25 @@ export const PREVIEW_COLUMNS = 36;
  */
 export function previewText(
   tr: Translator,
-  message: { senderName: string; text: string },
+  message: { senderName: string; text: string; recalled?: 'sender' | 'admin' },
   columns: number = PREVIEW_COLUMNS,
 ): string {
   const line = tr.t('preview.line', {
     sender: message.senderName,
-    text: truncateCodePoints(message.text.replace(/\s+/g, ' '), PREVIEW_CHARS),
+    text: truncateCodePoints(messageText(tr, message).replace(/\s+/g, ' '), PREVIEW_CHARS),
   });
   return truncateWidth(line, columns);
+}
+
+/**
+ * What a message shows: its text, or for a tombstone "消息已撤回" (its sender recalled it) /
+ * "已被管理员删除" (an admin removed it). A tombstone has no text left anywhere.
+ */
+export function messageText(
+  tr: Translator,
+  message: { text: string; recalled?: 'sender' | 'admin' },
+): string {
+  if (message.recalled === 'sender') return tr.t('message.recalled');
+  if (message.recalled === 'admin') return tr.t('message.removedByAdmin');
+  return message.text;
 }

@@ -3,18 +3,21 @@
  * provide a Transport, a SessionProvider and a KeyValueStorage; see client/README.md.
  */
 
-export { MAX_TEXT_CHARS } from '../protocol/limits';
+export { MAX_TEXT_CHARS, RECALL_WINDOW_SECONDS, REPORT_REASONS } from '../protocol/limits';
 export type {
   ChatMessage,
   ConversationSummary,
+  MessageReport,
   PresenceFrame,
   ReadNoticeFrame,
+  RecalledFrame,
   Role,
 } from '../protocol/server-frames';
 export type { WebLoginInfoFrame, WebSession } from '../protocol/web-login';
 export { WEB_LOGIN_POLL_INTERVAL_MS } from '../protocol/web-login';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {
+  canRecall,
   ChatClient,
   type ChatClientErrorEvent,
   type ChatClientEvents,
@@ -32,6 +35,7 @@ export {
   formatRecency,
   formatTime,
   membersText,
+  messageText,
   PREVIEW_COLUMNS,
   previewText,
   typingText,

@@ -5,6 +5,7 @@
  * Gateway failures, lost connections and missing acks retry with backoff; a refusal (BAD_REQUEST,
  * FORBIDDEN, NOT_FOUND, TOO_LARGE, CONTENT_REJECTED…) marks the message failed for the user to retry or discard.
  */
+import type { ClientFrame, SendMessageFrame } from '../protocol/client-frames';
 import type { AckFrame, ChatMessage, ErrorFrame } from '../protocol/server-frames';
 import { fullJitterDelay } from './backoff';
 import { type Clock, TimerSlot } from './clock';
@@ -17,7 +18,7 @@ export interface OutboxSenderDeps {
   readonly random: () => number;
   readonly policy: ConnectionPolicy;
   /** Sends a frame if a socket is open. */
-  readonly send: (frame: object) => boolean;
+  readonly send: (frame: ClientFrame) => boolean;
   /** The outbox of a conversation changed (an entry sent, failed, removed). */
   readonly changed: (conversationId: string) => void;
   /** An ack did not come in time: the socket may be dead. */
@@ -171,7 +172,7 @@ export class OutboxSender {
   }
 
   private transmit(entry: OutboxEntry): void {
-    const frame = {
+    const frame: SendMessageFrame = {
       action: 'sendmessage',
       id: entry.clientId,
       conversationId: entry.conversationId,

@@ -18,8 +18,14 @@ async function online(h: ReturnType<typeof harness>): Promise<void> {
   await h.client.open(SUPPORT);
 }
 
+/** The entries the split outbox has in storage: the index's ids, each read from its own key. */
 function stored(storage: MemoryStorage): OutboxEntry[] {
-  return JSON.parse(storage.values.get('campus-chat.outbox') ?? '[]') as OutboxEntry[];
+  const index = JSON.parse(storage.values.get('campus-chat.outbox') ?? '{"ids":[]}') as {
+    ids: string[];
+  };
+  return index.ids.map(
+    (id) => JSON.parse(storage.values.get(`campus-chat.outbox.${id}`) ?? 'null') as OutboxEntry,
+  );
 }
 
 describe('send', () => {

@@ -37,16 +37,43 @@ function isEntry(value: unknown): value is OutboxEntry {
   );
 }
 
-function parseEntries(raw: string | undefined): OutboxEntry[] {
-  if (raw === undefined) return [];
+function parseEntry(raw: string | undefined): OutboxEntry | undefined {
+  if (raw === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+    return isEntry(parsed) ? parsed : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
+/**
+ * What the outbox's main key holds: the ids in order (`v: 2`), or, as written before the split,
+ * the entries themselves (an array), which `load` reads and rewrites in the new layout.
+ */
+function parseIndex(raw: string | undefined): { ids: string[] } | { legacy: OutboxEntry[] } {
+  if (raw === undefined) return { ids: [] };
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed)) return { legacy: parsed.filter(isEntry) };
+    const ids = (parsed as { ids?: unknown } | null)?.ids;
+    return {
+      ids: Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [],
+    };
+  } catch {
+    return { ids: [] };
+  }
+}
+
+/**
+ * The outbox in storage is split across keys: the main key holds only the order of the entries'
+ * ids, and each entry has a key of its own (`<key>.<clientId>`). WeChat allows at most 1 MB per
+ * key (and 10 MB in all: https://developers.weixin.qq.com/miniprogram/dev/api/storage/wx.setStorage.html);
+ * one entry is at most about 25 KB (MAX_TEXT_CHARS, JSON-escaped), an id in the index about 40
+ * bytes, so no key comes near the limit while everything pending fits in the total. An entry's
+ * key is written before the index names it, and the index drops an id before its key is removed,
+ * so an interrupted write leaves at worst an unnamed key, never a named one missing.
+ */
 export class Outbox {
   private entries: OutboxEntry[] = [];
   private writes: Promise<void> = Promise.resolve();
@@ -55,6 +82,11 @@ export class Outbox {
     private readonly storage: KeyValueStorage,
     private readonly key: string,
   ) {}
+
+  /** The storage key of one entry. */
+  entryKey(clientId: string): string {
+    return `${this.key}.${clientId}`;
+  }
 
   /**
    * Reads what a previous run left (unreadable data is dropped rather than crash the app). It
@@ -65,10 +97,24 @@ export class Outbox {
     const loaded = this.writes
       .catch(() => undefined)
       .then(() => this.storage.get(this.key))
-      .then((raw) => {
-        const stored = parseEntries(raw);
+      .then(async (raw) => {
+        const index = parseIndex(raw);
+        let stored: OutboxEntry[];
+        if ('legacy' in index) {
+          stored = index.legacy;
+        } else {
+          const found = await Promise.all(
+            index.ids.map((id) => this.storage.get(this.entryKey(id)).then(parseEntry)),
+          );
+          stored = found.filter((e): e is OutboxEntry => e !== undefined);
+        }
         const known = new Set(stored.map((e) => e.clientId));
         this.entries = [...stored, ...this.entries.filter((e) => !known.has(e.clientId))];
+        // The layout before the split (one key with every entry): rewrite it split.
+        if ('legacy' in index) {
+          for (const entry of this.entries) await this.writeEntry(entry.clientId);
+          await this.writeIndex();
+        }
       });
     this.writes = loaded;
     return loaded;
@@ -89,7 +135,10 @@ export class Outbox {
   /** Adds an entry; resolves once it is durably stored. */
   add(entry: OutboxEntry): Promise<void> {
     this.entries = [...this.entries, entry];
-    return this.persist();
+    return this.queue(async () => {
+      await this.writeEntry(entry.clientId);
+      await this.writeIndex();
+    });
   }
 
   /** Replaces an entry (it moves to the end when `requeue`, as a retried message goes last). */
@@ -99,21 +148,38 @@ export class Outbox {
     this.entries = requeue
       ? [...rest, entry]
       : this.entries.map((e) => (e.clientId === clientId ? entry : e));
-    return this.persist();
+    return this.queue(async () => {
+      await this.writeEntry(clientId);
+      if (requeue) await this.writeIndex();
+    });
   }
 
   remove(clientId: string): Promise<void> {
     const rest = this.entries.filter((e) => e.clientId !== clientId);
     if (rest.length === this.entries.length) return this.writes;
     this.entries = rest;
-    return this.persist();
+    return this.queue(async () => {
+      await this.writeIndex();
+      await this.storage.remove(this.entryKey(clientId));
+    });
   }
 
   /** Writes are serialized and each writes the entries as they are when it runs: the last wins. */
-  private persist(): Promise<void> {
-    this.writes = this.writes
-      .catch(() => undefined)
-      .then(() => this.storage.set(this.key, JSON.stringify(this.entries)));
+  private queue(write: () => Promise<void>): Promise<void> {
+    this.writes = this.writes.catch(() => undefined).then(write);
     return this.writes;
+  }
+
+  /** Writes an entry as it is now (nothing when it was removed meanwhile). */
+  private async writeEntry(clientId: string): Promise<void> {
+    const entry = this.get(clientId);
+    if (entry) await this.storage.set(this.entryKey(clientId), JSON.stringify(entry));
+  }
+
+  private writeIndex(): Promise<void> {
+    return this.storage.set(
+      this.key,
+      JSON.stringify({ v: 2, ids: this.entries.map((e) => e.clientId) }),
+    );
   }
 }

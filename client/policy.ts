@@ -38,16 +38,18 @@ export interface ConnectionPolicy {
 /**
  * The defaults.
  *
- * Heartbeat, chosen for cost: API Gateway closes a connection after 10 minutes without a frame
- * *from the client* and bills every ping and pong. A ping after 5 idle minutes keeps the
- * connection alive with a full 5 minutes to spare for a late timer (phones delay timers), and an
- * idle connection costs 12 pings + 12 pongs = 24 messages per hour (under issue 7's budget of 30).
- * A long interval would leave a dead socket unnoticed for minutes, so it is not what finds dead
- * sockets: the moments a socket typically dies are the app returning to the foreground (WeChat
- * kills sockets about 5 s after backgrounding) and the network coming back, and at those moments
- * the client sends an immediate probe ping with a 5 s pong timeout — a dead socket is replaced
- * within 5 s, only when it matters. Any frame received counts as proof of life, so an active chat
- * sends no pings beyond those needed to stay under the idle limit.
+ * Heartbeat, chosen between cost and how soon a silent drop is noticed. API Gateway bills every
+ * ping and every pong, so a ping after P idle ms costs 2 × 3600 s / P billed messages per
+ * foreground connection-hour; the budget is 30, so P ≥ 4 minutes. Sockets do not survive the
+ * background in WeChat (it kills them about 5 s after the app is hidden), so the heartbeat only
+ * runs in the foreground, where a silent drop (a NAT mapping gone, no FIN, no RST) would stop
+ * messages without a sign. With P = 4 min and a 10 s pong timeout such a drop is found 2 min 10 s
+ * after it happened on average (the next ping comes P/2 later on average) and at worst 4 min 10 s
+ * later; the other moments a socket typically dies are probed at once with a 5 s pong timeout:
+ * the app returning to the foreground, the network coming back or turning weak
+ * (wx.onNetworkWeakChange), a send whose ack is overdue. Any frame received counts as proof of
+ * life, so an active chat sends no pings at all beyond keeping API Gateway's 10-minute idle timer
+ * (frames *from the client*) alive. `npm run bench` reports these figures.
  *
  * Backoff: 0.5 s base, 30 s cap, full jitter; reset after 30 s of healthy connection, so a server
  * that accepts and immediately drops connections cannot cause a tight loop.
@@ -59,7 +61,7 @@ export const DEFAULT_POLICY: ConnectionPolicy = {
   backoffCapMs: 30_000,
   healthyAfterMs: 30_000,
   connectTimeoutMs: 10_000,
-  heartbeatIdleMs: 5 * 60_000,
+  heartbeatIdleMs: 4 * 60_000,
   pongTimeoutMs: 10_000,
   probeTimeoutMs: 5_000,
   maxConnectionMs: 2 * 60 * 60_000,

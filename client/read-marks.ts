@@ -2,6 +2,7 @@
  * Read marks. Outgoing: the highest seq the user has seen per conversation, sent when connected
  * (and after a reconnect if it could not go out). Incoming: the read positions others report.
  */
+import type { ClientFrame } from '../protocol/client-frames';
 import type { ReadNoticeFrame } from '../protocol/server-frames';
 
 export class ReadMarks {
@@ -11,7 +12,7 @@ export class ReadMarks {
   /** The other side's position as the server reported it (`peerReadSeq`), which a reload keeps. */
   private readonly peers = new Map<string, number>();
 
-  constructor(private readonly send: (frame: object) => boolean) {}
+  constructor(private readonly send: (frame: ClientFrame) => boolean) {}
 
   /** The user has seen `conversationId` up to `seq`. */
   mark(conversationId: string, seq: number): void {

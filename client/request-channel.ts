@@ -4,9 +4,11 @@
  * sent again after the reconnect when it is safe to repeat; everything gives up after the request
  * timeout.
  */
+import type { ClientFrame, ClientFrameOf } from '../protocol/client-frames';
+import { REPLY_TYPES, type ReplyOf, type RequestAction } from '../protocol/replies';
 import type { ServerFrame } from '../protocol/server-frames';
 import { type Clock, TimerSlot } from './clock';
-import { ConnectionLostError, RequestTimeoutError } from './errors';
+import { ConnectionLostError, ProtocolError, RequestTimeoutError } from './errors';
 import { newRequestId } from './ids';
 import { PendingRequests } from './requests';
 
@@ -16,7 +18,7 @@ export interface RequestChannelDeps {
   readonly timeoutMs: number;
   readonly online: () => boolean;
   /** Sends a frame if a socket is open. */
-  readonly send: (frame: object) => boolean;
+  readonly send: (frame: ClientFrame) => boolean;
   /** A reply arrived (a planned reconnect may have been waiting for quiet). */
   readonly replied: () => void;
   /** A reply did not come in time on an open socket: it may be dead. */
@@ -42,15 +44,30 @@ export class RequestChannel {
     return this.pending.size;
   }
 
-  /** Sends `frame` (its `id` is added) and resolves with the reply. */
-  async call(frame: Record<string, unknown>, resend: boolean): Promise<ServerFrame> {
+  /**
+   * Sends `frame` (its `id` is added) and resolves with its reply, typed by action through the
+   * protocol's reply map (protocol/replies.ts); a reply of another type is a ProtocolError.
+   */
+  async call<A extends RequestAction>(
+    frame: Omit<ClientFrameOf<A>, 'id'> & { readonly action: A },
+    resend: boolean,
+  ): Promise<ReplyOf<A>> {
+    const answer = await this.exchange(frame, resend);
+    const expected = REPLY_TYPES[frame.action];
+    if (answer.type !== expected) {
+      throw new ProtocolError('INTERNAL', `expected a ${expected} reply, got ${answer.type}`);
+    }
+    return answer as ReplyOf<A>;
+  }
+
+  private async exchange(frame: Omit<ClientFrame, 'id'>, resend: boolean): Promise<ServerFrame> {
     const { clock } = this.deps;
     const deadline = clock.now() + this.deps.timeoutMs;
     for (;;) {
       await this.whenOnline(deadline);
       const id = newRequestId(clock.now(), this.deps.random);
       const reply = this.pending.wait(id, Math.max(1, deadline - clock.now()));
-      if (!this.deps.send({ ...frame, id })) {
+      if (!this.deps.send({ ...frame, id } as ClientFrame)) {
         this.pending.fail(id, new ConnectionLostError('not connected'));
       }
       try {

@@ -41,11 +41,24 @@ export class Timeline {
     return this.bySeq.has(seq);
   }
 
-  /** Adds messages of this conversation; returns those not held before. */
+  /**
+   * Adds messages of this conversation; returns those not held before. A tombstone for a message
+   * held with its text replaces it (counted in `takenDown`, not returned): a recall the client
+   * missed while offline shows when a sync returns the message again.
+   */
   add(messages: readonly ChatMessage[]): ChatMessage[] {
     const added: ChatMessage[] = [];
     for (const message of messages) {
-      if (message.conversationId !== this.conversationId || this.bySeq.has(message.seq)) continue;
+      if (message.conversationId !== this.conversationId) continue;
+      const held = this.bySeq.get(message.seq);
+      if (held) {
+        if (message.recalled !== undefined && held.recalled === undefined) {
+          this.bySeq.set(message.seq, message);
+          this.ordered = undefined;
+          this.takenDown++;
+        }
+        continue;
+      }
       this.bySeq.set(message.seq, message);
       added.push(message);
     }
@@ -54,6 +67,22 @@ export class Timeline {
       this.advance();
     }
     return added;
+  }
+
+  /** Tombstones applied to held messages so far (the view changed without a new message). */
+  takenDown = 0;
+
+  /**
+   * A `recalled` notice: the held message becomes a tombstone (text gone). False when the seq is
+   * not held or is a tombstone already (a repeated notice changes nothing).
+   */
+  takeDown(seq: number, by: 'sender' | 'admin'): boolean {
+    const held = this.bySeq.get(seq);
+    if (!held || held.recalled !== undefined) return false;
+    this.bySeq.set(seq, { ...held, text: '', recalled: by });
+    this.ordered = undefined;
+    this.takenDown++;
+    return true;
   }
 
   /**

@@ -4,6 +4,7 @@
  * true` at most every 3 s while the user types and `typing:false` after 5 s without a keystroke,
  * well under the server's limit (burst 5, then 1 per second).
  */
+import type { ClientFrame } from '../protocol/client-frames';
 import { type Clock, TimerSlot } from './clock';
 
 export interface TypingUser {
@@ -73,7 +74,7 @@ export class OutgoingTyping {
 
   constructor(
     private readonly clock: Clock,
-    private readonly send: (frame: object) => boolean,
+    private readonly send: (frame: ClientFrame) => boolean,
   ) {}
 
   set(conversationId: string, typing: boolean): void {

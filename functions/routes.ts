@@ -161,6 +161,29 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('webloginanswer', { webLogins: 'readWrite' }),
   frameRoute('websessions', { webSessions: 'read' }),
   frameRoute('websignout', { webSessions: 'readWrite' }),
+  // The sender's recall: reads the conversation and member (authorization) and the message; writes
+  // the tombstone (messages), the preview (conversations) and the record (moderation, put only).
+  frameRoute('recall', {
+    conversations: 'readWrite',
+    members: 'read',
+    messages: 'readWrite',
+    moderation: 'write',
+  }),
+  // Admins' removal: as recall, and closes the message's reports (moderation read for them).
+  frameRoute('remove', {
+    conversations: 'readWrite',
+    messages: 'readWrite',
+    moderation: 'readWrite',
+  }),
+  // A report: authorization reads and the message; the report is put (or the stored one read).
+  frameRoute('report', {
+    conversations: 'read',
+    members: 'read',
+    messages: 'read',
+    moderation: 'readWrite',
+  }),
+  frameRoute('reports', { moderation: 'read' }),
+  frameRoute('dismissreport', { moderation: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

@@ -14,6 +14,7 @@ import { createDocumentClient } from './adapters/dynamo-client';
 import { createDynamoConnectionRegistry } from './adapters/dynamo-connections';
 import { createDynamoConversationStore } from './adapters/dynamo-conversations';
 import { createDynamoMessageStore } from './adapters/dynamo-messages';
+import { createDynamoModerationStore } from './adapters/dynamo-moderation';
 import { createDynamoUserStore } from './adapters/dynamo-users';
 import { createLogger } from './adapters/logger';
 import { readSecret, type SecretName } from './adapters/secrets';
@@ -28,6 +29,7 @@ import type {
   ConversationStore,
   Log,
   MessageStore,
+  ModerationStore,
   UserStore,
 } from './domain/ports';
 import { SendLimitMemory } from './domain/send-limits';
@@ -41,6 +43,7 @@ export interface ChatStores {
   readonly connections: ConnectionRegistry;
   readonly conversations: ConversationStore;
   readonly messages: MessageStore;
+  readonly moderation: ModerationStore;
 }
 
 /**
@@ -113,6 +116,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     connections: createDynamoConnectionRegistry(db, config.tables),
     conversations: createDynamoConversationStore(db, config.tables),
     messages: createDynamoMessageStore(db, config.tables),
+    moderation: createDynamoModerationStore(db, config.tables.moderation),
   };
   const { chat } = config;
   const throttles: InstanceThrottles = {
@@ -123,6 +127,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     sendLimits: new SendLimitMemory(),
     rateLimitNotices: new SendLimitMemory(),
   };
+  const chatConfig = { ...chat, admins: config.admins };
   const secret = (name: SecretName) => readSecret(name, env);
   // Nothing is fetched until a handler first calls WeChat.
   const wechat = createWeChatClient({
@@ -151,7 +156,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
         connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
         config.region,
       ),
-      config: chat,
+      config: chatConfig,
       log,
       now,
       newId: () => randomUUID(),

@@ -46,12 +46,14 @@ export type TableId =
   | 'rateLimits'
   | 'wechatTokens'
   | 'webLogins'
-  | 'webSessions';
+  | 'webSessions'
+  | 'moderation';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
   conversationsByKind: 'byKind',
   membersByUser: 'byUser',
+  openReports: 'openReports',
 } as const;
 
 export const TABLES: readonly TableDefinition[] = [
@@ -181,6 +183,23 @@ export const TABLES: readonly TableDefinition[] = [
     globalIndexes: [],
     ttlAttribute: 'expiresAt',
     lifecycle: 'ephemeral',
+  },
+  {
+    id: 'moderation',
+    envVar: 'MODERATION_TABLE',
+    description:
+      "The desk's moderation records, per message (conversationId#seq): who took it down, when and why (an admin removal keeps the removed text), and the reports of it. openReports is sparse: only open reports carry its key.",
+    partitionKey: { name: 'messageKey', type: 'S' },
+    sortKey: { name: 'entry', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: INDEX.openReports,
+        partitionKey: { name: 'queue', type: 'S' },
+        sortKey: { name: 'reportedAt', type: 'N' },
+        projection: 'ALL',
+      },
+    ],
+    lifecycle: 'durable',
   },
 ];
 

@@ -9,6 +9,9 @@ import {
   MAX_CONVERSATION_ID_LENGTH,
   MAX_CURSOR_LENGTH,
   MAX_FRAME_ID_LENGTH,
+  MAX_MODERATION_REASON_CHARS,
+  REPORT_REASONS,
+  REPORTS_MAX_LIMIT,
   ROOMS_MAX_LIMIT,
   SYNC_MAX_LIMIT,
 } from './limits';
@@ -99,6 +102,58 @@ export const BlockFrame = v.object({
 
 export const PingFrame = v.object({ action: v.literal('ping') });
 
+const messageSeq = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+
+/**
+ * The sender takes back their own message within RECALL_WINDOW_SECONDS of sending it. The message
+ * keeps its seq and becomes a tombstone (`recalled: 'sender'`) for everyone. Idempotent.
+ */
+export const RecallFrame = v.object({
+  action: v.literal('recall'),
+  id: v.optional(frameId),
+  conversationId,
+  seq: messageSeq,
+});
+
+/**
+ * Admins only: takes down any message at any time (`recalled: 'admin'`), with a reason the desk
+ * keeps in its moderation record. Open reports of the message are closed as `removed`. Idempotent.
+ */
+export const RemoveFrame = v.object({
+  action: v.literal('remove'),
+  id: v.optional(frameId),
+  conversationId,
+  seq: messageSeq,
+  reason: v.optional(v.pipe(v.string(), v.maxLength(MAX_MODERATION_REASON_CHARS))),
+});
+
+/**
+ * A participant reports someone else's message to the desk (举报). One report per reporter and
+ * message: reporting again answers with the same report.
+ */
+export const ReportFrame = v.object({
+  action: v.literal('report'),
+  id: v.optional(frameId),
+  conversationId,
+  seq: messageSeq,
+  reason: v.picklist(REPORT_REASONS),
+});
+
+/** Admins only: a page of open reports, newest first. */
+export const ReportsFrame = v.object({
+  action: v.literal('reports'),
+  id: v.optional(frameId),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(REPORTS_MAX_LIMIT))),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
+});
+
+/** Admins only: closes an open report without removing the message. Idempotent. */
+export const DismissReportFrame = v.object({
+  action: v.literal('dismissreport'),
+  id: v.optional(frameId),
+  reportId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CURSOR_LENGTH)),
+});
+
 export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
 export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
 export type SyncFrame = v.InferOutput<typeof SyncFrame>;
@@ -110,6 +165,11 @@ export type LeaveFrame = v.InferOutput<typeof LeaveFrame>;
 export type RoomsFrame = v.InferOutput<typeof RoomsFrame>;
 export type BlockFrame = v.InferOutput<typeof BlockFrame>;
 export type PingFrame = v.InferOutput<typeof PingFrame>;
+export type RecallFrame = v.InferOutput<typeof RecallFrame>;
+export type RemoveFrame = v.InferOutput<typeof RemoveFrame>;
+export type ReportFrame = v.InferOutput<typeof ReportFrame>;
+export type ReportsFrame = v.InferOutput<typeof ReportsFrame>;
+export type DismissReportFrame = v.InferOutput<typeof DismissReportFrame>;
 
 export type ClientFrame =
   | ConversationsFrame
@@ -126,7 +186,12 @@ export type ClientFrame =
   | WebLoginViewFrame
   | WebLoginAnswerFrame
   | WebSessionsFrame
-  | WebSignOutFrame;
+  | WebSignOutFrame
+  | RecallFrame
+  | RemoveFrame
+  | ReportFrame
+  | ReportsFrame
+  | DismissReportFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -145,6 +210,14 @@ export const CLIENT_FRAMES = {
   webloginanswer: WebLoginAnswerFrame,
   websessions: WebSessionsFrame,
   websignout: WebSignOutFrame,
+  recall: RecallFrame,
+  remove: RemoveFrame,
+  report: ReportFrame,
+  reports: ReportsFrame,
+  dismissreport: DismissReportFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;
+
+/** The frame of one action. */
+export type ClientFrameOf<A extends ClientAction> = Extract<ClientFrame, { action: A }>;

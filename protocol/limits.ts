@@ -41,3 +41,17 @@ export const ROOMS_MAX_LIMIT = 200;
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
  */
 export const MAX_FRAME_BYTES = 32 * 1024;
+
+/**
+ * How long after sending a sender may recall their own message (WeChat's own chats allow 2
+ * minutes). Measured on the server's clock against the message's `sentAt`. Admins may remove any
+ * message at any time.
+ */
+export const RECALL_WINDOW_SECONDS = 120;
+/** Longest reason an admin may give for a removal, in code points. */
+export const MAX_MODERATION_REASON_CHARS = 200;
+/** Why a student reports a message: a fixed list, so a report carries no free text of its own. */
+export const REPORT_REASONS = ['spam', 'abuse', 'illegal', 'other'] as const;
+/** Open reports per `reports` page when the frame names no limit, and the most it may ask for. */
+export const REPORTS_DEFAULT_LIMIT = 50;
+export const REPORTS_MAX_LIMIT = 100;

@@ -12,9 +12,12 @@ import {
 } from './web-login';
 import { ERROR_CODES } from './error-codes';
 import { CONTENT_LABELS } from './content-labels';
+import { REPORT_REASONS } from './limits';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
+/** Who took a message down: its sender (recall, 撤回) or an admin (remove). */
+export const RecalledBy = v.picklist(['sender', 'admin']);
 
 export const ChatMessage = v.object({
   /** Server-assigned, globally unique. */
@@ -29,6 +32,11 @@ export const ChatMessage = v.object({
   text: v.string(),
   /** ISO 8601, UTC. */
   sentAt: v.string(),
+  /**
+   * Present on a tombstone: the message was taken down (its `text` is then empty and gone from
+   * the server). It keeps its seq, so there is no gap; clients show "消息已撤回" or "已被管理员删除".
+   */
+  recalled: v.optional(RecalledBy),
 });
 
 export const MessagePreview = v.object({
@@ -39,6 +47,8 @@ export const MessagePreview = v.object({
   /** At most PREVIEW_CHARS code points of the text. */
   text: v.string(),
   sentAt: v.string(),
+  /** The last message was taken down (text empty), as in ChatMessage. */
+  recalled: v.optional(RecalledBy),
 });
 
 export const ConversationSummary = v.object({
@@ -137,6 +147,59 @@ export const BlockedFrame = v.object({
   closed: v.number(),
 });
 export const PongFrame = v.object({ type: v.literal('pong') });
+/**
+ * A message became a tombstone. The reply to `recall` / `remove` (with its `id`), and the notice
+ * every other open connection of the conversation's members (and, for support, every admin) gets.
+ */
+export const RecalledFrame = v.object({
+  type: v.literal('recalled'),
+  id: v.optional(v.string()),
+  conversationId: v.string(),
+  seq: v.number(),
+  recalled: RecalledBy,
+  /** ISO 8601 of when it was taken down. */
+  recalledAt: v.string(),
+});
+export const ReportStatus = v.picklist(['open', 'removed', 'dismissed']);
+/** One report as the desk sees it. */
+export const MessageReport = v.object({
+  reportId: v.string(),
+  conversationId: v.string(),
+  seq: v.number(),
+  reporterId: v.string(),
+  reason: v.picklist(REPORT_REASONS),
+  /** ISO 8601. */
+  reportedAt: v.string(),
+  status: ReportStatus,
+  senderId: v.string(),
+  senderName: v.string(),
+  /**
+   * The text as it was when reported: kept with the report for the desk to judge even if the
+   * sender recalls the message afterwards.
+   */
+  text: v.string(),
+});
+/** The reply to `report`. */
+export const ReportedFrame = v.object({
+  type: v.literal('reported'),
+  id: v.optional(v.string()),
+  reportId: v.string(),
+});
+/** The reply to `reports`: open reports, newest first. */
+export const ReportsListFrame = v.object({
+  type: v.literal('reports'),
+  id: v.optional(v.string()),
+  reports: v.array(MessageReport),
+  /** Present when more follow: pass it back as `cursor`. */
+  cursor: v.optional(v.string()),
+});
+/** The reply to `dismissreport`. */
+export const ReportClosedFrame = v.object({
+  type: v.literal('reportclosed'),
+  id: v.optional(v.string()),
+  reportId: v.string(),
+  status: ReportStatus,
+});
 export const ErrorFrame = v.object({
   type: v.literal('error'),
   id: v.optional(v.string()),
@@ -173,6 +236,10 @@ export const ServerFrame = v.variant('type', [
   WebLoginAnsweredFrame,
   WebSessionsListFrame,
   WebSignedOutFrame,
+  RecalledFrame,
+  ReportedFrame,
+  ReportsListFrame,
+  ReportClosedFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;
@@ -196,3 +263,10 @@ export type PongFrame = v.InferOutput<typeof PongFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type GatewayErrorFrame = v.InferOutput<typeof GatewayErrorFrame>;
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+export type RecalledBy = v.InferOutput<typeof RecalledBy>;
+export type RecalledFrame = v.InferOutput<typeof RecalledFrame>;
+export type ReportStatus = v.InferOutput<typeof ReportStatus>;
+export type MessageReport = v.InferOutput<typeof MessageReport>;
+export type ReportedFrame = v.InferOutput<typeof ReportedFrame>;
+export type ReportsListFrame = v.InferOutput<typeof ReportsListFrame>;
+export type ReportClosedFrame = v.InferOutput<typeof ReportClosedFrame>;

@@ -9,7 +9,17 @@ import type { LocalStack } from '../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame, nextId } from './support/chat-client';
 import { startTestStack } from './support/test-stack';
 
-const ACTIONS = ['sendmessage', 'sync', 'typing', 'read', 'join', 'leave'] as const;
+const ACTIONS = [
+  'sendmessage',
+  'sync',
+  'typing',
+  'read',
+  'join',
+  'leave',
+  'recall',
+  'remove',
+  'report',
+] as const;
 const TARGETS = [
   'own support',
   "another's support",
@@ -109,6 +119,7 @@ async function prepare(
 /** Runs one action and reports `allowed` or the error code it got. */
 async function attempt(
   action: Action,
+  target: Target,
   caller: ChatTestClient,
   callerId: string,
   conversation: { id: string; observer?: ChatTestClient },
@@ -120,6 +131,26 @@ async function attempt(
     Promise.race([success.then(() => 'allowed'), failed.then((f) => String(f.code))]);
 
   switch (action) {
+    case 'recall':
+    case 'remove':
+    case 'report': {
+      const seq = await messageFor(action, target, caller, conversation);
+      const expected = action === 'report' ? 'reported' : 'recalled';
+      const reply = caller.waitNew(
+        (f) => f.id === id && f.type === expected,
+        10_000,
+        `${expected} ${id}`,
+      );
+      reply.catch(() => undefined);
+      caller.send({
+        action,
+        id,
+        conversationId: conversation.id,
+        seq,
+        ...(action === 'report' ? { reason: 'spam' } : {}),
+      });
+      return outcomeOf(reply);
+    }
     case 'sendmessage':
     case 'sync':
     case 'join':
@@ -168,6 +199,36 @@ async function attempt(
   }
 }
 
+/**
+ * The message a recall, remove or report cell acts on: for `recall` the caller's own where the
+ * caller may write, else the observer's (someone else's); seq 1 where no message can exist.
+ */
+async function messageFor(
+  action: 'recall' | 'remove' | 'report',
+  target: Target,
+  caller: ChatTestClient,
+  conversation: { id: string; observer?: ChatTestClient },
+): Promise<number> {
+  const { observer } = conversation;
+  const isAdmin = caller === admin;
+  if (!observer || (target === 'own support' && isAdmin)) return 1;
+  if (target === 'own support') {
+    // The student's own support conversation exists once they wrote to it.
+    await caller.request({ action: 'sendmessage', conversationId: conversation.id, text: 'hi' });
+  }
+  const callerMayWrite =
+    target === 'room joined' ||
+    (target === 'own support' && !isAdmin) ||
+    (target === "another's support" && isAdmin);
+  const author = action === 'recall' && callerMayWrite ? caller : observer;
+  const ack = await author.request({
+    action: 'sendmessage',
+    conversationId: conversation.id,
+    text: 'matrix',
+  });
+  return (ack.message as Frame).seq as number;
+}
+
 describe.each([
   ['student', 'sara'],
   ['admin', 'admin'],
@@ -180,7 +241,7 @@ describe.each([
       const caller = role === 'student' ? sara : admin;
       const conversation = await prepare(target, caller, callerId);
 
-      const outcome = await attempt(action, caller, callerId, conversation);
+      const outcome = await attempt(action, target, caller, callerId, conversation);
 
       expect(outcome).toBe(documented.get(`${action}|${target}`));
     },

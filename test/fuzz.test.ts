@@ -56,7 +56,7 @@ afterAll(async () => {
 
 /** Everything users have written (connection state excluded), for before/after comparison. */
 async function storedData(): Promise<string> {
-  const tables = ['conversations', 'members', 'messages', 'idempotency'] as const;
+  const tables = ['conversations', 'members', 'messages', 'idempotency', 'moderation'] as const;
   const dumps = await Promise.all(
     tables.map(async (t) => {
       const { Items = [] } = await db.send(new ScanCommand({ TableName: stack.tables[t] }));
@@ -113,6 +113,11 @@ const knownAction = fc.constantFrom(
   'leave',
   'rooms',
   'ping',
+  'recall',
+  'remove',
+  'report',
+  'reports',
+  'dismissreport',
 );
 
 /** Frames with a real action and fields of any type. (`join` is separate: it may change data.) */
@@ -131,6 +136,8 @@ const actionFrames = (): fc.Arbitrary<string> =>
         typing: anyValue,
         title: anyValue,
         cursor: anyValue,
+        reason: fc.oneof(fc.constantFrom('spam', 'abuse', 'illegal', 'other'), anyValue),
+        reportId: anyValue,
         senderId: fc.constant('admin'),
         role: fc.constant('admin'),
       },

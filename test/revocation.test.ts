@@ -4,7 +4,12 @@
  * role from ADMINS rather than from the token or an old user record, and a warm function's cached
  * identity expires so a block reaches a connection nothing closed.
  */
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../local/local-stack';
@@ -135,6 +140,54 @@ describe('the role comes from ADMINS', () => {
     // Assess
     expect(create).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect((list.conversations as Frame[]).map((c) => c.id)).toEqual(['support:ex']);
+  });
+});
+
+describe('an admin removed from ADMINS', () => {
+  it('gets no more support traffic and is disconnected, even on a connection that only pings', async () => {
+    // Prepare: dee's connection is subscribed to the admins topic, as a desk connection opened
+    // while dee was listed in ADMINS is; ADMINS no longer names dee. dee never sends a frame.
+    const dee = await connectAs(stack, 'dee');
+    open.push(dee);
+    const { Items } = await db.send(
+      new QueryCommand({
+        TableName: stack.tables.connections,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': { S: 'dee' } },
+      }),
+    );
+    const connectionId = Items?.[0]?.connectionId?.S ?? '';
+    await db.send(
+      new PutItemCommand({
+        TableName: stack.tables.subscriptions,
+        Item: {
+          topic: { S: 'admins' },
+          connectionId: { S: connectionId },
+          userId: { S: 'dee' },
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+        },
+      }),
+    );
+    const desk = await connectAs(stack, 'admin');
+    const student = await connectAs(stack, 'eli');
+    open.push(desk, student);
+
+    // Act
+    await student.request({
+      action: 'sendmessage',
+      conversationId: 'support:eli',
+      text: 'for the desk only',
+    });
+    await desk.next(
+      (f) => f.type === 'message' && (f.message as Frame).text === 'for the desk only',
+    );
+    const closed = await dee.waitClosed();
+
+    // Assess
+    expect(connectionId).not.toBe('');
+    expect(closed).toBeDefined();
+    expect(dee.frames.filter((f) => f.type === 'message')).toEqual([]);
   });
 });
 

@@ -17,6 +17,7 @@ import { createDynamoMessageStore } from '../functions/adapters/dynamo-messages'
 import { createDynamoUserStore } from '../functions/adapters/dynamo-users';
 import { createLogger } from '../functions/adapters/logger';
 import { readConfig } from '../functions/config';
+import { createDynamoModerationStore } from '../functions/adapters/dynamo-moderation';
 import type { ChatContext } from '../functions/domain/chat-context';
 import { fanOut, STALE_CONNECTION_GRACE_MS } from '../functions/domain/fan-out';
 import type { LocalStack } from '../local/local-stack';
@@ -34,6 +35,7 @@ beforeAll(async () => {
     connections: createDynamoConnectionRegistry(db, stack.tables),
     conversations: createDynamoConversationStore(db, stack.tables),
     messages: createDynamoMessageStore(db, stack.tables),
+    moderation: createDynamoModerationStore(db, stack.tables.moderation),
     // No user text is stored here; a check would be a bug.
     content: {
       check: () => Promise.reject(new Error('no content check expected')),

@@ -183,6 +183,42 @@ beforeAll(async () => {
     text: 'hi room',
   });
   await request(sue.client, 'leave', { action: 'leave', conversationId: roomId });
+  const answer = await request(admin.client, 'sendmessage: the desk answers', {
+    action: 'sendmessage',
+    id: nextId('m'),
+    conversationId: support,
+    text: 'we are open',
+  });
+  const answerSeq = (answer.message as Frame).seq as number;
+  const reported = await request(sue.client, 'report', {
+    action: 'report',
+    conversationId: support,
+    seq: answerSeq,
+    reason: 'spam',
+  });
+  await request(sue.client, 'report: the same report again', {
+    action: 'report',
+    conversationId: support,
+    seq: answerSeq,
+    reason: 'spam',
+  });
+  await request(admin.client, 'reports', { action: 'reports' });
+  await request(admin.client, 'dismissreport', {
+    action: 'dismissreport',
+    reportId: reported.reportId,
+  });
+  await request(sue.client, 'recall', { action: 'recall', conversationId: support, seq: 1 });
+  await request(sue.client, 'recall: again (idempotent)', {
+    action: 'recall',
+    conversationId: support,
+    seq: 1,
+  });
+  await request(admin.client, 'remove', {
+    action: 'remove',
+    conversationId: support,
+    seq: answerSeq,
+    reason: 'test',
+  });
   await step('/login: a student the desk will block', 'login', () => login(stack, 'ta-bo'));
   await request(admin.client, 'block', { action: 'block', userId: 'ta-bo', blocked: true });
   await request(admin.client, 'block: unblock', {

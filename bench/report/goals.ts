@@ -100,8 +100,8 @@ export function evaluateGoals(report: Measured): Goal[] {
   const hb = report.heartbeat;
   goals.push({
     goal: 'Idle heartbeat traffic, and dead-socket detection',
-    target: `≤ ${HEARTBEAT_LIMIT_PER_HOUR} messages per idle connection-hour (socket.io: 288); dead socket found ≤ 10 s after foreground / network back`,
-    measured: `${fmt(hb.ours.messagesPerIdleHour)} messages/hour (socket.io defaults: ${fmt(hb.socketio.messagesPerIdleHour, 0)}); dead socket found after ${fmt(hb.detection.deadDetectedMs / 1000, 2)} s`,
+    target: `≤ ${HEARTBEAT_LIMIT_PER_HOUR} messages per idle foreground connection-hour (socket.io: 288); dead socket found ≤ 10 s after foreground / network back; a silent drop in the foreground found in about 2 minutes`,
+    measured: `${fmt(hb.ours.messagesPerIdleHour)} messages/hour (socket.io defaults: ${fmt(hb.socketio.messagesPerIdleHour, 0)}); dead socket found after ${fmt(hb.detection.deadDetectedMs / 1000, 2)} s; silent drop found after ${fmt(hb.ours.silentDropMeanMs / 1000, 0)} s on average, ${fmt(hb.ours.silentDropWorstMs / 1000, 0)} s at worst`,
     pass:
       hb.ours.messagesPerIdleHour <= HEARTBEAT_LIMIT_PER_HOUR &&
       hb.detection.deadDetectedMs <= DETECTION_LIMIT_MS,

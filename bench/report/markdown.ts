@@ -364,13 +364,18 @@ export function renderMarkdown(report: BenchReport): string {
     '## 6. Heartbeat',
     '',
     table(
-      ['policy', 'ping', 'billed messages per idle connection-hour', 'dead socket found'],
+      [
+        'policy',
+        'ping',
+        'billed messages per idle foreground connection-hour',
+        'dead socket found',
+      ],
       [
         [
-          'ours (mini-program connection core)',
-          `every ${num(hb.ours.idlePingIntervalMs / 60000, 0)} min, only when idle; pong timeout ${num(hb.ours.pongTimeoutMs / 1000, 0)} s`,
+          'ours (client core, foreground only)',
+          `every ${num(hb.ours.idlePingIntervalMs / 60000, 0)} min, only when idle; pong timeout ${num(hb.ours.heartbeatPongTimeoutMs / 1000, 0)} s`,
           num(hb.ours.messagesPerIdleHour, 1),
-          `${num(hb.detection.deadDetectedMs / 1000, 2)} s after the app is shown (live probe answered in ${ms(hb.detection.liveProbeMs)} ms)`,
+          `${num(hb.detection.deadDetectedMs / 1000, 2)} s after the app is shown (live probe answered in ${ms(hb.detection.liveProbeMs)} ms); a silent drop while in the foreground: ${num(hb.ours.silentDropMeanMs / 1000, 0)} s on average, at most ${num(hb.ours.silentDropWorstMs / 1000, 0)} s (computed: half / one ping interval, plus the pong timeout)`,
         ],
         [
           'socket.io 4 defaults (read from the running server)',

@@ -66,7 +66,12 @@ export interface BenchReport {
   };
   readonly session: { readonly connect: WorkSummary; readonly disconnect: WorkSummary };
   readonly heartbeat: {
-    readonly ours: HeartbeatPolicy & { readonly messagesPerIdleHour: number };
+    readonly ours: HeartbeatPolicy & {
+      readonly messagesPerIdleHour: number;
+      /** A silent drop in the foreground is found this long after it, on average / at worst. */
+      readonly silentDropMeanMs: number;
+      readonly silentDropWorstMs: number;
+    };
     readonly socketio: {
       readonly pingIntervalMs: number;
       readonly pingTimeoutMs: number;

@@ -229,4 +229,48 @@ export const en: Catalog = {
   'rooms.join': 'Join',
   'rooms.leave': 'Leave',
   'rooms.leaveTitle': 'Leave room?',
+
+  // Recall, reports, privacy (issue 14)
+  'message.recalled': 'Message recalled',
+  'message.removedByAdmin': 'Removed by an admin',
+  'action.menuTitle': 'Message actions',
+  'action.recall': 'Recall',
+  'action.report': 'Report',
+  'action.remove': 'Remove message',
+  'recall.tooLate': 'Messages older than 2 minutes cannot be recalled',
+  'recall.failed': 'Could not recall the message; try again',
+  'report.title': 'Why are you reporting this message?',
+  'report.reason.spam': 'Spam or advertising',
+  'report.reason.abuse': 'Abuse or harassment',
+  'report.reason.illegal': 'Illegal content',
+  'report.reason.other': 'Other',
+  'report.sent': 'Reported. The desk will look into it',
+  'report.failed': 'Could not send the report; try again',
+  'desk.reports': 'Reports',
+  'desk.reportsEmpty': 'No open reports.',
+  'desk.reportLine': '{reporter} reported {sender} ({reason})',
+  'desk.reportRemove': 'Remove message',
+  'desk.reportDismiss': 'Dismiss',
+  'desk.reportsMore': 'Load more reports',
+  'desk.removeReason': 'Removed by the desk after a report',
+  'privacy.title': 'Privacy notice',
+  'privacy.body':
+    'Before you start, please read and agree to the privacy guideline. We collect only what the chat needs: your WeChat identifier (openid), your nickname and the messages you send.',
+  'privacy.contract': 'Study-room Chat privacy guideline',
+  'privacy.agree': 'Agree',
+  'privacy.decline': 'Decline',
+  'privacy.declined':
+    'You did not agree to the privacy guideline: a default name is used, chat works as before.',
+  'privacy.pageTitle': 'Privacy',
+  'privacy.collectTitle': 'What we collect',
+  'privacy.openid':
+    'Your WeChat identifier (openid): identifies your account; never shown to others.',
+  'privacy.nickname':
+    'Nickname: the name you enter, seen by the desk and by members of your rooms; without one, a default name is used.',
+  'privacy.messages':
+    'Messages: the text you send, stored on the server; once recalled or removed by an admin, the text is deleted from the server.',
+  'privacy.images': 'Images (once pictures arrive): the pictures you send.',
+  'privacy.purpose': 'This information is used only to run the study-room chat, for nothing else.',
+  'privacy.open': 'Read the full privacy guideline',
+  'privacy.link': 'Privacy',
 };

@@ -8,12 +8,18 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
 import { toConversation, toMember } from './dynamo-conversations';
-import { type CancellationReason, cancellationReasons, numberAttribute } from './dynamo-errors';
+import {
+  type CancellationReason,
+  cancellationReasons,
+  isConditionalCheckFailed,
+  numberAttribute,
+} from './dynamo-errors';
 
 type Item = Record<string, unknown>;
 
@@ -118,7 +124,67 @@ export function createDynamoMessageStore(
       const pageItems = items.slice(0, limit).map(toMessage);
       return { messages: newest ? pageItems.reverse() : pageItems, hasMore };
     },
+
+    async tombstone({ conversationId, seq, by, at }) {
+      let item: Item | undefined;
+      try {
+        // REMOVE deletes the text attribute from the stored item: it is gone, not hidden.
+        const updated = await client.send(
+          new UpdateCommand({
+            TableName: tables.messages,
+            Key: { conversationId, seq },
+            UpdateExpression: 'SET recalled = :by, recalledAt = :at REMOVE #text',
+            ConditionExpression: 'attribute_exists(seq) AND attribute_not_exists(recalled)',
+            ExpressionAttributeNames: { '#text': 'text' },
+            ExpressionAttributeValues: { ':by': by, ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        item = updated.Attributes as Item | undefined;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        // Gone already (a repeat, or the other kind of takedown came first), or no such message.
+        const { Item: current } = await client.send(
+          new GetCommand({
+            TableName: tables.messages,
+            Key: { conversationId, seq },
+            ConsistentRead: true,
+          }),
+        );
+        item = current;
+      }
+      if (!item) return { outcome: 'notFound' };
+      const message = toMessage(item);
+      // The preview is fixed on every call, so a repeat also repairs one a crash left behind.
+      await clearPreview(client, tables.conversations, conversationId, seq, message.recalled ?? by);
+      return { outcome: 'done', message, recalledAt: Number(item.recalledAt ?? at) };
+    },
   };
+}
+
+/** Empties the conversation's last-message preview when it is the message taken down. */
+async function clearPreview(
+  client: DynamoDBDocumentClient,
+  table: string,
+  conversationId: string,
+  seq: number,
+  by: string,
+): Promise<void> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { conversationId },
+        UpdateExpression: 'SET lastMessage.#text = :empty, lastMessage.recalled = :by',
+        // A newer message replaced the preview meanwhile: nothing of this one is left in it.
+        ConditionExpression: 'lastMessage.seq = :seq',
+        ExpressionAttributeNames: { '#text': 'text' },
+        ExpressionAttributeValues: { ':empty': '', ':by': by, ':seq': seq },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
 }
 
 function appendItems(tables: MessageTables, request: AppendRequest) {
@@ -227,7 +293,9 @@ function toMessage(item: Item): ChatMessage {
     senderId: String(item.senderId),
     senderName: String(item.senderName),
     senderRole: item.senderRole === 'admin' ? 'admin' : 'student',
-    text: String(item.text),
+    // A tombstone has no text attribute left.
+    text: typeof item.text === 'string' ? item.text : '',
     sentAt: String(item.sentAt),
+    ...(item.recalled === 'sender' || item.recalled === 'admin' ? { recalled: item.recalled } : {}),
   };
 }

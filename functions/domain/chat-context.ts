@@ -5,6 +5,7 @@ import type {
   FrameSender,
   Log,
   MessageStore,
+  ModerationStore,
   UserStore,
 } from './ports';
 
@@ -37,6 +38,12 @@ export interface ChatConfig {
   readonly sendRetryBudgetMs: number;
   /** The title a student sees for their support conversation. */
   readonly deskTitle: string;
+  /**
+   * Who is an admin now (ADMINS). When set, a fan-out to the admins topic skips, and closes, a
+   * subscriber no longer in it: a demoted admin's connection stops getting support traffic at once,
+   * even one that only ever pings (answered by the gateway, so no identity check would run).
+   */
+  readonly admins?: ReadonlySet<string>;
 }
 
 /** Everything a use case needs, built once per process and bound to one request. */
@@ -45,6 +52,8 @@ export interface ChatContext {
   readonly connections: ConnectionRegistry;
   readonly conversations: ConversationStore;
   readonly messages: MessageStore;
+  /** Takedown records and reports (recall, remove, report). */
+  readonly moderation: ModerationStore;
   readonly sender: FrameSender;
   /** Content security: every user text is checked before it is stored (content-check.ts). */
   readonly content: ContentChecker;

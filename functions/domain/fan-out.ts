@@ -6,6 +6,7 @@
 import type { ServerFrame } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import { MAX_MESSAGE_BYTES } from '../../protocol/limits';
+import { ADMINS_TOPIC } from './conversation-ids';
 import { ConnectionGoneError } from './errors';
 import { utf8Length } from './frame-budget';
 
@@ -65,10 +66,41 @@ export async function recipientsOf(
 ): Promise<string[]> {
   const lists = await Promise.all(topics.map((topic) => ctx.connections.subscribers(topic)));
   const recipients = new Set<string>();
-  for (const subscriber of lists.flat()) {
-    if (subscriber.connectionId !== exceptConnectionId) recipients.add(subscriber.connectionId);
-  }
+  const demoted: string[] = [];
+  const { admins } = ctx.config;
+  lists.forEach((subscribers, i) => {
+    for (const subscriber of subscribers) {
+      if (subscriber.connectionId === exceptConnectionId) continue;
+      if (topics[i] === ADMINS_TOPIC && admins && !admins.has(subscriber.userId)) {
+        demoted.push(subscriber.connectionId);
+        continue;
+      }
+      recipients.add(subscriber.connectionId);
+    }
+  });
+  for (const id of demoted) recipients.delete(id);
+  if (demoted.length > 0) await closeDemoted(ctx, demoted);
   return [...recipients];
+}
+
+/**
+ * Connections on the admins topic of users no longer in ADMINS: their subscriptions are the old
+ * role's, so they are closed (the client reconnects with what the user may do now).
+ */
+async function closeDemoted(ctx: ChatContext, connectionIds: readonly string[]): Promise<void> {
+  ctx.log.warn('closing connections of users no longer admins', { count: connectionIds.length });
+  await forEachConcurrently(connectionIds, ctx.config.fanOutConcurrency, async (connectionId) => {
+    try {
+      await ctx.sender.disconnect(connectionId);
+    } catch (error) {
+      if (!(error instanceof ConnectionGoneError)) {
+        ctx.log.warn('could not close a demoted connection', {
+          connectionId,
+          error: describe(error),
+        });
+      }
+    }
+  });
 }
 
 /** Posts already-encoded data to connections; see fanOut. */

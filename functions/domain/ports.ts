@@ -3,7 +3,14 @@
  * sender implement these; the domain never sees an SDK type.
  */
 import type { ContentLabel } from '../../protocol/content-labels';
-import type { ChatMessage, ConversationKind, Role } from '../../protocol/server-frames';
+import type { REPORT_REASONS } from '../../protocol/limits';
+import type {
+  ChatMessage,
+  ConversationKind,
+  RecalledBy,
+  ReportStatus,
+  Role,
+} from '../../protocol/server-frames';
 import type { Identity } from './identity';
 
 export interface UserRecord {
@@ -99,6 +106,7 @@ export interface MessagePreviewRecord {
   readonly senderRole: Role;
   readonly text: string;
   readonly sentAt: string;
+  readonly recalled?: RecalledBy;
 }
 
 export interface ConversationRecord {
@@ -219,7 +227,26 @@ export interface MessageStore {
     conversationId: string,
     range: { after: number; before?: number; limit: number; newest: boolean },
   ): Promise<{ messages: ChatMessage[]; hasMore: boolean }>;
+  /**
+   * Turns a stored message into a tombstone: the text is deleted from the item (not hidden), the
+   * seq stays. Then, if the conversation's preview is this message, the preview too. Safe to
+   * repeat: an existing tombstone keeps who took it down first, and its preview is still fixed.
+   */
+  tombstone(request: TombstoneRequest): Promise<TombstoneOutcome>;
 }
+
+export interface TombstoneRequest {
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly by: RecalledBy;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+export type TombstoneOutcome =
+  /** `message` is the tombstone as it is now (possibly taken down earlier, by someone else). */
+  | { readonly outcome: 'done'; readonly message: ChatMessage; readonly recalledAt: number }
+  | { readonly outcome: 'notFound' };
 
 /** Posts frames to connections through the gateway. */
 export interface FrameSender {
@@ -254,4 +281,73 @@ export interface ContentChecker {
    * verdict can be had (WeChat down, quota spent): the caller must not store the text then.
    */
   check(text: string, kind: ContentKind, authorId: string): Promise<ContentVerdict>;
+}
+
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/**
+ * Who took a message down, when and why: the desk's moderation record. A removal by an admin keeps
+ * the removed text (the evidence the desk acted on); a sender's recall keeps none (the sender took
+ * their own words back).
+ */
+export interface TakedownRecord {
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly by: RecalledBy;
+  readonly actorId: string;
+  readonly senderId: string;
+  /** Epoch ms. */
+  readonly at: number;
+  readonly reason?: string;
+  /** Admin removals only. */
+  readonly removedText?: string;
+}
+
+export interface ReportRecord {
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly reporterId: string;
+  readonly reason: ReportReason;
+  /** Epoch ms. */
+  readonly reportedAt: number;
+  readonly status: ReportStatus;
+  readonly senderId: string;
+  readonly senderName: string;
+  /** The text when reported (kept should the sender recall the message afterwards). */
+  readonly text: string;
+  readonly closedBy?: string;
+  readonly closedAt?: number;
+}
+
+/** Where a page of open reports stopped: resume after this one. */
+export interface ReportPosition {
+  readonly reportedAt: number;
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly reporterId: string;
+}
+
+/** The moderation table: takedown records and reports. */
+export interface ModerationStore {
+  /** Keeps the first takedown record of a message (a repeat changes nothing). */
+  recordTakedown(record: TakedownRecord): Promise<void>;
+  /** Stores a report; a repeat by the same reporter returns the stored one unchanged. */
+  addReport(report: ReportRecord): Promise<ReportRecord>;
+  /** Open reports, newest first, after `after`. */
+  openReports(limit: number, after?: ReportPosition): Promise<Page<ReportRecord>>;
+  /** Closes one report (an already closed one keeps its status); undefined when there is none. */
+  closeReport(
+    key: Pick<ReportRecord, 'conversationId' | 'seq' | 'reporterId'>,
+    status: Exclude<ReportStatus, 'open'>,
+    by: string,
+    at: number,
+  ): Promise<ReportRecord | undefined>;
+  /** Closes every open report of a message; returns how many were open. */
+  closeReportsOf(
+    conversationId: string,
+    seq: number,
+    status: Exclude<ReportStatus, 'open'>,
+    by: string,
+    at: number,
+  ): Promise<number>;
 }

@@ -191,3 +191,61 @@ describe('chat page', () => {
     ]);
   });
 });
+
+describe('chat page: long-press actions', () => {
+  /** The message-item components of the page, as simulate nodes. */
+  function items(): SimulatedPage[] {
+    return (page as unknown as { querySelectorAll(s: string): SimulatedPage[] }).querySelectorAll(
+      '.message-item',
+    );
+  }
+
+  it('recalls an own message for everyone and reports the desk’s', async () => {
+    // Prepare: an own message and one from the desk (a connection of its own: an earlier test
+    // cut the network under the first).
+    const desk = await connectAs(stack, 'admin');
+    page
+      .querySelector('#draft')
+      ?.dispatchEvent('input', { detail: { value: 'wrong chat, sorry' } });
+    await waitFor(() => page.instance.data.canSend === true, 'the send button');
+    page.querySelector('#send')?.dispatchEvent('tap');
+    await waitFor(() => renderedTexts().at(-1) === 'wrong chat, sorry', 'the own message');
+    await waitFor(() => rendered('state').at(-1) === '已发送', 'the ack');
+    const own = items().at(-1);
+    const deskNotice = desk.waitNew((f) => f.type === 'recalled');
+
+    // Act: long-press, choose 撤回.
+    app.shim.actionChoices.push(0);
+    own?.querySelector('.message')?.dispatchEvent('longpress');
+    await waitFor(() => renderedTexts().at(-1) === '消息已撤回', 'the tombstone');
+    const notice = await deskNotice;
+    const answer = await desk.request({
+      action: 'sendmessage',
+      conversationId: CONVERSATION,
+      text: 'rude answer',
+    });
+    await waitFor(() => renderedTexts().at(-1) === 'rude answer', 'the desk message');
+    app.shim.actionChoices.push(0, 1); // 举报, then the reason 辱骂骚扰
+    items().at(-1)?.querySelector('.message')?.dispatchEvent('longpress');
+    await waitFor(() => app.shim.toasts.includes('已举报，服务台会尽快处理'), 'the report');
+    const reports = await desk.request({ action: 'reports' });
+    await desk.close();
+
+    // Assess
+    expect(app.shim.actionSheets.slice(-3)).toEqual([
+      ['撤回'],
+      ['举报'],
+      ['垃圾广告', '辱骂骚扰', '违法违规', '其他'],
+    ]);
+    expect(notice).toMatchObject({ conversationId: CONVERSATION, recalled: 'sender' });
+    expect(reports.reports).toEqual([
+      expect.objectContaining({
+        conversationId: CONVERSATION,
+        seq: (answer.message as Frame).seq,
+        reason: 'abuse',
+        reporterId: 'pat',
+        text: 'rude answer',
+      }),
+    ]);
+  });
+});

@@ -50,6 +50,23 @@ afterAll(async () => {
 });
 
 describe('the mini-program client on the real local stack', () => {
+  it('probes its socket when WeChat reports the network turning weak', async () => {
+    // Prepare
+    const { shim, client } = await phone('wes', 'Wes');
+    const task = shim.openTasks()[0];
+    const pings = () => task?.sent.filter((f) => f === '{"action":"ping"}').length ?? 0;
+    const before = pings();
+
+    // Act
+    shim.setWeakNetwork(true);
+    await waitFor(() => pings() === before + 1, 'a probe ping');
+
+    // Assess: the socket answered, so it is kept.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(client.state.status).toBe('online');
+    expect(shim.openTasks()).toEqual([task]);
+  });
+
   it('lets a student and the desk chat: messages, typing and read marks', async () => {
     // Prepare
     const student = await phone('alice', 'Alice');

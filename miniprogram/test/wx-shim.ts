@@ -5,7 +5,9 @@
  * Only WeChat's own servers are stood in for. Documented behaviours kept: a SocketTask never sees
  * the handshake's HTTP status (a refused handshake is an error and a close, code 1006); at most 5
  * SocketTasks may be open at once; `getStorage` fails for a missing key; app show/hide and network
- * changes are delivered to their listeners.
+ * changes are delivered to their listeners; a SocketTask closed before its onOpen is NOT closed:
+ * the handshake goes on and the socket opens (WeChat's docs: closing before onOpen "做不到关闭
+ * WebSocket 的目的", https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.closeSocket.html).
  */
 import WebSocket from 'ws';
 import type { WxApi } from '../src/services/wx-api';
@@ -19,7 +21,13 @@ export const MAX_SOCKET_TASKS = 5;
 /** One wx SocketTask on a real WebSocket. */
 export class ShimSocketTask {
   readonly url: string;
+  /** The options passed to wx.connectSocket (timeout, tcpNoDelay…). */
+  readonly options: Readonly<Record<string, unknown>>;
   closed = false;
+  /** Whether `close` was called while the handshake was still running (and so did nothing). */
+  closeIgnored = false;
+  /** Every frame sent on the open socket. */
+  readonly sent: string[] = [];
   private readonly ws: WebSocket;
   private readonly listeners = {
     open: [] as ((r: object) => void)[],
@@ -28,8 +36,9 @@ export class ShimSocketTask {
     error: [] as ((r: { errMsg: string }) => void)[],
   };
 
-  constructor(url: string) {
+  constructor(url: string, options: Readonly<Record<string, unknown>> = {}) {
     this.url = url;
+    this.options = options;
     this.ws = new WebSocket(url, { perMessageDeflate: false });
     this.ws.on('open', () => {
       for (const l of this.listeners.open) l({ header: {}, profile: {} });
@@ -68,6 +77,7 @@ export class ShimSocketTask {
       setImmediate(() => fail?.({ errMsg: 'sendSocketMessage:fail WebSocket is not connected' }));
       return;
     }
+    this.sent.push(option.data);
     this.ws.send(option.data, (error) =>
       error ? option.fail?.({ errMsg: error.message }) : option.success?.({}),
     );
@@ -76,7 +86,8 @@ export class ShimSocketTask {
   close(option: { code?: number; reason?: string } = {}): void {
     if (this.closed) return;
     if (this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.terminate();
+      // As WeChat documents: a close before onOpen does not close the socket, which opens later.
+      this.closeIgnored = true;
       return;
     }
     this.ws.close(option.code ?? 1000, option.reason ?? '');
@@ -113,6 +124,10 @@ export class WxShim {
   readonly navigations: string[] = [];
   /** Titles set with wx.setNavigationBarTitle, in order. */
   readonly titles: string[] = [];
+  /** Item lists of the action sheets shown, in order. */
+  readonly actionSheets: string[][] = [];
+  /** What the user taps in the next action sheets (an index; undefined: cancel). */
+  readonly actionChoices: (number | undefined)[] = [];
   /** Calls of wx.login. */
   loginCalls = 0;
   /** Calls of wx.stopPullDownRefresh. */
@@ -128,6 +143,7 @@ export class WxShim {
     show: new Set<Listener>(),
     hide: new Set<Listener>(),
     network: new Set<Listener>(),
+    weak: new Set<Listener>(),
   };
 
   constructor(readonly options: WxShimOptions) {}
@@ -154,6 +170,56 @@ export class WxShim {
       (l as (r: object) => void)({ isConnected: connected, networkType: this.networkType });
   }
 
+  /**
+   * The privacy guideline as WeChat tracks it for this user
+   * (https://developers.weixin.qq.com/miniprogram/dev/framework/user-privacy/PrivacyAuthorize.html):
+   * whether they have yet to agree, the one onNeedPrivacyAuthorization listener, what happened.
+   */
+  readonly privacy = {
+    needAuthorization: false,
+    contractName: '《自习室聊天隐私保护指引》',
+    listener: undefined as
+      ((resolve: (r: { event: string; buttonId?: string }) => void) => void) | undefined,
+    exposures: 0,
+    contractOpened: 0,
+  };
+
+  /**
+   * A privacy API or component is used (the nickname input, say). As WeChat does: with the
+   * guideline agreed it goes ahead; otherwise the app's listener gets a resolve and the call waits
+   * for it — `agree` (with the agree button's id) lets it go on and records the agreement,
+   * `disagree` fails it. Without a listener WeChat would show its own popup; the shim fails it.
+   */
+  usePrivacyApi(): Promise<string> {
+    const privacy = this.privacy;
+    if (!privacy.needAuthorization) return Promise.resolve('ok');
+    const listener = privacy.listener;
+    if (!listener) return Promise.resolve('fail privacy permission is not authorized');
+    return new Promise((resolve) => {
+      let settled = false;
+      listener((result) => {
+        if (result.event === 'exposureAuthorization') {
+          privacy.exposures++;
+          return;
+        }
+        if (settled) return;
+        settled = true;
+        if (result.event === 'agree' && result.buttonId) {
+          privacy.needAuthorization = false;
+          resolve('ok');
+        } else {
+          resolve('fail privacy permission is not authorized');
+        }
+      });
+    });
+  }
+
+  /** WeChat reports the network turning weak (or recovering): wx.onNetworkWeakChange. */
+  setWeakNetwork(weakNet: boolean): void {
+    for (const l of this.listeners.weak)
+      (l as (r: object) => void)({ weakNet, networkType: this.networkType });
+  }
+
   /** The `wx` object the services use. */
   api(): WxApi {
     return wxApiFor(this);
@@ -165,6 +231,7 @@ function wxApiFor(shim: WxShim): WxApi {
   const later = (fn: () => void) => setImmediate(fn);
   const api = {
     connectSocket(option: { url: string; fail?: Callback<{ errMsg: string }> }) {
+      const { fail: _fail, ...options } = option as Record<string, unknown>;
       if (shim.openTasks().length >= MAX_SOCKET_TASKS) {
         shim.refusedTasks++;
         later(() => option.fail?.({ errMsg: 'connectSocket:fail exceed max task count' }));
@@ -179,7 +246,7 @@ function wxApiFor(shim: WxShim): WxApi {
           close: noop,
         };
       }
-      const task = new ShimSocketTask(option.url);
+      const task = new ShimSocketTask(option.url, options);
       shim.tasks.push(task);
       shim.maxOpenTasks = Math.max(shim.maxOpenTasks, shim.openTasks().length);
       return task;
@@ -244,12 +311,50 @@ function wxApiFor(shim: WxShim): WxApi {
     offAppHide: (l: Listener) => shim.listeners.hide.delete(l),
     onNetworkStatusChange: (l: Listener) => shim.listeners.network.add(l),
     offNetworkStatusChange: (l: Listener) => shim.listeners.network.delete(l),
+    onNetworkWeakChange: (l: Listener) => shim.listeners.weak.add(l),
+    offNetworkWeakChange: (l: Listener) => shim.listeners.weak.delete(l),
     getNetworkType(option: { success?: Callback<{ networkType: string }> }) {
       later(() => option.success?.({ networkType: shim.networkType }));
+    },
+    getPrivacySetting(option: {
+      success?: Callback<{
+        needAuthorization: boolean;
+        privacyContractName: string;
+        errMsg: string;
+      }>;
+    }) {
+      later(() =>
+        option.success?.({
+          needAuthorization: shim.privacy.needAuthorization,
+          privacyContractName: shim.privacy.contractName,
+          errMsg: 'getPrivacySetting:ok',
+        }),
+      );
+    },
+    // One listener per app: a later registration replaces the earlier one.
+    onNeedPrivacyAuthorization(listener: typeof shim.privacy.listener) {
+      shim.privacy.listener = listener;
+    },
+    openPrivacyContract(option: { success?: Callback<object> }) {
+      shim.privacy.contractOpened++;
+      later(() => option.success?.({}));
     },
     getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop' } }),
     showToast(option: { title: string }) {
       shim.toasts.push(option.title);
+    },
+    showActionSheet(option: {
+      itemList: string[];
+      success?: Callback<{ tapIndex: number }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      shim.actionSheets.push(option.itemList);
+      const choice = shim.actionChoices.shift();
+      later(() =>
+        choice === undefined
+          ? option.fail?.({ errMsg: 'showActionSheet:fail cancel' })
+          : option.success?.({ tapIndex: choice }),
+      );
     },
     showModal(option: { success?: Callback<{ confirm: boolean; cancel: boolean }> }) {
       later(() => option.success?.({ confirm: true, cancel: false }));

@@ -28,6 +28,8 @@ export interface MessageRow {
   readonly error?: string;
   /** CONTENT_REJECTED: what content security found. */
   readonly errorLabel?: string;
+  /** A tombstone: who took it down (its `text` is empty; show messageText's words). */
+  readonly recalled?: 'sender' | 'admin';
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
@@ -45,6 +47,7 @@ export function messageRows(view: ConversationView, me: string, myName: string):
     text: m.text,
     state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
     clientId: m.clientId,
+    ...(m.recalled !== undefined ? { recalled: m.recalled } : {}),
   }));
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
   // An entry is removed from the outbox as its message is stored; never show both.

@@ -27,6 +27,7 @@ import { ConversationList } from '../lib/conversation-list';
 import { BannerView } from './banner-view';
 import { brand } from './brand';
 import { ChatView } from './chat-view';
+import { ReportsView } from './reports-view';
 import { SidebarView } from './sidebar-view';
 
 /**
@@ -44,6 +45,8 @@ export class AppView {
   private readonly layout: HTMLElement;
   private readonly sidebar: SidebarView;
   private readonly chat: ChatView;
+  /** Admins: the open reports (举报), under the sidebar. */
+  private readonly reports: ReportsView | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -80,6 +83,10 @@ export class AppView {
       },
       pageVisible,
     );
+    this.reports = isAdmin
+      ? new ReportsView(tr, client, (text) => this.showNotice('action', text))
+      : undefined;
+    if (this.reports) this.sidebar.element.append(this.reports.element);
     this.layout = h(
       'div',
       { class: 'layout', 'data-view': 'list' },
@@ -161,7 +168,10 @@ export class AppView {
   /** The tab became visible again: what is on screen is now read, and the lists may be stale. */
   visible(): void {
     this.chat.render();
-    if (this.client.state.status === 'online') void this.refresh();
+    if (this.client.state.status === 'online') {
+      void this.refresh();
+      void this.reports?.load();
+    }
   }
 
   private stateChanged(state: ConnectionState): void {
@@ -170,6 +180,7 @@ export class AppView {
       // Connected again: whatever kept us from connecting is over.
       this.clearNotice('session');
       void this.refresh();
+      void this.reports?.load();
     }
   }
 

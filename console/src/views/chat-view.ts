@@ -11,7 +11,8 @@ import {
   type Translator,
 } from '../../../client/index';
 import { h, type KeyedItem, reconcile, setText } from '../dom';
-import { formatTime, typingText } from '../../../client/index';
+import { formatTime, messageText, ProtocolError, typingText } from '../../../client/index';
+import { RECALL_WINDOW_SECONDS } from '../../../protocol/limits';
 import { type MessageRow, messageRows, stateLabel } from '../lib/message-rows';
 import { ComposerView } from './composer-view';
 
@@ -255,10 +256,60 @@ export class ChatView {
             ' · ',
             h('time', { datetime: row.sentAt }, time),
           ),
-          h('p', { class: 'message-text' }, row.text),
-          row.mine && this.status(row),
+          h(
+            'p',
+            { class: row.recalled ? 'message-text recalled' : 'message-text' },
+            messageText(this.tr, row),
+          ),
+          row.mine && !row.recalled && this.status(row),
+          this.moderation(row, now),
         ),
     };
+  }
+
+  /**
+   * Recall on the user's own stored message while the window lasts, remove on any stored message
+   * for an admin. The server decides either way (a late recall answers FORBIDDEN).
+   */
+  private moderation(row: MessageRow, now: number): HTMLElement | false {
+    const id = this.conversationId;
+    if (!id || row.seq === 0 || row.recalled) return false;
+    const recallable = row.mine && now - Date.parse(row.sentAt) < RECALL_WINDOW_SECONDS * 1000;
+    const removable = this.user.role === 'admin';
+    if (!recallable && !removable) return false;
+    const act = (run: () => Promise<unknown>, failed: string) => () => {
+      run().catch((error: unknown) => {
+        const late = error instanceof ProtocolError && error.code === 'FORBIDDEN' && row.mine;
+        this.actions.notice(late && !removable ? this.tr.t('recall.tooLate') : failed);
+      });
+    };
+    return h(
+      'div',
+      { class: 'message-actions' },
+      recallable &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            'data-action': 'recall',
+            onclick: act(() => this.client.recall(id, row.seq), this.tr.t('recall.failed')),
+          },
+          this.tr.t('action.recall'),
+        ),
+      removable &&
+        !recallable &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            'data-action': 'remove',
+            onclick: act(() => this.client.remove(id, row.seq), this.tr.t('recall.failed')),
+          },
+          this.tr.t('action.remove'),
+        ),
+    );
   }
 
   private status(row: MessageRow): HTMLElement {

@@ -3,7 +3,7 @@
  * messages in seq order, then the user's own pending ones, each with sender, time and state.
  */
 import type { ConversationView, Translator } from '../core';
-import { formatTime } from '../core';
+import { formatTime, messageText } from '../core';
 
 export interface ChatItem {
   /**
@@ -22,6 +22,8 @@ export interface ChatItem {
   readonly stateLabel: string;
   readonly clientId: string;
   readonly className: string;
+  /** A tombstone (recalled or removed): `text` is the catalog's words, offered no actions. */
+  readonly recalled: boolean;
 }
 
 const LABELS = {
@@ -31,11 +33,16 @@ const LABELS = {
   read: 'state.read',
 } as const;
 
-function row(tr: Translator, fields: Omit<ChatItem, 'stateLabel' | 'className'>): ChatItem {
+function row(
+  tr: Translator,
+  fields: Omit<ChatItem, 'stateLabel' | 'className' | 'recalled'>,
+  recalled = false,
+): ChatItem {
   return {
     ...fields,
-    stateLabel: fields.mine ? tr.t(LABELS[fields.state]) : '',
-    className: `message ${fields.mine ? 'mine' : 'theirs'} ${fields.state}`,
+    stateLabel: fields.mine && !recalled ? tr.t(LABELS[fields.state]) : '',
+    className: `message ${fields.mine ? 'mine' : 'theirs'} ${fields.state}${recalled ? ' recalled' : ''}`,
+    recalled,
   };
 }
 
@@ -51,16 +58,20 @@ export function chatItems(
   for (const [userId, seq] of view.readers)
     if (userId !== me && seq > readByOthers) readByOthers = seq;
   const stored = view.messages.map((m) =>
-    row(tr, {
-      key: m.senderId === me ? `c${m.clientId}` : `s${m.seq}`,
-      seq: m.seq,
-      mine: m.senderId === me,
-      senderName: m.senderName,
-      time: formatTime(tr, m.sentAt, now),
-      text: m.text,
-      state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
-      clientId: m.clientId,
-    }),
+    row(
+      tr,
+      {
+        key: m.senderId === me ? `c${m.clientId}` : `s${m.seq}`,
+        seq: m.seq,
+        mine: m.senderId === me,
+        senderName: m.senderName,
+        time: formatTime(tr, m.sentAt, now),
+        text: messageText(tr, m),
+        state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
+        clientId: m.clientId,
+      },
+      m.recalled !== undefined,
+    ),
   );
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
   // An entry leaves the outbox as its message is stored; never show both.

@@ -192,6 +192,7 @@ describe('chat window updates', () => {
       stateLabel: state,
       clientId: `c${seq}`,
       className: `message mine ${state}`,
+      recalled: false,
     };
   }
 

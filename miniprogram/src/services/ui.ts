@@ -26,6 +26,24 @@ export function setTitle(title: string, api: WxApi = globalWx()): void {
   api.setNavigationBarTitle({ title });
 }
 
+/**
+ * A menu of actions (wx.showActionSheet, at most 6 items); resolves with the index chosen, or
+ * undefined when the user cancels.
+ * https://developers.weixin.qq.com/miniprogram/dev/api/ui/interaction/wx.showActionSheet.html
+ */
+export function chooseAction(
+  itemList: readonly string[],
+  api: WxApi = globalWx(),
+): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    api.showActionSheet({
+      itemList: [...itemList],
+      success: ({ tapIndex }) => resolve(tapIndex),
+      fail: () => resolve(undefined),
+    });
+  });
+}
+
 /** Asks a yes/no question; resolves true on confirm. */
 export function confirm(title: string, content: string, api: WxApi = globalWx()): Promise<boolean> {
   return new Promise((resolve) => {

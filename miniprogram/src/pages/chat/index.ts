@@ -7,11 +7,13 @@
  * new message `items[8]`, and the page holds a bounded window of the newest rows.
  */
 import {
+  canRecall,
   type ChatClient,
   codePointLength,
   deskTitle,
   MAX_TEXT_CHARS,
   messageTextProblem,
+  REPORT_REASONS,
   type SessionUser,
   type Translator,
   truncateCodePoints,
@@ -23,7 +25,7 @@ import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/c
 import { labels } from '../../lib/labels';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
-import { setTitle, toast } from '../../services/ui';
+import { chooseAction, setTitle, toast } from '../../services/ui';
 
 interface PageContext {
   readonly client: ChatClient;
@@ -177,6 +179,59 @@ Component({
     onRetry(event: WechatMiniprogram.CustomEvent<{ clientId: string }>) {
       const context = contexts.get(this);
       if (context) context.client.retry(event.detail.clientId);
+    },
+
+    /**
+     * A long-press on a stored message: recall one's own (while the 2-minute window lasts),
+     * report someone else's (with a reason), remove any (admins). The server decides.
+     */
+    async onActions(event: WechatMiniprogram.CustomEvent<{ seq: number }>) {
+      const context = contexts.get(this);
+      if (!context) return;
+      const { client, tr, conversationId } = context;
+      const message = client.view(conversationId).messages.find((m) => m.seq === event.detail.seq);
+      const me = client.user ?? context.user;
+      if (!message || message.recalled !== undefined || !me) return;
+      const actions: { label: string; run: () => Promise<unknown>; failed: string }[] = [];
+      if (canRecall(message, me.id, Date.now())) {
+        actions.push({
+          label: tr.t('action.recall'),
+          run: () => client.recall(conversationId, message.seq),
+          failed: tr.t('recall.failed'),
+        });
+      } else if (message.senderId === me.id && me.role !== 'admin') {
+        toast(tr.t('recall.tooLate'));
+        return;
+      }
+      if (message.senderId !== me.id) {
+        actions.push({
+          label: tr.t('action.report'),
+          run: async () => {
+            const reasons = REPORT_REASONS.map((r) => tr.t(`report.reason.${r}`));
+            const chosen = await chooseAction(reasons);
+            const reason = chosen === undefined ? undefined : REPORT_REASONS[chosen];
+            if (!reason) return;
+            await client.report(conversationId, message.seq, reason);
+            toast(tr.t('report.sent'));
+          },
+          failed: tr.t('report.failed'),
+        });
+      }
+      if (me.role === 'admin') {
+        actions.push({
+          label: tr.t('action.remove'),
+          run: () => client.remove(conversationId, message.seq),
+          failed: tr.t('recall.failed'),
+        });
+      }
+      const index = await chooseAction(actions.map((a) => a.label));
+      const action = index === undefined ? undefined : actions[index];
+      if (!action) return;
+      try {
+        await action.run();
+      } catch {
+        toast(action.failed);
+      }
     },
 
     async onScrollToUpper() {
