@@ -19,8 +19,7 @@ import type { Log } from './domain/ports';
 
 /** Claims keep a concurrent duplicate away this long: past the function's 30 s timeout. */
 export const CLAIM_LEASE_MS = 5 * 60 * 1000;
-/** One-time credits kept per user and template at most (acceptances beyond it are not counted). */
-export const MAX_CREDITS = 50;
+export { MAX_CREDITS } from './domain/subscriptions';
 
 /** The notify domain's dependencies over DynamoDB and WeChat. */
 export function createNotifyDeps(options: {

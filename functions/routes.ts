@@ -127,6 +127,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   // Admins only: sets a user's blocked flag and closes their open connections.
   frameRoute('block', { users: 'readWrite' }),
+  // Subscribe-message choices and the notification switch, per user and template (issue 15).
+  frameRoute('subscription', { notifyCredits: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

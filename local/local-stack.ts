@@ -20,6 +20,7 @@ import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localSigningSecret } from './local-secrets';
 import { handleCode2Session } from './wechat-stand-in';
+import { startStreamPollers, type StreamPollers } from './stream-pollers';
 
 export const STAGE = 'local';
 const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -50,6 +51,8 @@ export interface LocalStackOptions {
    * serves a prebuilt site folder instead (`npm run build:console`); false serves none.
    */
   readonly console?: false | { readonly dir: string };
+  /** Run the stream consumers of functions/event-sources.ts (default true). */
+  readonly streams?: boolean;
 }
 
 export interface LocalStack {
@@ -67,6 +70,8 @@ export interface LocalStack {
   readonly gateway: WebSocketGateway;
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
+  /** The stream pollers (functions/event-sources.ts) and their on-failure destination. */
+  readonly streams: StreamPollers;
   stop(): Promise<void>;
   /** Ends everything at once, DynamoDB Local included, without waiting for $disconnect. */
   forceStop(): void;
@@ -175,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let dynamodb: RunningDynamoDb | undefined;
   let endpoint: string;
   let tables: Record<TableId, string>;
+  let streams: StreamPollers;
   try {
     dynamodb = options.dynamodbEndpoint
       ? undefined
@@ -195,6 +201,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const r of routes)
       if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
     await runtime.load(LOGIN_ROUTE.handler);
+    streams = await startStreamPollers({
+      enabled: options.streams ?? true,
+      endpoint,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      tables,
+      runtime,
+      onError,
+    });
   } catch (error) {
     // A start that fails releases what it took (the port, DynamoDB Local), so it can be retried.
     await gateway.shutdown();
@@ -219,22 +233,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tables,
     gateway,
     console: site,
+    streams,
     // In dependency order: the gateway stops accepting and closes its connections, running their
-    // $disconnect (which needs DynamoDB), then the HTTP server, then DynamoDB Local.
+    // $disconnect (which needs DynamoDB), then the stream pollers finish their batch, then the
+    // HTTP server (the WeChat stand-in), then DynamoDB Local.
     async stop() {
       await gateway.shutdown();
+      await streams.stop();
       server.closeAllConnections();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamodb?.stop();
     },
     forceStop() {
       gateway.kill();
+      void streams.stop();
       server.closeAllConnections();
       server.close();
       dynamodb?.forceStop();
     },
     async kill() {
       const cut = gateway.kill();
+      await streams.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       return cut;

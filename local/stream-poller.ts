@@ -61,7 +61,7 @@ export interface StreamPollerOptions {
   /** The on-failure destination. */
   readonly onFailure: (record: StreamFailureRecord) => void;
   readonly onError?: (message: string, error: unknown) => void;
-  /** Pause between polls of a shard that had nothing new (Lambda polls about 4 times a second). */
+  /** Pause after a poll that found nothing new (default 250 ms: Lambda polls 4 times a second). */
   readonly idlePollMs?: number;
   /** Pause before a retry of a failed batch. */
   readonly retryDelayMs?: number;
@@ -74,6 +74,7 @@ interface ShardState {
   lastSequence: string | undefined;
 }
 
+const DISCOVERY_INTERVAL_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One stream's poller: `start` positions it at the stream's end, `stop` ends the loop. */
@@ -81,6 +82,7 @@ export class StreamPoller {
   private readonly shards = new Map<string, ShardState>();
   private readonly finished = new Set<string>();
   private running = false;
+  private discoveredAt = 0;
   private loop: Promise<void> | undefined;
   private invocations = 0;
   /** The last event delivered (tests replay it: stream delivery is at least once). */
@@ -110,7 +112,10 @@ export class StreamPoller {
     while (this.running) {
       let progressed = false;
       try {
-        await this.discoverShards('TRIM_HORIZON');
+        // Shards change rarely (about every 4 hours on AWS, or when one closes): look again now
+        // and then, not on every poll.
+        if (this.shards.size === 0 || Date.now() - this.discoveredAt > DISCOVERY_INTERVAL_MS)
+          await this.discoverShards('TRIM_HORIZON');
         for (const shard of this.shards.values()) {
           if (!this.running) break;
           if (await this.pollShard(shard)) progressed = true;
@@ -118,7 +123,7 @@ export class StreamPoller {
       } catch (error) {
         this.options.onError?.(`stream poll of ${this.options.source.id} failed`, error);
       }
-      if (!progressed) await sleep(this.options.idlePollMs ?? 100);
+      if (!progressed) await sleep(this.options.idlePollMs ?? 250);
     }
   }
 
@@ -136,6 +141,7 @@ export class StreamPoller {
       found.push(...(StreamDescription?.Shards ?? []));
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
+    this.discoveredAt = Date.now();
     for (const shard of found) {
       const shardId = shard.ShardId;
       if (!shardId || this.shards.has(shardId) || this.finished.has(shardId)) continue;

@@ -93,6 +93,24 @@ export const BlockFrame = v.object({
 
 export const PingFrame = v.object({ action: v.literal('ping') });
 
+/** The subscribe-message templates of this product (docs/protocol.md "Notifications"). */
+export const NotifyTemplate = v.picklist(['deskReplied', 'studentWaiting']);
+
+/**
+ * A user's subscribe-message standing for one template: with `result`, what
+ * `wx.requestSubscribeMessage` answered (an `accept` is one credit); with `off`, the user's
+ * switch in the chat; with neither, only the state is asked for. Answered with `subscription`.
+ */
+export const SubscriptionFrame = v.object({
+  action: v.literal('subscription'),
+  id: v.optional(frameId),
+  template: NotifyTemplate,
+  result: v.optional(v.picklist(['accept', 'reject', 'ban'])),
+  /** The user ticked "always keep this choice" (wx.getSetting itemSettings lists the template). */
+  alwaysKeep: v.optional(v.boolean()),
+  off: v.optional(v.boolean()),
+});
+
 export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
 export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
 export type SyncFrame = v.InferOutput<typeof SyncFrame>;
@@ -104,6 +122,8 @@ export type LeaveFrame = v.InferOutput<typeof LeaveFrame>;
 export type RoomsFrame = v.InferOutput<typeof RoomsFrame>;
 export type BlockFrame = v.InferOutput<typeof BlockFrame>;
 export type PingFrame = v.InferOutput<typeof PingFrame>;
+export type SubscriptionFrame = v.InferOutput<typeof SubscriptionFrame>;
+export type NotifyTemplate = v.InferOutput<typeof NotifyTemplate>;
 
 export type ClientFrame =
   | ConversationsFrame
@@ -116,7 +136,8 @@ export type ClientFrame =
   | LeaveFrame
   | RoomsFrame
   | BlockFrame
-  | PingFrame;
+  | PingFrame
+  | SubscriptionFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -131,6 +152,7 @@ export const CLIENT_FRAMES = {
   rooms: RoomsFrame,
   block: BlockFrame,
   ping: PingFrame,
+  subscription: SubscriptionFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

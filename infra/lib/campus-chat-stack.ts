@@ -23,6 +23,8 @@ import { resolvePlatform } from './handler-platform';
 import { Observability } from './observability';
 import type { CampusChatSettings, CampusChatStackProps } from './stack-config';
 import { ChatWebSocketApi } from './websocket-api';
+import { EVENT_SOURCES } from '../../functions/event-sources';
+import { StreamConsumers } from './stream-consumers';
 
 /**
  * Configuration every handler gets: the log level and the tuning knobs set in context (one
@@ -52,6 +54,7 @@ export class CampusChatStack extends Stack {
   readonly webSocket: ChatWebSocketApi;
   readonly login: LoginApi;
   readonly observability: Observability;
+  readonly streams: StreamConsumers;
 
   constructor(scope: Construct, id: string, props: CampusChatStackProps) {
     super(scope, id, props);
@@ -133,10 +136,26 @@ export class CampusChatStack extends Stack {
         : undefined,
     });
 
+    this.streams = new StreamConsumers(this, 'Streams', {
+      sources: EVENT_SOURCES,
+      targets,
+      environment: {
+        ...environment,
+        WECHAT_APPID: ssm.StringParameter.valueForStringParameter(
+          this,
+          settings.secrets.wechatAppIdParameter,
+        ),
+        ADMINS: ssm.StringParameter.valueForStringParameter(this, settings.secrets.adminsParameter),
+      },
+      platform,
+      logRetention,
+    });
+
     const functions = new Map(
       [...this.webSocket.functions].map(([routeKey, fn]) => [routeKey, fn.function] as const),
     );
     functions.set('login', this.login.function.function);
+    for (const [id, fn] of this.streams.functions) functions.set(id, fn.function);
     this.observability = new Observability(this, 'Operations', {
       functions,
       tables: this.data.tables,
@@ -145,6 +164,7 @@ export class CampusChatStack extends Stack {
       webSocketAccessLogs: this.webSocket.accessLogs,
       loginApiId: this.login.api.apiId,
       alarmEmail: settings.alarmEmail,
+      deadLetterQueues: this.streams.deadLetterQueues,
     });
 
     this.outputs();

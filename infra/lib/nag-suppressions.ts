@@ -31,6 +31,11 @@ export const NAG_REASONS = {
     'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level ' +
     'role API Gateway uses to write logs (WebSocket access logging requires it); only the ' +
     'apigateway.amazonaws.com service can assume the role.',
+  deadLetterQueue:
+    'This queue is itself the on-failure destination of a stream event-source mapping ' +
+    '(functions/event-sources.ts): it holds the records of batches that failed every retry, ' +
+    'and an alarm fires on its first message. A dead-letter queue of a dead-letter queue would ' +
+    'only move the same records once more.',
   olderRuntime:
     'The AWS China regions get new Lambda runtimes later than the global regions, and the ' +
     'newest Node.js runtime is not confirmed in cn-north-1/cn-northwest-1, so there (and in a ' +
@@ -91,4 +96,9 @@ export function acknowledgeApiGatewayLoggingRole(role: IConstruct): void {
 /** A handler on a Node.js runtime older than the newest (the China default, or the operator's). */
 export function acknowledgeOlderRuntime(fn: IConstruct): void {
   acknowledge(fn, 'AwsSolutions-L1', NAG_REASONS.olderRuntime);
+}
+
+/** The on-failure destination of a stream mapping, which cdk-nag takes for a queue without a DLQ. */
+export function acknowledgeDeadLetterQueue(queue: IConstruct): void {
+  acknowledge(queue, 'AwsSolutions-SQS3', NAG_REASONS.deadLetterQueue);
 }
