@@ -6,7 +6,7 @@
  * reaches a handler locally is what would reach it on AWS.
  */
 import type { SecretName } from './adapters/secrets';
-import type { TableAccess } from './routes';
+import { type TableAccess, WECHAT_API_ACCESS } from './routes';
 import type { TableId } from './tables';
 
 /**
@@ -87,8 +87,10 @@ export const EVENT_SOURCES: readonly StreamEventSource[] = [
       subscriptions: 'read',
       notifications: 'readWrite',
       notifyCredits: 'readWrite',
+      // subscribeMessage.send with the shared access token.
+      ...WECHAT_API_ACCESS.tables,
     },
-    secrets: ['WECHAT_SECRET'],
+    secrets: WECHAT_API_ACCESS.secrets,
     memoryMb: 256,
     timeoutSeconds: 30,
   },

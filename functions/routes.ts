@@ -50,10 +50,24 @@ const CONNECTION_STATE = {
   subscriptions: 'readWrite',
 } as const;
 
+/**
+ * What a handler that calls a WeChat server API needs (functions/adapters/wechat-client.ts): the
+ * shared access token's table (read, and written by whichever instance refreshes it) and the app
+ * secret the token is fetched with.
+ */
+export const WECHAT_API_ACCESS = {
+  tables: { wechatTokens: 'readWrite' },
+  secrets: ['WECHAT_SECRET'],
+} as const satisfies {
+  tables: Partial<Record<TableId, TableAccess>>;
+  secrets: readonly SecretName[];
+};
+
 /** A route whose handler file is named after its route key and answers frames. */
 function frameRoute(
   routeKey: string,
   tables: Partial<Record<TableId, TableAccess>>,
+  secrets?: readonly SecretName[],
 ): RouteDefinition {
   return {
     routeKey,
@@ -61,6 +75,7 @@ function frameRoute(
       kind: 'lambda',
       handler: routeKey,
       tables: { ...CONNECTION_STATE, ...tables },
+      ...(secrets ? { secrets } : {}),
       ...FRAME_HANDLER,
     },
   };
@@ -104,24 +119,36 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
   },
   frameRoute('conversations', { conversations: 'read', members: 'read' }),
-  frameRoute('sendmessage', {
-    conversations: 'readWrite',
-    members: 'readWrite',
-    messages: 'readWrite',
-    idempotency: 'readWrite',
-    // Only the conditional counter update inside the send transaction; never read.
-    rateLimits: 'write',
-  }),
+  // The text is checked with WeChat's msgSecCheck before it is stored (WECHAT_API_ACCESS).
+  frameRoute(
+    'sendmessage',
+    {
+      conversations: 'readWrite',
+      members: 'readWrite',
+      messages: 'readWrite',
+      idempotency: 'readWrite',
+      // Only the conditional counter update inside the send transaction; never read.
+      rateLimits: 'write',
+      ...WECHAT_API_ACCESS.tables,
+    },
+    WECHAT_API_ACCESS.secrets,
+  ),
   frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
   frameRoute('typing', { conversations: 'read', members: 'read' }),
   // readWrite on conversations: an admin's read raises the support conversation's deskReadSeq.
   frameRoute('read', { conversations: 'readWrite', members: 'readWrite' }),
   // users readWrite: the user's live item (rooms and connections, ports.ts UserStore).
-  frameRoute('createroom', {
-    conversations: 'readWrite',
-    members: 'readWrite',
-    users: 'readWrite',
-  }),
+  // The room title is checked with msgSecCheck (WECHAT_API_ACCESS).
+  frameRoute(
+    'createroom',
+    {
+      conversations: 'readWrite',
+      members: 'readWrite',
+      users: 'readWrite',
+      ...WECHAT_API_ACCESS.tables,
+    },
+    WECHAT_API_ACCESS.secrets,
+  ),
   frameRoute('join', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
   frameRoute('leave', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
@@ -140,7 +167,10 @@ export const LOGIN_ROUTE = {
   method: 'POST',
   path: '/login',
   handler: 'login',
-  tables: { users: 'readWrite' } as Partial<Record<TableId, TableAccess>>,
+  // The display name is checked with msgSecCheck (WECHAT_API_ACCESS).
+  tables: { users: 'readWrite', ...WECHAT_API_ACCESS.tables } as Partial<
+    Record<TableId, TableAccess>
+  >,
   secrets: ['JWT_SECRET', 'WECHAT_SECRET'] as readonly SecretName[],
   memoryMb: 256,
   timeoutSeconds: 10,

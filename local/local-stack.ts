@@ -19,7 +19,7 @@ import { handleHttpApi } from './gateway/http-api';
 import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localSigningSecret } from './local-secrets';
-import { handleCode2Session } from './wechat-stand-in';
+import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
 import { startStreamPollers, type StreamPollers } from './stream-pollers';
 
 export const STAGE = 'local';
@@ -51,6 +51,8 @@ export interface LocalStackOptions {
    * serves a prebuilt site folder instead (`npm run build:console`); false serves none.
    */
   readonly console?: false | { readonly dir: string };
+  /** The WeChat stand-in's risky/review words, latency and token lifetime (see wechat-stand-in.ts). */
+  readonly wechat?: WeChatStandInOptions;
   /** Run the stream consumers of functions/event-sources.ts (default true). */
   readonly streams?: boolean;
 }
@@ -70,6 +72,8 @@ export interface LocalStack {
   readonly gateway: WebSocketGateway;
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
+  /** The WeChat stand-in (stable_token, msgSecCheck): tests configure it and read its calls. */
+  readonly wechat: WeChatStandIn;
   /** The stream pollers (functions/event-sources.ts) and their on-failure destination. */
   readonly streams: StreamPollers;
   stop(): Promise<void>;
@@ -94,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
   const routes = options.routes ?? ROUTES;
   let callbackDomain = '';
+  const wechat = new WeChatStandIn(LOCAL_WECHAT_APP, options.wechat);
   const gateway = new WebSocketGateway({
     stage: STAGE,
     apiId: 'local',
@@ -162,6 +167,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (url.pathname === '/wechat/sns/jscode2session' && request.method === 'GET') {
       return handleCode2Session(url, response, LOCAL_WECHAT_APP);
+    }
+    if (
+      url.pathname.startsWith('/wechat/') &&
+      (await wechat.handle(url.pathname.slice('/wechat/'.length), url, request, response))
+    ) {
+      return;
     }
     if (url.pathname === '/health') {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -233,6 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tables,
     gateway,
     console: site,
+    wechat,
     streams,
     // In dependency order: the gateway stops accepting and closes its connections, running their
     // $disconnect (which needs DynamoDB), then the stream pollers finish their batch, then the
@@ -284,6 +296,10 @@ function configureHandlers(
   env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;
   env.JWT_SECRET ??= options.dataDir ? localSigningSecret(options.dataDir) : ephemeralSecret();
   env.ADMINS = options.admins ?? env.ADMINS ?? 'admin';
+  // The stand-in's subscribe-message templates (docs/deploy.md: real ids come from the console).
+  env.NOTIFY_TEMPLATE_DESK_REPLIED ??= 'local-desk-replied';
+  env.NOTIFY_TEMPLATE_STUDENT_WAITING ??= 'local-student-waiting';
+  env.NOTIFY_MINIPROGRAM_STATE ??= 'developer';
   if (options.tablePrefix !== undefined) env.TABLE_PREFIX = options.tablePrefix;
   for (const [key, value] of Object.entries(options.env ?? {})) env[key] = value;
 }

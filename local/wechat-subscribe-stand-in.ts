@@ -47,19 +47,12 @@ export class SubscribeSendStandIn {
   readonly calls: { touser: string; templateId: string; errcode: number }[] = [];
   private readonly grants = new Map<string, number>();
   private failures: number[] = [];
-  private templates: ReadonlySet<string>;
 
   constructor(
-    templateIds: readonly string[],
+    /** The template ids it knows (those created in the admin console). */
+    private readonly templateIds: () => readonly string[],
     private readonly checkToken: TokenCheck,
-  ) {
-    this.templates = new Set(templateIds);
-  }
-
-  /** The template ids it knows (those created in the admin console). */
-  setTemplates(templateIds: readonly string[]): void {
-    this.templates = new Set(templateIds);
-  }
+  ) {}
 
   /** A user accepted a one-time subscription to a template (WeChat counts it on its side). */
   grant(openid: string, templateId: string, count = 1): void {
@@ -145,7 +138,7 @@ export class SubscribeSendStandIn {
     if (token !== 0) return token;
     const { touser, template_id: templateId, page, data } = body;
     if (typeof touser !== 'string' || touser.length === 0) return 40003;
-    if (typeof templateId !== 'string' || !this.templates.has(templateId)) return 40037;
+    if (typeof templateId !== 'string' || !this.templateIds().includes(templateId)) return 40037;
     if (
       page !== undefined &&
       (typeof page !== 'string' || !PAGES.includes(page.split('?')[0] ?? ''))
