@@ -121,7 +121,10 @@ export class StreamPoller {
           if (await this.pollShard(shard)) progressed = true;
         }
       } catch (error) {
-        this.options.onError?.(`stream poll of ${this.options.source.id} failed`, error);
+        this.options.onError?.(
+          `stream poll of ${this.options.source.id} failed (${(error as { operation?: string }).operation ?? 'DescribeStream'})`,
+          error,
+        );
       }
       if (!progressed) await sleep(this.options.idlePollMs ?? 250);
     }
@@ -172,14 +175,20 @@ export class StreamPoller {
   /** Reads and hands on one page of a shard; whether it had records. */
   private async pollShard(shard: ShardState): Promise<boolean> {
     let page;
+    let operation = 'GetShardIterator';
     try {
       shard.iterator ??= await this.iterator(shard, 'TRIM_HORIZON');
+      operation = 'GetRecords';
       page = await this.options.client.send(
         new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
       );
     } catch (error) {
       // An expired or failed iterator is taken again after the last record handed on.
       shard.iterator = undefined;
+      // Past the shard's retention: start again from its oldest record (the handler is
+      // idempotent; Lambda too may deliver a record again).
+      if ((error as Error).name === 'TrimmedDataAccessException') shard.lastSequence = undefined;
+      Object.assign(error as object, { operation: `${operation} ${shard.shardId}` });
       throw error;
     }
     const records = page.Records ?? [];

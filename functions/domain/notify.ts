@@ -146,7 +146,13 @@ async function deliver(
   let spent = false;
   let gateOpen = false;
   try {
-    gateOpen = await ledger.openGate(gate, message.seq, await readSeq(), now);
+    const read = await readSeq();
+    // Read already (on screen while it was online, on another device): nothing to tell.
+    if (read >= message.seq) {
+      await ledger.finish(key, 'read');
+      return 'done';
+    }
+    gateOpen = await ledger.openGate(gate, message.seq, read, now);
     if (!gateOpen) {
       await ledger.finish(key, 'unread');
       return 'done';
