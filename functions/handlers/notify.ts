@@ -1,17 +1,19 @@
 /**
  * notify: the stream consumer of the messages table (functions/event-sources.ts). Each batch of
- * stored support messages becomes WeChat subscribe-message notifications (functions/domain/notify.ts);
- * the reply names the first record to retry (ReportBatchItemFailures).
+ * stored support messages becomes WeChat subscribe-message notifications
+ * (functions/domain/notify.ts); the reply names the first record to retry
+ * (ReportBatchItemFailures). Its configuration comes from the runtime's environment, which the
+ * stack sets on the function (infra/lib/stream-consumers.ts) and the local stack in this process.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createDocumentClient } from '../adapters/dynamo-client';
-import { createLogger } from '../adapters/logger';
 import { createWeChatClient } from '../adapters/wechat-client';
-import { readConfig } from '../config';
 import { createNotifyDeps } from '../notify-runtime';
+import { createRuntime } from '../runtime';
 import { handleNotifyBatch } from './notify-batch';
 
-const config = readConfig();
+const runtime = createRuntime(process.env, { service: 'notify' });
+const { config } = runtime;
 const db = createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region });
 const wechat = createWeChatClient({
   db,
@@ -19,7 +21,7 @@ const wechat = createWeChatClient({
   baseUrl: config.wechat.baseUrl,
   appId: config.wechat.appId,
 });
-const deps = createNotifyDeps({ config, db, wechat: wechat.api, log: createLogger('notify') });
+const deps = createNotifyDeps({ config, db, wechat: wechat.api, log: runtime.log });
 
 export function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   return handleNotifyBatch(deps, event);

@@ -3,9 +3,11 @@ import { SubscriptionFrame } from '../../protocol/client-frames';
 import { createDocumentClient } from '../adapters/dynamo-client';
 import { createDynamoCreditStore } from '../adapters/dynamo-notifications';
 import { recordSubscription, type SubscriptionDeps } from '../domain/subscriptions';
-import { config } from './chat-runtime';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
 
+const runtime = createRuntime(process.env);
+const { config } = runtime;
 const deps: SubscriptionDeps = {
   credits: createDynamoCreditStore(
     createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region }),
@@ -17,6 +19,6 @@ const deps: SubscriptionDeps = {
   },
 };
 
-export const handler = frameHandler(SubscriptionFrame, (ctx, caller, frame) =>
+export const handler = frameHandler(runtime, SubscriptionFrame, (ctx, caller, frame) =>
   recordSubscription(ctx, deps, caller, frame),
 );
