@@ -17,7 +17,7 @@ import { tableDefinition } from '../../functions/tables';
 import { type AccessTargets, declaredEnvironment, grantDeclaredAccess } from './handler-access';
 import { HandlerFunction } from './handler-function';
 import type { HandlerPlatform } from './handler-platform';
-import { acknowledgeDeadLetterQueue } from './nag-suppressions';
+import { acknowledgeDeadLetterQueue, acknowledgeListStreams } from './nag-suppressions';
 
 export interface StreamConsumersProps {
   /** The event sources (functions/event-sources.ts EVENT_SOURCES). */
@@ -77,6 +77,7 @@ export class StreamConsumers extends Construct {
           filters: source.filters.map((pattern) => ({ pattern: JSON.stringify(pattern) })),
         }),
       );
+      acknowledgeListStreams(fn);
       this.functions.set(source.id, fn);
       this.deadLetterQueues.set(source.id, deadLetters);
     }
