@@ -12,7 +12,9 @@ import type {
   HistoryFrame,
   ReadNoticeFrame,
   ServerFrame,
+  SubscriptionStateFrame,
 } from '../protocol/server-frames';
+import type { SubscriptionFrame } from '../protocol/client-frames';
 import type {
   ChatClientErrorEvent,
   ChatClientEvents,
@@ -314,6 +316,19 @@ export class ChatClient {
   async leave(conversationId: string): Promise<void> {
     expect(await this.requests.call({ action: 'leave', conversationId }, true), 'left');
     this.close(conversationId);
+  }
+
+  /**
+   * A subscribe-message standing (docs/protocol.md "Notifications"): records what
+   * wx.requestSubscribeMessage answered (`result`) or the notification switch (`off`), or only
+   * reads it. Resent after a lost connection: recording the same answer twice could count one
+   * acceptance twice, so only reads and the switch are resent.
+   */
+  async subscription(
+    request: Omit<SubscriptionFrame, 'action' | 'id'>,
+  ): Promise<SubscriptionStateFrame> {
+    const frame: SubscriptionFrame = { action: 'subscription', ...request };
+    return expect(await this.requests.call(frame, request.result === undefined), 'subscription');
   }
 
   private opened(): void {

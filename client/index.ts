@@ -10,6 +10,7 @@ export type {
   PresenceFrame,
   ReadNoticeFrame,
   Role,
+  SubscriptionStateFrame,
 } from '../protocol/server-frames';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {

@@ -178,4 +178,9 @@ export const en: Catalog = {
   'rooms.join': 'Join',
   'rooms.leave': 'Leave',
   'rooms.leaveTitle': 'Leave room?',
+  // WeChat subscribe messages (issue 15)
+  'notify.deskReplied': 'You will get a WeChat notification when the desk replies',
+  'notify.deskRepliedOff': 'You will not get a WeChat notification when the desk replies',
+  'notify.failed': 'Could not change the notification setting',
+  'notify.switch': 'WeChat notifications',
 };

@@ -189,4 +189,9 @@ export const zh = {
   'rooms.join': '加入',
   'rooms.leave': '退出',
   'rooms.leaveTitle': '退出群聊？',
+  // WeChat subscribe messages (issue 15)
+  'notify.deskReplied': '服务台回复时将通过微信通知你',
+  'notify.deskRepliedOff': '服务台回复时不会通过微信通知你',
+  'notify.failed': '无法更改通知设置',
+  'notify.switch': '微信通知',
 } as const;

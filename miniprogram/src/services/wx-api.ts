@@ -28,6 +28,8 @@ export type WxApi = Pick<
   | 'getAppBaseInfo'
   | 'getStorageSync'
   | 'setStorageSync'
+  | 'requestSubscribeMessage'
+  | 'getSetting'
 >;
 
 /** The global `wx` (read at call time, so a shim installed by a test is seen). */
