@@ -31,8 +31,6 @@ export interface RuntimeConfig {
   /** WeChat subscribe-message notifications (the notify handler). */
   readonly notify: Omit<NotifyConfig, 'admins' | 'deskTitle' | 'claimLeaseMs'> & {
     readonly miniprogramState: 'developer' | 'trial' | 'formal';
-    /** The desk's opening hours, as told to a student who writes while no admin is online. */
-    readonly deskHours: string;
   };
 }
 
@@ -70,7 +68,6 @@ export const TUNING_VARIABLES = [
   'NOTIFY_FIELDS_STUDENT_WAITING',
   'NOTIFY_MINIPROGRAM_STATE',
   'NOTIFY_TIME_ZONE',
-  'DESK_HOURS',
 ] as const;
 
 export type TuningVariable = (typeof TUNING_VARIABLES)[number];
@@ -195,7 +192,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       },
       miniprogramState: miniprogramState(env),
       timeZone: timeZone(env),
-      deskHours: env.DESK_HOURS || '周一至周五 9:00–21:00',
     },
   };
 }

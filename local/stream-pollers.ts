@@ -4,6 +4,7 @@
  * in-process Lambda runtime as the routes. What a mapping would send its on-failure destination
  * (the SQS dead-letter queue on AWS) is kept in `failures`.
  */
+import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EVENT_SOURCES, type StreamEventSource } from '../functions/event-sources';
@@ -12,11 +13,20 @@ import { latestStreamArn } from './create-tables';
 import type { LambdaRuntime } from './gateway/lambda-runtime';
 import { type StreamFailureRecord, StreamPoller } from './stream-poller';
 
+export interface StreamInvocation {
+  readonly source: string;
+  readonly records: number;
+  readonly startedAt: number;
+  endedAt?: number;
+}
+
 export interface StreamPollers {
   /** By event source id. */
   readonly pollers: ReadonlyMap<string, StreamPoller>;
   /** Everything sent to an on-failure destination, in order. */
   readonly failures: { readonly source: string; readonly record: StreamFailureRecord }[];
+  /** Each handler invocation (`performance.now()` times, records), for the bench; last 1000. */
+  readonly invocations: StreamInvocation[];
   stop(): Promise<void>;
 }
 
@@ -32,12 +42,13 @@ export async function startStreamPollers(options: {
 }): Promise<StreamPollers> {
   const pollers = new Map<string, StreamPoller>();
   const failures: StreamPollers['failures'] = [];
+  const invocations: StreamInvocation[] = [];
   const clients: { destroy(): void }[] = [];
   const stop = async () => {
     await Promise.all([...pollers.values()].map((poller) => poller.stop()));
     for (const client of clients.splice(0)) client.destroy();
   };
-  if (!options.enabled) return { pollers, failures, stop };
+  if (!options.enabled) return { pollers, failures, invocations, stop };
   const db = new DynamoDBClient({ endpoint: options.endpoint, region: options.region });
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: options.region });
   clients.push(streams);
@@ -49,7 +60,20 @@ export async function startStreamPollers(options: {
         streamArn: await latestStreamArn(db, options.tables[source.table]),
         region: options.region,
         source,
-        invoke: (event) => options.runtime.invoke(source, event),
+        invoke: async (event) => {
+          const call: StreamInvocation = {
+            source: source.id,
+            records: event.Records.length,
+            startedAt: performance.now(),
+          };
+          invocations.push(call);
+          if (invocations.length > 1000) invocations.shift();
+          try {
+            return await options.runtime.invoke(source, event);
+          } finally {
+            call.endedAt = performance.now();
+          }
+        },
         onFailure: (record) => failures.push({ source: source.id, record }),
         onError: options.onError,
       });
@@ -62,5 +86,5 @@ export async function startStreamPollers(options: {
   } finally {
     db.destroy();
   }
-  return { pollers, failures, stop };
+  return { pollers, failures, invocations, stop };
 }

@@ -122,7 +122,6 @@ describe('settingsFromContext', () => {
     NOTIFY_FIELDS_STUDENT_WAITING: 'student=thing1,preview=thing2,time=time3',
     NOTIFY_MINIPROGRAM_STATE: 'trial',
     NOTIFY_TIME_ZONE: 'Asia/Shanghai',
-    DESK_HOURS: '周一至周五 9:00–21:00',
   };
 
   it('reads every tuning knob under its environment variable name', () => {
