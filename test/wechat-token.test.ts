@@ -31,6 +31,7 @@ function instance(): WeChatClient {
     tokenTable: stack.tables.wechatTokens,
     baseUrl: `${stack.urls.http}/wechat`,
     appId: process.env.WECHAT_APPID ?? '',
+    appSecret: async () => process.env.WECHAT_SECRET ?? '',
   });
 }
 

@@ -25,13 +25,17 @@ export interface WeChatApi {
 export interface WeChatApiOptions {
   readonly baseUrl: string;
   readonly tokens: AccessTokenProvider;
-  /** Per request. Default 3 s. */
+  /**
+   * Time budget of one `post`, retries included (each attempt gets what is left): a call never
+   * holds a handler much past this. Default 3 s.
+   */
   readonly timeoutMs?: number;
   /** Attempts for busy/5xx/network failures, the first included. Default 3. */
   readonly busyAttempts?: number;
   readonly backoffMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly fetch?: typeof fetch;
+  readonly now?: () => number;
 }
 
 /** A WeChat API caller over a token provider. */
@@ -41,6 +45,7 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
   const busyAttempts = options.busyAttempts ?? 3;
   const backoffMs = options.backoffMs ?? 100;
   const timeoutMs = options.timeoutMs ?? 3000;
+  const now = options.now ?? Date.now;
 
   async function token(api: string, rejected?: string): Promise<string> {
     try {
@@ -55,7 +60,7 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
   }
 
   /** One request; undefined when it failed in a way worth retrying (busy, 5xx, network). */
-  async function once(path: string, accessToken: string, body: unknown) {
+  async function once(path: string, accessToken: string, body: unknown, budgetMs: number) {
     const url = apiUrl(options.baseUrl, path);
     url.searchParams.set('access_token', accessToken);
     let response: Response;
@@ -64,7 +69,7 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, budgetMs)),
       });
     } catch {
       return undefined;
@@ -83,11 +88,12 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
 
   return {
     async post(path, body) {
+      const deadline = now() + timeoutMs;
       let accessToken = await token(path);
       let refreshed = false;
       let busy = 0;
       for (;;) {
-        const reply = await once(path, accessToken, body);
+        const reply = await once(path, accessToken, body, deadline - now());
         const errcode =
           reply === undefined ? -1 : typeof reply.errcode === 'number' ? reply.errcode : 0;
         if (reply !== undefined && errcode === 0) return reply;
@@ -97,8 +103,9 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
           accessToken = await token(path, accessToken);
           continue;
         }
-        if (reason === 'unavailable' && ++busy < busyAttempts) {
-          await sleep(backoffMs * 2 ** (busy - 1));
+        const backoff = backoffMs * 2 ** busy;
+        if (reason === 'unavailable' && ++busy < busyAttempts && now() + backoff < deadline) {
+          await sleep(backoff);
           continue;
         }
         throw new WeChatApiError(reason, path, reply === undefined ? undefined : errcode);

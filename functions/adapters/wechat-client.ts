@@ -1,13 +1,12 @@
 /**
  * The WeChat server API of this app, wired once per process: the shared access token (table
  * `wechatTokens`, functions/adapters/wechat-token.ts), the app secret from Secrets Manager
- * (functions/adapters/secrets.ts, `WECHAT_SECRET`) and the call helper (wechat-api.ts).
+ * (functions/adapters/secrets.ts, `WECHAT_SECRET`, read through the runtime) and the call helper (wechat-api.ts).
  *
  * A handler that calls WeChat needs, in functions/routes.ts, `wechatTokens: 'readWrite'` and the
  * secret `WECHAT_SECRET` (see WECHAT_API_ACCESS there), and `WECHAT_APPID` in its environment.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readSecret } from './secrets';
 import { createWeChatApi, type WeChatApi } from './wechat-api';
 import {
   type AccessTokenProvider,
@@ -27,6 +26,9 @@ export function createWeChatClient(options: {
   readonly tokenTable: string;
   readonly baseUrl: string;
   readonly appId: string;
+  /** The app secret (the runtime's `secret('WECHAT_SECRET')`: Secrets Manager on AWS). */
+  readonly appSecret: () => Promise<string>;
+  /** Time budget of one API call, retries included (WECHAT_API_TIMEOUT_MS). */
   readonly timeoutMs?: number;
 }): WeChatClient {
   const tokens = createTokenService({
@@ -34,7 +36,7 @@ export function createWeChatClient(options: {
     source: createStableTokenSource({
       baseUrl: options.baseUrl,
       appId: options.appId,
-      appSecret: () => readSecret('WECHAT_SECRET'),
+      appSecret: options.appSecret,
     }),
   });
   return {
