@@ -20,6 +20,7 @@ const wechat = createWeChatClient({
   tokenTable: config.tables.wechatTokens,
   baseUrl: config.wechat.baseUrl,
   appId: config.wechat.appId,
+  appSecret: () => runtime.secret('WECHAT_SECRET'),
 });
 const deps = createNotifyDeps({ config, db, wechat: wechat.api, log: runtime.log });
 
