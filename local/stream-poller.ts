@@ -121,10 +121,12 @@ export class StreamPoller {
           if (await this.pollShard(shard)) progressed = true;
         }
       } catch (error) {
-        this.options.onError?.(
-          `stream poll of ${this.options.source.id} failed (${(error as { operation?: string }).operation ?? 'DescribeStream'})`,
-          error,
-        );
+        // A trimmed position is recovered on the next poll (pollShard): not worth a log line.
+        if ((error as Error).name !== 'TrimmedDataAccessException')
+          this.options.onError?.(
+            `stream poll of ${this.options.source.id} failed (${(error as { operation?: string }).operation ?? 'DescribeStream'})`,
+            error,
+          );
       }
       if (!progressed) await sleep(this.options.idlePollMs ?? 250);
     }
