@@ -227,4 +227,15 @@ describe('desk replied', () => {
     expect(state).toMatchObject({ credits: 0 });
     expect(stack.streams.failures).toEqual([]);
   });
+
+  it('refreshes a refused access token once and sends', async () => {
+    await studentWhoAccepted('he', 1);
+    const admin = await connect('admin');
+    // The token was replaced elsewhere: WeChat answers 40001 to the one the notifier holds.
+    stack.wechat.invalidateToken();
+    expect(await outcome(await reply(admin, 'he', '早上好'), 'he')).toBe('sent');
+    expect(
+      stack.wechat.subscribe.calls.filter((c) => c.touser === 'he').map((c) => c.errcode),
+    ).toEqual([40001, 0]);
+  });
 });
