@@ -111,10 +111,10 @@ describe('tables', () => {
     }
   });
 
-  it('keeps what users wrote: messages, conversations, members, users and idempotency keys', () => {
+  it('keeps what users wrote: messages, conversations, members, users, idempotency keys and subscribe-message credits', () => {
     const durable = TABLES.filter((t) => t.lifecycle === 'durable').map((t) => t.id);
     expect(durable.sort()).toEqual(
-      ['conversations', 'idempotency', 'members', 'messages', 'users'].sort(),
+      ['conversations', 'idempotency', 'members', 'messages', 'notifyCredits', 'users'].sort(),
     );
   });
 });
