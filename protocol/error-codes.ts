@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   'RATE_LIMITED',
   'INTERNAL',
+  /** The text was refused by content security (WeChat msgSecCheck); the frame carries `label`. */
+  'CONTENT_REJECTED',
+  /** A service the request needs (content security) cannot answer now; retry after `retryAfterMs`. */
+  'UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,24 +12,32 @@
 import type { SendMessageFrame } from '../../protocol/client-frames';
 import { PREVIEW_CHARS } from '../../protocol/limits';
 import type { ChatMessage } from '../../protocol/server-frames';
-import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import { authorizeParticipant } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';
-import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
+import { BadRequestError, ForbiddenError, InternalError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
-import type { AppendRequest, RateLimitWindow, SendContext } from './ports';
-import { truncateCodePoints, validateMessageText } from './text';
+import type { AppendRequest, SendContext } from './ports';
+import {
+  type AdmissionState,
+  type AdmittedSend,
+  rateLimitWindow,
+  windowFull,
+} from './send-admission';
+import { truncateCodePoints } from './text';
 
-/** Resolves once the sender has its ack; delivery to the others follows before it returns. */
+/**
+ * Stores, acks and delivers a send that passed admission (send-admission.ts). Resolves once the
+ * sender has its ack; delivery to the others follows before it returns.
+ */
 export async function sendMessage(
   ctx: ChatContext,
   caller: Caller,
-  frame: SendMessageFrame,
+  admitted: AdmittedSend,
+  admission: Pick<AdmissionState, 'senders'>,
 ): Promise<void> {
-  const text = validateMessageText(frame.text);
-  const target = requireConversationId(frame.conversationId);
-  precheckParticipant(caller, target);
+  const { frame, text, target } = admitted;
 
   const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
   let loaded: SendContext | undefined;
@@ -79,10 +87,7 @@ export async function sendMessage(
       case 'notMember':
         throw new ForbiddenError('join the room first');
       case 'rateLimited':
-        throw new RateLimitedError(
-          `at most ${ctx.config.sendLimit} messages per ${ctx.config.sendWindowSeconds} s`,
-          retryAfter(ctx, sentAt),
-        );
+        throw windowFull(ctx, admission, caller.userId, sentAt);
       case 'duplicate':
         // This very send raced itself: the next read finds the stored message.
         loaded = undefined;
@@ -155,21 +160,6 @@ async function replayAck(
   const message = await ctx.messages.get(previous.conversationId, previous.seq);
   if (!message) throw new InternalError('stored message not found; retry');
   await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
-}
-
-function rateLimitWindow(ctx: ChatContext, userId: string, now: number): RateLimitWindow {
-  const windowMs = ctx.config.sendWindowSeconds * 1000;
-  const start = Math.floor(now / windowMs) * windowMs;
-  return {
-    key: `send#${userId}#${start}`,
-    limit: ctx.config.sendLimit,
-    expiresAt: Math.ceil((start + 2 * windowMs) / 1000),
-  };
-}
-
-function retryAfter(ctx: ChatContext, now: number): number {
-  const windowMs = ctx.config.sendWindowSeconds * 1000;
-  return windowMs - (now % windowMs);
 }
 
 function sleep(ms: number): Promise<void> {

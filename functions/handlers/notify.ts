@@ -3,11 +3,11 @@
  * stored support messages becomes WeChat subscribe-message notifications
  * (functions/domain/notify.ts); the reply names the first record to retry
  * (ReportBatchItemFailures). Its configuration comes from the runtime's environment, which the
- * stack sets on the function (infra/lib/stream-consumers.ts) and the local stack in this process.
+ * stack sets on the function (infra/lib/stream-consumers.ts) and the local stack in this process;
+ * subscribeMessage.send goes through the runtime's WeChat client (the shared access token).
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createDocumentClient } from '../adapters/dynamo-client';
-import { createWeChatClient } from '../adapters/wechat-client';
 import { createNotifyDeps } from '../notify-runtime';
 import { createRuntime } from '../runtime';
 import { handleNotifyBatch } from './notify-batch';
@@ -15,14 +15,7 @@ import { handleNotifyBatch } from './notify-batch';
 const runtime = createRuntime(process.env, { service: 'notify' });
 const { config } = runtime;
 const db = createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region });
-const wechat = createWeChatClient({
-  db,
-  tokenTable: config.tables.wechatTokens,
-  baseUrl: config.wechat.baseUrl,
-  appId: config.wechat.appId,
-  appSecret: () => runtime.secret('WECHAT_SECRET'),
-});
-const deps = createNotifyDeps({ config, db, wechat: wechat.api, log: runtime.log });
+const deps = createNotifyDeps({ config, db, wechat: runtime.wechat.api, log: runtime.log });
 
 export function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   return handleNotifyBatch(deps, event);

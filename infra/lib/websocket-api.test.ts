@@ -219,6 +219,11 @@ describe('the handler functions', () => {
     for (const name of route.integration.secrets ?? []) {
       expected[secretIdVariable(name)] = SECRET_IDS[name];
     }
+    if (route.integration.secrets?.includes('WECHAT_SECRET')) {
+      // Those calling WeChat server APIs (content security) get the appid from the SSM parameter.
+      expect(env.WECHAT_APPID).toMatchObject({ Ref: expect.any(String) });
+      expected.WECHAT_APPID = env.WECHAT_APPID;
+    }
     if (route.integration.manageConnections) {
       expected.CONNECTIONS_ENDPOINT = {
         'Fn::Join': [
