@@ -15,6 +15,23 @@ import { parseArgs } from './options';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+// `--notify [samples]`: only the notification scenario (bench/notify-bench.ts), printed.
+const notifyAt = process.argv.indexOf('--notify');
+if (notifyAt >= 0) {
+  const samples = Number(process.argv[notifyAt + 1] ?? '') || 50;
+  const { notifyBench, notifyMarkdown } = await import('./notify-bench');
+  const local = await startDynamoDbLocal();
+  try {
+    const result = await notifyBench(local.endpoint, samples, (line) =>
+      console.log(`[bench] ${line}`),
+    );
+    console.log(notifyMarkdown(result));
+  } finally {
+    await local.stop();
+  }
+  process.exit(0);
+}
+
 const options = parseArgs(process.argv.slice(2), {
   docsDir: fileURLToPath(new URL('../docs', import.meta.url)),
   scratchDir: fileURLToPath(new URL('./.out', import.meta.url)),

@@ -15,7 +15,9 @@ import type {
   ReadNoticeFrame,
   RecalledFrame,
   ReportStatus,
+  SubscriptionStateFrame,
 } from '../protocol/server-frames';
+import type { SubscriptionFrame } from '../protocol/client-frames';
 import type {
   ChatClientErrorEvent,
   ChatClientEvents,
@@ -359,6 +361,19 @@ export class ChatClient {
   /** Admins: closes a report without removing the message (idempotent). */
   async dismissReport(reportId: string): Promise<ReportStatus> {
     return (await this.requests.call({ action: 'dismissreport', reportId }, true)).status;
+  }
+
+  /**
+   * A subscribe-message standing (docs/protocol.md "Notifications"): records what
+   * wx.requestSubscribeMessage answered (`result`) or the notification switch (`off`), or only
+   * reads it. Resent after a lost connection: recording the same answer twice could count one
+   * acceptance twice, so only reads and the switch are resent.
+   */
+  async subscription(
+    request: Omit<SubscriptionFrame, 'action' | 'id'>,
+  ): Promise<SubscriptionStateFrame> {
+    const frame: SubscriptionFrame = { action: 'subscription', ...request };
+    return this.requests.call(frame, request.result === undefined);
   }
 
   private opened(): void {

@@ -12,6 +12,7 @@ export type {
   ReadNoticeFrame,
   RecalledFrame,
   Role,
+  SubscriptionStateFrame,
 } from '../protocol/server-frames';
 export type { WebLoginInfoFrame, WebSession } from '../protocol/web-login';
 export { WEB_LOGIN_POLL_INTERVAL_MS } from '../protocol/web-login';

@@ -3,6 +3,8 @@
  * stack and the local stack set these variables; README.md lists them.
  */
 import type { ChatConfig } from './domain/chat-context';
+import type { NotifyConfig } from './domain/notify';
+import { fieldType } from './domain/subscribe-fields';
 import { resolveTableNames, type TableId } from './tables';
 
 export interface RuntimeConfig {
@@ -42,6 +44,10 @@ export interface RuntimeConfig {
   /** Unset on AWS; the local stack points it at DynamoDB Local. */
   readonly dynamodbEndpoint: string | undefined;
   readonly region: string;
+  /** WeChat subscribe-message notifications (the notify handler). */
+  readonly notify: Omit<NotifyConfig, 'admins' | 'deskTitle' | 'claimLeaseMs'> & {
+    readonly miniprogramState: 'developer' | 'trial' | 'formal';
+  };
 }
 
 /**
@@ -75,6 +81,13 @@ export const TUNING_VARIABLES = [
   'CONSOLE_TOKEN_TTL_SECONDS',
   'LOG_LEVEL',
   'WECHAT_API_TIMEOUT_MS',
+  // WeChat subscribe messages (docs/deploy.md "Subscribe-message templates").
+  'NOTIFY_TEMPLATE_DESK_REPLIED',
+  'NOTIFY_FIELDS_DESK_REPLIED',
+  'NOTIFY_TEMPLATE_STUDENT_WAITING',
+  'NOTIFY_FIELDS_STUDENT_WAITING',
+  'NOTIFY_MINIPROGRAM_STATE',
+  'NOTIFY_TIME_ZONE',
 ] as const;
 
 export type TuningVariable = (typeof TUNING_VARIABLES)[number];
@@ -107,6 +120,39 @@ function tokenTtl(env: NodeJS.ProcessEnv): number {
     throw new Error(`TOKEN_TTL_SECONDS must be at most ${MAX_TOKEN_TTL_SECONDS} (7 days)`);
   }
   return ttl;
+}
+
+/**
+ * A template's field map, `name=key,...` (e.g. `from=thing1,preview=thing2,time=time3`): which of
+ * the template's keys (as shown in the mini-program admin console) takes which of our values.
+ */
+function fieldMap(env: NodeJS.ProcessEnv, name: string, fallback: string): Record<string, string> {
+  const raw = env[name] || fallback;
+  const map: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const [value, key] = pair.split('=').map((s) => s.trim());
+    if (!value || !key || fieldType(key) === undefined)
+      throw new Error(`${name} must be name=key pairs with thing/time/phrase/name keys`);
+    map[value] = key;
+  }
+  return map;
+}
+
+function miniprogramState(env: NodeJS.ProcessEnv): 'developer' | 'trial' | 'formal' {
+  const value = env.NOTIFY_MINIPROGRAM_STATE || 'formal';
+  if (value !== 'developer' && value !== 'trial' && value !== 'formal')
+    throw new Error('NOTIFY_MINIPROGRAM_STATE must be developer, trial or formal');
+  return value;
+}
+
+function timeZone(env: NodeJS.ProcessEnv): string {
+  const value = env.NOTIFY_TIME_ZONE || 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new Error('NOTIFY_TIME_ZONE must be an IANA time zone (e.g. Asia/Shanghai)');
+  }
+  return value;
 }
 
 /** The configuration from an environment (default: this process's). */
@@ -152,5 +198,27 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    notify: {
+      templates: {
+        deskReplied: {
+          id: env.NOTIFY_TEMPLATE_DESK_REPLIED ?? '',
+          fields: fieldMap(
+            env,
+            'NOTIFY_FIELDS_DESK_REPLIED',
+            'from=thing1,preview=thing2,time=time3',
+          ),
+        },
+        studentWaiting: {
+          id: env.NOTIFY_TEMPLATE_STUDENT_WAITING ?? '',
+          fields: fieldMap(
+            env,
+            'NOTIFY_FIELDS_STUDENT_WAITING',
+            'student=thing1,preview=thing2,time=time3',
+          ),
+        },
+      },
+      miniprogramState: miniprogramState(env),
+      timeZone: timeZone(env),
+    },
   };
 }

@@ -184,6 +184,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   frameRoute('reports', { moderation: 'read' }),
   frameRoute('dismissreport', { moderation: 'readWrite' }),
+  // Subscribe-message choices and the notification switch, per user and template (issue 15).
+  frameRoute('subscription', { notifyCredits: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

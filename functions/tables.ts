@@ -33,6 +33,11 @@ export interface TableDefinition {
   /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it. */
   readonly ttlAttribute?: string;
   readonly lifecycle: 'durable' | 'ephemeral';
+  /**
+   * A DynamoDB stream of the table's changes, with the item images it carries. Consumers are
+   * declared in functions/event-sources.ts.
+   */
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' | 'OLD_IMAGE';
 }
 
 export type TableId =
@@ -47,7 +52,9 @@ export type TableId =
   | 'wechatTokens'
   | 'webLogins'
   | 'webSessions'
-  | 'moderation';
+  | 'moderation'
+  | 'notifications'
+  | 'notifyCredits';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -133,6 +140,8 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: { name: 'seq', type: 'N' },
     globalIndexes: [],
     lifecycle: 'durable',
+    // New messages drive the WeChat notifications (functions/event-sources.ts).
+    stream: 'NEW_IMAGE',
   },
   {
     id: 'idempotency',
@@ -199,6 +208,26 @@ export const TABLES: readonly TableDefinition[] = [
         projection: 'ALL',
       },
     ],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'notifications',
+    envVar: 'NOTIFICATIONS_TABLE',
+    description:
+      'WeChat notification bookkeeping: a claim per notified message (idempotency across stream redeliveries) and the one unread notification per conversation. Expires well after the stream retention (24 h).',
+    partitionKey: { name: 'notifyKey', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'notifyCredits',
+    envVar: 'NOTIFY_CREDITS_TABLE',
+    description:
+      "Subscribe-message credits and choices per user and template (wx.requestSubscribeMessage acceptances, 'always keep', turned off).",
+    partitionKey: { name: 'userId', type: 'S' },
+    sortKey: { name: 'template', type: 'S' },
+    globalIndexes: [],
     lifecycle: 'durable',
   },
 ];

@@ -5,10 +5,12 @@
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
   type Projection,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type KeyAttribute, TABLES, type TableDefinition, type TableId } from '../functions/tables';
@@ -48,6 +50,9 @@ export function createTableInput(table: TableDefinition, tableName: string) {
     AttributeDefinitions: [...attributes.values()],
     KeySchema: keySchema(table.partitionKey, table.sortKey),
     ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+    ...(table.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }
+      : {}),
   };
 }
 
@@ -63,8 +68,10 @@ export async function ensureTables(
       await client.send(new CreateTableCommand(createTableInput(table, tableName)));
       created.push(tableName);
     } catch (error) {
-      if ((error as Error).name === 'ResourceInUseException') continue;
-      throw error;
+      if ((error as Error).name !== 'ResourceInUseException') throw error;
+      // A table kept from before its stream was declared (a data directory) gains it now.
+      if (table.stream) await ensureStream(client, tableName, table.stream);
+      continue;
     }
     if (table.ttlAttribute) {
       await client.send(
@@ -76,4 +83,26 @@ export async function ensureTables(
     }
   }
   return created;
+}
+
+async function ensureStream(
+  client: DynamoDBClient,
+  tableName: string,
+  viewType: NonNullable<TableDefinition['stream']>,
+): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
+    }),
+  );
+}
+
+/** The ARN of a table's current stream (DescribeTable's LatestStreamArn). */
+export async function latestStreamArn(client: DynamoDBClient, tableName: string): Promise<string> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
+  return Table.LatestStreamArn;
 }

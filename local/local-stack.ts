@@ -26,6 +26,7 @@ import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localSigningSecret } from './local-secrets';
 import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
+import { startStreamPollers, type StreamPollers } from './stream-pollers';
 
 export const STAGE = 'local';
 const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   readonly console?: false | { readonly dir: string };
   /** The WeChat stand-in's risky/review words, latency and token lifetime (see wechat-stand-in.ts). */
   readonly wechat?: WeChatStandInOptions;
+  /** Run the stream consumers of functions/event-sources.ts (default true). */
+  readonly streams?: boolean;
 }
 
 export interface LocalStack {
@@ -77,6 +80,8 @@ export interface LocalStack {
   readonly console: ConsoleSite | undefined;
   /** The WeChat stand-in (stable_token, msgSecCheck): tests configure it and read its calls. */
   readonly wechat: WeChatStandIn;
+  /** The stream pollers (functions/event-sources.ts) and their on-failure destination. */
+  readonly streams: StreamPollers;
   stop(): Promise<void>;
   /** Ends everything at once, DynamoDB Local included, without waiting for $disconnect. */
   forceStop(): void;
@@ -196,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let dynamodb: RunningDynamoDb | undefined;
   let endpoint: string;
   let tables: Record<TableId, string>;
+  let streams: StreamPollers;
   try {
     dynamodb = options.dynamodbEndpoint
       ? undefined
@@ -216,6 +222,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const r of routes)
       if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
     for (const httpRoute of HTTP_ROUTES) await runtime.load(httpRoute.handler);
+    streams = await startStreamPollers({
+      enabled: options.streams ?? true,
+      endpoint,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      tables,
+      runtime,
+      onError,
+    });
   } catch (error) {
     // A start that fails releases what it took (the port, DynamoDB Local), so it can be retried.
     await gateway.shutdown();
@@ -241,22 +255,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     gateway,
     console: site,
     wechat,
+    streams,
     // In dependency order: the gateway stops accepting and closes its connections, running their
-    // $disconnect (which needs DynamoDB), then the HTTP server, then DynamoDB Local.
+    // $disconnect (which needs DynamoDB), then the stream pollers finish their batch, then the
+    // HTTP server (the WeChat stand-in), then DynamoDB Local.
     async stop() {
       await gateway.shutdown();
+      await streams.stop();
       server.closeAllConnections();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamodb?.stop();
     },
     forceStop() {
       gateway.kill();
+      void streams.stop();
       server.closeAllConnections();
       server.close();
       dynamodb?.forceStop();
     },
     async kill() {
       const cut = gateway.kill();
+      await streams.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       return cut;
@@ -287,6 +306,10 @@ function configureHandlers(
   env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;
   env.JWT_SECRET ??= options.dataDir ? localSigningSecret(options.dataDir) : ephemeralSecret();
   env.ADMINS = options.admins ?? env.ADMINS ?? 'admin';
+  // The stand-in's subscribe-message templates (docs/deploy.md: real ids come from the console).
+  env.NOTIFY_TEMPLATE_DESK_REPLIED ??= 'local-desk-replied';
+  env.NOTIFY_TEMPLATE_STUDENT_WAITING ??= 'local-student-waiting';
+  env.NOTIFY_MINIPROGRAM_STATE ??= 'developer';
   if (options.tablePrefix !== undefined) env.TABLE_PREFIX = options.tablePrefix;
   for (const [key, value] of Object.entries(options.env ?? {})) env[key] = value;
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SubscribeSendStandIn } from './wechat-subscribe-stand-in';
 
 const DEV_CODE = /^dev-([A-Za-z0-9_-]{1,32})$/;
 
@@ -83,6 +84,15 @@ export class WeChatStandIn {
     stableToken: { forceRefresh: boolean }[];
     msgSecCheck: { content: string; scene: number; openid: string; version: number }[];
   } = { stableToken: [], msgSecCheck: [] };
+  /** subscribeMessage.send (issue 15): what it was sent, its own subscription counts. */
+  readonly subscribe = new SubscribeSendStandIn(
+    () =>
+      [
+        process.env.NOTIFY_TEMPLATE_DESK_REPLIED,
+        process.env.NOTIFY_TEMPLATE_STUDENT_WAITING,
+      ].filter((id): id is string => !!id),
+    (accessToken) => this.tokenErrcode(accessToken),
+  );
 
   constructor(
     private readonly credentials: { appId: string; appSecret: string },
@@ -134,6 +144,7 @@ export class WeChatStandIn {
     request: IncomingMessage,
     response: ServerResponse<IncomingMessage>,
   ): Promise<boolean> {
+    if (await this.subscribe.handle(path, url, request, response)) return true;
     const api: StandInApi | undefined =
       path === 'cgi-bin/stable_token'
         ? 'stable_token'
@@ -211,6 +222,14 @@ export class WeChatStandIn {
       access_token: issued.value,
       expires_in: Math.floor((issued.expiresAt - now) / 1000),
     };
+  }
+
+  /** 0 for a token it issued that still works, else the errcode WeChat answers (40001, 42001). */
+  tokenErrcode(accessToken: string): number {
+    const token = this.tokens.find((t) => t.value === accessToken);
+    if (!token || token.revoked) return 40001;
+    if (token.expiresAt <= this.now()) return 42001;
+    return 0;
   }
 
   private msgSecCheck(url: URL, body: Record<string, unknown>): object {

@@ -154,6 +154,24 @@ export const DismissReportFrame = v.object({
   reportId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CURSOR_LENGTH)),
 });
 
+/** The subscribe-message templates of this product (docs/protocol.md "Notifications"). */
+export const NotifyTemplate = v.picklist(['deskReplied', 'studentWaiting']);
+
+/**
+ * A user's subscribe-message standing for one template: with `result`, what
+ * `wx.requestSubscribeMessage` answered (an `accept` is one credit); with `off`, the user's
+ * switch in the chat; with neither, only the state is asked for. Answered with `subscription`.
+ */
+export const SubscriptionFrame = v.object({
+  action: v.literal('subscription'),
+  id: v.optional(frameId),
+  template: NotifyTemplate,
+  result: v.optional(v.picklist(['accept', 'reject', 'ban'])),
+  /** The user ticked "always keep this choice" (wx.getSetting itemSettings lists the template). */
+  alwaysKeep: v.optional(v.boolean()),
+  off: v.optional(v.boolean()),
+});
+
 export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
 export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
 export type SyncFrame = v.InferOutput<typeof SyncFrame>;
@@ -170,6 +188,8 @@ export type RemoveFrame = v.InferOutput<typeof RemoveFrame>;
 export type ReportFrame = v.InferOutput<typeof ReportFrame>;
 export type ReportsFrame = v.InferOutput<typeof ReportsFrame>;
 export type DismissReportFrame = v.InferOutput<typeof DismissReportFrame>;
+export type SubscriptionFrame = v.InferOutput<typeof SubscriptionFrame>;
+export type NotifyTemplate = v.InferOutput<typeof NotifyTemplate>;
 
 export type ClientFrame =
   | ConversationsFrame
@@ -191,7 +211,8 @@ export type ClientFrame =
   | RemoveFrame
   | ReportFrame
   | ReportsFrame
-  | DismissReportFrame;
+  | DismissReportFrame
+  | SubscriptionFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -215,6 +236,7 @@ export const CLIENT_FRAMES = {
   report: ReportFrame,
   reports: ReportsFrame,
   dismissreport: DismissReportFrame,
+  subscription: SubscriptionFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -29,6 +29,7 @@ export const REPLY_TYPES = {
   webloginanswer: 'webloginanswered',
   websessions: 'websessions',
   websignout: 'websignedout',
+  subscription: 'subscription',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

@@ -200,6 +200,20 @@ export const ReportClosedFrame = v.object({
   reportId: v.string(),
   status: ReportStatus,
 });
+
+/** A user's subscribe-message standing for one template (the answer to `subscription`). */
+export const SubscriptionStateFrame = v.object({
+  type: v.literal('subscription'),
+  id: v.optional(v.string()),
+  template: v.picklist(['deskReplied', 'studentWaiting']),
+  /** The WeChat template id to pass to wx.requestSubscribeMessage; empty: notifications are off. */
+  templateId: v.string(),
+  /** Notifications the server may still send (one-time acceptances not yet spent). */
+  credits: v.number(),
+  off: v.boolean(),
+  alwaysKeep: v.boolean(),
+  lastChoice: v.optional(v.picklist(['accept', 'reject', 'ban'])),
+});
 export const ErrorFrame = v.object({
   type: v.literal('error'),
   id: v.optional(v.string()),
@@ -240,6 +254,7 @@ export const ServerFrame = v.variant('type', [
   ReportedFrame,
   ReportsListFrame,
   ReportClosedFrame,
+  SubscriptionStateFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;
@@ -260,6 +275,7 @@ export type RoomFrame = v.InferOutput<typeof RoomFrame>;
 export type RoomsListFrame = v.InferOutput<typeof RoomsListFrame>;
 export type BlockedFrame = v.InferOutput<typeof BlockedFrame>;
 export type PongFrame = v.InferOutput<typeof PongFrame>;
+export type SubscriptionStateFrame = v.InferOutput<typeof SubscriptionStateFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type GatewayErrorFrame = v.InferOutput<typeof GatewayErrorFrame>;
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;

@@ -183,6 +183,12 @@ beforeAll(async () => {
     text: 'hi room',
   });
   await request(sue.client, 'leave', { action: 'leave', conversationId: roomId });
+  await request(sue.client, 'subscription', {
+    action: 'subscription',
+    id: nextId('s'),
+    template: 'deskReplied',
+    result: 'accept',
+  });
   const answer = await request(admin.client, 'sendmessage: the desk answers', {
     action: 'sendmessage',
     id: nextId('m'),

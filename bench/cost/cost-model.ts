@@ -69,6 +69,31 @@ export function invocationCost(
   };
 }
 
+/**
+ * Cost of one notified message (issue 15, bench/notify-bench.ts): the notify invocation (256 MB,
+ * functions/event-sources.ts) and its DynamoDB request units. The stream reads cost nothing:
+ * GetRecords calls made by Lambda for an event-source mapping are free
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CostOptimization_StreamsUsage.html),
+ * and records the filter criteria drop start no invocation. WeChat's subscribeMessage.send is free
+ * within its daily quota.
+ */
+export function notificationCost(measured: {
+  readonly invocationMs: number;
+  readonly readUnits: number;
+  readonly writeUnits: number;
+  /** Notified messages per invocation (1 when replies come one at a time, as measured). */
+  readonly messagesPerInvocation?: number;
+}): CostLines {
+  return {
+    apiGatewayMessages: 0,
+    lambda: lambdaInvocationUsd(measured.invocationMs, 256) / (measured.messagesPerInvocation ?? 1),
+    dynamoDb:
+      measured.readUnits * PRICES.dynamoReadRequestUnit.usd +
+      measured.writeUnits * PRICES.dynamoWriteRequestUnit.usd,
+    storage: 0,
+  };
+}
+
 /** Cost lines of 1,000 sends of a measured scenario. */
 export function perThousandMessages(
   work: WorkSummary,

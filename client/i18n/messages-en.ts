@@ -273,4 +273,9 @@ export const en: Catalog = {
   'privacy.purpose': 'This information is used only to run the study-room chat, for nothing else.',
   'privacy.open': 'Read the full privacy guideline',
   'privacy.link': 'Privacy',
+  // WeChat subscribe messages (issue 15)
+  'notify.deskReplied': 'You will get a WeChat notification when the desk replies',
+  'notify.deskRepliedOff': 'You will not get a WeChat notification when the desk replies',
+  'notify.failed': 'Could not change the notification setting',
+  'notify.switch': 'WeChat notifications',
 };

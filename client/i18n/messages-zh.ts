@@ -278,4 +278,9 @@ export const zh = {
   'privacy.purpose': '以上信息仅用于提供自习室聊天服务，不用于其他用途。',
   'privacy.open': '查看完整隐私保护指引',
   'privacy.link': '隐私说明',
+  // WeChat subscribe messages (issue 15)
+  'notify.deskReplied': '服务台回复时将通过微信通知你',
+  'notify.deskRepliedOff': '服务台回复时不会通过微信通知你',
+  'notify.failed': '无法更改通知设置',
+  'notify.switch': '微信通知',
 } as const;

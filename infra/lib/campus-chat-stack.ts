@@ -24,6 +24,8 @@ import { resolvePlatform } from './handler-platform';
 import { Observability } from './observability';
 import type { CampusChatSettings, CampusChatStackProps } from './stack-config';
 import { ChatWebSocketApi } from './websocket-api';
+import { EVENT_SOURCES } from '../../functions/event-sources';
+import { StreamConsumers } from './stream-consumers';
 
 /**
  * Configuration every handler gets: the log level and the tuning knobs set in context (one
@@ -55,6 +57,7 @@ export class CampusChatStack extends Stack {
   readonly observability: Observability;
   /** The browser console behind CloudFront (when the stack was given its build). */
   readonly console: ConsoleHosting | undefined;
+  readonly streams: StreamConsumers;
 
   constructor(scope: Construct, id: string, props: CampusChatStackProps) {
     super(scope, id, props);
@@ -168,6 +171,21 @@ export class CampusChatStack extends Stack {
         : undefined,
     });
 
+    this.streams = new StreamConsumers(this, 'Streams', {
+      sources: EVENT_SOURCES,
+      targets,
+      environment: {
+        ...environment,
+        WECHAT_APPID: ssm.StringParameter.valueForStringParameter(
+          this,
+          settings.secrets.wechatAppIdParameter,
+        ),
+        ADMINS: ssm.StringParameter.valueForStringParameter(this, settings.secrets.adminsParameter),
+      },
+      platform,
+      logRetention,
+    });
+
     const functions = new Map(
       [...this.webSocket.functions].map(([routeKey, fn]) => [routeKey, fn.function] as const),
     );
@@ -175,6 +193,7 @@ export class CampusChatStack extends Stack {
     for (const [handler, fn] of this.login.functions) {
       if (fn !== this.login.function) functions.set(handler, fn.function);
     }
+    for (const [id, fn] of this.streams.functions) functions.set(id, fn.function);
     this.observability = new Observability(this, 'Operations', {
       functions,
       tables: this.data.tables,
@@ -183,6 +202,7 @@ export class CampusChatStack extends Stack {
       webSocketAccessLogs: this.webSocket.accessLogs,
       loginApiId: this.login.api.apiId,
       alarmEmail: settings.alarmEmail,
+      deadLetterQueues: this.streams.deadLetterQueues,
     });
 
     this.console?.deploy({

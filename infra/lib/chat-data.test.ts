@@ -111,10 +111,18 @@ describe('tables', () => {
     }
   });
 
-  it('keeps what users wrote: messages, conversations, members, users, idempotency keys and moderation records', () => {
+  it('keeps what users wrote: messages, conversations, members, users, idempotency keys, moderation records and subscribe-message credits', () => {
     const durable = TABLES.filter((t) => t.lifecycle === 'durable').map((t) => t.id);
     expect(durable.sort()).toEqual(
-      ['conversations', 'idempotency', 'members', 'messages', 'moderation', 'users'].sort(),
+      [
+        'conversations',
+        'idempotency',
+        'members',
+        'messages',
+        'moderation',
+        'notifyCredits',
+        'users',
+      ].sort(),
     );
   });
 });

@@ -63,6 +63,7 @@ export class ChatData extends Construct {
         deletionProtection: durable,
         removalPolicy: durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         ...(definition.ttlAttribute ? { timeToLiveAttribute: definition.ttlAttribute } : {}),
+        ...(definition.stream ? { stream: dynamodb.StreamViewType[definition.stream] } : {}),
       });
       for (const index of definition.globalIndexes)
         table.addGlobalSecondaryIndex(globalIndex(index));

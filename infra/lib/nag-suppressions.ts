@@ -31,6 +31,15 @@ export const NAG_REASONS = {
     'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level ' +
     'role API Gateway uses to write logs (WebSocket access logging requires it); only the ' +
     'apigateway.amazonaws.com service can assume the role.',
+  deadLetterQueue:
+    'This queue is itself the on-failure destination of a stream event-source mapping ' +
+    '(functions/event-sources.ts): it holds the records of batches that failed every retry, ' +
+    'and an alarm fires on its first message. A dead-letter queue of a dead-letter queue would ' +
+    'only move the same records once more.',
+  listStreams:
+    'A DynamoDB event-source mapping needs dynamodb:ListStreams, which works on no narrower ' +
+    'resource than "*" (it lists stream ARNs and reads no data); reading the stream itself ' +
+    "(DescribeStream, GetShardIterator, GetRecords) is granted on this table's stream only.",
   olderRuntime:
     'The AWS China regions get new Lambda runtimes later than the global regions, and the ' +
     'newest Node.js runtime is not confirmed in cn-north-1/cn-northwest-1, so there (and in a ' +
@@ -155,4 +164,14 @@ export function acknowledgeConsoleHosting(
       for (const id of findings) acknowledge(provider, id, NAG_REASONS.cdkCustomResource);
     }
   }
+}
+
+/** The on-failure destination of a stream mapping, which cdk-nag takes for a queue without a DLQ. */
+export function acknowledgeDeadLetterQueue(queue: IConstruct): void {
+  acknowledge(queue, 'AwsSolutions-SQS3', NAG_REASONS.deadLetterQueue);
+}
+
+/** dynamodb:ListStreams on "*", which an event-source mapping's role needs. */
+export function acknowledgeListStreams(grantee: IConstruct): void {
+  acknowledge(grantee, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.listStreams);
 }

@@ -5,6 +5,7 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_SOURCES } from '../../functions/event-sources';
 import { ROUTES } from '../../functions/routes';
 import { TABLES } from '../../functions/tables';
 import {
@@ -43,13 +44,16 @@ describe('alarms', () => {
       const fn = synth.stack.webSocket.functions.get(r.routeKey);
       return fn ? [logicalId(fn.function.node.defaultChild)] : [];
     });
-    return [...ids, logicalId(synth.stack.login.function.function.node.defaultChild)];
+    const consumers = [...synth.stack.streams.functions.values()].map((fn) =>
+      logicalId(fn.function.node.defaultChild),
+    );
+    return [...ids, logicalId(synth.stack.login.function.function.node.defaultChild), ...consumers];
   };
 
   it('watch every handler function for errors and throttles', () => {
     const functions = handlerFunctions();
     expect(functions).toHaveLength(
-      ROUTES.filter((r) => r.integration.kind === 'lambda').length + 1,
+      ROUTES.filter((r) => r.integration.kind === 'lambda').length + 1 + EVENT_SOURCES.length,
     );
     for (const metric of ['Errors', 'Throttles']) {
       const watched = alarms()
@@ -115,8 +119,10 @@ describe('alarms', () => {
 
   it('all notify the alarm topic, on alarm and when back to OK', () => {
     const all = alarms();
-    const handlers = ROUTES.filter((r) => r.integration.kind === 'lambda').length + 1;
-    expect(all.length).toBe(2 * handlers + TABLES.length + 2);
+    const handlers =
+      ROUTES.filter((r) => r.integration.kind === 'lambda').length + 1 + EVENT_SOURCES.length;
+    // Errors and throttles per function, throttling per table, the two APIs, one per DLQ.
+    expect(all.length).toBe(2 * handlers + TABLES.length + 2 + EVENT_SOURCES.length);
     for (const alarm of all) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);

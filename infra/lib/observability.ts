@@ -11,6 +11,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 const PERIOD = Duration.minutes(5);
@@ -27,6 +28,8 @@ export interface ObservabilityProps {
   readonly loginApiId: string;
   /** Subscribed to the alarm topic when set. */
   readonly alarmEmail: string | undefined;
+  /** Dead-letter queues by a short name: any message in one is a record nobody handled. */
+  readonly deadLetterQueues?: ReadonlyMap<string, sqs.IQueue>;
 }
 
 function safeId(name: string): string {
@@ -95,6 +98,14 @@ export class Observability extends Construct {
           label: `${name} throttle events`,
         }),
         `campus-chat table ${name}: requests throttled`,
+      );
+    }
+
+    for (const [name, queue] of props.deadLetterQueues ?? []) {
+      alarm(
+        `${safeId(name)}DeadLetters`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+        `campus-chat ${name}: stream records failed every retry (see the queue for the batches)`,
       );
     }
 

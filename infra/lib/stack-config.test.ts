@@ -114,11 +114,25 @@ describe('settingsFromContext', () => {
     );
   });
 
+  /** Knobs whose values are not numbers (issue 15's notification settings). */
+  const SAMPLE_VALUES: Partial<Record<string, string>> = {
+    NOTIFY_TEMPLATE_DESK_REPLIED: 'tmpl-desk-replied',
+    NOTIFY_TEMPLATE_STUDENT_WAITING: 'tmpl-student-waiting',
+    NOTIFY_FIELDS_DESK_REPLIED: 'from=thing1,preview=thing2,time=time3',
+    NOTIFY_FIELDS_STUDENT_WAITING: 'student=thing1,preview=thing2,time=time3',
+    NOTIFY_MINIPROGRAM_STATE: 'trial',
+    NOTIFY_TIME_ZONE: 'Asia/Shanghai',
+  };
+
   it('reads every tuning knob under its environment variable name', () => {
     const context = Object.fromEntries(
       TUNING_VARIABLES.map((name) => [
         name,
-        name === 'LOG_LEVEL' ? 'DEBUG' : name === 'DESK_TITLE' ? '自习室服务台' : '7',
+        name === 'LOG_LEVEL'
+          ? 'DEBUG'
+          : name === 'DESK_TITLE'
+            ? '自习室服务台'
+            : (SAMPLE_VALUES[name] ?? '7'),
       ]),
     );
     expect(settingsFromContext(reader(context)).tuning).toEqual(context);

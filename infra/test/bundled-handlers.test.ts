@@ -24,6 +24,8 @@ import {
   startSecretsManagerStandIn,
 } from '../../test/support/secrets-manager-stand-in';
 import { startTestStack } from '../../test/support/test-stack';
+import type { CfnElement } from 'aws-cdk-lib';
+import { EVENT_SOURCES } from '../../functions/event-sources';
 import { ESM_REQUIRE_BANNER } from '../lib/bundle-settings';
 import { REPO_ROOT } from '../lib/handler-function';
 import { DEFAULT_SETTINGS } from '../lib/stack-config';
@@ -43,6 +45,7 @@ let china: Synthesized;
 const HANDLERS = [
   ...ROUTES.flatMap((r) => (r.integration.kind === 'lambda' ? [r.integration.handler] : [])),
   ...HTTP_ROUTES.map((r) => r.handler),
+  ...EVENT_SOURCES.map((s) => s.handler),
 ];
 
 function apiOf(synth: Synthesized, protocol: 'WEBSOCKET' | 'HTTP'): string {
@@ -53,20 +56,35 @@ function apiOf(synth: Synthesized, protocol: 'WEBSOCKET' | 'HTTP'): string {
   return found[0];
 }
 
+/** A stream consumer's function, found through its event-source mapping in the template. */
+function streamFunction(synth: Synthesized, sourceId: string) {
+  const fn = synth.stack.streams.functions.get(sourceId)?.function;
+  const id = synth.stack.resolve((fn?.node.defaultChild as CfnElement).logicalId) as string;
+  const mapped = resourcesOf(synth.json, 'AWS::Lambda::EventSourceMapping').some(
+    ([, m]) => referencedId(m.Properties.FunctionName) === id,
+  );
+  const resource = synth.json.Resources[id];
+  if (!mapped || !resource) throw new Error(`no mapped function for ${sourceId}`);
+  return { fn: resource };
+}
+
 /**
  * The bundle the synthesized template deploys for a handler, found by following the template:
  * route -> integration -> function -> code asset -> `asset.<hash>/index.mjs`.
  */
 function bundleFor(synth: Synthesized, handler: string): string {
+  const consumer = EVENT_SOURCES.find((s) => s.handler === handler);
   const http = HTTP_ROUTES.find((r) => r.handler === handler);
-  const found = http
-    ? functionForRoute(synth.json, apiOf(synth, 'HTTP'), `${http.method} ${http.path}`)
-    : functionForRoute(
-        synth.json,
-        apiOf(synth, 'WEBSOCKET'),
-        (ROUTES.find((r) => r.integration.kind === 'lambda' && r.integration.handler === handler)
-          ?.routeKey as string) ?? '',
-      );
+  const found = consumer
+    ? streamFunction(synth, consumer.id)
+    : http
+      ? functionForRoute(synth.json, apiOf(synth, 'HTTP'), `${http.method} ${http.path}`)
+      : functionForRoute(
+          synth.json,
+          apiOf(synth, 'WEBSOCKET'),
+          (ROUTES.find((r) => r.integration.kind === 'lambda' && r.integration.handler === handler)
+            ?.routeKey as string) ?? '',
+        );
   const key = found.fn.Properties.Code.S3Key as string;
   const [moduleName] = (found.fn.Properties.Handler as string).split('.');
   return join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`, `${moduleName}.mjs`);

@@ -130,6 +130,23 @@ export class WxShim {
   readonly actionChoices: (number | undefined)[] = [];
   /** Calls of wx.login. */
   loginCalls = 0;
+  /**
+   * What the subscribe-message panel answers (the user's choice and whether they tick "always
+   * keep"); after a kept choice WeChat answers it again without showing the panel.
+   */
+  subscribeChoice: { result: 'accept' | 'reject' | 'ban'; keep: boolean } = {
+    result: 'accept',
+    keep: false,
+  };
+  /** Kept choices per template id (wx.getSetting's itemSettings). */
+  readonly keptChoices = new Map<string, string>();
+  /** Template ids of every wx.requestSubscribeMessage that showed the panel. */
+  readonly subscribePanels: string[][] = [];
+  /** Calls refused for not coming from a tap. */
+  subscribeRefused = 0;
+  /** Told the template ids of each acceptance (a test lets WeChat's server count it). */
+  onSubscribeAccepted: (templateIds: string[]) => void = () => undefined;
+  private tapping = false;
   /** Calls of wx.stopPullDownRefresh. */
   pullDownStops = 0;
   /** Most SocketTasks open at the same time, ever. */
@@ -218,6 +235,28 @@ export class WxShim {
   setWeakNetwork(weakNet: boolean): void {
     for (const l of this.listeners.weak)
       (l as (r: object) => void)({ weakNet, networkType: this.networkType });
+  }
+
+  /**
+   * Runs `action` as the handler of a user's tap: wx.requestSubscribeMessage works only then
+   * (WeChat: "can only be invoked by user TAP gesture").
+   */
+  tap(action: () => void): void {
+    this.tapping = true;
+    try {
+      action();
+    } finally {
+      // miniprogram-simulate delivers events on a later turn: the tap lasts until that turn has
+      // run its handler, not across the handler's own awaits of I/O.
+      setTimeout(() => {
+        this.tapping = false;
+      }, 0);
+    }
+  }
+
+  /** Whether a tap is being handled right now. */
+  get inTap(): boolean {
+    return this.tapping;
   }
 
   /** The `wx` object the services use. */
@@ -392,6 +431,53 @@ function wxApiFor(shim: WxShim): WxApi {
               charSet: 'utf-8',
               errMsg: 'scanCode:ok',
             }),
+      );
+    },
+    // https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html:
+    // only from a tap; the answer maps each template id to accept/reject/ban; a kept choice is
+    // answered again without the panel.
+    requestSubscribeMessage(option: {
+      tmplIds: string[];
+      success?: Callback<Record<string, string>>;
+      fail?: Callback<{ errMsg: string; errCode: number }>;
+    }) {
+      if (!shim.inTap) {
+        shim.subscribeRefused++;
+        later(() =>
+          option.fail?.({
+            errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.',
+            errCode: 20001,
+          }),
+        );
+        return;
+      }
+      const answer: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+      const shown = option.tmplIds.filter((id) => !shim.keptChoices.has(id));
+      if (shown.length > 0) shim.subscribePanels.push(shown);
+      for (const id of option.tmplIds) {
+        answer[id] = shim.keptChoices.get(id) ?? shim.subscribeChoice.result;
+        if (shim.subscribeChoice.keep) shim.keptChoices.set(id, answer[id] as string);
+      }
+      const accepted = option.tmplIds.filter((id) => answer[id] === 'accept');
+      if (accepted.length > 0) shim.onSubscribeAccepted(accepted);
+      later(() => option.success?.(answer));
+    },
+    // https://developers.weixin.qq.com/miniprogram/dev/api/open-api/setting/SubscriptionsSetting.html:
+    // itemSettings lists only the templates whose choice the user kept.
+    getSetting(option: { withSubscriptions?: boolean; success?: Callback<object> }) {
+      const itemSettings = Object.fromEntries(shim.keptChoices);
+      later(() =>
+        option.success?.({
+          authSetting: {},
+          ...(option.withSubscriptions
+            ? {
+                subscriptionsSetting: {
+                  mainSwitch: true,
+                  ...(shim.keptChoices.size > 0 ? { itemSettings } : {}),
+                },
+              }
+            : {}),
+        }),
       );
     },
     // getStorageSync returns '' for a key that was never set (it does not throw).

@@ -35,6 +35,8 @@ export type WxApi = Pick<
   | 'getStorageSync'
   | 'setStorageSync'
   | 'scanCode'
+  | 'requestSubscribeMessage'
+  | 'getSetting'
 >;
 
 /** The global `wx` (read at call time, so a shim installed by a test is seen). */

@@ -3,6 +3,10 @@
  * send state (tap a failed one to retry), typing indicator, read marks, the connection banner,
  * older messages on scroll-up, and an input limited to 4000 characters with a counter.
  *
+ * In the student's own support conversation, a line tells whether the desk's reply will come as
+ * a WeChat notification, with a switch; a Send tap also asks for the "desk replied" subscribe
+ * message (services/subscribe-message.ts), unless the user rejected it with "always keep".
+ *
  * setData sends only what changed (lib/chat-window.ts): a read notice is `items[3].state`, a
  * new message `items[8]`, and the page holds a bounded window of the newest rows.
  */
@@ -15,6 +19,7 @@ import {
   messageTextProblem,
   REPORT_REASONS,
   type SessionUser,
+  type SubscriptionStateFrame,
   type Translator,
   truncateCodePoints,
   typingText,
@@ -25,6 +30,7 @@ import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/c
 import { labels } from '../../lib/labels';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
+import { askSubscription, shouldAsk } from '../../services/subscribe-message';
 import { chooseAction, setTitle, toast } from '../../services/ui';
 
 interface PageContext {
@@ -36,6 +42,8 @@ interface PageContext {
   visible: boolean;
   /** How many of the newest rows the page holds (grows on scroll-up, bounded). */
   windowRows: number;
+  /** The student's "desk replied" standing, in their own support conversation. */
+  notify?: SubscriptionStateFrame;
 }
 
 // Per-page state that is not rendered stays out of `data` (setData copies everything in it).
@@ -62,6 +70,10 @@ Component({
     olderLabel: '',
     loadingOlder: false,
     scrollInto: '',
+    notifyShown: false,
+    notifyOn: false,
+    notifyText: '',
+    notifySwitch: '',
   },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
@@ -93,6 +105,60 @@ Component({
       this.render();
       await client.open(conversationId);
       this.render();
+      if (own && user?.role === 'student') {
+        try {
+          context.notify = await client.subscription({ template: 'deskReplied' });
+          this.renderNotify();
+        } catch {
+          // Without the standing the line stays hidden; chatting is not affected.
+        }
+      }
+    },
+
+    /** The notification line and switch, from the student's standing. */
+    renderNotify() {
+      const context = contexts.get(this);
+      const state = context?.notify;
+      if (!context || !state || state.templateId === '') return;
+      const on = !state.off;
+      const text = context.tr.t(on ? 'notify.deskReplied' : 'notify.deskRepliedOff');
+      if (this.data.notifyShown && this.data.notifyOn === on && this.data.notifyText === text)
+        return;
+      this.setData({
+        notifyShown: true,
+        notifyOn: on,
+        notifyText: text,
+        notifySwitch: context.tr.t('notify.switch'),
+      });
+    },
+
+    /** Records the subscription answer and shows the standing after it. */
+    async recordAnswer(
+      answer: Promise<{ result: 'accept' | 'reject' | 'ban'; alwaysKeep: boolean } | undefined>,
+    ) {
+      const context = contexts.get(this);
+      const given = await answer;
+      if (!context || !given) return;
+      try {
+        context.notify = await context.client.subscription({ template: 'deskReplied', ...given });
+        this.renderNotify();
+      } catch {
+        // Not recorded: the next Send tap asks again.
+      }
+    },
+
+    async onNotifySwitch(event: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+      const context = contexts.get(this);
+      if (!context) return;
+      try {
+        context.notify = await context.client.subscription({
+          template: 'deskReplied',
+          off: !event.detail.value,
+        });
+      } catch {
+        toast(context.tr.t('notify.failed'));
+      }
+      this.renderNotify();
     },
 
     onShow() {
@@ -168,10 +234,14 @@ Component({
     },
 
     /** The send button, and the keyboard's send key (confirm-type="send"). */
-    onSend() {
+    onSend(event?: { type?: string }) {
       const context = contexts.get(this);
       const text = this.data.draft;
       if (!context || messageTextProblem(text) !== undefined) return;
+      // Asked in the tap itself (WeChat refuses it after an await or from the keyboard's key).
+      if (event?.type === 'tap' && shouldAsk(context.notify) && context.notify) {
+        void this.recordAnswer(askSubscription(context.notify.templateId));
+      }
       context.client.send(context.conversationId, text);
       this.setData({ draft: '', count: 0, overLimit: false, canSend: false });
     },

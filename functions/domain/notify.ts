@@ -1,0 +1,208 @@
+/**
+ * WeChat subscribe-message notifications for stored messages (the notify handler's domain).
+ *
+ * - An admin's message in a support conversation: the student, when offline, gets one "desk
+ *   replied" notification — at most one per conversation until the student has read up to it,
+ *   however many replies follow, since every notification spends a one-time credit.
+ * - A student's message with no admin online: each admin who subscribed gets "a student is
+ *   waiting", at most one per conversation until the desk has read it.
+ *
+ * Stream delivery is at least once, so each (message, recipient) is claimed in the ledger before
+ * anything is spent or sent, and finished with its outcome after; a retry of a record that was
+ * sent finds it done. The credit is spent by one conditional update before the send and given
+ * back when WeChat refuses for a reason that is not the user's. The gate (one unread notification
+ * per conversation) is opened before the credit is spent and closed again when nothing was sent.
+ */
+import { parseConversationId } from './conversation-ids';
+import type {
+  CreditStore,
+  NotificationLedger,
+  Presence,
+  SubscribeMessage,
+  SubscribeMessageSender,
+  TemplateKey,
+} from './notify-ports';
+import type { Log } from './ports';
+import { thingValue, timeValue } from './subscribe-fields';
+
+/** A template as configured: its WeChat id and which of its keys takes which value. */
+export interface TemplateConfig {
+  /** Empty: this notification is off (no template configured). */
+  readonly id: string;
+  /** Our value name → the template's key (`thing1`, `time3`); the key's prefix is its type. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface NotifyConfig {
+  readonly templates: Readonly<Record<TemplateKey, TemplateConfig>>;
+  /** The time zone of the `time` fields (the campus's). */
+  readonly timeZone: string;
+  /** Who sends "desk replied" (the desk's title). */
+  readonly deskTitle: string;
+  /** Admin user ids (openids): the recipients of "a student is waiting". */
+  readonly admins: readonly string[];
+  /** How long a claim keeps a concurrent duplicate away (longer than the function timeout). */
+  readonly claimLeaseMs: number;
+}
+
+export interface NotifyDeps {
+  readonly ledger: NotificationLedger;
+  readonly credits: CreditStore;
+  readonly presence: Presence;
+  readonly sender: SubscribeMessageSender;
+  readonly config: NotifyConfig;
+  readonly log: Log;
+  readonly now: () => number;
+}
+
+/** A stored message as the stream carries it (the messages table item). */
+export interface StoredMessage {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly senderId: string;
+  readonly senderName: string;
+  readonly senderRole: string;
+  readonly text: string;
+  readonly sentAt: string;
+}
+
+/** `done`: nothing more to do for this record; `retry`: deliver the record again later. */
+export type NotifyOutcome = 'done' | 'retry';
+
+/** The mini-program page a notification opens: the conversation. */
+export function conversationPage(conversationId: string): string {
+  return `pages/chat/index?id=${encodeURIComponent(conversationId)}`;
+}
+
+/** Handles one stored message: notifies whoever should hear of it. */
+export async function notifyForMessage(
+  deps: NotifyDeps,
+  message: StoredMessage,
+): Promise<NotifyOutcome> {
+  const conversation = parseConversationId(message.conversationId);
+  if (conversation?.kind !== 'support') return 'done';
+  if (message.senderRole === 'admin') {
+    const studentId = conversation.studentId;
+    if (await deps.presence.isOnline(studentId)) return 'done';
+    return deliver(deps, message, studentId, 'deskReplied', () =>
+      deps.presence.readSeq(message.conversationId, studentId),
+    );
+  }
+  if (message.senderRole === 'student') {
+    if (deps.config.templates.studentWaiting.id === '') return 'done';
+    if (await deps.presence.anyAdminOnline()) return 'done';
+    let outcome: NotifyOutcome = 'done';
+    for (const adminId of deps.config.admins) {
+      const result = await deliver(deps, message, adminId, 'studentWaiting', () =>
+        deps.presence.deskReadSeq(message.conversationId),
+      );
+      if (result === 'retry') outcome = 'retry';
+    }
+    return outcome;
+  }
+  return 'done';
+}
+
+function buildMessage(
+  deps: NotifyDeps,
+  message: StoredMessage,
+  recipient: string,
+  template: TemplateKey,
+): SubscribeMessage {
+  const config = deps.config.templates[template];
+  const values: Record<string, string> = {
+    from: thingValue(deps.config.deskTitle),
+    student: thingValue(message.senderName),
+    preview: thingValue(message.text),
+    time: timeValue(new Date(message.sentAt), deps.config.timeZone),
+  };
+  const data: Record<string, string> = {};
+  for (const [name, key] of Object.entries(config.fields)) {
+    const value = values[name];
+    if (value !== undefined) data[key] = value;
+  }
+  return {
+    touser: recipient,
+    templateId: config.id,
+    page: conversationPage(message.conversationId),
+    data,
+  };
+}
+
+async function deliver(
+  deps: NotifyDeps,
+  message: StoredMessage,
+  recipient: string,
+  template: TemplateKey,
+  readSeq: () => Promise<number>,
+): Promise<NotifyOutcome> {
+  if (deps.config.templates[template].id === '') return 'done';
+  const { ledger, credits, log } = deps;
+  const key = `msg#${message.id}#${recipient}`;
+  const gate = `gate#${message.conversationId}#${recipient}`;
+  const now = deps.now();
+  if (!(await ledger.claim(key, now, deps.config.claimLeaseMs))) return 'done';
+  let spent = false;
+  let gateOpen = false;
+  try {
+    const read = await readSeq();
+    // Read already (on screen while it was online, on another device): nothing to tell.
+    if (read >= message.seq) {
+      await ledger.finish(key, 'read');
+      return 'done';
+    }
+    gateOpen = await ledger.openGate(gate, message.seq, read, now);
+    if (!gateOpen) {
+      await ledger.finish(key, 'unread');
+      return 'done';
+    }
+    spent = await credits.spend(recipient, template);
+    if (!spent) {
+      await ledger.closeGate(gate, message.seq);
+      await ledger.finish(key, 'noCredit');
+      return 'done';
+    }
+  } catch (error) {
+    // Before the send: undo what was done, so the retry starts from the same place.
+    if (spent) await credits.refund(recipient, template);
+    if (gateOpen) await ledger.closeGate(gate, message.seq);
+    await ledger.release(key);
+    throw error;
+  }
+
+  const result = await deps.sender.send(buildMessage(deps, message, recipient, template));
+  switch (result.kind) {
+    case 'sent':
+      // Sent: never release the claim now, whatever fails next (a retry would send twice).
+      await finishQuietly(deps, key, 'sent');
+      log.info('notification sent', { template, conversationId: message.conversationId });
+      return 'done';
+    case 'noSubscription':
+      await credits.zero(recipient, template);
+      await ledger.closeGate(gate, message.seq);
+      await ledger.finish(key, 'noSubscription');
+      return 'done';
+    case 'refused':
+      log.error('WeChat refused a notification', { template, errcode: result.errcode });
+      await credits.refund(recipient, template);
+      await ledger.closeGate(gate, message.seq);
+      await ledger.finish(key, 'refused');
+      return 'done';
+    case 'unavailable':
+      log.warn('WeChat unavailable for a notification', { template, errcode: result.errcode });
+      await credits.refund(recipient, template);
+      await ledger.closeGate(gate, message.seq);
+      await ledger.release(key);
+      return 'retry';
+  }
+}
+
+async function finishQuietly(deps: NotifyDeps, key: string, outcome: string): Promise<void> {
+  try {
+    await deps.ledger.finish(key, outcome);
+  } catch (error) {
+    // The claim stays (with its lease), so a redelivery soon after still skips it.
+    deps.log.error('notification sent but not recorded', { error: String(error) });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * notify: the stream consumer of the messages table (functions/event-sources.ts). Each batch of
+ * stored support messages becomes WeChat subscribe-message notifications
+ * (functions/domain/notify.ts); the reply names the first record to retry
+ * (ReportBatchItemFailures). Its configuration comes from the runtime's environment, which the
+ * stack sets on the function (infra/lib/stream-consumers.ts) and the local stack in this process;
+ * subscribeMessage.send goes through the runtime's WeChat client (the shared access token).
+ */
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { createDocumentClient } from '../adapters/dynamo-client';
+import { createNotifyDeps } from '../notify-runtime';
+import { createRuntime } from '../runtime';
+import { handleNotifyBatch } from './notify-batch';
+
+const runtime = createRuntime(process.env, { service: 'notify' });
+const { config } = runtime;
+const db = createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region });
+const deps = createNotifyDeps({ config, db, wechat: runtime.wechat.api, log: runtime.log });
+
+export function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  return handleNotifyBatch(deps, event);
+}

@@ -1,0 +1,53 @@
+/**
+ * The notify function's dependencies, built once from its environment (the CDK stack sets it on
+ * the function; the local stack and tests set the same variables): the ledger and credits, who is
+ * online, and subscribeMessage.send over the shared WeChat API caller.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  createDynamoCreditStore,
+  createDynamoLedger,
+  createDynamoPresence,
+} from './adapters/dynamo-notifications';
+import {
+  createSubscribeMessageSender,
+  type WeChatPoster,
+} from './adapters/wechat-subscribe-message';
+import type { RuntimeConfig } from './config';
+import type { NotifyDeps } from './domain/notify';
+import type { Log } from './domain/ports';
+
+/** Claims keep a concurrent duplicate away this long: past the function's 30 s timeout. */
+export const CLAIM_LEASE_MS = 5 * 60 * 1000;
+export { MAX_CREDITS } from './domain/subscriptions';
+
+/** The notify domain's dependencies over DynamoDB and WeChat. */
+export function createNotifyDeps(options: {
+  readonly config: RuntimeConfig;
+  readonly db: DynamoDBDocumentClient;
+  readonly wechat: WeChatPoster;
+  readonly log: Log;
+  readonly now?: () => number;
+}): NotifyDeps {
+  const { config, db } = options;
+  const now = options.now ?? Date.now;
+  return {
+    ledger: createDynamoLedger(db, config.tables.notifications),
+    credits: createDynamoCreditStore(db, config.tables.notifyCredits, now),
+    presence: createDynamoPresence(db, config.tables),
+    sender: createSubscribeMessageSender({
+      api: options.wechat,
+      miniprogramState: config.notify.miniprogramState,
+      lang: 'zh_CN',
+    }),
+    config: {
+      templates: config.notify.templates,
+      timeZone: config.notify.timeZone,
+      deskTitle: config.chat.deskTitle,
+      admins: [...config.admins],
+      claimLeaseMs: CLAIM_LEASE_MS,
+    },
+    log: options.log,
+    now,
+  };
+}

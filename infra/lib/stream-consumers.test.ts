@@ -1,0 +1,84 @@
+/**
+ * The stream consumers as synthesized from functions/event-sources.ts: the messages table streams
+ * new images, and the notify function's event-source mapping carries exactly the declared filter
+ * criteria, partial batch failures, bisect-on-error, bounded retries and record age, and an SQS
+ * on-failure destination that is encrypted, TLS-only and alarmed on.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSource } from '../../functions/event-sources';
+import { tableDefinition } from '../../functions/tables';
+import {
+  removeSynthOutputs,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from '../test/support/synth';
+
+afterAll(removeSynthOutputs);
+
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthesize();
+});
+
+const logicalId = (element: unknown) =>
+  synth.stack.resolve((element as CfnElement).logicalId) as string;
+
+describe('the notify event source', () => {
+  const source = eventSource('notify');
+
+  it('reads the messages table stream with the declared settings and filters', () => {
+    const table =
+      synth.json.Resources[logicalId(synth.stack.data.tables.messages.node.defaultChild)];
+    expect(table?.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(tableDefinition('messages').stream).toBe('NEW_IMAGE');
+
+    const mappings = resourcesOf(synth.json, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0] as [string, { Properties: Record<string, unknown> }];
+    const fn = synth.stack.streams.functions.get('notify')?.function;
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: logicalId(fn?.node.defaultChild) },
+      StartingPosition: 'LATEST',
+      BatchSize: source.batchSize,
+      MaximumBatchingWindowInSeconds: source.maxBatchingWindowSeconds,
+      MaximumRetryAttempts: source.retryAttempts,
+      MaximumRecordAgeInSeconds: source.maxRecordAgeSeconds,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const filters = (mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] })
+      .Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual(source.filters);
+    const queue = logicalId(synth.stack.streams.deadLetterQueues.get('notify')?.node.defaultChild);
+    expect(JSON.stringify(mapping.Properties.DestinationConfig)).toContain(queue);
+  });
+
+  it('sends failed batches to an encrypted queue that an alarm watches', () => {
+    const queue = synth.stack.streams.deadLetterQueues.get('notify');
+    const id = logicalId(queue?.node.defaultChild);
+    expect(synth.json.Resources[id]?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    const alarm = resourcesOf(synth.json, 'AWS::CloudWatch::Alarm').find(([, r]) =>
+      JSON.stringify(r.Properties.Dimensions ?? []).includes(id),
+    );
+    expect(alarm?.[1].Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
+  });
+
+  it('grants the function exactly the declared tables and the WeChat secret', () => {
+    const env = resourcesOf(synth.json, 'AWS::Lambda::Function').find(
+      ([id]) =>
+        id === logicalId(synth.stack.streams.functions.get('notify')?.function.node.defaultChild),
+    )?.[1].Properties.Environment.Variables as Record<string, unknown>;
+    for (const table of Object.keys(source.tables))
+      expect(env, table).toHaveProperty(tableDefinition(table as never).envVar);
+    expect(env).toHaveProperty('WECHAT_SECRET_ID');
+    expect(env).not.toHaveProperty('MESSAGES_TABLE');
+  });
+});
