@@ -4,6 +4,7 @@
  */
 import type { ChatConfig } from './domain/chat-context';
 import { resolveTableNames, type TableId } from './tables';
+import { type BucketId, resolveBucketNames } from './buckets';
 
 export interface RuntimeConfig {
   readonly tables: Record<TableId, string>;
@@ -25,6 +26,13 @@ export interface RuntimeConfig {
   readonly connectionsEndpoint: string | undefined;
   /** Unset on AWS; the local stack points it at DynamoDB Local. */
   readonly dynamodbEndpoint: string | undefined;
+  /** Image messages: the buckets, the S3 endpoint (unset on AWS; the local S3 server locally). */
+  readonly images: {
+    readonly buckets: Record<BucketId, string>;
+    readonly s3Endpoint: string | undefined;
+    /** How long a send waits for a fresh upload's display copy (process-image), in ms. */
+    readonly readyWaitMs: number;
+  };
   readonly region: string;
 }
 
@@ -55,6 +63,7 @@ export const TUNING_VARIABLES = [
   'DESK_TITLE',
   'TOKEN_TTL_SECONDS',
   'LOG_LEVEL',
+  'IMAGE_READY_WAIT_MS',
 ] as const;
 
 export type TuningVariable = (typeof TUNING_VARIABLES)[number];
@@ -124,6 +133,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    images: {
+      buckets: resolveBucketNames(env),
+      s3Endpoint: env.S3_ENDPOINT || undefined,
+      readyWaitMs: intFrom(env, 'IMAGE_READY_WAIT_MS', 5000),
+    },
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
   };
 }

@@ -7,10 +7,14 @@
  */
 import type { SecretName } from './adapters/secrets';
 import type { TableId } from './tables';
+import type { BucketId } from './buckets';
 
 export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
+
+/** What a handler does with a bucket; the stack grants exactly the S3 actions that needs. */
+export type BucketAccess = 'presign' | 'head' | 'presignAndHead' | 'process';
 
 export interface LambdaIntegration {
   readonly kind: 'lambda';
@@ -22,6 +26,12 @@ export interface LambdaIntegration {
   readonly manageConnections: boolean;
   /** Secrets the handler reads (functions/adapters/secrets.ts); only these are granted to it. */
   readonly secrets?: readonly SecretName[];
+  /**
+   * S3 access per bucket (functions/buckets.ts). `presign` signs presigned POSTs and GETs (the
+   * URL carries the function's authority: it needs s3:PutObject and s3:GetObject), `head` reads
+   * object metadata (s3:GetObject; HEAD needs no other action).
+   */
+  readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
 }
@@ -54,6 +64,7 @@ const CONNECTION_STATE = {
 function frameRoute(
   routeKey: string,
   tables: Partial<Record<TableId, TableAccess>>,
+  buckets?: Partial<Record<BucketId, BucketAccess>>,
 ): RouteDefinition {
   return {
     routeKey,
@@ -61,6 +72,7 @@ function frameRoute(
       kind: 'lambda',
       handler: routeKey,
       tables: { ...CONNECTION_STATE, ...tables },
+      ...(buckets ? { buckets } : {}),
       ...FRAME_HANDLER,
     },
   };
@@ -104,15 +116,25 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
   },
   frameRoute('conversations', { conversations: 'read', members: 'read' }),
-  frameRoute('sendmessage', {
-    conversations: 'readWrite',
-    members: 'readWrite',
-    messages: 'readWrite',
-    idempotency: 'readWrite',
-    // Only the conditional counter update inside the send transaction; never read.
-    rateLimits: 'write',
-  }),
-  frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
+  frameRoute(
+    'sendmessage',
+    {
+      conversations: 'readWrite',
+      members: 'readWrite',
+      messages: 'readWrite',
+      idempotency: 'readWrite',
+      // Only the conditional counter update inside the send transaction; never read.
+      rateLimits: 'write',
+    },
+    // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and fan-out.
+    { images: 'presignAndHead' },
+  ),
+  frameRoute(
+    'sync',
+    { conversations: 'read', members: 'read', messages: 'read' },
+    // GET URLs of image messages in the page.
+    { images: 'presign' },
+  ),
   frameRoute('typing', { conversations: 'read', members: 'read' }),
   // readWrite on conversations: an admin's read raises the support conversation's deskReadSeq.
   frameRoute('read', { conversations: 'readWrite', members: 'readWrite' }),
@@ -127,6 +149,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   // Admins only: sets a user's blocked flag and closes their open connections.
   frameRoute('block', { users: 'readWrite' }),
+  // Image messages (protocol/images.ts): an upload slot (presigned POST), renewed GET URLs.
+  frameRoute('upload', { conversations: 'read', members: 'read' }, { images: 'presign' }),
+  frameRoute('imageurls', { conversations: 'read', members: 'read' }, { images: 'presign' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

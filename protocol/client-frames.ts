@@ -12,6 +12,7 @@ import {
   ROOMS_MAX_LIMIT,
   SYNC_MAX_LIMIT,
 } from './limits';
+import { ImageAttachmentInput, ImageUrlsRequestFrame, UploadFrame } from './images';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -32,6 +33,8 @@ export const SendMessageFrame = v.object({
   conversationId,
   // Length and emptiness are checked by the domain so they map to TOO_LARGE / BAD_REQUEST.
   text: v.string(),
+  /** An uploaded image (protocol/images.ts); with one, `text` is its caption and may be empty. */
+  image: v.optional(ImageAttachmentInput),
 });
 
 export const SyncFrame = v.object({
@@ -116,7 +119,9 @@ export type ClientFrame =
   | LeaveFrame
   | RoomsFrame
   | BlockFrame
-  | PingFrame;
+  | PingFrame
+  | UploadFrame
+  | ImageUrlsRequestFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -131,6 +136,8 @@ export const CLIENT_FRAMES = {
   rooms: RoomsFrame,
   block: BlockFrame,
   ping: PingFrame,
+  upload: UploadFrame,
+  imageurls: ImageUrlsRequestFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

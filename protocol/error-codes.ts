@@ -10,6 +10,9 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   'RATE_LIMITED',
   'INTERNAL',
+  // An upload of a type the protocol does not carry (HEIC, PDF…) or a file that is not a readable
+  // image of its declared type (protocol/images.ts IMAGE_CONTENT_TYPES).
+  'UNSUPPORTED_MEDIA',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES } from './error-codes';
+import { ImageUrlsFrame, MessageImage, UploadSlotFrame } from './images';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -22,6 +23,8 @@ export const ChatMessage = v.object({
   text: v.string(),
   /** ISO 8601, UTC. */
   sentAt: v.string(),
+  /** An image message (protocol/images.ts): the image, with download URLs issued for this frame. */
+  image: v.optional(MessageImage),
 });
 
 export const MessagePreview = v.object({
@@ -160,6 +163,8 @@ export const ServerFrame = v.variant('type', [
   BlockedFrame,
   PongFrame,
   ErrorFrame,
+  UploadSlotFrame,
+  ImageUrlsFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;

@@ -83,6 +83,7 @@ export const zh = {
   'error.TOO_LARGE': '内容太长',
   'error.RATE_LIMITED': '发送太频繁，请稍后再试',
   'error.INTERNAL': '服务器出错，请稍后再试',
+  'error.UNSUPPORTED_MEDIA': '只能发送 JPEG、PNG、WebP 或 GIF 图片（不支持 HEIC）',
   'error.timeout': '服务器没有响应，请稍后再试',
   'error.connectionLost': '连接已断开，请稍后再试',
   'error.unknown': '出了点问题，请重试',

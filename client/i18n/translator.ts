@@ -64,6 +64,7 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   TOO_LARGE: 'error.TOO_LARGE',
   RATE_LIMITED: 'error.RATE_LIMITED',
   INTERNAL: 'error.INTERNAL',
+  UNSUPPORTED_MEDIA: 'error.UNSUPPORTED_MEDIA',
 };
 
 /** The entry of `table` for `code`, never one of Object.prototype's (`constructor`…). */

@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
+import type { MessageImage } from '../../protocol/images';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
 import { toConversation, toMember } from './dynamo-conversations';
@@ -229,5 +230,17 @@ function toMessage(item: Item): ChatMessage {
     senderRole: item.senderRole === 'admin' ? 'admin' : 'student',
     text: String(item.text),
     sentAt: String(item.sentAt),
+    ...(item.image && typeof item.image === 'object' ? { image: toImage(item.image as Item) } : {}),
+  };
+}
+
+/** The stored image of a message (its download URLs are never stored; each frame signs new ones). */
+function toImage(item: Item): MessageImage {
+  return {
+    key: String(item.key),
+    width: Number(item.width),
+    height: Number(item.height),
+    size: Number(item.size),
+    contentType: String(item.contentType),
   };
 }

@@ -48,6 +48,11 @@ export class RateLimitedError extends ChatError {
     super('RATE_LIMITED', message, retryAfterMs);
   }
 }
+export class UnsupportedMediaError extends ChatError {
+  constructor(message: string) {
+    super('UNSUPPORTED_MEDIA', message);
+  }
+}
 export class InternalError extends ChatError {
   constructor(message = 'Internal error; retry the request') {
     super('INTERNAL', message);

@@ -11,6 +11,7 @@
 
 import type { SendMessageFrame } from '../../protocol/client-frames';
 import { PREVIEW_CHARS } from '../../protocol/limits';
+import type { MessageImage } from '../../protocol/images';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
@@ -18,28 +19,40 @@ import { deliveryTopics } from './conversation-ids';
 import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
+import { verifyImageAttachment } from './image-attachment';
+import { type ImageServices, withImageUrls } from './images';
 import type { AppendRequest, RateLimitWindow, SendContext } from './ports';
 import { truncateCodePoints, validateMessageText } from './text';
 
-/** Resolves once the sender has its ack; delivery to the others follows before it returns. */
+/**
+ * Resolves once the sender has its ack; delivery to the others follows before it returns. A frame
+ * with an image needs `images` (image-attachment.ts checks it before anything is stored).
+ */
 export async function sendMessage(
   ctx: ChatContext,
   caller: Caller,
   frame: SendMessageFrame,
+  images?: ImageServices,
 ): Promise<void> {
-  const text = validateMessageText(frame.text);
+  // An image's caption may be empty; a text message may not.
+  const text = frame.image && frame.text === '' ? '' : validateMessageText(frame.text);
+  if (frame.image && !images) throw new BadRequestError('image messages are not enabled');
   const target = requireConversationId(frame.conversationId);
   precheckParticipant(caller, target);
 
   const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
   let loaded: SendContext | undefined;
+  let image: MessageImage | undefined;
   for (let attempt = 1; ; attempt++) {
     loaded ??= await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
     if (loaded.previous) {
-      await replayAck(ctx, caller, frame, loaded.previous);
+      await replayAck(ctx, caller, frame, loaded.previous, images);
       return;
     }
     authorizeParticipant(caller, target, loaded.conversation, loaded.member);
+    if (frame.image && images && !image) {
+      image = await verifyImageAttachment(images, caller, target.id, frame.image, ctx.now);
+    }
 
     const expectedLastSeq = loaded.conversation?.lastSeq ?? 0;
     const sentAt = ctx.now();
@@ -53,6 +66,7 @@ export async function sendMessage(
       senderRole: caller.role,
       text,
       sentAt: new Date(sentAt).toISOString(),
+      ...(image ? { image } : {}),
     };
     const request: AppendRequest = {
       message,
@@ -74,7 +88,13 @@ export async function sendMessage(
     const result = await ctx.messages.append(request);
     switch (result.outcome) {
       case 'stored':
-        await acknowledgeAndDeliver(ctx, caller, frame.id, message, deliveryTopics(target));
+        await acknowledgeAndDeliver(
+          ctx,
+          caller,
+          frame.id,
+          await withImageUrls(ctx, images?.store, message),
+          deliveryTopics(target),
+        );
         return;
       case 'notMember':
         throw new ForbiddenError('join the room first');
@@ -146,6 +166,7 @@ async function replayAck(
   caller: Caller,
   frame: SendMessageFrame,
   previous: { conversationId: string; seq: number },
+  images: ImageServices | undefined,
 ): Promise<void> {
   if (previous.conversationId !== frame.conversationId) {
     throw new BadRequestError(
@@ -154,7 +175,11 @@ async function replayAck(
   }
   const message = await ctx.messages.get(previous.conversationId, previous.seq);
   if (!message) throw new InternalError('stored message not found; retry');
-  await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
+  await reply(ctx, caller.connectionId, {
+    type: 'ack',
+    id: frame.id,
+    message: await withImageUrls(ctx, images?.store, message),
+  });
 }
 
 function rateLimitWindow(ctx: ChatContext, userId: string, now: number): RateLimitWindow {

@@ -5,6 +5,7 @@ import { SendMessageFrame } from '../../protocol/client-frames';
 import { TokenBuckets } from '../domain/token-bucket';
 import { config, sendLimits } from './chat-runtime';
 import { frameHandler } from './frame-handler';
+import { imageServices } from './image-runtime';
 
 /**
  * sendmessage frames per connection. A client sends one message at a time per conversation (it
@@ -30,7 +31,7 @@ export const handler = frameHandler(SendMessageFrame, async (ctx, caller, frame)
     );
   }
   try {
-    await sendMessage(ctx, caller, frame);
+    await sendMessage(ctx, caller, frame, imageServices);
   } catch (error) {
     if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
       sendLimits.limited(caller.userId, ctx.now() + error.retryAfterMs);

@@ -2,5 +2,8 @@
 import { syncHistory } from '../domain/history';
 import { SyncFrame } from '../../protocol/client-frames';
 import { frameHandler } from './frame-handler';
+import { imageServices } from './image-runtime';
 
-export const handler = frameHandler(SyncFrame, syncHistory);
+export const handler = frameHandler(SyncFrame, (ctx, caller, frame) =>
+  syncHistory(ctx, caller, frame, imageServices),
+);
