@@ -13,9 +13,12 @@ function levelFrom(value: string | undefined): Level {
   return LEVELS.find((level) => level === upper) ?? 'INFO';
 }
 
-/** A logger for a service; its level comes from LOG_LEVEL (default INFO). */
-export function createLogger(serviceName = 'campus-chat'): Log {
-  const logger = new Logger({ serviceName, logLevel: levelFrom(process.env.LOG_LEVEL) });
+/** A logger for a service; its level comes from LOG_LEVEL of `env` (default INFO). */
+export function createLogger(
+  serviceName = 'campus-chat',
+  env: NodeJS.ProcessEnv = process.env,
+): Log {
+  const logger = new Logger({ serviceName, logLevel: levelFrom(env.LOG_LEVEL) });
   return {
     debug: (message, extra) => logger.debug(message, extra ?? {}),
     info: (message, extra) => logger.info(message, extra ?? {}),

@@ -22,10 +22,10 @@ export function secretIdVariable(name: SecretName): `${SecretName}_ID` {
 const cache = new Map<string, Promise<string>>();
 let client: SecretsManagerClient | undefined;
 
-async function fetchSecret(secretId: string): Promise<string> {
+async function fetchSecret(secretId: string, env: NodeJS.ProcessEnv): Promise<string> {
   // The endpoint is the region's (or AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK honours).
   client ??= new SecretsManagerClient({
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     maxAttempts: 3,
   });
   let secretString: string | undefined;
@@ -48,15 +48,18 @@ async function fetchSecret(secretId: string): Promise<string> {
 }
 
 /**
- * The value of secret `name`: from Secrets Manager when `<name>_ID` is set, else from the
- * environment variable `name`. Rejects when neither is configured or the fetch fails.
+ * The value of secret `name`: from Secrets Manager when `<name>_ID` is set in `env`, else from the
+ * variable `name` of `env`. Rejects when neither is configured or the fetch fails.
  */
-export async function readSecret(name: SecretName): Promise<string> {
-  const secretId = process.env[secretIdVariable(name)];
+export async function readSecret(
+  name: SecretName,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const secretId = env[secretIdVariable(name)];
   if (secretId) {
     let value = cache.get(secretId);
     if (!value) {
-      value = fetchSecret(secretId).catch((error: unknown) => {
+      value = fetchSecret(secretId, env).catch((error: unknown) => {
         cache.delete(secretId);
         throw error;
       });
@@ -64,7 +67,7 @@ export async function readSecret(name: SecretName): Promise<string> {
     }
     return value;
   }
-  const value = process.env[name];
+  const value = env[name];
   if (!value) throw new Error(`${name} is not configured`);
   return value;
 }

@@ -9,7 +9,7 @@ import type { Caller } from './identity';
  * Sets the user's blocked flag, then, when blocking, asks the gateway to close every open
  * connection of theirs (@connections DELETE; their $disconnect cleans up as for any close). A
  * connection the index does not show yet (it opened a moment ago) is caught by the identity
- * refresh on its next frame (functions/handlers/chat-runtime.ts), and $connect refuses a blocked
+ * refresh on its next frame (functions/handlers/caller-cache.ts), and $connect refuses a blocked
  * user from then on.
  */
 export async function setBlocked(

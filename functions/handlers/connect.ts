@@ -3,43 +3,26 @@
  * non-2xx status makes API Gateway refuse the handshake with it: 401 for a missing, invalid or
  * expired token or an unknown user, 403 for a blocked one, 429 for one connection too many.
  */
-import { readSecret } from '../adapters/secrets';
-import { createTokenService, type TokenService } from '../auth/tokens';
 import type { Context } from 'aws-lambda';
 import { roleFor } from '../domain/identity';
 import { invocationBudget } from '../domain/retry';
 import { openSession } from '../domain/session';
-import { chatContext, config, log } from './chat-runtime';
+import { createRuntime } from '../runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
-let tokens: Promise<TokenService> | undefined;
-
-function tokenService(): Promise<TokenService> {
-  tokens ??= readSecret('JWT_SECRET')
-    .then((secret) =>
-      createTokenService({
-        secret: new TextEncoder().encode(secret),
-        ttlSeconds: config.tokenTtlSeconds,
-      }),
-    )
-    .catch((error: unknown) => {
-      // Not cached: a passing Secrets Manager failure must not break this container for good.
-      tokens = undefined;
-      throw error;
-    });
-  return tokens;
-}
+const runtime = createRuntime(process.env);
+const { config, log } = runtime;
 
 export async function handler(event: WebSocketEvent, context?: Context): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   const token = event.queryStringParameters?.token;
   if (!token) return { statusCode: 401 };
-  const claimed = await (await tokenService()).verify(token);
+  const claimed = await (await runtime.sessionTokens()).verify(token);
   if (!claimed) {
     log.info('connect refused: invalid token', { connectionId });
     return { statusCode: 401 };
   }
-  const ctx = chatContext(event);
+  const ctx = runtime.chatContext(event);
   // The token proves who the user was at login; what they may do now comes from the sources of
   // truth: the user record (blocked, name) and ADMINS (the role), never the token's claims.
   const user = await ctx.users.get(claimed.userId);

@@ -1,6 +1,9 @@
 /** conversations: Replies with the caller's conversations and unread counts. */
 import { listConversations } from '../domain/conversation-list';
 import { ConversationsFrame } from '../../protocol/client-frames';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
 
-export const handler = frameHandler(ConversationsFrame, listConversations);
+const runtime = createRuntime(process.env);
+
+export const handler = frameHandler(runtime, ConversationsFrame, listConversations);

@@ -3,12 +3,14 @@
  * with a string `action`, and UNKNOWN_ACTION for the rest.
  */
 import { BadRequestError, UnknownActionError } from '../domain/errors';
-import { chatContext } from './chat-runtime';
+import { createRuntime } from '../runtime';
 import { echoableId, parseFrame, replyError, throttle } from './frame-handler';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
+const runtime = createRuntime(process.env);
+
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
-  const ctx = chatContext(event);
+  const ctx = runtime.chatContext(event);
   let frameId: string | undefined;
   let error: Error;
   try {
@@ -23,10 +25,10 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   }
   try {
     // Every frame counts, parsed or not: a flood of frames that are not even JSON is still a flood.
-    throttle(event.requestContext.connectionId);
+    throttle(runtime, event.requestContext.connectionId);
   } catch (throttled) {
     error = throttled as Error;
   }
-  await replyError(ctx, event.requestContext.connectionId, frameId, error);
+  await replyError(runtime, ctx, event.requestContext.connectionId, frameId, error);
   return { statusCode: 200 };
 }

@@ -2,18 +2,21 @@
 import type { Context } from 'aws-lambda';
 import { invocationBudget } from '../domain/retry';
 import { closeSession } from '../domain/session';
-import { chatContext, forgetConnection, log } from './chat-runtime';
+import { createRuntime } from '../runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
+
+const runtime = createRuntime(process.env);
 
 export async function handler(event: WebSocketEvent, context?: Context): Promise<WebSocketResult> {
   const { connectionId, disconnectStatusCode, disconnectReason } = event.requestContext;
-  forgetConnection(connectionId);
-  const ctx = chatContext(event);
+  runtime.callers.forget(connectionId);
+  runtime.throttles.frames.forget(connectionId);
+  const ctx = runtime.chatContext(event);
   await closeSession(
     ctx,
     connectionId,
     invocationBudget(ctx.now, context?.getRemainingTimeInMillis()),
   );
-  log.info('disconnected', { connectionId, disconnectStatusCode, disconnectReason });
+  runtime.log.info('disconnected', { connectionId, disconnectStatusCode, disconnectReason });
   return { statusCode: 200 };
 }

@@ -16,31 +16,33 @@ import { describe, reply } from '../domain/fan-out';
 import type { Caller } from '../domain/identity';
 import { MAX_FRAME_ID_LENGTH } from '../../protocol/limits';
 import type { ErrorFrame } from '../../protocol/server-frames';
-import { chatContext, frameThrottle, identifyCaller, log, rateLimitNotices } from './chat-runtime';
+import type { Runtime } from '../runtime';
 import type { WebSocketEvent, WebSocketResult } from './websocket-event';
 
 type Schema = v.GenericSchema<unknown, Record<string, unknown>>;
 
-/** A route handler running `run` for every valid frame of `schema`. */
+/** A route handler running `run` for every valid frame of `schema`, on `runtime`. */
 export function frameHandler<S extends Schema>(
+  runtime: Runtime,
   schema: S,
   run: (ctx: ChatContext, caller: Caller, frame: v.InferOutput<S>) => Promise<void>,
 ): (event: WebSocketEvent) => Promise<WebSocketResult> {
   return async (event) => {
-    const ctx = chatContext(event);
+    const ctx = runtime.chatContext(event);
     const { connectionId, routeKey } = event.requestContext;
     let frameId: string | undefined;
     try {
       const body = parseFrame(event);
       frameId = echoableId(body);
-      throttle(connectionId);
+      throttle(runtime, connectionId);
       const parsed = v.safeParse(schema, body);
       if (!parsed.success) throw new BadRequestError(summarizeIssues(parsed.issues));
-      const caller = await identifyCaller(ctx, connectionId);
+      const caller = await runtime.callers.identify(ctx, connectionId);
       if (caller === 'revoked') {
         // Blocked, or no longer (or newly) an admin: this connection's rights are gone. A new
         // connection gets what the user may do now ($connect refuses a blocked user).
         await replyError(
+          runtime,
           ctx,
           connectionId,
           frameId,
@@ -53,6 +55,7 @@ export function frameHandler<S extends Schema>(
         // No record: the connection was cleaned up as stale while still open. Make the client
         // reconnect, which registers it again, rather than serving it with no identity.
         await replyError(
+          runtime,
           ctx,
           connectionId,
           frameId,
@@ -64,22 +67,22 @@ export function frameHandler<S extends Schema>(
       await run(ctx, caller, parsed.output);
     } catch (error) {
       if (!(error instanceof ChatError)) {
-        log.error('frame failed', {
+        runtime.log.error('frame failed', {
           routeKey,
           connectionId,
           error: describe(error),
           stack: (error as Error)?.stack,
         });
       }
-      await replyError(ctx, connectionId, frameId, error);
+      await replyError(runtime, ctx, connectionId, frameId, error);
     }
     return { statusCode: 200 };
   };
 }
 
 /** Counts a frame against its connection's budget; RATE_LIMITED when it is spent. */
-export function throttle(connectionId: string): void {
-  const wait = frameThrottle.take(connectionId, Date.now());
+export function throttle(runtime: Runtime, connectionId: string): void {
+  const wait = runtime.throttles.frames.take(connectionId, Date.now());
   if (wait > 0) throw new RateLimitedError('too many frames on this connection', wait);
 }
 
@@ -109,6 +112,7 @@ export function echoableId(body: Record<string, unknown>): string | undefined {
 
 /** Sends the error frame for `error`; an unexpected error is reported as INTERNAL, without details. */
 export async function replyError(
+  runtime: Runtime,
   ctx: ChatContext,
   connectionId: string,
   frameId: string | undefined,
@@ -118,8 +122,9 @@ export async function replyError(
   if (known instanceof RateLimitedError) {
     // One RATE_LIMITED per window and connection: the rest of a flood is not answered.
     const now = ctx.now();
-    if (rateLimitNotices.wait(connectionId, now) > 0) return;
-    rateLimitNotices.limited(connectionId, now + (known.retryAfterMs ?? 1000));
+    const notices = runtime.throttles.rateLimitNotices;
+    if (notices.wait(connectionId, now) > 0) return;
+    notices.limited(connectionId, now + (known.retryAfterMs ?? 1000));
   }
   const frame: ErrorFrame = {
     type: 'error',
@@ -131,7 +136,7 @@ export async function replyError(
   try {
     await reply(ctx, connectionId, frame);
   } catch (sendError) {
-    log.warn('could not send error frame', { connectionId, error: describe(sendError) });
+    runtime.log.warn('could not send error frame', { connectionId, error: describe(sendError) });
   }
 }
 

@@ -1,9 +1,11 @@
 /** join: Joins a room. */
 import { joinRoom } from '../domain/rooms';
 import { JoinFrame } from '../../protocol/client-frames';
-import { presenceThrottle } from './chat-runtime';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
 
-export const handler = frameHandler(JoinFrame, (ctx, caller, frame) =>
-  joinRoom(ctx, caller, frame, presenceThrottle),
+const runtime = createRuntime(process.env);
+
+export const handler = frameHandler(runtime, JoinFrame, (ctx, caller, frame) =>
+  joinRoom(ctx, caller, frame, runtime.throttles.presence),
 );

@@ -1,9 +1,11 @@
 /** leave: Leaves a room. */
 import { leaveRoom } from '../domain/rooms';
 import { LeaveFrame } from '../../protocol/client-frames';
-import { presenceThrottle } from './chat-runtime';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
 
-export const handler = frameHandler(LeaveFrame, (ctx, caller, frame) =>
-  leaveRoom(ctx, caller, frame, presenceThrottle),
+const runtime = createRuntime(process.env);
+
+export const handler = frameHandler(runtime, LeaveFrame, (ctx, caller, frame) =>
+  leaveRoom(ctx, caller, frame, runtime.throttles.presence),
 );

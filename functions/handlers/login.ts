@@ -2,34 +2,22 @@
  * POST /login (HTTP API, payload format 2.0): exchanges a `wx.login` code for a session token.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDocumentClient } from '../adapters/dynamo-client';
-import { createDynamoUserStore } from '../adapters/dynamo-users';
-import { createLogger } from '../adapters/logger';
-import { readSecret } from '../adapters/secrets';
 import { type LoginDeps, login } from '../auth/login';
-import { createTokenService } from '../auth/tokens';
 import { createWeChatSessionClient } from '../auth/wechat-session';
-import { readConfig } from '../config';
 import { describe } from '../domain/fan-out';
+import { createRuntime } from '../runtime';
 
-const config = readConfig();
-const log = createLogger('campus-chat-login');
-const users = createDynamoUserStore(
-  createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region }),
-  config.tables.users,
-);
+const runtime = createRuntime(process.env, { service: 'campus-chat-login' });
+const { config, log } = runtime;
 
 let deps: Promise<LoginDeps> | undefined;
 
 function loginDeps(): Promise<LoginDeps> {
-  deps ??= Promise.all([readSecret('JWT_SECRET'), readSecret('WECHAT_SECRET')])
-    .then(([jwtSecret, appSecret]): LoginDeps => ({
-      users,
+  deps ??= Promise.all([runtime.sessionTokens(), runtime.secret('WECHAT_SECRET')])
+    .then(([tokens, appSecret]): LoginDeps => ({
+      users: runtime.stores.users,
       wechat: createWeChatSessionClient({ ...config.wechat, appSecret }),
-      tokens: createTokenService({
-        secret: new TextEncoder().encode(jwtSecret),
-        ttlSeconds: config.tokenTtlSeconds,
-      }),
+      tokens,
       admins: config.admins,
       // The configured title and what the clients show for the default one (client/i18n's
       // `desk.title` in each language, and the desk's short name): no student may pass for it.

@@ -4,19 +4,16 @@
  * Locally the local S3 server's events invoke it (local/s3-local.ts).
  */
 import type { S3Event } from 'aws-lambda';
-import { createS3Client, createS3ImageStore } from '../adapters/s3-images';
 import { createSharpCodec } from '../adapters/sharp-images';
 import { createLogger } from '../adapters/logger';
 import { readConfig } from '../config';
 import { processUpload } from '../domain/image-processing';
+import { createImageServices } from '../image-runtime';
 
-const config = readConfig();
-const log = createLogger();
-const store = createS3ImageStore(
-  createS3Client({ endpoint: config.images.s3Endpoint, region: config.region }),
-  config.images.buckets.images,
-  log,
-);
+// Not a WebSocket handler: no stores or throttles, only the configuration, a logger and S3.
+const config = readConfig(process.env);
+const log = createLogger('campus-chat', process.env);
+const { store } = createImageServices({ config, log });
 const codec = createSharpCodec();
 
 /** S3 event keys are URL-encoded with `+` for spaces. */

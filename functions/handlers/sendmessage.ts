@@ -1,29 +1,22 @@
 /** sendmessage: Sends a message (idempotent on the frame id), acks it, delivers it. */
+import { SendMessageFrame } from '../../protocol/client-frames';
 import { RateLimitedError } from '../domain/errors';
 import { sendMessage } from '../domain/send-message';
-import { SendMessageFrame } from '../../protocol/client-frames';
-import { TokenBuckets } from '../domain/token-bucket';
-import { config, sendLimits } from './chat-runtime';
+import { createImageServices } from '../image-runtime';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
-import { imageServices } from './image-runtime';
 
-/**
- * sendmessage frames per connection. A client sends one message at a time per conversation (it
- * waits for the ack), so this only stops a flood, whose concurrent sends would otherwise race each
- * other for the same seq — every lost race another transaction — and slow the table for everyone.
- */
-export const messageThrottle = new TokenBuckets(
-  config.chat.messageBurst,
-  config.chat.messagePerSecond,
-);
+const runtime = createRuntime(process.env);
+const images = createImageServices(runtime);
+const { config, throttles } = runtime;
 
-export const handler = frameHandler(SendMessageFrame, async (ctx, caller, frame) => {
-  const throttled = messageThrottle.take(caller.connectionId, ctx.now());
+export const handler = frameHandler(runtime, SendMessageFrame, async (ctx, caller, frame) => {
+  const throttled = throttles.messages.take(caller.connectionId, ctx.now());
   if (throttled > 0) {
     throw new RateLimitedError('too many messages at once on this connection', throttled);
   }
   // A sender this instance already saw over the limit is refused without a database round trip.
-  const wait = sendLimits.wait(caller.userId, ctx.now());
+  const wait = throttles.sendLimits.wait(caller.userId, ctx.now());
   if (wait > 0) {
     throw new RateLimitedError(
       `at most ${config.chat.sendLimit} messages per ${config.chat.sendWindowSeconds} s`,
@@ -31,10 +24,10 @@ export const handler = frameHandler(SendMessageFrame, async (ctx, caller, frame)
     );
   }
   try {
-    await sendMessage(ctx, caller, frame, imageServices);
+    await sendMessage(ctx, caller, frame, images);
   } catch (error) {
     if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
-      sendLimits.limited(caller.userId, ctx.now() + error.retryAfterMs);
+      throttles.sendLimits.limited(caller.userId, ctx.now() + error.retryAfterMs);
     }
     throw error;
   }

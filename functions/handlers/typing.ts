@@ -1,15 +1,11 @@
 /** typing: forwards "is typing" to the conversation, throttled per user and conversation. */
-import { TokenBuckets } from '../domain/token-bucket';
-import { sendTyping } from '../domain/typing';
 import { TypingFrame } from '../../protocol/client-frames';
-import { config } from './chat-runtime';
+import { sendTyping } from '../domain/typing';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
 
-export const typingThrottle = new TokenBuckets(
-  config.chat.typingBurst,
-  config.chat.typingPerSecond,
-);
+const runtime = createRuntime(process.env);
 
-export const handler = frameHandler(TypingFrame, (ctx, caller, frame) =>
-  sendTyping(ctx, caller, frame, typingThrottle),
+export const handler = frameHandler(runtime, TypingFrame, (ctx, caller, frame) =>
+  sendTyping(ctx, caller, frame, runtime.throttles.typing),
 );

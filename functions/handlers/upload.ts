@@ -1,9 +1,13 @@
 /** upload: Checks an image upload (membership, type, size) and replies with a presigned POST. */
 import { requestUploadSlot } from '../domain/images';
 import { UploadFrame } from '../../protocol/images';
+import { createImageServices } from '../image-runtime';
+import { createRuntime } from '../runtime';
 import { frameHandler } from './frame-handler';
-import { imageServices } from './image-runtime';
 
-export const handler = frameHandler(UploadFrame, (ctx, caller, frame) =>
-  requestUploadSlot(ctx, imageServices, caller, frame),
+const runtime = createRuntime(process.env);
+const images = createImageServices(runtime);
+
+export const handler = frameHandler(runtime, UploadFrame, (ctx, caller, frame) =>
+  requestUploadSlot(ctx, images, caller, frame),
 );

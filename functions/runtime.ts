@@ -1,0 +1,149 @@
+/**
+ * The composition root of the handlers: `createRuntime(env)` reads the configuration once from an
+ * environment and builds everything a handler shares across invocations — logger, DynamoDB client
+ * and stores, the per-instance throttles and caches, secrets and the session-token service. Each
+ * handler module calls it once (a Lambda function instance has one runtime, as a warm container
+ * has one module scope); the CDK stack sets the environment on AWS, the local stack in this
+ * process, and tests may build a runtime from any environment without touching `process.env`.
+ * Per request only the @connections sender is bound (its endpoint comes from the event).
+ */
+import { randomUUID } from 'node:crypto';
+import { connectionsEndpoint, createConnectionSender } from './adapters/connection-sender';
+import { createDocumentClient } from './adapters/dynamo-client';
+import { createDynamoConnectionRegistry } from './adapters/dynamo-connections';
+import { createDynamoConversationStore } from './adapters/dynamo-conversations';
+import { createDynamoMessageStore } from './adapters/dynamo-messages';
+import { createDynamoUserStore } from './adapters/dynamo-users';
+import { createLogger } from './adapters/logger';
+import { readSecret, type SecretName } from './adapters/secrets';
+import { createTokenService, type TokenService } from './auth/tokens';
+import { readConfig, type RuntimeConfig } from './config';
+import type { ChatContext } from './domain/chat-context';
+import type {
+  ConnectionRegistry,
+  ConversationStore,
+  Log,
+  MessageStore,
+  UserStore,
+} from './domain/ports';
+import { SendLimitMemory } from './domain/send-limits';
+import { TokenBuckets } from './domain/token-bucket';
+import { CallerCache } from './handlers/caller-cache';
+import type { WebSocketEvent } from './handlers/websocket-event';
+
+/** The DynamoDB-backed stores of the chat. */
+export interface ChatStores {
+  readonly users: UserStore;
+  readonly connections: ConnectionRegistry;
+  readonly conversations: ConversationStore;
+  readonly messages: MessageStore;
+}
+
+/**
+ * Flood guards counted in this function instance (on AWS each instance counts on its own, so they
+ * bound a flood rather than enforce an exact quota; message sends also have an exact per-user
+ * limit in DynamoDB).
+ */
+export interface InstanceThrottles {
+  /** Any frame, per connection. */
+  readonly frames: TokenBuckets;
+  /**
+   * sendmessage frames per connection. A client sends one message at a time per conversation (it
+   * waits for the ack), so this only stops a flood, whose concurrent sends would otherwise race
+   * each other for the same seq — every lost race another transaction.
+   */
+  readonly messages: TokenBuckets;
+  /** Typing notices per user and conversation. */
+  readonly typing: TokenBuckets;
+  /** Presence notices (join/leave) per user and room. */
+  readonly presence: TokenBuckets;
+  /** Senders this instance saw over their message limit (see SendLimitMemory). */
+  readonly sendLimits: SendLimitMemory;
+  /**
+   * Connections this instance told RATE_LIMITED, until that reply's `retryAfterMs` has passed:
+   * further frames over a limit in that window get no reply at all, so a flood turns into at most
+   * one post back per window, not one per frame.
+   */
+  readonly rateLimitNotices: SendLimitMemory;
+}
+
+export interface Runtime {
+  readonly config: RuntimeConfig;
+  readonly log: Log;
+  readonly stores: ChatStores;
+  readonly throttles: InstanceThrottles;
+  /** Who is behind a connection, cached for `config.identityCacheMs`. */
+  readonly callers: CallerCache;
+  /** The chat context for one WebSocket event (its @connections endpoint comes from the event). */
+  chatContext(event: Pick<WebSocketEvent, 'requestContext'>): ChatContext;
+  /** A secret of this runtime's environment (functions/adapters/secrets.ts). */
+  secret(name: SecretName): Promise<string>;
+  /** The session-token service, keyed by JWT_SECRET; built on first use. */
+  sessionTokens(): Promise<TokenService>;
+}
+
+export interface RuntimeOptions {
+  /** The logger's service name. */
+  readonly service?: string;
+  /** Epoch milliseconds (tests may pass a clock). */
+  readonly now?: () => number;
+}
+
+/** Builds a handler runtime from `env` (read once, here). */
+export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = {}): Runtime {
+  const config = readConfig(env);
+  const log = createLogger(options.service ?? 'campus-chat', env);
+  const now = options.now ?? Date.now;
+  const db = createDocumentClient({ endpoint: config.dynamodbEndpoint, region: config.region });
+  const stores: ChatStores = {
+    users: createDynamoUserStore(db, config.tables.users),
+    connections: createDynamoConnectionRegistry(db, config.tables),
+    conversations: createDynamoConversationStore(db, config.tables),
+    messages: createDynamoMessageStore(db, config.tables),
+  };
+  const { chat } = config;
+  const throttles: InstanceThrottles = {
+    frames: new TokenBuckets(chat.frameBurst, chat.framePerSecond),
+    messages: new TokenBuckets(chat.messageBurst, chat.messagePerSecond),
+    typing: new TokenBuckets(chat.typingBurst, chat.typingPerSecond),
+    presence: new TokenBuckets(chat.presenceBurst, chat.presencePerSecond),
+    sendLimits: new SendLimitMemory(),
+    rateLimitNotices: new SendLimitMemory(),
+  };
+  const secret = (name: SecretName) => readSecret(name, env);
+  let tokens: Promise<TokenService> | undefined;
+  return {
+    config,
+    log,
+    stores,
+    throttles,
+    callers: new CallerCache(config),
+    chatContext: (event) => ({
+      ...stores,
+      sender: createConnectionSender(
+        connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
+        config.region,
+      ),
+      config: chat,
+      log,
+      now,
+      newId: () => randomUUID(),
+    }),
+    secret,
+    sessionTokens: () => {
+      tokens ??= secret('JWT_SECRET')
+        .then((key) =>
+          createTokenService({
+            secret: new TextEncoder().encode(key),
+            ttlSeconds: config.tokenTtlSeconds,
+          }),
+        )
+        .catch((error: unknown) => {
+          // Not cached: a passing Secrets Manager failure must not break this instance for good.
+          tokens = undefined;
+          throw error;
+        });
+      return tokens;
+    },
+  };
+}
