@@ -13,6 +13,17 @@ export type {
 } from '../protocol/server-frames';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {
+  checkLocalImage,
+  type ImageUploadPort,
+  imageTypeOfPath,
+  type LocalImage,
+  type UploadFailure,
+  UploadFailedError,
+  type UploadHandle,
+  type UploadTarget,
+  uploadImage,
+} from './image-upload';
+export {
   ChatClient,
   type ChatClientErrorEvent,
   type ChatClientEvents,

@@ -28,6 +28,11 @@ export type WxApi = Pick<
   | 'getAppBaseInfo'
   | 'getStorageSync'
   | 'setStorageSync'
+  // Image messages (services/media.ts).
+  | 'chooseMedia'
+  | 'getImageInfo'
+  | 'uploadFile'
+  | 'previewImage'
 >;
 
 /** The global `wx` (read at call time, so a shim installed by a test is seen). */
