@@ -1,4 +1,5 @@
 /** The public types of the ChatClient: its options, what it renders, its events. */
+import type { ImageUploadPort } from './image-upload';
 import type { ChatMessage, PresenceFrame, ReadNoticeFrame } from '../protocol/server-frames';
 import type { Clock } from './clock';
 import type { ConnectionState } from './connection';
@@ -22,6 +23,8 @@ export interface ChatClientOptions {
   readonly random?: () => number;
   /** Overrides of the connection policy (heartbeat, backoff…); see DEFAULT_POLICY. */
   readonly policy?: Partial<ConnectionPolicy>;
+  /** Posts pictures to upload slots (wx.uploadFile, fetch/XHR); without it sendImage fails. */
+  readonly imageUploader?: ImageUploadPort;
 }
 
 /** What the UI renders for one open conversation. */
@@ -64,4 +67,8 @@ export interface ChatClientEvents {
   read: [ReadNoticeFrame];
   presence: [PresenceFrame];
   error: [ChatClientErrorEvent];
+  /** Upload progress (0…1) of an image message waiting in the outbox, by its clientId. */
+  uploadProgress: [
+    { readonly clientId: string; readonly conversationId: string; readonly fraction: number },
+  ];
 }
