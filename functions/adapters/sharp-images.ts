@@ -48,16 +48,36 @@ export function createSharpCodec(): ImageCodec {
       }
       if (!expected || format !== expected) return undefined;
       try {
-        const fit = (px: number) =>
-          open().resize({ width: px, height: px, fit: 'inside', withoutEnlargement: true });
+        // Decoded once: the display copy is made from the upload, the thumbnail from the display
+        // copy's pixels (already upright and at most DISPLAY_MAX_PX), not from a second decode.
+        const { data, info } = await open()
+          .resize({
+            width: sizes.displayMaxPx,
+            height: sizes.displayMaxPx,
+            fit: 'inside',
+            withoutEnlargement: true,
+          })
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const pixels = () =>
+          sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
         // A GIF's display copy is its first frame as PNG: animation is not carried (documented).
         const display =
           format === 'jpeg'
-            ? await encode(fit(sizes.displayMaxPx), 'jpeg', 'image/jpeg')
+            ? await encode(pixels(), 'jpeg', 'image/jpeg')
             : format === 'webp'
-              ? await encode(fit(sizes.displayMaxPx), 'webp', 'image/webp')
-              : await encode(fit(sizes.displayMaxPx), 'png', 'image/png');
-        const thumb = await encode(fit(sizes.thumbMaxPx), 'webp', 'image/webp');
+              ? await encode(pixels(), 'webp', 'image/webp')
+              : await encode(pixels(), 'png', 'image/png');
+        const thumb = await encode(
+          pixels().resize({
+            width: sizes.thumbMaxPx,
+            height: sizes.thumbMaxPx,
+            fit: 'inside',
+            withoutEnlargement: true,
+          }),
+          'webp',
+          'image/webp',
+        );
         return { display, thumb };
       } catch {
         return undefined;
