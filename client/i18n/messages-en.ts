@@ -74,6 +74,8 @@ export const en: Catalog = {
   'error.RATE_LIMITED': 'too many messages, try again shortly',
   'error.INTERNAL': 'the server had a problem, try again shortly',
   'error.UNSUPPORTED_MEDIA': 'only JPEG, PNG, WebP or GIF pictures can be sent (not HEIC)',
+  'error.UPLOAD_FAILED': 'the picture could not be uploaded, try again',
+  'error.UPLOAD_CANCELLED': 'upload cancelled',
   'error.timeout': 'the server did not answer, try again shortly',
   'error.connectionLost': 'the connection was lost, try again shortly',
   'error.unknown': 'something went wrong, try again',

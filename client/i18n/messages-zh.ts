@@ -84,6 +84,8 @@ export const zh = {
   'error.RATE_LIMITED': '发送太频繁，请稍后再试',
   'error.INTERNAL': '服务器出错，请稍后再试',
   'error.UNSUPPORTED_MEDIA': '只能发送 JPEG、PNG、WebP 或 GIF 图片（不支持 HEIC）',
+  'error.UPLOAD_FAILED': '图片上传失败，请重试',
+  'error.UPLOAD_CANCELLED': '已取消上传',
   'error.timeout': '服务器没有响应，请稍后再试',
   'error.connectionLost': '连接已断开，请稍后再试',
   'error.unknown': '出了点问题，请重试',

@@ -65,6 +65,9 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   RATE_LIMITED: 'error.RATE_LIMITED',
   INTERNAL: 'error.INTERNAL',
   UNSUPPORTED_MEDIA: 'error.UNSUPPORTED_MEDIA',
+  // Client-side codes of an image message whose upload failed (client/outbox-sender.ts).
+  UPLOAD_FAILED: 'error.UPLOAD_FAILED',
+  UPLOAD_CANCELLED: 'error.UPLOAD_CANCELLED',
 };
 
 /** The entry of `table` for `code`, never one of Object.prototype's (`constructor`…). */
