@@ -424,7 +424,7 @@ export class ChatClient {
         if (this.sender.refused(frame) || this.requests.settle(frame)) return;
         this.emitter.emit('error', {
           kind: 'server',
-          error: new ProtocolError(frame.code, frame.message, frame.retryAfterMs),
+          error: new ProtocolError(frame.code, frame.message, frame.retryAfterMs, frame.label),
         });
         return;
       case 'typing':

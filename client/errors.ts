@@ -1,6 +1,7 @@
 /**
  * Errors the client core reports. Protocol errors carry the server's code (docs/protocol.md §4).
  */
+import type { ContentLabel } from '../protocol/content-labels';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { TextProblem } from '../protocol/text-rules';
 
@@ -11,13 +12,18 @@ export class ProtocolError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly retryAfterMs?: number,
+    /** CONTENT_REJECTED: what content security found (the apps show it in words). */
+    readonly label?: ContentLabel,
   ) {
     super(message);
   }
 
-  /** Whether the same request may succeed later (RATE_LIMITED after the wait, INTERNAL). */
+  /**
+   * Whether the same request may succeed later (RATE_LIMITED and UNAVAILABLE after the wait,
+   * INTERNAL).
+   */
   get retryable(): boolean {
-    return this.code === 'RATE_LIMITED' || this.code === 'INTERNAL';
+    return this.code === 'RATE_LIMITED' || this.code === 'UNAVAILABLE' || this.code === 'INTERNAL';
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { LoginFailure, LoginReply } from '../protocol/login';
+import type { ContentLabel } from '../protocol/content-labels';
 import type { Session } from './session';
 
 /** Login failed: `code` is the server's error code (INVALID_CODE, FORBIDDEN…) or NETWORK. */
@@ -12,6 +13,8 @@ export class LoginError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** CONTENT_REJECTED (a display name): what content security found. */
+    readonly label?: ContentLabel,
   ) {
     super(message);
   }
@@ -30,8 +33,10 @@ export function sessionFromLogin(status: number, body: unknown): Session {
     }
   }
   const failure = v.safeParse(LoginFailure, body);
-  if (failure.success)
-    throw new LoginError(failure.output.error.code, failure.output.error.message);
+  if (failure.success) {
+    const { code, message, label } = failure.output.error;
+    throw new LoginError(code, message, label);
+  }
   throw new LoginError(`HTTP_${status}`, `Login failed (HTTP ${status}).`);
 }
 

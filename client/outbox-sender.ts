@@ -1,9 +1,9 @@
 /**
  * Sends the outbox: per conversation one message at a time, in the order typed, each retried with
  * its own id until the server acknowledges it (or a `message` with its clientId arrives through a
- * push or a sync, which proves it was stored). RATE_LIMITED waits `retryAfterMs`; INTERNAL, API
+ * push or a sync, which proves it was stored). RATE_LIMITED and UNAVAILABLE wait `retryAfterMs`; INTERNAL, API
  * Gateway failures, lost connections and missing acks retry with backoff; a refusal (BAD_REQUEST,
- * FORBIDDEN, NOT_FOUND, TOO_LARGE…) marks the message failed for the user to retry or discard.
+ * FORBIDDEN, NOT_FOUND, TOO_LARGE, CONTENT_REJECTED…) marks the message failed for the user to retry or discard.
  */
 import type { AckFrame, ChatMessage, ErrorFrame } from '../protocol/server-frames';
 import { fullJitterDelay } from './backoff';
@@ -110,8 +110,10 @@ export class OutboxSender {
     const flight = this.inFlight.get(entry.conversationId);
     if (!flight || flight.clientId !== entry.clientId) return true;
     this.land(entry.conversationId);
-    if (frame.code === 'RATE_LIMITED') {
+    if (frame.code === 'RATE_LIMITED' || frame.code === 'UNAVAILABLE') {
       // Wait what the server says, plus a little jitter so several devices do not retry together.
+      // UNAVAILABLE: content security could not check the text; nothing was stored, so the same
+      // id is sent again (docs/protocol.md "Content security").
       const wait = (frame.retryAfterMs ?? RETRY_BASE_MS) + Math.floor(this.deps.random() * 250);
       this.hold(entry.conversationId, wait);
     } else if (frame.code === 'INTERNAL') {
@@ -120,7 +122,11 @@ export class OutboxSender {
       const failed: OutboxEntry = {
         ...entry,
         state: 'failed',
-        error: { code: frame.code, message: frame.message },
+        error: {
+          code: frame.code,
+          message: frame.message,
+          ...(frame.label !== undefined ? { label: frame.label } : {}),
+        },
       };
       void this.deps.outbox.update(entry.clientId, failed).catch(() => undefined);
       this.deps.changed(entry.conversationId);

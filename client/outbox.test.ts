@@ -254,6 +254,60 @@ describe('send', () => {
     expect(h.client.view(SUPPORT).messages).toHaveLength(1);
   });
 
+  it('waits retryAfterMs on UNAVAILABLE (content security down) and resends the same id', async () => {
+    // Prepare
+    const h = harness();
+    await online(h);
+    let refusals = 0;
+    h.server.intercept = (frame) => {
+      if (frame.action !== 'sendmessage' || refusals > 0) return undefined;
+      refusals++;
+      return {
+        type: 'error',
+        id: frame.id,
+        code: 'UNAVAILABLE',
+        message: 'down',
+        retryAfterMs: 2000,
+      };
+    };
+    const entry = h.client.send(SUPPORT, 'hi');
+    await h.clock.advance(0);
+
+    // Act
+    await h.clock.advance(1999);
+    const beforeWait = h.transport.last.framesOf('sendmessage').length;
+    await h.clock.advance(300);
+
+    // Assess
+    expect(beforeWait).toBe(1);
+    expect(h.transport.last.framesOf('sendmessage').map((f) => f.id)).toEqual([
+      entry.clientId,
+      entry.clientId,
+    ]);
+    expect(h.client.view(SUPPORT).pending).toEqual([]);
+  });
+
+  it('marks a message content security refused as failed, keeping the label for the words', async () => {
+    // Prepare
+    const h = harness();
+    await online(h);
+    h.server.intercept = (frame) =>
+      frame.action === 'sendmessage'
+        ? { type: 'error', id: frame.id, code: 'CONTENT_REJECTED', message: 'no', label: 'fraud' }
+        : undefined;
+
+    // Act
+    h.client.send(SUPPORT, 'buy now');
+    await h.clock.advance(0);
+    await h.clock.advance(60_000);
+
+    // Assess
+    expect(
+      h.client.view(SUPPORT).pending.map((e) => [e.state, e.error?.code, e.error?.label]),
+    ).toEqual([['failed', 'CONTENT_REJECTED', 'fraud']]);
+    expect(h.transport.last.framesOf('sendmessage')).toHaveLength(1);
+  });
+
   it("retries after INTERNAL and after API Gateway's own failure frame", async () => {
     // Prepare
     const h = harness();

@@ -4,6 +4,7 @@
  * can never store the message twice.
  */
 import type { KeyValueStorage } from './storage';
+import type { ContentLabel } from '../protocol/content-labels';
 
 export type SendState = 'sending' | 'failed';
 
@@ -30,7 +31,12 @@ export interface OutboxEntry {
   readonly createdAt: number;
   /** `sending` until acked (retried automatically); `failed` when the server refused it. */
   readonly state: SendState;
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    /** CONTENT_REJECTED: what content security found. */
+    readonly label?: ContentLabel;
+  };
   /** An image message: `text` is its caption (may be empty). */
   readonly image?: OutboxImage;
 }

@@ -39,7 +39,7 @@ export class PendingRequests {
     this.waiting.delete(id);
     waiting.timer.clear();
     if (frame.type === 'error') {
-      waiting.reject(new ProtocolError(frame.code, frame.message, frame.retryAfterMs));
+      waiting.reject(new ProtocolError(frame.code, frame.message, frame.retryAfterMs, frame.label));
     } else {
       waiting.resolve(frame);
     }

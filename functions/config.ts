@@ -18,7 +18,12 @@ export interface RuntimeConfig {
    * a connection that was not closed.
    */
   readonly identityCacheMs: number;
-  readonly wechat: { readonly baseUrl: string; readonly appId: string };
+  readonly wechat: {
+    readonly baseUrl: string;
+    readonly appId: string;
+    /** Time budget of one WeChat server API call, retries included (WECHAT_API_TIMEOUT_MS). */
+    readonly apiTimeoutMs: number;
+  };
   /**
    * Where handlers reach the @connections API. A template: `{apiId}`, `{domainName}` and `{stage}`
    * are taken from each event. Unset, it is `https://{domainName}/{stage}`.
@@ -64,6 +69,7 @@ export const TUNING_VARIABLES = [
   'TOKEN_TTL_SECONDS',
   'LOG_LEVEL',
   'IMAGE_READY_WAIT_MS',
+  'WECHAT_API_TIMEOUT_MS',
 ] as const;
 
 export type TuningVariable = (typeof TUNING_VARIABLES)[number];
@@ -130,6 +136,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     wechat: {
       baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
       appId: env.WECHAT_APPID ?? '',
+      apiTimeoutMs: intFrom(env, 'WECHAT_API_TIMEOUT_MS', 3000),
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,

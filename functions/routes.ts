@@ -60,10 +60,24 @@ const CONNECTION_STATE = {
   subscriptions: 'readWrite',
 } as const;
 
+/**
+ * What a handler that calls a WeChat server API needs (functions/adapters/wechat-client.ts): the
+ * shared access token's table (read, and written by whichever instance refreshes it) and the app
+ * secret the token is fetched with.
+ */
+export const WECHAT_API_ACCESS = {
+  tables: { wechatTokens: 'readWrite' },
+  secrets: ['WECHAT_SECRET'],
+} as const satisfies {
+  tables: Partial<Record<TableId, TableAccess>>;
+  secrets: readonly SecretName[];
+};
+
 /** A route whose handler file is named after its route key and answers frames. */
 function frameRoute(
   routeKey: string,
   tables: Partial<Record<TableId, TableAccess>>,
+  secrets?: readonly SecretName[],
   buckets?: Partial<Record<BucketId, BucketAccess>>,
 ): RouteDefinition {
   return {
@@ -73,6 +87,7 @@ function frameRoute(
       handler: routeKey,
       tables: { ...CONNECTION_STATE, ...tables },
       ...(buckets ? { buckets } : {}),
+      ...(secrets ? { secrets } : {}),
       ...FRAME_HANDLER,
     },
   };
@@ -116,6 +131,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
   },
   frameRoute('conversations', { conversations: 'read', members: 'read' }),
+  // The text is checked with WeChat's msgSecCheck before it is stored (WECHAT_API_ACCESS).
   frameRoute(
     'sendmessage',
     {
@@ -125,13 +141,16 @@ export const ROUTES: readonly RouteDefinition[] = [
       idempotency: 'readWrite',
       // Only the conditional counter update inside the send transaction; never read.
       rateLimits: 'write',
+      ...WECHAT_API_ACCESS.tables,
     },
+    WECHAT_API_ACCESS.secrets,
     // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and fan-out.
     { images: 'presignAndHead' },
   ),
   frameRoute(
     'sync',
     { conversations: 'read', members: 'read', messages: 'read' },
+    undefined,
     // GET URLs of image messages in the page.
     { images: 'presign' },
   ),
@@ -139,19 +158,29 @@ export const ROUTES: readonly RouteDefinition[] = [
   // readWrite on conversations: an admin's read raises the support conversation's deskReadSeq.
   frameRoute('read', { conversations: 'readWrite', members: 'readWrite' }),
   // users readWrite: the user's live item (rooms and connections, ports.ts UserStore).
-  frameRoute('createroom', {
-    conversations: 'readWrite',
-    members: 'readWrite',
-    users: 'readWrite',
-  }),
+  // The room title is checked with msgSecCheck (WECHAT_API_ACCESS).
+  frameRoute(
+    'createroom',
+    {
+      conversations: 'readWrite',
+      members: 'readWrite',
+      users: 'readWrite',
+      ...WECHAT_API_ACCESS.tables,
+    },
+    WECHAT_API_ACCESS.secrets,
+  ),
   frameRoute('join', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
   frameRoute('leave', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   // Admins only: sets a user's blocked flag and closes their open connections.
   frameRoute('block', { users: 'readWrite' }),
   // Image messages (protocol/images.ts): an upload slot (presigned POST), renewed GET URLs.
-  frameRoute('upload', { conversations: 'read', members: 'read' }, { images: 'presign' }),
-  frameRoute('imageurls', { conversations: 'read', members: 'read' }, { images: 'presign' }),
+  frameRoute('upload', { conversations: 'read', members: 'read' }, undefined, {
+    images: 'presign',
+  }),
+  frameRoute('imageurls', { conversations: 'read', members: 'read' }, undefined, {
+    images: 'presign',
+  }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },
@@ -163,7 +192,10 @@ export const LOGIN_ROUTE = {
   method: 'POST',
   path: '/login',
   handler: 'login',
-  tables: { users: 'readWrite' } as Partial<Record<TableId, TableAccess>>,
+  // The display name is checked with msgSecCheck (WECHAT_API_ACCESS).
+  tables: { users: 'readWrite', ...WECHAT_API_ACCESS.tables } as Partial<
+    Record<TableId, TableAccess>
+  >,
   secrets: ['JWT_SECRET', 'WECHAT_SECRET'] as readonly SecretName[],
   memoryMb: 256,
   timeoutSeconds: 10,

@@ -16,11 +16,14 @@ import { createDynamoMessageStore } from './adapters/dynamo-messages';
 import { createDynamoUserStore } from './adapters/dynamo-users';
 import { createLogger } from './adapters/logger';
 import { readSecret, type SecretName } from './adapters/secrets';
+import { type WeChatClient, createWeChatClient } from './adapters/wechat-client';
+import { createWeChatContentChecker } from './adapters/wechat-content-check';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { readConfig, type RuntimeConfig } from './config';
 import type { ChatContext } from './domain/chat-context';
 import type {
   ConnectionRegistry,
+  ContentChecker,
   ConversationStore,
   Log,
   MessageStore,
@@ -80,6 +83,13 @@ export interface Runtime {
   secret(name: SecretName): Promise<string>;
   /** The session-token service, keyed by JWT_SECRET; built on first use. */
   sessionTokens(): Promise<TokenService>;
+  /**
+   * WeChat's server API with the shared access token (adapters/wechat-client.ts). Calls it only
+   * from a handler granted functions/routes.ts WECHAT_API_ACCESS.
+   */
+  readonly wechat: WeChatClient;
+  /** Content security (msgSecCheck through `wechat`), also in every ChatContext. */
+  readonly content: ContentChecker;
 }
 
 export interface RuntimeOptions {
@@ -111,6 +121,16 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     rateLimitNotices: new SendLimitMemory(),
   };
   const secret = (name: SecretName) => readSecret(name, env);
+  // Nothing is fetched until a handler first calls WeChat.
+  const wechat = createWeChatClient({
+    db,
+    tokenTable: config.tables.wechatTokens,
+    baseUrl: config.wechat.baseUrl,
+    appId: config.wechat.appId,
+    appSecret: () => secret('WECHAT_SECRET'),
+    timeoutMs: config.wechat.apiTimeoutMs,
+  });
+  const content = createWeChatContentChecker(wechat.api, log);
   let tokens: Promise<TokenService> | undefined;
   return {
     config,
@@ -118,8 +138,11 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     stores,
     throttles,
     callers: new CallerCache(config),
+    wechat,
+    content,
     chatContext: (event) => ({
       ...stores,
+      content,
       sender: createConnectionSender(
         connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
         config.region,

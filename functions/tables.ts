@@ -43,7 +43,8 @@ export type TableId =
   | 'members'
   | 'messages'
   | 'idempotency'
-  | 'rateLimits';
+  | 'rateLimits'
+  | 'wechatTokens';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -145,6 +146,17 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: { name: 'limitKey', type: 'S' },
     globalIndexes: [],
     ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
+  },
+  {
+    id: 'wechatTokens',
+    envVar: 'WECHAT_TOKENS_TABLE',
+    description:
+      'The WeChat access token per appid, shared by every function (one fetch per expiry for the account), with its refresh lease.',
+    partitionKey: { name: 'appId', type: 'S' },
+    globalIndexes: [],
+    // Epoch seconds, a day past the token's expiry: an app that stopped calling leaves nothing.
+    ttlAttribute: 'purgeAt',
     lifecycle: 'ephemeral',
   },
 ];

@@ -21,7 +21,7 @@ import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localSigningSecret } from './local-secrets';
 import { type RunningS3, startLocalS3 } from './s3-local';
-import { handleCode2Session } from './wechat-stand-in';
+import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
 
 export const STAGE = 'local';
 const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   readonly console?: false | { readonly dir: string };
   /** Extra browser origins the image bucket's CORS allows (the console's own is always in). */
   readonly corsOrigins?: readonly string[];
+  /** The WeChat stand-in's risky/review words, latency and token lifetime (see wechat-stand-in.ts). */
+  readonly wechat?: WeChatStandInOptions;
 }
 
 export interface LocalStack {
@@ -78,6 +80,8 @@ export interface LocalStack {
     /** Resolves once the bucket event handlers (process-image) started so far have finished. */
     idle(): Promise<void>;
   };
+  /** The WeChat stand-in (stable_token, msgSecCheck): tests configure it and read its calls. */
+  readonly wechat: WeChatStandIn;
   stop(): Promise<void>;
   /** Ends everything at once, DynamoDB Local included, without waiting for $disconnect. */
   forceStop(): void;
@@ -100,6 +104,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
   const routes = options.routes ?? ROUTES;
   let callbackDomain = '';
+  const wechat = new WeChatStandIn(LOCAL_WECHAT_APP, options.wechat);
   const gateway = new WebSocketGateway({
     stage: STAGE,
     apiId: 'local',
@@ -168,6 +173,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (url.pathname === '/wechat/sns/jscode2session' && request.method === 'GET') {
       return handleCode2Session(url, response, LOCAL_WECHAT_APP);
+    }
+    if (
+      url.pathname.startsWith('/wechat/') &&
+      (await wechat.handle(url.pathname.slice('/wechat/'.length), url, request, response))
+    ) {
+      return;
     }
     if (url.pathname === '/health') {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -253,6 +264,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       buckets,
       idle: () => (s3 as RunningS3).idle(),
     },
+    wechat,
     // In dependency order: the gateway stops accepting and closes its connections, running their
     // $disconnect (which needs DynamoDB), then the HTTP server, then DynamoDB Local.
     async stop() {

@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   // An upload of a type the protocol does not carry (HEIC, PDF…) or a file that is not a readable
   // image of its declared type (protocol/images.ts IMAGE_CONTENT_TYPES).
   'UNSUPPORTED_MEDIA',
+  /** The text was refused by content security (WeChat msgSecCheck); the frame carries `label`. */
+  'CONTENT_REJECTED',
+  /** A service the request needs (content security) cannot answer now; retry after `retryAfterMs`. */
+  'UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

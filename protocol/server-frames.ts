@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { ERROR_CODES } from './error-codes';
 import { ImageUrlsFrame, MessageImage, UploadSlotFrame } from './images';
+import { CONTENT_LABELS } from './content-labels';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -138,8 +139,10 @@ export const ErrorFrame = v.object({
   id: v.optional(v.string()),
   code: v.picklist(ERROR_CODES),
   message: v.string(),
-  /** RATE_LIMITED: milliseconds until a retry can succeed. */
+  /** RATE_LIMITED, UNAVAILABLE: milliseconds until a retry can succeed. */
   retryAfterMs: v.optional(v.number()),
+  /** CONTENT_REJECTED: what kind of content it was judged to be (protocol/content-labels.ts). */
+  label: v.optional(v.picklist(CONTENT_LABELS)),
 });
 /** What API Gateway itself sends when an integration fails (not a protocol frame, but real). */
 export const GatewayErrorFrame = v.object({

@@ -34,6 +34,10 @@ beforeAll(async () => {
     connections: createDynamoConnectionRegistry(db, stack.tables),
     conversations: createDynamoConversationStore(db, stack.tables),
     messages: createDynamoMessageStore(db, stack.tables),
+    // No user text is stored here; a check would be a bug.
+    content: {
+      check: () => Promise.reject(new Error('no content check expected')),
+    },
     // The real @connections API of the local gateway, which knows none of these connections.
     sender: createConnectionSender(
       connectionsEndpoint('http://{domainName}/{stage}', {

@@ -422,6 +422,7 @@ export function renderMarkdown(report: BenchReport): string {
     '- On AWS, a Lambda function serves one request at a time and scales out; here every invocation shares one Node process, so heavy fan-out (the Scan baseline posting to every connection) also delays everything else, as a saturated function concurrency would.',
     "- Handlers log at `SILENT` during the bench (the local stack's default for tests) so logging to a pipe does not skew the figures.",
     `- Raw results: \`bench/.out/${report.mode}/report.json\` (not committed); CPU profile of the throughput phase: \`bench/.out/${report.mode}/stack-throughput.cpuprofile\` (open in Chrome DevTools).`,
+    '- What content security (WeChat msgSecCheck before every send is stored) adds to the ack, at a stand-in latency of 0 and 80 ms: [benchmarks-content-check.md](benchmarks-content-check.md), from `npm run bench:content-check`.',
     '',
   );
   return out.join('\n');

@@ -80,4 +80,24 @@ describe('error words', () => {
     expect(loginErrorText(zhT, 'HTTP_502')).toBe('登录失败，请重试。');
     expect(loginErrorText(zhT, 'constructor')).toBe('登录失败，请重试。');
   });
+
+  it('says what content security found, from the label, never from the server’s message', () => {
+    const zhT = translator('zh');
+    const enT = translator('en');
+    const refused = new ProtocolError('CONTENT_REJECTED', 'refused (crime)', undefined, 'crime');
+    expect(errorText(zhT, refused)).toBe('内容未通过安全检查（违法犯罪），请修改后再发');
+    expect(errorText(enT, refused)).toContain('illegal activity');
+    expect(errorText(zhT, new ProtocolError('CONTENT_REJECTED', 'x'))).toBe(
+      '内容未通过安全检查，请修改后再发',
+    );
+    expect(errorText(zhT, new ProtocolError('UNAVAILABLE', 'down', 2000))).toBe(
+      '内容安全检查暂时不可用，稍后会自动重试',
+    );
+    expect(loginErrorText(zhT, 'CONTENT_REJECTED', 'abuse')).toBe(
+      '这个昵称未通过安全检查（辱骂），请换一个。',
+    );
+    expect(loginErrorText(zhT, 'CONTENT_REJECTED', 'constructor')).toBe(
+      '这个昵称未通过安全检查，请换一个。',
+    );
+  });
 });

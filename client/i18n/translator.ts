@@ -2,6 +2,7 @@
  * Translators (a locale bound to the catalog), locale detection for both apps, and the words for
  * error codes: clients show these, never a server's English `message`.
  */
+import type { ContentLabel } from '../../protocol/content-labels';
 import { ConnectionLostError, ProtocolError, RequestTimeoutError } from '../errors';
 import { type Locale, DEFAULT_LOCALE, format, type MessageId, type Params } from './catalog';
 import { en } from './messages-en';
@@ -68,6 +69,21 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   // Client-side codes of an image message whose upload failed (client/outbox-sender.ts).
   UPLOAD_FAILED: 'error.UPLOAD_FAILED',
   UPLOAD_CANCELLED: 'error.UPLOAD_CANCELLED',
+  CONTENT_REJECTED: 'error.CONTENT_REJECTED',
+  UNAVAILABLE: 'error.UNAVAILABLE',
+};
+
+/** CONTENT_REJECTED's label in words (protocol/content-labels.ts). */
+const LABEL_MESSAGES: Readonly<Record<ContentLabel, MessageId>> = {
+  ad: 'content.label.ad',
+  politics: 'content.label.politics',
+  porn: 'content.label.porn',
+  abuse: 'content.label.abuse',
+  crime: 'content.label.crime',
+  fraud: 'content.label.fraud',
+  vulgar: 'content.label.vulgar',
+  copyright: 'content.label.copyright',
+  other: 'content.label.other',
 };
 
 /** The entry of `table` for `code`, never one of Object.prototype's (`constructor`…). */
@@ -75,14 +91,21 @@ function lookup(table: Readonly<Record<string, MessageId>>, code: string): Messa
   return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
 }
 
-/** Words for a protocol error code (an unknown code gets the generic words). */
-export function codeText(tr: Translator, code: string): string {
+/**
+ * Words for a protocol error code (an unknown code gets the generic words); CONTENT_REJECTED
+ * with its label says what was found.
+ */
+export function codeText(tr: Translator, code: string, label?: string): string {
+  const labelId = label !== undefined ? lookup(LABEL_MESSAGES, label) : undefined;
+  if (code === 'CONTENT_REJECTED' && labelId) {
+    return tr.t('error.CONTENT_REJECTED.because', { label: tr.t(labelId) });
+  }
   return tr.t(lookup(CODE_MESSAGES, code) ?? 'error.unknown');
 }
 
 /** Words for anything a request may reject with; never the error's own (English) message. */
 export function errorText(tr: Translator, error: unknown): string {
-  if (error instanceof ProtocolError) return codeText(tr, error.code);
+  if (error instanceof ProtocolError) return codeText(tr, error.code, error.label);
   if (error instanceof RequestTimeoutError) return tr.t('error.timeout');
   if (error instanceof ConnectionLostError) return tr.t('error.connectionLost');
   return tr.t('error.unknown');
@@ -94,9 +117,18 @@ const LOGIN_MESSAGES: Readonly<Record<string, MessageId>> = {
   NETWORK: 'login.error.NETWORK',
   INVALID_CODE: 'login.error.INVALID_CODE',
   RATE_LIMITED: 'login.error.RATE_LIMITED',
+  CONTENT_REJECTED: 'login.error.CONTENT_REJECTED',
+  UNAVAILABLE: 'login.error.UNAVAILABLE',
 };
 
-/** Words for a failed login's code (LoginError.code: the server's, NETWORK or HTTP_<status>). */
-export function loginErrorText(tr: Translator, code: string): string {
+/**
+ * Words for a failed login's code (LoginError.code: the server's, NETWORK or HTTP_<status>); a
+ * refused name (CONTENT_REJECTED) with its label says what was found.
+ */
+export function loginErrorText(tr: Translator, code: string, label?: string): string {
+  const labelId = label !== undefined ? lookup(LABEL_MESSAGES, label) : undefined;
+  if (code === 'CONTENT_REJECTED' && labelId) {
+    return tr.t('login.error.CONTENT_REJECTED.because', { label: tr.t(labelId) });
+  }
   return tr.t(lookup(LOGIN_MESSAGES, code) ?? 'login.error.other');
 }

@@ -37,6 +37,8 @@ async function loginWith(fetchImpl: typeof fetch, body = '{"code":"0a1b"}') {
       reservedNames: ['Study-room desk'],
       now: Date.now,
       logFailure: (reason, detail) => logged.push([reason, detail]),
+      content: { check: async () => ({ suggest: 'pass', label: 'other', traceIds: [] }) },
+      log: { debug() {}, info() {}, warn() {}, error() {} },
     },
     body,
   );

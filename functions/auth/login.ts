@@ -3,10 +3,12 @@
  * error, never an exception out of the handler.
  */
 import * as v from 'valibot';
-import type { UserStore } from '../domain/ports';
+import { admitContent } from '../domain/content-check';
+import type { ContentChecker, Log, UserStore } from '../domain/ports';
 import { BadRequestError, ChatError } from '../domain/errors';
 import { roleFor } from '../domain/identity';
 import { validateDisplayName } from '../domain/text';
+import type { ContentLabel } from '../../protocol/content-labels';
 import type { LoginFailure, LoginReply } from '../../protocol/login';
 import type { Role } from '../../protocol/server-frames';
 import type { TokenService } from './tokens';
@@ -28,6 +30,9 @@ export interface LoginDeps {
   readonly now: () => number;
   /** Where the upstream detail of a failed code exchange goes (never to the client). */
   readonly logFailure?: (reason: WeChatFailure, detail: string) => void;
+  /** Content security for a new display name (WeChat msgSecCheck, scene 1). */
+  readonly content: ContentChecker;
+  readonly log: Log;
 }
 
 export interface LoginResponse {
@@ -54,8 +59,13 @@ const FAILURES: Record<WeChatFailure, { status: number; code: string; message: s
   },
 };
 
-function failure(status: number, code: string, message: string): LoginResponse {
-  return { status, body: { error: { code, message } } };
+function failure(
+  status: number,
+  code: string,
+  message: string,
+  label?: ContentLabel,
+): LoginResponse {
+  return { status, body: { error: { code, message, ...(label ? { label } : {}) } } };
 }
 
 /** Logs a user in from the raw request body. */
@@ -85,12 +95,22 @@ export async function login(deps: LoginDeps, rawBody: string | undefined): Promi
   const role: Role = roleFor(openid, deps.admins);
   let name: string;
   try {
-    name =
-      chosenName(parsed.output.name, role, deps.reservedNames) ??
-      existing?.name ??
-      defaultName(openid);
+    const chosen = chosenName(parsed.output.name, role, deps.reservedNames);
+    // A name the user typed is shown to others: checked before it is stored, unless it is the
+    // one already stored (checked when it was chosen). The author is the openid just verified,
+    // who is using the mini-program right now (msgSecCheck's two-hour rule).
+    if (chosen !== undefined && chosen !== existing?.name) {
+      await admitContent(deps, chosen, 'displayName', { userId: openid }, 'everyone');
+    }
+    name = chosen ?? existing?.name ?? defaultName(openid);
   } catch (error) {
     if (!(error instanceof ChatError)) throw error;
+    if (error.code === 'CONTENT_REJECTED') {
+      return failure(400, 'CONTENT_REJECTED', 'this name cannot be used', error.label);
+    }
+    if (error.code === 'UNAVAILABLE') {
+      return failure(503, 'UNAVAILABLE', 'the name cannot be checked now; retry');
+    }
     return failure(400, 'BAD_REQUEST', error.message);
   }
   const user = await deps.users.recordLogin({ userId: openid, name, role }, deps.now());

@@ -1,5 +1,6 @@
 import type {
   ConnectionRegistry,
+  ContentChecker,
   ConversationStore,
   FrameSender,
   Log,
@@ -45,6 +46,8 @@ export interface ChatContext {
   readonly conversations: ConversationStore;
   readonly messages: MessageStore;
   readonly sender: FrameSender;
+  /** Content security: every user text is checked before it is stored (content-check.ts). */
+  readonly content: ContentChecker;
   readonly config: ChatConfig;
   readonly log: Log;
   /** Epoch milliseconds. */

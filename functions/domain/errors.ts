@@ -3,18 +3,22 @@
  * code (docs/protocol.md), so a handler turns any of them into an error frame without a lookup
  * table. Anything that is not a ChatError becomes INTERNAL, and its details stay in the logs.
  */
+import type { ContentLabel } from '../../protocol/content-labels';
 import type { ErrorCode } from '../../protocol/error-codes';
 
 export class ChatError extends Error {
   readonly code: ErrorCode;
-  /** RATE_LIMITED only: when a retry can succeed. */
+  /** RATE_LIMITED, UNAVAILABLE: when a retry can succeed. */
   readonly retryAfterMs: number | undefined;
+  /** CONTENT_REJECTED: what content security found (sent to the client as `label`). */
+  readonly label: ContentLabel | undefined;
 
-  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number, label?: ContentLabel) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.retryAfterMs = retryAfterMs;
+    this.label = label;
   }
 }
 
@@ -51,6 +55,21 @@ export class RateLimitedError extends ChatError {
 export class UnsupportedMediaError extends ChatError {
   constructor(message: string) {
     super('UNSUPPORTED_MEDIA', message);
+  }
+}
+/** Content security refused the text (WeChat msgSecCheck `risky`, or `review` where it is held). */
+export class ContentRejectedError extends ChatError {
+  constructor(message: string, label: ContentLabel) {
+    super('CONTENT_REJECTED', message, undefined, label);
+  }
+}
+/**
+ * A service the request depends on (content security) cannot answer: the request was not carried
+ * out and may be retried unchanged after `retryAfterMs` (the client outbox does).
+ */
+export class UnavailableError extends ChatError {
+  constructor(message: string, retryAfterMs: number) {
+    super('UNAVAILABLE', message, retryAfterMs);
   }
 }
 export class InternalError extends ChatError {

@@ -2,6 +2,7 @@
  * What the chat domain needs from the outside world. The DynamoDB adapters and the @connections
  * sender implement these; the domain never sees an SDK type.
  */
+import type { ContentLabel } from '../../protocol/content-labels';
 import type { ChatMessage, ConversationKind, Role } from '../../protocol/server-frames';
 import type { Identity } from './identity';
 
@@ -230,4 +231,25 @@ export interface Log {
   info(message: string, extra?: Record<string, unknown>): void;
   warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** The kinds of user text content security checks; each has its own msgSecCheck scene. */
+export type ContentKind = 'message' | 'displayName' | 'roomTitle';
+
+/** Content security's judgement of one text (all its parts together). */
+export interface ContentVerdict {
+  /** `pass`; `review`: may be a problem, a person should look; `risky`: refuse it. */
+  readonly suggest: 'pass' | 'review' | 'risky';
+  readonly label: ContentLabel;
+  /** WeChat's trace ids, one per part checked: for the logs and WeChat support, never clients. */
+  readonly traceIds: readonly string[];
+}
+
+/** Content security (WeChat msgSecCheck v2 in production: adapters/wechat-content-check.ts). */
+export interface ContentChecker {
+  /**
+   * The verdict on `text` written by `authorId` (their openid). Throws UnavailableError when no
+   * verdict can be had (WeChat down, quota spent): the caller must not store the text then.
+   */
+  check(text: string, kind: ContentKind, authorId: string): Promise<ContentVerdict>;
 }

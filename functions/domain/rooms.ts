@@ -2,6 +2,7 @@
 import type { CreateRoomFrame, JoinFrame, LeaveFrame } from '../../protocol/client-frames';
 import type { PresenceFrame } from '../../protocol/server-frames';
 import { requireConversationId } from './access';
+import { admitContent } from './content-check';
 import { type ChatContext, connectionExpiry } from './chat-context';
 import { roomConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';
@@ -20,6 +21,7 @@ export async function createRoom(
 ): Promise<void> {
   if (caller.role !== 'admin') throw new ForbiddenError('only admins can create rooms');
   const title = validateRoomTitle(frame.title);
+  await admitContent(ctx, title, 'roomTitle', caller, 'everyone');
   const now = ctx.now();
   const room: ConversationRecord = {
     conversationId: roomConversationId(ctx.newId()),

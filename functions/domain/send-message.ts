@@ -13,36 +13,41 @@ import type { SendMessageFrame } from '../../protocol/client-frames';
 import { PREVIEW_CHARS } from '../../protocol/limits';
 import type { MessageImage } from '../../protocol/images';
 import type { ChatMessage } from '../../protocol/server-frames';
-import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import { authorizeParticipant } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';
-import { BadRequestError, ForbiddenError, InternalError, RateLimitedError } from './errors';
+import { BadRequestError, ForbiddenError, InternalError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
 import { verifyImageAttachment } from './image-attachment';
 import { type ImageServices, withImageUrls } from './images';
-import type { AppendRequest, RateLimitWindow, SendContext } from './ports';
-import { truncateCodePoints, validateMessageText } from './text';
+import type { AppendRequest, SendContext } from './ports';
+import {
+  type AdmissionState,
+  type AdmittedSend,
+  rateLimitWindow,
+  windowFull,
+} from './send-admission';
+import { truncateCodePoints } from './text';
 
 /**
- * Resolves once the sender has its ack; delivery to the others follows before it returns. A frame
- * with an image needs `images` (image-attachment.ts checks it before anything is stored).
+ * Stores, acks and delivers a send that passed admission (send-admission.ts). Resolves once the
+ * sender has its ack; delivery to the others follows before it returns.
  */
 export async function sendMessage(
   ctx: ChatContext,
   caller: Caller,
-  frame: SendMessageFrame,
+  admitted: AdmittedSend,
+  admission: Pick<AdmissionState, 'senders'>,
   images?: ImageServices,
 ): Promise<void> {
-  // An image's caption may be empty; a text message may not.
-  const text = frame.image && frame.text === '' ? '' : validateMessageText(frame.text);
+  const { frame, text, target } = admitted;
+  // An image attachment is checked by image-attachment.ts before anything is stored.
   if (frame.image && !images) throw new BadRequestError('image messages are not enabled');
-  const target = requireConversationId(frame.conversationId);
-  precheckParticipant(caller, target);
+  let image: MessageImage | undefined;
 
   const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
   let loaded: SendContext | undefined;
-  let image: MessageImage | undefined;
   for (let attempt = 1; ; attempt++) {
     loaded ??= await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
     if (loaded.previous) {
@@ -99,10 +104,7 @@ export async function sendMessage(
       case 'notMember':
         throw new ForbiddenError('join the room first');
       case 'rateLimited':
-        throw new RateLimitedError(
-          `at most ${ctx.config.sendLimit} messages per ${ctx.config.sendWindowSeconds} s`,
-          retryAfter(ctx, sentAt),
-        );
+        throw windowFull(ctx, admission, caller.userId, sentAt);
       case 'duplicate':
         // This very send raced itself: the next read finds the stored message.
         loaded = undefined;
@@ -180,21 +182,6 @@ async function replayAck(
     id: frame.id,
     message: await withImageUrls(ctx, images?.store, message),
   });
-}
-
-function rateLimitWindow(ctx: ChatContext, userId: string, now: number): RateLimitWindow {
-  const windowMs = ctx.config.sendWindowSeconds * 1000;
-  const start = Math.floor(now / windowMs) * windowMs;
-  return {
-    key: `send#${userId}#${start}`,
-    limit: ctx.config.sendLimit,
-    expiresAt: Math.ceil((start + 2 * windowMs) / 1000),
-  };
-}
-
-function retryAfter(ctx: ChatContext, now: number): number {
-  const windowMs = ctx.config.sendWindowSeconds * 1000;
-  return windowMs - (now % windowMs);
 }
 
 function sleep(ms: number): Promise<void> {

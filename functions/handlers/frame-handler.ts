@@ -14,6 +14,7 @@ import {
 } from '../domain/errors';
 import { describe, reply } from '../domain/fan-out';
 import type { Caller } from '../domain/identity';
+import { summarizeIssues, throttleFrame } from '../domain/send-admission';
 import { MAX_FRAME_ID_LENGTH } from '../../protocol/limits';
 import type { ErrorFrame } from '../../protocol/server-frames';
 import type { Runtime } from '../runtime';
@@ -27,6 +28,34 @@ export function frameHandler<S extends Schema>(
   schema: S,
   run: (ctx: ChatContext, caller: Caller, frame: v.InferOutput<S>) => Promise<void>,
 ): (event: WebSocketEvent) => Promise<WebSocketResult> {
+  return routeHandler(
+    runtime,
+    (body, connectionId) => {
+      throttle(runtime, connectionId);
+      const parsed = v.safeParse(schema, body);
+      if (!parsed.success) throw new BadRequestError(summarizeIssues(parsed.issues));
+      return parsed.output;
+    },
+    run,
+  );
+}
+
+/**
+ * A route handler that leaves the frame's admission (throttle, schema and the rest) to `run`:
+ * sendmessage, whose admission is one domain step (domain/send-admission.ts).
+ */
+export function admittingFrameHandler(
+  runtime: Runtime,
+  run: (ctx: ChatContext, caller: Caller, body: Record<string, unknown>) => Promise<void>,
+): (event: WebSocketEvent) => Promise<WebSocketResult> {
+  return routeHandler(runtime, (body) => body, run);
+}
+
+function routeHandler<F>(
+  runtime: Runtime,
+  admit: (body: Record<string, unknown>, connectionId: string) => F,
+  run: (ctx: ChatContext, caller: Caller, frame: F) => Promise<void>,
+): (event: WebSocketEvent) => Promise<WebSocketResult> {
   return async (event) => {
     const ctx = runtime.chatContext(event);
     const { connectionId, routeKey } = event.requestContext;
@@ -34,9 +63,7 @@ export function frameHandler<S extends Schema>(
     try {
       const body = parseFrame(event);
       frameId = echoableId(body);
-      throttle(runtime, connectionId);
-      const parsed = v.safeParse(schema, body);
-      if (!parsed.success) throw new BadRequestError(summarizeIssues(parsed.issues));
+      const frame = admit(body, connectionId);
       const caller = await runtime.callers.identify(ctx, connectionId);
       if (caller === 'revoked') {
         // Blocked, or no longer (or newly) an admin: this connection's rights are gone. A new
@@ -64,7 +91,7 @@ export function frameHandler<S extends Schema>(
         await ctx.sender.disconnect(connectionId);
         return { statusCode: 200 };
       }
-      await run(ctx, caller, parsed.output);
+      await run(ctx, caller, frame);
     } catch (error) {
       if (!(error instanceof ChatError)) {
         runtime.log.error('frame failed', {
@@ -82,8 +109,7 @@ export function frameHandler<S extends Schema>(
 
 /** Counts a frame against its connection's budget; RATE_LIMITED when it is spent. */
 export function throttle(runtime: Runtime, connectionId: string): void {
-  const wait = runtime.throttles.frames.take(connectionId, Date.now());
-  if (wait > 0) throw new RateLimitedError('too many frames on this connection', wait);
+  throttleFrame(runtime.throttles, connectionId, Date.now());
 }
 
 /** The JSON object in a frame body, or BAD_REQUEST. */
@@ -132,20 +158,11 @@ export async function replyError(
     code: known.code,
     message: known.message,
     ...(known.retryAfterMs !== undefined ? { retryAfterMs: known.retryAfterMs } : {}),
+    ...(known.label !== undefined ? { label: known.label } : {}),
   };
   try {
     await reply(ctx, connectionId, frame);
   } catch (sendError) {
     runtime.log.warn('could not send error frame', { connectionId, error: describe(sendError) });
   }
-}
-
-function summarizeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = v.getDotPath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
 }

@@ -24,6 +24,8 @@ function loginDeps(): Promise<LoginDeps> {
       reservedNames: [config.chat.deskTitle, '自习室服务台', '服务台', 'Study-room desk'],
       now: Date.now,
       logFailure: (reason, detail) => log.warn('code exchange failed', { reason, detail }),
+      content: runtime.content,
+      log,
     }))
     .catch((error: unknown) => {
       // Not cached: a passing Secrets Manager failure must not break this container for good.

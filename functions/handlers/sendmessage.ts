@@ -1,34 +1,22 @@
-/** sendmessage: Sends a message (idempotent on the frame id), acks it, delivers it. */
-import { SendMessageFrame } from '../../protocol/client-frames';
-import { RateLimitedError } from '../domain/errors';
+/**
+ * sendmessage: admits a send (domain/send-admission.ts: throttles, schema, rate limit, text rules,
+ * content security), then stores it (idempotent on the frame id), acks it and delivers it.
+ */
+import { admitSend } from '../domain/send-admission';
 import { sendMessage } from '../domain/send-message';
 import { createImageServices } from '../image-runtime';
 import { createRuntime } from '../runtime';
-import { frameHandler } from './frame-handler';
+import { admittingFrameHandler } from './frame-handler';
 
 const runtime = createRuntime(process.env);
 const images = createImageServices(runtime);
-const { config, throttles } = runtime;
+const admission = {
+  frames: runtime.throttles.frames,
+  messages: runtime.throttles.messages,
+  senders: runtime.throttles.sendLimits,
+};
 
-export const handler = frameHandler(runtime, SendMessageFrame, async (ctx, caller, frame) => {
-  const throttled = throttles.messages.take(caller.connectionId, ctx.now());
-  if (throttled > 0) {
-    throw new RateLimitedError('too many messages at once on this connection', throttled);
-  }
-  // A sender this instance already saw over the limit is refused without a database round trip.
-  const wait = throttles.sendLimits.wait(caller.userId, ctx.now());
-  if (wait > 0) {
-    throw new RateLimitedError(
-      `at most ${config.chat.sendLimit} messages per ${config.chat.sendWindowSeconds} s`,
-      wait,
-    );
-  }
-  try {
-    await sendMessage(ctx, caller, frame, images);
-  } catch (error) {
-    if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
-      throttles.sendLimits.limited(caller.userId, ctx.now() + error.retryAfterMs);
-    }
-    throw error;
-  }
+export const handler = admittingFrameHandler(runtime, async (ctx, caller, body) => {
+  const admitted = await admitSend(ctx, admission, caller, body);
+  await sendMessage(ctx, caller, admitted, admission, images);
 });

@@ -105,7 +105,14 @@ export class CampusChatStack extends Stack {
     };
     const domain = settings.customDomain;
 
+    // Resolved by CloudFormation at deploy time from the operator's parameter; run
+    // `cdk deploy --force` after changing it.
+    const wechatAppId = ssm.StringParameter.valueForStringParameter(
+      this,
+      settings.secrets.wechatAppIdParameter,
+    );
     this.webSocket = new ChatWebSocketApi(this, 'WebSocket', {
+      wechatAppId,
       routes: ROUTES,
       routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
       targets,
@@ -130,12 +137,7 @@ export class CampusChatStack extends Stack {
       environment,
       platform,
       apiName: `${this.stackName}-login`,
-      // Resolved by CloudFormation at deploy time from the operator's parameters; run
-      // `cdk deploy --force` after changing them.
-      wechatAppId: ssm.StringParameter.valueForStringParameter(
-        this,
-        settings.secrets.wechatAppIdParameter,
-      ),
+      wechatAppId,
       admins: ssm.StringParameter.valueForStringParameter(this, settings.secrets.adminsParameter),
       throttle: settings.loginThrottle,
       logRetention,

@@ -84,6 +84,8 @@ describe('the login API', () => {
         'USERS_TABLE',
         'WECHAT_APPID',
         'WECHAT_SECRET_ID',
+        // The shared WeChat access token, for the display-name check (msgSecCheck).
+        'WECHAT_TOKENS_TABLE',
       ].sort(),
     );
     expect(env.JWT_SECRET_ID).toBe(DEFAULT_SETTINGS.secrets.jwtSecretId);
@@ -101,7 +103,7 @@ describe('the login API', () => {
     }
   });
 
-  it('may read and write users and read both secrets, nothing else', () => {
+  it('may read and write users and the WeChat token, and read both secrets, nothing else', () => {
     const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /login');
     const statements = statementsOf(synth.json, fn);
     const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
@@ -114,7 +116,10 @@ describe('the login API', () => {
     const users = synth.stack.resolve(
       (synth.stack.data.tables.users.node.defaultChild as CfnElement).logicalId,
     ) as string;
-    expect([...tables]).toEqual([users]);
+    const wechatTokens = synth.stack.resolve(
+      (synth.stack.data.tables.wechatTokens.node.defaultChild as CfnElement).logicalId,
+    ) as string;
+    expect([...tables].sort()).toEqual([users, wechatTokens].sort());
     const writes = statements
       .filter((s) => JSON.stringify(s.Resource).includes(users))
       .flatMap(actionsOf);

@@ -228,6 +228,11 @@ describe('the handler functions', () => {
     for (const id of Object.keys(route.integration.buckets ?? {}) as BucketId[]) {
       expected[bucketDefinition(id).envVar] = { Ref: bucketLogicalId(synth, id) };
     }
+    if (route.integration.secrets?.includes('WECHAT_SECRET')) {
+      // Those calling WeChat server APIs (content security) get the appid from the SSM parameter.
+      expect(env.WECHAT_APPID).toMatchObject({ Ref: expect.any(String) });
+      expected.WECHAT_APPID = env.WECHAT_APPID;
+    }
     if (route.integration.manageConnections) {
       expected.CONNECTIONS_ENDPOINT = {
         'Fn::Join': [

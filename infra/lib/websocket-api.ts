@@ -67,6 +67,11 @@ export interface ChatWebSocketApiProps {
   /** What must exist before the stage may log (the account's API Gateway CloudWatch role). */
   readonly stageDependsOn: readonly IDependable[];
   readonly customDomain: ApiDomain | undefined;
+  /**
+   * The mini-program's appid, given to the handlers that call WeChat server APIs (those granted
+   * the `WECHAT_SECRET`: functions/routes.ts WECHAT_API_ACCESS).
+   */
+  readonly wechatAppId?: string;
 }
 
 export class ChatWebSocketApi extends Construct {
@@ -138,6 +143,9 @@ export class ChatWebSocketApi extends Construct {
           ...declaredEnvironment(integration, props.targets),
           ...(integration.manageConnections
             ? { CONNECTIONS_ENDPOINT: CONNECTIONS_ENDPOINT_TEMPLATE }
+            : {}),
+          ...(props.wechatAppId !== undefined && integration.secrets?.includes('WECHAT_SECRET')
+            ? { WECHAT_APPID: props.wechatAppId }
             : {}),
         },
       });

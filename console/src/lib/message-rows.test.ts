@@ -78,6 +78,28 @@ describe('message rows', () => {
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
   });
 
+  it('says what content security found in a refused message', () => {
+    // Prepare
+    const conversation = view({
+      pending: [
+        {
+          clientId: 'p3',
+          conversationId: 'support:alice',
+          text: 'buy now',
+          createdAt: 3,
+          state: 'failed',
+          error: { code: 'CONTENT_REJECTED', message: 'refused (ad)', label: 'ad' },
+        },
+      ],
+    });
+
+    // Act
+    const [row] = messageRows(conversation, 'alice', 'Alice');
+
+    // Assess
+    expect(stateLabel(translator('zh'), row as never)).toContain('内容未通过安全检查（广告）');
+  });
+
   it('keeps the key of an own message from sending to sent, and never shows it twice', () => {
     // Prepare
     const pending = view({

@@ -26,6 +26,8 @@ export interface MessageRow {
   readonly clientId: string;
   /** Why a failed message was refused (the server's error code). */
   readonly error?: string;
+  /** CONTENT_REJECTED: what content security found. */
+  readonly errorLabel?: string;
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
@@ -58,6 +60,7 @@ export function messageRows(view: ConversationView, me: string, myName: string):
       state: e.state,
       clientId: e.clientId,
       ...(e.error ? { error: e.error.code } : {}),
+      ...(e.error?.label ? { errorLabel: e.error.label } : {}),
     }));
   return [...stored, ...pending];
 }
@@ -69,7 +72,7 @@ export function stateLabel(tr: Translator, row: MessageRow): string {
       return tr.t('state.sending');
     case 'failed':
       return row.error
-        ? tr.t('state.failedBecause', { reason: codeText(tr, row.error) })
+        ? tr.t('state.failedBecause', { reason: codeText(tr, row.error, row.errorLabel) })
         : tr.t('state.failed');
     case 'read':
       return tr.t('state.read');

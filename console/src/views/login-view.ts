@@ -71,6 +71,7 @@ export function loginView(
         error.textContent = loginErrorText(
           tr,
           failure instanceof LoginError ? failure.code : 'UNKNOWN',
+          failure instanceof LoginError ? failure.label : undefined,
         );
         userId.focus();
       },

@@ -1,5 +1,11 @@
 /**
  * Login: WeChat's nickname input gives the display name, `wx.login` + POST /login the token.
+ * The name is taken from the form's submit value, not from input events: WeChat checks a
+ * `type="nickname"` entry when the input blurs and clears a rejected one asynchronously
+ * (https://developers.weixin.qq.com/miniprogram/dev/component/input.html, type "nickname";
+ * WeChat recommends collecting it with a `form-type="submit"` button), so only the value the form
+ * holds at submit is what WeChat let stand. The server checks the name again (msgSecCheck) and a
+ * refusal is shown in words (CONTENT_REJECTED with its label).
  * With a stored session the page goes straight to the conversations. On the local stack a user
  * id can be typed; it is not case-sensitive (normalizeDevUserId), and the label says so.
  */
@@ -29,7 +35,6 @@ Component({
   data: {
     t: {} as ReturnType<typeof pageLabels>,
     lang: '',
-    nickname: '',
     /** Local stack only: which user to be (`admin` is a desk admin by default). */
     devLogin: false,
     devUser: '',
@@ -52,20 +57,17 @@ Component({
       }
     },
 
-    onNickname(event: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ nickname: event.detail.value });
-    },
-
     onDevUser(event: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ devUser: normalizeDevUserId(event.detail.value) });
     },
 
-    async onLogin() {
+    async onLogin(event: WechatMiniprogram.CustomEvent<{ value?: { nickname?: unknown } }>) {
       if (this.data.busy) return;
       const tr = translators.get(this) ?? appTranslator();
       this.setData({ busy: true, error: '' });
       try {
-        const name = this.data.nickname.trim();
+        const typed = event.detail.value?.nickname;
+        const name = typeof typed === 'string' ? typed.trim() : '';
         await login(
           name.length > 0 ? name : undefined,
           undefined,
@@ -75,7 +77,8 @@ Component({
         redirectTo(NEXT);
       } catch (error) {
         const code = error instanceof LoginError ? error.code : 'UNKNOWN';
-        this.setData({ error: loginErrorText(tr, code) });
+        const label = error instanceof LoginError ? error.label : undefined;
+        this.setData({ error: loginErrorText(tr, code, label) });
       }
       this.setData({ busy: false });
     },
