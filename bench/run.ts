@@ -6,6 +6,7 @@
  *   npm run bench                 full run, writes docs/benchmarks.md
  *   npm run bench -- --quick      smaller sizes (CI smoke), writes bench/.out/quick/
  *   npm run bench -- --smoke      tiny sizes, for the test that checks the report's structure
+ *   npm run bench -- --images     only the image-message figures, writes bench/.out/images/
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,26 @@ if (notifyAt >= 0) {
     console.log(notifyMarkdown(result));
   } finally {
     await local.stop();
+  }
+  process.exit(0);
+}
+
+// `--images` runs only the image-message scenario (bench/images/image-bench.ts).
+if (process.argv[2] === '--images') {
+  const { runImageBench } = await import('./images/image-bench');
+  const outDir = fileURLToPath(new URL('./.out/images', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  const db = await startDynamoDbLocal();
+  try {
+    const file = await runImageBench({
+      outDir,
+      dynamodbEndpoint: db.endpoint,
+      runs: 5,
+      log: (line) => console.log(`[bench] ${line}`),
+    });
+    console.log(`[bench] wrote ${file}`);
+  } finally {
+    await db.stop();
   }
   process.exit(0);
 }

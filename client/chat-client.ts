@@ -33,6 +33,13 @@ import { readFrame } from './frames';
 import { newClientId } from './ids';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender } from './outbox-sender';
+import {
+  checkLocalImage,
+  type ImageUploadPort,
+  type LocalImage,
+  UploadFailedError,
+  uploadImage,
+} from './image-upload';
 import { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 import { ReadMarks } from './read-marks';
 import { RequestChannel } from './request-channel';
@@ -52,6 +59,7 @@ export class ChatClient {
   private readonly policy: ConnectionPolicy;
   private readonly connection: Connection;
   private readonly outbox: Outbox;
+  private readonly imageUploader: ImageUploadPort | undefined;
   private readonly sender: OutboxSender;
   private readonly sync: ConversationSync;
   private readonly requests: RequestChannel;
@@ -97,7 +105,21 @@ export class ChatClient {
       send,
       changed: (id) => this.changed(id),
       suspectDead: () => this.connection.checkAlive(),
+      ...(options.imageUploader
+        ? { uploadImage: (entry, onProgress) => this.uploadPicture(entry, onProgress) }
+        : {}),
+      progress: (clientId, fraction) => {
+        const entry = this.outbox.get(clientId);
+        if (entry) {
+          this.emitter.emit('uploadProgress', {
+            clientId,
+            conversationId: entry.conversationId,
+            fraction,
+          });
+        }
+      },
     });
+    this.imageUploader = options.imageUploader;
     this.sync = new ConversationSync({
       clock: this.clock,
       sync: (request) => this.requestHistory(request),
@@ -226,6 +248,55 @@ export class ChatClient {
    * resent with the same id) until acknowledged. Characters the server refuses (controls, bidi
    * overrides) are removed first. Throws InvalidTextError for a blank, malformed or over-long text.
    */
+  /**
+   * Queues an image message (with an optional caption) and returns its pending entry at once. It
+   * is persisted with the picture's local path, uploaded (the key is persisted too), then sent
+   * with the same idempotent id as a text until acknowledged; `uploadProgress` reports the upload.
+   * Throws UploadFailedError for a type or size the server would refuse.
+   */
+  sendImage(conversationId: string, image: LocalImage, caption = ''): OutboxEntry {
+    if (!this.started) throw new Error('ChatClient.sendImage before start()');
+    checkLocalImage(image);
+    const problem = caption === '' ? undefined : messageTextProblem(caption);
+    if (problem) throw new InvalidTextError(problem);
+    const now = this.clock.now();
+    const entry: OutboxEntry = {
+      clientId: newClientId(now, this.random),
+      conversationId,
+      text: caption === '' ? '' : outgoingText(caption),
+      createdAt: now,
+      state: 'sending',
+      image: {
+        localPath: image.localPath,
+        contentType: image.contentType,
+        size: image.size,
+        width: image.width,
+        height: image.height,
+      },
+    };
+    this.sender.enqueue(entry);
+    this.changed(conversationId);
+    return entry;
+  }
+
+  /** The upload slot and the upload of an outbox entry's picture; resolves with the key. */
+  private async uploadPicture(
+    entry: OutboxEntry,
+    onProgress: (fraction: number) => void,
+  ): Promise<string> {
+    const { image } = entry;
+    if (!image || !this.imageUploader) throw new UploadFailedError('unsupported');
+    const attachment = await uploadImage(
+      (frame) => this.requests.call({ ...frame }, true),
+      this.imageUploader,
+      entry.conversationId,
+      image,
+      entry.clientId,
+      onProgress,
+    );
+    return attachment.key;
+  }
+
   send(conversationId: string, draft: string): OutboxEntry {
     if (!this.started) throw new Error('ChatClient.send before start()');
     const problem = messageTextProblem(draft);

@@ -1,4 +1,5 @@
 /** The public types of the ChatClient: its options, what it renders, its events. */
+import type { ImageUploadPort } from './image-upload';
 import type {
   ChatMessage,
   PresenceFrame,
@@ -27,6 +28,8 @@ export interface ChatClientOptions {
   readonly random?: () => number;
   /** Overrides of the connection policy (heartbeat, backoff…); see DEFAULT_POLICY. */
   readonly policy?: Partial<ConnectionPolicy>;
+  /** Posts pictures to upload slots (wx.uploadFile, fetch/XHR); without it sendImage fails. */
+  readonly imageUploader?: ImageUploadPort;
 }
 
 /** What the UI renders for one open conversation. */
@@ -71,4 +74,8 @@ export interface ChatClientEvents {
   /** A message became a tombstone (recalled by its sender or removed by an admin). */
   recalled: [RecalledFrame];
   error: [ChatClientErrorEvent];
+  /** Upload progress (0…1) of an image message waiting in the outbox, by its clientId. */
+  uploadProgress: [
+    { readonly clientId: string; readonly conversationId: string; readonly fraction: number },
+  ];
 }

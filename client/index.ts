@@ -18,6 +18,17 @@ export type { WebLoginInfoFrame, WebSession } from '../protocol/web-login';
 export { WEB_LOGIN_POLL_INTERVAL_MS } from '../protocol/web-login';
 export { backoffCeiling, fullJitterDelay } from './backoff';
 export {
+  checkLocalImage,
+  type ImageUploadPort,
+  imageTypeOfPath,
+  type LocalImage,
+  type UploadFailure,
+  UploadFailedError,
+  type UploadHandle,
+  type UploadTarget,
+  uploadImage,
+} from './image-upload';
+export {
   canRecall,
   ChatClient,
   type ChatClientErrorEvent,

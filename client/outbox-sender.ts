@@ -9,7 +9,9 @@ import type { ClientFrame, SendMessageFrame } from '../protocol/client-frames';
 import type { AckFrame, ChatMessage, ErrorFrame } from '../protocol/server-frames';
 import { fullJitterDelay } from './backoff';
 import { type Clock, TimerSlot } from './clock';
-import type { Outbox, OutboxEntry } from './outbox';
+import { ProtocolError } from './errors';
+import { UploadFailedError } from './image-upload';
+import type { Outbox, OutboxEntry, OutboxImage } from './outbox';
 import type { ConnectionPolicy } from './policy';
 
 export interface OutboxSenderDeps {
@@ -23,6 +25,17 @@ export interface OutboxSenderDeps {
   readonly changed: (conversationId: string) => void;
   /** An ack did not come in time: the socket may be dead. */
   readonly suspectDead: () => void;
+  /**
+   * Uploads the picture of an image entry (client/image-upload.ts) and resolves with the slot's
+   * key; rejects with UploadFailedError or the server's refusal of the slot. Without it, image
+   * entries fail.
+   */
+  readonly uploadImage?: (
+    entry: OutboxEntry,
+    onProgress: (fraction: number) => void,
+  ) => Promise<string>;
+  /** Upload progress of an image entry (0…1). */
+  readonly progress?: (clientId: string, fraction: number) => void;
 }
 
 interface InFlight {
@@ -41,6 +54,8 @@ export class OutboxSender {
   private readonly failures = new Map<string, number>();
   /** Entries whose first write to storage has not finished: they must not go out before it. */
   private readonly unsaved = new Set<string>();
+  /** Conversations whose head entry's picture is uploading (by conversation: its clientId). */
+  private readonly uploading = new Map<string, string>();
 
   constructor(private readonly deps: OutboxSenderDeps) {}
 
@@ -69,8 +84,9 @@ export class OutboxSender {
     }
     for (const [conversationId, entry] of heads) {
       if (this.inFlight.has(conversationId) || this.holds.get(conversationId)?.pending) continue;
-      if (this.unsaved.has(entry.clientId)) continue;
-      this.transmit(entry);
+      if (this.unsaved.has(entry.clientId) || this.uploading.has(conversationId)) continue;
+      if (entry.image && entry.image.key === undefined) this.upload(entry);
+      else this.transmit(entry);
     }
   }
 
@@ -144,6 +160,8 @@ export class OutboxSender {
       text: entry.text,
       createdAt: entry.createdAt,
       state: 'sending',
+      // A refused image send may name an upload that expired: the retry uploads again.
+      ...(entry.image ? { image: withoutKey(entry.image) } : {}),
     };
     this.unsaved.add(clientId);
     const saved = () => {
@@ -171,12 +189,54 @@ export class OutboxSender {
     this.holds.clear();
   }
 
+  /**
+   * Uploads an image entry's picture, then stores its key (so a kill after the upload does not
+   * upload again) and sends. A failure that may pass (network, INTERNAL, a lost connection) is
+   * retried with backoff; a refusal marks the entry failed.
+   */
+  private upload(entry: OutboxEntry): void {
+    const { uploadImage } = this.deps;
+    if (!uploadImage) {
+      this.fail(entry, 'UPLOAD_FAILED', 'image upload is not available');
+      return;
+    }
+    this.uploading.set(entry.conversationId, entry.clientId);
+    uploadImage(entry, (fraction) => this.deps.progress?.(entry.clientId, fraction)).then(
+      async (key) => {
+        this.uploading.delete(entry.conversationId);
+        const current = this.deps.outbox.get(entry.clientId);
+        if (!current?.image) return this.pump();
+        await this.deps.outbox
+          .update(entry.clientId, { ...current, image: { ...current.image, key } })
+          .catch(() => undefined);
+        this.pump();
+      },
+      (error: unknown) => {
+        this.uploading.delete(entry.conversationId);
+        const failure = describeUploadFailure(error);
+        if (failure.retryable) this.retryLater(entry);
+        else this.fail(entry, failure.code, failure.message);
+      },
+    );
+  }
+
+  private fail(entry: OutboxEntry, code: string, message: string): void {
+    const failed: OutboxEntry = { ...entry, state: 'failed', error: { code, message } };
+    void this.deps.outbox.update(entry.clientId, failed).catch(() => undefined);
+    this.deps.changed(entry.conversationId);
+    this.pump();
+  }
+
   private transmit(entry: OutboxEntry): void {
+    const image = entry.image;
     const frame: SendMessageFrame = {
       action: 'sendmessage',
       id: entry.clientId,
       conversationId: entry.conversationId,
       text: entry.text,
+      ...(image?.key !== undefined
+        ? { image: { key: image.key, width: image.width, height: image.height, size: image.size } }
+        : {}),
     };
     if (!this.deps.send(frame)) return;
     const ackTimer = new TimerSlot(this.deps.clock);
@@ -223,4 +283,41 @@ export class OutboxSender {
     }
     slot.set(ms, () => this.pump());
   }
+}
+
+function withoutKey(image: OutboxImage): OutboxImage {
+  return {
+    localPath: image.localPath,
+    contentType: image.contentType,
+    size: image.size,
+    width: image.width,
+    height: image.height,
+  };
+}
+
+/**
+ * What an upload failure means for the entry: UploadFailedError by its reason, a server refusal
+ * of the slot by its code (RATE_LIMITED and INTERNAL pass), anything else (timeout, lost
+ * connection) is retried.
+ */
+function describeUploadFailure(error: unknown): {
+  retryable: boolean;
+  code: string;
+  message: string;
+} {
+  if (error instanceof UploadFailedError) {
+    const code =
+      error.reason === 'unsupported'
+        ? 'UNSUPPORTED_MEDIA'
+        : error.reason === 'tooLarge'
+          ? 'TOO_LARGE'
+          : error.reason === 'cancelled'
+            ? 'UPLOAD_CANCELLED'
+            : 'UPLOAD_FAILED';
+    return { retryable: error.retryable, code, message: error.message };
+  }
+  if (error instanceof ProtocolError) {
+    return { retryable: error.retryable, code: error.code, message: error.message };
+  }
+  return { retryable: true, code: 'UPLOAD_FAILED', message: String(error) };
 }

@@ -8,6 +8,20 @@ import type { ContentLabel } from '../protocol/content-labels';
 
 export type SendState = 'sending' | 'failed';
 
+/**
+ * The picture of an image message waiting in the outbox: its local file (a mini-program temp path
+ * or the console's object URL), kept across an app kill, and once uploaded the slot's `key`, so a
+ * restart sends without uploading again.
+ */
+export interface OutboxImage {
+  readonly localPath: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly width: number;
+  readonly height: number;
+  readonly key?: string;
+}
+
 export interface OutboxEntry {
   /** The idempotency key and `sendmessage` frame id; it becomes the message's `clientId`. */
   readonly clientId: string;
@@ -23,6 +37,21 @@ export interface OutboxEntry {
     /** CONTENT_REJECTED: what content security found. */
     readonly label?: ContentLabel;
   };
+  /** An image message: `text` is its caption (may be empty). */
+  readonly image?: OutboxImage;
+}
+
+function isImage(value: unknown): value is OutboxImage {
+  if (value === null || typeof value !== 'object') return false;
+  const i = value as Record<string, unknown>;
+  return (
+    typeof i.localPath === 'string' &&
+    typeof i.contentType === 'string' &&
+    typeof i.size === 'number' &&
+    typeof i.width === 'number' &&
+    typeof i.height === 'number' &&
+    (i.key === undefined || typeof i.key === 'string')
+  );
 }
 
 function isEntry(value: unknown): value is OutboxEntry {
@@ -33,7 +62,8 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof e.conversationId === 'string' &&
     typeof e.text === 'string' &&
     typeof e.createdAt === 'number' &&
-    (e.state === 'sending' || e.state === 'failed')
+    (e.state === 'sending' || e.state === 'failed') &&
+    (e.image === undefined || isImage(e.image))
   );
 }
 

@@ -6,6 +6,7 @@ import type { ChatConfig } from './domain/chat-context';
 import type { NotifyConfig } from './domain/notify';
 import { fieldType } from './domain/subscribe-fields';
 import { resolveTableNames, type TableId } from './tables';
+import { type BucketId, resolveBucketNames } from './buckets';
 
 export interface RuntimeConfig {
   readonly tables: Record<TableId, string>;
@@ -43,6 +44,13 @@ export interface RuntimeConfig {
   readonly connectionsEndpoint: string | undefined;
   /** Unset on AWS; the local stack points it at DynamoDB Local. */
   readonly dynamodbEndpoint: string | undefined;
+  /** Image messages: the buckets, the S3 endpoint (unset on AWS; the local S3 server locally). */
+  readonly images: {
+    readonly buckets: Record<BucketId, string>;
+    readonly s3Endpoint: string | undefined;
+    /** How long a send waits for a fresh upload's display copy (process-image), in ms. */
+    readonly readyWaitMs: number;
+  };
   readonly region: string;
   /** WeChat subscribe-message notifications (the notify handler). */
   readonly notify: Omit<NotifyConfig, 'admins' | 'deskTitle' | 'claimLeaseMs'> & {
@@ -80,6 +88,7 @@ export const TUNING_VARIABLES = [
   'WEB_LOGIN_POLLS_PER_MINUTE',
   'CONSOLE_TOKEN_TTL_SECONDS',
   'LOG_LEVEL',
+  'IMAGE_READY_WAIT_MS',
   'WECHAT_API_TIMEOUT_MS',
   // WeChat subscribe messages (docs/deploy.md "Subscribe-message templates").
   'NOTIFY_TEMPLATE_DESK_REPLIED',
@@ -197,6 +206,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    images: {
+      buckets: resolveBucketNames(env),
+      s3Endpoint: env.S3_ENDPOINT || undefined,
+      readyWaitMs: intFrom(env, 'IMAGE_READY_WAIT_MS', 5000),
+    },
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     notify: {
       templates: {

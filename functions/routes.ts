@@ -7,10 +7,14 @@
  */
 import type { SecretName } from './adapters/secrets';
 import type { TableId } from './tables';
+import type { BucketId } from './buckets';
 
 export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
+
+/** What a handler does with a bucket; the stack grants exactly the S3 actions that needs. */
+export type BucketAccess = 'presign' | 'head' | 'presignAndHead' | 'process';
 
 export interface LambdaIntegration {
   readonly kind: 'lambda';
@@ -22,6 +26,12 @@ export interface LambdaIntegration {
   readonly manageConnections: boolean;
   /** Secrets the handler reads (functions/adapters/secrets.ts); only these are granted to it. */
   readonly secrets?: readonly SecretName[];
+  /**
+   * S3 access per bucket (functions/buckets.ts). `presign` signs presigned POSTs and GETs (the
+   * URL carries the function's authority: it needs s3:PutObject and s3:GetObject), `head` reads
+   * object metadata (s3:GetObject; HEAD needs no other action).
+   */
+  readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
 }
@@ -68,6 +78,7 @@ function frameRoute(
   routeKey: string,
   tables: Partial<Record<TableId, TableAccess>>,
   secrets?: readonly SecretName[],
+  buckets?: Partial<Record<BucketId, BucketAccess>>,
 ): RouteDefinition {
   return {
     routeKey,
@@ -75,6 +86,7 @@ function frameRoute(
       kind: 'lambda',
       handler: routeKey,
       tables: { ...CONNECTION_STATE, ...tables },
+      ...(buckets ? { buckets } : {}),
       ...(secrets ? { secrets } : {}),
       ...FRAME_HANDLER,
     },
@@ -134,8 +146,16 @@ export const ROUTES: readonly RouteDefinition[] = [
       ...WECHAT_API_ACCESS.tables,
     },
     WECHAT_API_ACCESS.secrets,
+    // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and fan-out.
+    { images: 'presignAndHead' },
   ),
-  frameRoute('sync', { conversations: 'read', members: 'read', messages: 'read' }),
+  frameRoute(
+    'sync',
+    { conversations: 'read', members: 'read', messages: 'read' },
+    undefined,
+    // GET URLs of image messages in the page.
+    { images: 'presign' },
+  ),
   frameRoute('typing', { conversations: 'read', members: 'read' }),
   // readWrite on conversations: an admin's read raises the support conversation's deskReadSeq.
   frameRoute('read', { conversations: 'readWrite', members: 'readWrite' }),
@@ -186,6 +206,13 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('dismissreport', { moderation: 'readWrite' }),
   // Subscribe-message choices and the notification switch, per user and template (issue 15).
   frameRoute('subscription', { notifyCredits: 'readWrite' }),
+  // Image messages (protocol/images.ts): an upload slot (presigned POST), renewed GET URLs.
+  frameRoute('upload', { conversations: 'read', members: 'read' }, undefined, {
+    images: 'presign',
+  }),
+  frameRoute('imageurls', { conversations: 'read', members: 'read' }, undefined, {
+    images: 'presign',
+  }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

@@ -17,6 +17,7 @@ import {
   type RouteDefinition,
 } from '../functions/routes';
 import { resolveTableNames, type TableId } from '../functions/tables';
+import { BUCKETS, type BucketId, resolveBucketNames } from '../functions/buckets';
 import { ConsoleSite, readSiteFolder } from './console-site';
 import { ensureTables } from './create-tables';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
@@ -25,6 +26,7 @@ import { handleHttpApi } from './gateway/http-api';
 import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localSigningSecret } from './local-secrets';
+import { type RunningS3, startLocalS3 } from './s3-local';
 import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
 import { startStreamPollers, type StreamPollers } from './stream-pollers';
 
@@ -57,6 +59,8 @@ export interface LocalStackOptions {
    * serves a prebuilt site folder instead (`npm run build:console`); false serves none.
    */
   readonly console?: false | { readonly dir: string };
+  /** Extra browser origins the image bucket's CORS allows (the console's own is always in). */
+  readonly corsOrigins?: readonly string[];
   /** The WeChat stand-in's risky/review words, latency and token lifetime (see wechat-stand-in.ts). */
   readonly wechat?: WeChatStandInOptions;
   /** Run the stream consumers of functions/event-sources.ts (default true). */
@@ -78,6 +82,13 @@ export interface LocalStack {
   readonly gateway: WebSocketGateway;
   /** The browser console's site (undefined with `console: false`); `ready()` builds it now. */
   readonly console: ConsoleSite | undefined;
+  /** The local S3 server (s3rver) with the buckets of functions/buckets.ts. */
+  readonly s3: {
+    readonly endpoint: string;
+    readonly buckets: Record<BucketId, string>;
+    /** Resolves once the bucket event handlers (process-image) started so far have finished. */
+    idle(): Promise<void>;
+  };
   /** The WeChat stand-in (stable_token, msgSecCheck): tests configure it and read its calls. */
   readonly wechat: WeChatStandIn;
   /** The stream pollers (functions/event-sources.ts) and their on-failure destination. */
@@ -199,6 +210,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   callbackDomain = `${callbackHost}:${port}`;
 
   let dynamodb: RunningDynamoDb | undefined;
+  let s3: RunningS3 | undefined;
+  let buckets: Record<BucketId, string>;
   let endpoint: string;
   let tables: Record<TableId, string>;
   let streams: StreamPollers;
@@ -217,6 +230,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } finally {
       client.destroy();
     }
+    buckets = resolveBucketNames();
+    s3 = await startLocalS3({
+      host: callbackHost,
+      ...(options.dataDir ? { directory: join(resolve(options.dataDir), 's3') } : {}),
+      names: buckets,
+      corsOrigins: [`http://${callbackDomain}`, ...(options.corsOrigins ?? [])],
+      credentials: {
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      },
+      invoke: (source, event) => runtime.invoke(source, event),
+      onError,
+    });
+    process.env.S3_ENDPOINT = s3.endpoint;
     // Load every handler now: module-scope code runs once, as in a warm Lambda, and import errors
     // surface at start-up.
     for (const r of routes)
@@ -230,11 +257,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       runtime,
       onError,
     });
+    for (const b of BUCKETS) for (const source of b.events) await runtime.load(source.handler);
   } catch (error) {
     // A start that fails releases what it took (the port, DynamoDB Local), so it can be retried.
     await gateway.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await s3?.stop();
     await dynamodb?.stop();
     throw error;
   }
@@ -254,6 +283,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tables,
     gateway,
     console: site,
+    s3: {
+      endpoint: (s3 as RunningS3).endpoint,
+      buckets,
+      idle: () => (s3 as RunningS3).idle(),
+    },
     wechat,
     streams,
     // In dependency order: the gateway stops accepting and closes its connections, running their
@@ -264,6 +298,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await streams.stop();
       server.closeAllConnections();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await s3?.stop();
       await dynamodb?.stop();
     },
     forceStop() {
@@ -271,6 +306,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       void streams.stop();
       server.closeAllConnections();
       server.close();
+      void s3?.stop().catch(() => undefined);
       dynamodb?.forceStop();
     },
     async kill() {

@@ -21,6 +21,7 @@ import {
   WebSessionsFrame,
   WebSignOutFrame,
 } from './web-login';
+import { ImageAttachmentInput, ImageUrlsRequestFrame, UploadFrame } from './images';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -41,6 +42,8 @@ export const SendMessageFrame = v.object({
   conversationId,
   // Length and emptiness are checked by the domain so they map to TOO_LARGE / BAD_REQUEST.
   text: v.string(),
+  /** An uploaded image (protocol/images.ts); with one, `text` is its caption and may be empty. */
+  image: v.optional(ImageAttachmentInput),
 });
 
 export const SyncFrame = v.object({
@@ -212,7 +215,9 @@ export type ClientFrame =
   | ReportFrame
   | ReportsFrame
   | DismissReportFrame
-  | SubscriptionFrame;
+  | SubscriptionFrame
+  | UploadFrame
+  | ImageUrlsRequestFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -237,6 +242,8 @@ export const CLIENT_FRAMES = {
   reports: ReportsFrame,
   dismissreport: DismissReportFrame,
   subscription: SubscriptionFrame,
+  upload: UploadFrame,
+  imageurls: ImageUrlsRequestFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

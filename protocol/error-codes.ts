@@ -10,6 +10,9 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   'RATE_LIMITED',
   'INTERNAL',
+  // An upload of a type the protocol does not carry (HEIC, PDF…) or a file that is not a readable
+  // image of its declared type (protocol/images.ts IMAGE_CONTENT_TYPES).
+  'UNSUPPORTED_MEDIA',
   /** The text was refused by content security (WeChat msgSecCheck); the frame carries `label`. */
   'CONTENT_REJECTED',
   /** A service the request needs (content security) cannot answer now; retry after `retryAfterMs`. */

@@ -30,6 +30,8 @@ export const REPLY_TYPES = {
   websessions: 'websessions',
   websignout: 'websignedout',
   subscription: 'subscription',
+  upload: 'upload',
+  imageurls: 'imageurls',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

@@ -11,6 +11,7 @@ import {
   WebSignedOutFrame,
 } from './web-login';
 import { ERROR_CODES } from './error-codes';
+import { ImageUrlsFrame, MessageImage, UploadSlotFrame } from './images';
 import { CONTENT_LABELS } from './content-labels';
 import { REPORT_REASONS } from './limits';
 
@@ -37,6 +38,8 @@ export const ChatMessage = v.object({
    * the server). It keeps its seq, so there is no gap; clients show "消息已撤回" or "已被管理员删除".
    */
   recalled: v.optional(RecalledBy),
+  /** An image message (protocol/images.ts): the image, with download URLs issued for this frame. */
+  image: v.optional(MessageImage),
 });
 
 export const MessagePreview = v.object({
@@ -255,6 +258,8 @@ export const ServerFrame = v.variant('type', [
   ReportsListFrame,
   ReportClosedFrame,
   SubscriptionStateFrame,
+  UploadSlotFrame,
+  ImageUrlsFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;

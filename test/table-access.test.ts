@@ -163,6 +163,17 @@ beforeAll(async () => {
   await request(sue.client, 'sendmessage: first message of a new support conversation', first);
   await request(sue.client, 'sendmessage: the same frame id again (a resend)', first);
   await request(sue.client, 'sync', { action: 'sync', conversationId: support, after: 0 });
+  const slot = await request(sue.client, 'upload: an image slot', {
+    action: 'upload',
+    conversationId: support,
+    contentType: 'image/jpeg',
+    size: 1000,
+  });
+  await request(sue.client, 'imageurls: renew the URLs of an image', {
+    action: 'imageurls',
+    conversationId: support,
+    keys: [slot.key],
+  });
   await step('typing', 'typing', async () =>
     sue.client.send({ action: 'typing', conversationId: support, typing: true }),
   );

@@ -50,6 +50,26 @@ export const PRICES = {
     per: 'DynamoDB Standard table storage, GB-month (after the first 25 GB)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
+  s3PutRequest: {
+    usd: 0.005 / 1000,
+    per: 'S3 Standard PUT, COPY, POST or LIST request',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
+  s3GetRequest: {
+    usd: 0.0004 / 1000,
+    per: 'S3 Standard GET, SELECT or other request (HEAD included)',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
+  s3StorageGbMonth: {
+    usd: 0.023,
+    per: 'S3 Standard storage, GB-month (first 50 TB)',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
+  dataTransferOutGb: {
+    usd: 0.09,
+    per: 'Data transfer out from S3 to the internet, GB (first 10 TB/month, after the free 100 GB)',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
 } as const satisfies Record<string, Price>;
 
 /** API Gateway meters WebSocket messages in 32 KB increments. */

@@ -65,6 +65,10 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   TOO_LARGE: 'error.TOO_LARGE',
   RATE_LIMITED: 'error.RATE_LIMITED',
   INTERNAL: 'error.INTERNAL',
+  UNSUPPORTED_MEDIA: 'error.UNSUPPORTED_MEDIA',
+  // Client-side codes of an image message whose upload failed (client/outbox-sender.ts).
+  UPLOAD_FAILED: 'error.UPLOAD_FAILED',
+  UPLOAD_CANCELLED: 'error.UPLOAD_CANCELLED',
   CONTENT_REJECTED: 'error.CONTENT_REJECTED',
   UNAVAILABLE: 'error.UNAVAILABLE',
 };

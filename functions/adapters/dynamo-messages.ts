@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
+import type { MessageImage } from '../../protocol/images';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
 import { toConversation, toMember } from './dynamo-conversations';
@@ -297,5 +298,17 @@ function toMessage(item: Item): ChatMessage {
     text: typeof item.text === 'string' ? item.text : '',
     sentAt: String(item.sentAt),
     ...(item.recalled === 'sender' || item.recalled === 'admin' ? { recalled: item.recalled } : {}),
+    ...(item.image && typeof item.image === 'object' ? { image: toImage(item.image as Item) } : {}),
+  };
+}
+
+/** The stored image of a message (its download URLs are never stored; each frame signs new ones). */
+function toImage(item: Item): MessageImage {
+  return {
+    key: String(item.key),
+    width: Number(item.width),
+    height: Number(item.height),
+    size: Number(item.size),
+    contentType: String(item.contentType),
   };
 }

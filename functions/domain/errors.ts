@@ -52,6 +52,11 @@ export class RateLimitedError extends ChatError {
     super('RATE_LIMITED', message, retryAfterMs);
   }
 }
+export class UnsupportedMediaError extends ChatError {
+  constructor(message: string) {
+    super('UNSUPPORTED_MEDIA', message);
+  }
+}
 /** Content security refused the text (WeChat msgSecCheck `risky`, or `review` where it is held). */
 export class ContentRejectedError extends ChatError {
   constructor(message: string, label: ContentLabel) {

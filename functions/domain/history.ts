@@ -8,6 +8,8 @@ import { BadRequestError } from './errors';
 import { reply } from './fan-out';
 import { itemsWithinBudget } from './frame-budget';
 import type { Caller } from './identity';
+import type { ImageServices } from './images';
+import { withImageUrls } from './images';
 import { peerReadSeq } from './summaries';
 
 /**
@@ -19,6 +21,7 @@ export async function syncHistory(
   ctx: ChatContext,
   caller: Caller,
   frame: SyncFrame,
+  images?: ImageServices,
 ): Promise<void> {
   const target = requireConversationId(frame.conversationId);
   precheckParticipant(caller, target);
@@ -50,6 +53,14 @@ export async function syncHistory(
       limit,
       newest: frame.before !== undefined,
     });
+  }
+  // Image messages get their download URLs before the budget is counted: URLs are long (about
+  // 1.5 KB each on AWS with the session token), and a page stops early to carry them.
+  if (images && page.messages.some((m) => m.image)) {
+    page = {
+      ...page,
+      messages: await Promise.all(page.messages.map((m) => withImageUrls(ctx, images.store, m))),
+    };
   }
   const envelope = {
     type: 'history' as const,

@@ -11,6 +11,7 @@
 
 import type { SendMessageFrame } from '../../protocol/client-frames';
 import { PREVIEW_CHARS } from '../../protocol/limits';
+import type { MessageImage } from '../../protocol/images';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { authorizeParticipant } from './access';
 import type { ChatContext } from './chat-context';
@@ -18,6 +19,8 @@ import { deliveryTopics } from './conversation-ids';
 import { BadRequestError, ForbiddenError, InternalError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
+import { verifyImageAttachment } from './image-attachment';
+import { type ImageServices, withImageUrls } from './images';
 import type { AppendRequest, SendContext } from './ports';
 import {
   type AdmissionState,
@@ -36,18 +39,25 @@ export async function sendMessage(
   caller: Caller,
   admitted: AdmittedSend,
   admission: Pick<AdmissionState, 'senders'>,
+  images?: ImageServices,
 ): Promise<void> {
   const { frame, text, target } = admitted;
+  // An image attachment is checked by image-attachment.ts before anything is stored.
+  if (frame.image && !images) throw new BadRequestError('image messages are not enabled');
+  let image: MessageImage | undefined;
 
   const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
   let loaded: SendContext | undefined;
   for (let attempt = 1; ; attempt++) {
     loaded ??= await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
     if (loaded.previous) {
-      await replayAck(ctx, caller, frame, loaded.previous);
+      await replayAck(ctx, caller, frame, loaded.previous, images);
       return;
     }
     authorizeParticipant(caller, target, loaded.conversation, loaded.member);
+    if (frame.image && images && !image) {
+      image = await verifyImageAttachment(images, caller, target.id, frame.image, ctx.now);
+    }
 
     const expectedLastSeq = loaded.conversation?.lastSeq ?? 0;
     const sentAt = ctx.now();
@@ -61,6 +71,7 @@ export async function sendMessage(
       senderRole: caller.role,
       text,
       sentAt: new Date(sentAt).toISOString(),
+      ...(image ? { image } : {}),
     };
     const request: AppendRequest = {
       message,
@@ -82,7 +93,13 @@ export async function sendMessage(
     const result = await ctx.messages.append(request);
     switch (result.outcome) {
       case 'stored':
-        await acknowledgeAndDeliver(ctx, caller, frame.id, message, deliveryTopics(target));
+        await acknowledgeAndDeliver(
+          ctx,
+          caller,
+          frame.id,
+          await withImageUrls(ctx, images?.store, message),
+          deliveryTopics(target),
+        );
         return;
       case 'notMember':
         throw new ForbiddenError('join the room first');
@@ -151,6 +168,7 @@ async function replayAck(
   caller: Caller,
   frame: SendMessageFrame,
   previous: { conversationId: string; seq: number },
+  images: ImageServices | undefined,
 ): Promise<void> {
   if (previous.conversationId !== frame.conversationId) {
     throw new BadRequestError(
@@ -159,7 +177,11 @@ async function replayAck(
   }
   const message = await ctx.messages.get(previous.conversationId, previous.seq);
   if (!message) throw new InternalError('stored message not found; retry');
-  await reply(ctx, caller.connectionId, { type: 'ack', id: frame.id, message });
+  await reply(ctx, caller.connectionId, {
+    type: 'ack',
+    id: frame.id,
+    message: await withImageUrls(ctx, images?.store, message),
+  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,10 +4,12 @@
  */
 import { admitSend } from '../domain/send-admission';
 import { sendMessage } from '../domain/send-message';
+import { createImageServices } from '../image-runtime';
 import { createRuntime } from '../runtime';
 import { admittingFrameHandler } from './frame-handler';
 
 const runtime = createRuntime(process.env);
+const images = createImageServices(runtime);
 const admission = {
   frames: runtime.throttles.frames,
   messages: runtime.throttles.messages,
@@ -16,5 +18,5 @@ const admission = {
 
 export const handler = admittingFrameHandler(runtime, async (ctx, caller, body) => {
   const admitted = await admitSend(ctx, admission, caller, body);
-  await sendMessage(ctx, caller, admitted, admission);
+  await sendMessage(ctx, caller, admitted, admission, images);
 });

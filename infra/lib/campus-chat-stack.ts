@@ -16,6 +16,8 @@ import type { SecretName } from '../../functions/adapters/secrets';
 import { HTTP_ROUTES, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { TABLES, type TableId } from '../../functions/tables';
 import { ChatData } from './chat-data';
+import { ImageStorage } from './image-storage';
+import { BUCKETS } from '../../functions/buckets';
 import type { AccessTargets, SecretReference } from './handler-access';
 import { LoginApi } from './login-api';
 import { ConsoleHosting, isChinaStack } from './console-hosting';
@@ -52,6 +54,7 @@ function importSecret(scope: Construct, id: string, secretId: string): SecretRef
 export class CampusChatStack extends Stack {
   readonly settings: CampusChatSettings;
   readonly data: ChatData;
+  readonly images: ImageStorage;
   readonly webSocket: ChatWebSocketApi;
   readonly login: LoginApi;
   readonly observability: Observability;
@@ -80,7 +83,19 @@ export class CampusChatStack extends Stack {
       JWT_SECRET: importSecret(this, 'JwtSecret', settings.secrets.jwtSecretId),
       WECHAT_SECRET: importSecret(this, 'WeChatSecret', settings.secrets.wechatSecretId),
     };
-    const targets: AccessTargets = { tables: this.data.tables, secrets };
+    // Image messages (functions/buckets.ts): the bucket and its process-image function.
+    this.images = new ImageStorage(this, 'Images', {
+      definitions: BUCKETS,
+      consoleOrigins: settings.consoleOrigins,
+      environment,
+      platform,
+      logRetention,
+    });
+    const targets: AccessTargets = {
+      tables: this.data.tables,
+      secrets,
+      buckets: this.images.buckets,
+    };
 
     const stageDependsOn: IDependable[] = [];
     if (settings.manageApiGatewayAccountRole) stageDependsOn.push(this.apiGatewayLoggingRole());

@@ -6,7 +6,10 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type SecretName, secretIdVariable } from '../../functions/adapters/secrets';
-import type { TableAccess } from '../../functions/routes';
+import type { BucketAccess, TableAccess } from '../../functions/routes';
+import { type BucketId, bucketDefinition } from '../../functions/buckets';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { grantBucketAccess } from './image-storage';
 import { type TableId, tableDefinition } from '../../functions/tables';
 import type { HandlerFunction } from './handler-function';
 import { acknowledgeIndexGrant } from './nag-suppressions';
@@ -15,6 +18,7 @@ import { acknowledgeIndexGrant } from './nag-suppressions';
 export interface DeclaredAccess {
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly secrets?: readonly SecretName[];
+  readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
 }
 
 /** A secret the stack knows: the imported secret and the id the handler fetches it by. */
@@ -28,6 +32,19 @@ export interface SecretReference {
 export interface AccessTargets {
   readonly tables: Record<TableId, ITable>;
   readonly secrets: Record<SecretName, SecretReference>;
+  /** The buckets of functions/buckets.ts (infra/lib/image-storage.ts). */
+  readonly buckets?: Record<BucketId, IBucket>;
+}
+
+function declaredBuckets(
+  access: DeclaredAccess,
+  targets: AccessTargets,
+): [BucketId, BucketAccess, IBucket][] {
+  return (Object.entries(access.buckets ?? {}) as [BucketId, BucketAccess][]).map(([id, level]) => {
+    const bucket = targets.buckets?.[id];
+    if (!bucket) throw new Error(`a handler declares bucket ${id}, which the stack does not have`);
+    return [id, level, bucket];
+  });
 }
 
 function declaredTables(access: DeclaredAccess): [TableId, TableAccess][] {
@@ -49,6 +66,9 @@ export function grantDeclaredAccess(
     if (tableDefinition(id).globalIndexes.length > 0) acknowledgeIndexGrant(handler, table);
   }
   for (const name of access.secrets ?? []) targets.secrets[name].secret.grantRead(grantee);
+  for (const [id, level, bucket] of declaredBuckets(access, targets)) {
+    grantBucketAccess(handler, bucket, bucketDefinition(id), level);
+  }
 }
 
 /**
@@ -65,6 +85,9 @@ export function declaredEnvironment(
   }
   for (const name of access.secrets ?? []) {
     environment[secretIdVariable(name)] = targets.secrets[name].secretId;
+  }
+  for (const [id, , bucket] of declaredBuckets(access, targets)) {
+    environment[bucketDefinition(id).envVar] = bucket.bucketName;
   }
   return environment;
 }

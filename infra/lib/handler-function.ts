@@ -34,6 +34,11 @@ export interface HandlerFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** Runtime, architecture and the matching bundle target. */
   readonly platform: HandlerPlatform;
+  /**
+   * Packages with native code (sharp): installed next to the bundle instead of bundled, for the
+   * function's CPU and Linux (npm picks the matching optional @img/sharp-* binaries).
+   */
+  readonly nativeModules?: readonly string[];
 }
 
 export class HandlerFunction extends Construct {
@@ -95,6 +100,16 @@ export class HandlerFunction extends Construct {
         // as the runtime provides it. docs/deploy.md explains the trade.
         bundleAwsSDK: false,
         externalModules: [...RUNTIME_PROVIDED_MODULES],
+        ...(props.nativeModules && props.nativeModules.length > 0
+          ? {
+              nodeModules: [...props.nativeModules],
+              environment: {
+                npm_config_os: 'linux',
+                npm_config_libc: 'glibc',
+                npm_config_cpu: props.platform.architecture.name === 'arm64' ? 'arm64' : 'x64',
+              },
+            }
+          : {}),
       },
     });
     if (props.platform.runtime.name !== PLATFORM_DEFAULTS.aws.runtime)

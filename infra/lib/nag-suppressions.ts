@@ -62,6 +62,17 @@ export const NAG_REASONS = {
   cdkCustomResource:
     'A CDK-provided custom resource (BucketDeployment, auto-delete objects): its role, policy ' +
     'and runtime are managed by aws-cdk-lib and run only during deployments.',
+  imageBucketAccessLogs:
+    'The image bucket is reached only through presigned URLs the handlers sign for members of a ' +
+    "conversation; who asked for which URL is in the handlers' logs. S3 server access logs " +
+    'would need a second bucket and log every thumbnail GET, for no question the logs cannot answer.',
+  notificationsHandler:
+    "CDK's BucketNotificationsHandler is the singleton function CloudFormation runs once at deploy " +
+    'time to write the bucket notification of process-image; CDK gives its role ' +
+    'AWSLambdaBasicExecutionRole and offers no way to replace it.',
+  imageObjectGrant:
+    'Object keys are created at run time (one random key per upload), so the grant names the ' +
+    'key prefix of functions/buckets.ts ("up/*", "img/*", "th/*", "bad/*") in this one bucket.',
 } as const;
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -174,4 +185,38 @@ export function acknowledgeDeadLetterQueue(queue: IConstruct): void {
 /** dynamodb:ListStreams on "*", which an event-source mapping's role needs. */
 export function acknowledgeListStreams(grantee: IConstruct): void {
   acknowledge(grantee, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.listStreams);
+}
+/** The image bucket without server access logs. */
+export function acknowledgeImageBucketAccessLogs(bucket: IConstruct): void {
+  acknowledge(bucket, 'AwsSolutions-S1', NAG_REASONS.imageBucketAccessLogs);
+}
+
+/** An object grant on one key prefix of an image bucket (`<bucket>.Arn/up/*` and the like). */
+export function acknowledgeImageObjectGrant(
+  grantee: IConstruct,
+  bucket: IConstruct,
+  pattern: string,
+): void {
+  const cfn = bucket.node.defaultChild as CfnElement;
+  const logicalId = Stack.of(cfn).resolve(cfn.logicalId) as string;
+  acknowledge(
+    grantee,
+    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${pattern}]`,
+    NAG_REASONS.imageObjectGrant,
+  );
+}
+
+/**
+ * CDK's BucketNotificationsHandler, the singleton function that writes a bucket's notification
+ * configuration at deploy time (not ours to shape): its role has AWSLambdaBasicExecutionRole.
+ */
+export function acknowledgeNotificationsHandler(stack: Stack): void {
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+    acknowledge(
+      child,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      NAG_REASONS.notificationsHandler,
+    );
+  }
 }

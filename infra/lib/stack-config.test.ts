@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readConfig, TUNING_VARIABLES } from '../../functions/config';
 import { TABLES } from '../../functions/tables';
+import { BUCKETS } from '../../functions/buckets';
 import { DEFAULT_SETTINGS, settingsFromContext } from './stack-config';
 
 function reader(context: Record<string, unknown>) {
@@ -165,6 +166,8 @@ describe('settingsFromContext', () => {
       'WEB_LOGIN_CODE',
       'CONNECTIONS_ENDPOINT',
       'DYNAMODB_ENDPOINT',
+      ...BUCKETS.map((b) => b.envVar),
+      'S3_ENDPOINT',
       'AWS_REGION',
       'AWS_DEFAULT_REGION',
     ]);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretIdVariable } from '../../functions/adapters/secrets';
 import { type LambdaIntegration, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { type TableId, tableDefinition } from '../../functions/tables';
+import { type BucketId, bucketDefinition } from '../../functions/buckets';
 import {
   type CfnResourceJson,
   removeSynthOutputs,
@@ -87,6 +88,11 @@ function tableOfResource(resource: unknown): { table: string; index: boolean } |
 }
 
 const tableLogicalIds = new Map<TableId, string>();
+
+function bucketLogicalId(s: Synthesized, id: BucketId): string {
+  const cfn = s.stack.images.buckets[id].node.defaultChild as CfnElement;
+  return s.stack.resolve(cfn.logicalId) as string;
+}
 
 function tableLogicalId(id: TableId): string {
   let logicalId = tableLogicalIds.get(id);
@@ -218,6 +224,9 @@ describe('the handler functions', () => {
     }
     for (const name of route.integration.secrets ?? []) {
       expected[secretIdVariable(name)] = SECRET_IDS[name];
+    }
+    for (const id of Object.keys(route.integration.buckets ?? {}) as BucketId[]) {
+      expected[bucketDefinition(id).envVar] = { Ref: bucketLogicalId(synth, id) };
     }
     if (route.integration.secrets?.includes('WECHAT_SECRET')) {
       // Those calling WeChat server APIs (content security) get the appid from the SSM parameter.
@@ -352,7 +361,10 @@ describe('the handler functions', () => {
       // Nothing else: no other service, no managed policy (statementsOf throws on one).
       const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
       for (const service of services) {
-        expect(['dynamodb', 'execute-api', 'logs', 'secretsmanager']).toContain(service);
+        // s3 only for a handler that declares a bucket (infra/lib/image-storage.test.ts).
+        const allowed = ['dynamodb', 'execute-api', 'logs', 'secretsmanager'];
+        if (route.integration.buckets) allowed.push('s3');
+        expect(allowed).toContain(service);
       }
     },
   );

@@ -9,6 +9,8 @@
  * the handshake goes on and the socket opens (WeChat's docs: closing before onOpen "做不到关闭
  * WebSocket 的目的", https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.closeSocket.html).
  */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import WebSocket from 'ws';
 import type { WxApi } from '../src/services/wx-api';
 
@@ -156,6 +158,8 @@ export class WxShim {
   networkType = 'wifi';
   /** What the camera reads at the next wx.scanCode calls, in order; empty: the user cancels. */
   readonly scans: string[] = [];
+  /** wx.previewImage calls, in order. */
+  readonly previews: { current: string; urls: string[] }[] = [];
   readonly listeners = {
     show: new Set<Listener>(),
     hide: new Set<Listener>(),
@@ -479,6 +483,61 @@ function wxApiFor(shim: WxShim): WxApi {
             : {}),
         }),
       );
+    },
+    // A real multipart/form-data POST of the file at `filePath` (a path on this machine), fields
+    // first, the file under `name`; `success` for any HTTP status, `fail` for a network error or
+    // abort ("uploadFile:fail abort"), progress in percent. A temp path of wx.chooseMedia is a
+    // local file path too.
+    // https://developers.weixin.qq.com/miniprogram/dev/api/network/upload/wx.uploadFile.html
+    uploadFile(option: {
+      url: string;
+      filePath: string;
+      name: string;
+      formData?: Record<string, string>;
+      success?: Callback<{ statusCode: number; data: string }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      const abort = new AbortController();
+      const progress: ((r: {
+        progress: number;
+        totalBytesSent: number;
+        totalBytesExpectedToSend: number;
+      }) => void)[] = [];
+      void readFile(option.filePath)
+        .then(async (bytes) => {
+          const form = new FormData();
+          for (const [k, v] of Object.entries(option.formData ?? {})) form.append(k, v);
+          form.append(option.name, new Blob([new Uint8Array(bytes)]), basename(option.filePath));
+          const response = await fetch(option.url, {
+            method: 'POST',
+            body: form,
+            signal: abort.signal,
+          });
+          const data = await response.text();
+          for (const l of progress)
+            l({
+              progress: 100,
+              totalBytesSent: bytes.length,
+              totalBytesExpectedToSend: bytes.length,
+            });
+          option.success?.({ statusCode: response.status, data });
+        })
+        .catch(() =>
+          option.fail?.({
+            errMsg: abort.signal.aborted ? 'uploadFile:fail abort' : 'uploadFile:fail',
+          }),
+        );
+      return {
+        abort: () => abort.abort(),
+        onProgressUpdate: (l: (typeof progress)[number]) => progress.push(l),
+        offProgressUpdate: () => undefined,
+        onHeadersReceived: () => undefined,
+        offHeadersReceived: () => undefined,
+      };
+    },
+    // https://developers.weixin.qq.com/miniprogram/dev/api/media/image/wx.previewImage.html
+    previewImage(option: { current?: string; urls: string[] }) {
+      shim.previews.push({ current: option.current ?? option.urls[0] ?? '', urls: option.urls });
     },
     // getStorageSync returns '' for a key that was never set (it does not throw).
     getStorageSync: (key: string) => (shim.storage.has(key) ? shim.storage.get(key) : ''),

@@ -37,6 +37,11 @@ export type WxApi = Pick<
   | 'scanCode'
   | 'requestSubscribeMessage'
   | 'getSetting'
+  // Image messages (services/media.ts).
+  | 'chooseMedia'
+  | 'getImageInfo'
+  | 'uploadFile'
+  | 'previewImage'
 >;
 
 /** The global `wx` (read at call time, so a shim installed by a test is seen). */

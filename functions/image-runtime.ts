@@ -1,0 +1,22 @@
+/**
+ * The image part of a handler runtime (createRuntime in runtime.ts): one S3 client and the image
+ * store of the images bucket, built once per function instance. Apart from runtime.ts so only the
+ * handlers that use images (upload, imageurls, sendmessage, sync, process-image) bundle the S3
+ * SDK and pay for it at cold start.
+ */
+import { randomBytes } from 'node:crypto';
+import { createS3Client, createS3ImageStore } from './adapters/s3-images';
+import type { ImageServices } from './domain/images';
+import type { Runtime } from './runtime';
+
+/** The image services of one runtime. */
+export function createImageServices(runtime: Pick<Runtime, 'config' | 'log'>): ImageServices {
+  const { config, log } = runtime;
+  const s3 = createS3Client({ endpoint: config.images.s3Endpoint, region: config.region });
+  return {
+    store: createS3ImageStore(s3, config.images.buckets.images, log),
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    readyWaitMs: config.images.readyWaitMs,
+    readyPollMs: 100,
+  };
+}
