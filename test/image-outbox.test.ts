@@ -78,8 +78,13 @@ async function client(storage: MemoryStorage, port: ImageUploadPort): Promise<Ch
   return c;
 }
 
+/** The outbox as stored: an index of ids (`v: 2`) and one key per entry (client/outbox.ts). */
 function stored(storage: MemoryStorage): OutboxEntry[] {
-  return JSON.parse(storage.values.get('campus-chat.outbox') ?? '[]') as OutboxEntry[];
+  const key = 'campus-chat.outbox';
+  const index = JSON.parse(storage.values.get(key) ?? '{"ids":[]}') as { ids: string[] };
+  return index.ids.map(
+    (id) => JSON.parse(storage.values.get(`${key}.${id}`) ?? 'null') as OutboxEntry,
+  );
 }
 
 beforeAll(async () => {

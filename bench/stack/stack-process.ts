@@ -12,6 +12,11 @@ import { type DynamoDbProxy, startDynamoDbProxy } from '../../local/dynamodb-pro
 import { sourceHandlerUrl } from '../../local/gateway/lambda-runtime';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { SCAN_ROUTES, scanHandlerUrl } from '../baselines/scan-chat/routes';
+
+/** The handlers the Scan baseline implements itself. */
+const SCAN_HANDLERS = new Set(
+  SCAN_ROUTES.flatMap((r) => (r.integration.kind === 'lambda' ? [r.integration.handler] : [])),
+);
 import { createScanTable, scanTableName } from '../baselines/scan-chat/table';
 import { serve } from '../ipc';
 import { summarizeProfile } from '../metrics/cpu-profile';
@@ -66,9 +71,10 @@ serve({
       ...(options.system === 'scan'
         ? {
             routes: SCAN_ROUTES,
-            // The stack always serves POST /login; the baseline itself has no login.
+            // The stack always serves its HTTP routes (login, scan to log in) and event sources;
+            // the baseline has only its WebSocket routes.
             resolveHandler: (h) =>
-              timedUrl(h, h === 'login' ? sourceHandlerUrl(h) : scanHandlerUrl(h)),
+              timedUrl(h, SCAN_HANDLERS.has(h) ? scanHandlerUrl(h) : sourceHandlerUrl(h)),
           }
         : { resolveHandler: (h) => timedUrl(h, sourceHandlerUrl(h)) }),
     });

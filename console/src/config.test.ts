@@ -7,21 +7,32 @@ describe('console config', () => {
     expect(resolveConfig({}, 'http://127.0.0.1:3000/')).toEqual({
       websocketUrl: 'ws://127.0.0.1:3000/local',
       loginUrl: 'http://127.0.0.1:3000/login',
+      webLoginUrl: 'http://127.0.0.1:3000/weblogin',
+      devLogin: true,
     });
     expect(
       resolveConfig({ websocketUrl: '/local' }, 'https://chat.example.edu.cn/console/'),
     ).toEqual({
       websocketUrl: 'wss://chat.example.edu.cn/local',
       loginUrl: 'https://chat.example.edu.cn/login',
+      webLoginUrl: 'https://chat.example.edu.cn/weblogin',
+      devLogin: true,
     });
     expect(
       resolveConfig(
-        { websocketUrl: 'wss://ws.example.edu.cn/', loginUrl: 'https://api.example.edu.cn/login' },
+        {
+          websocketUrl: 'wss://ws.example.edu.cn/',
+          loginUrl: 'https://api.example.edu.cn/login',
+          webLoginUrl: 'https://api.example.edu.cn/weblogin',
+          devLogin: false,
+        },
         'https://console.example.edu.cn/',
       ),
     ).toEqual({
       websocketUrl: 'wss://ws.example.edu.cn/',
       loginUrl: 'https://api.example.edu.cn/login',
+      webLoginUrl: 'https://api.example.edu.cn/weblogin',
+      devLogin: false,
     });
     expect(resolveConfig(null, 'http://localhost:8080/').loginUrl).toBe(
       'http://localhost:8080/login',

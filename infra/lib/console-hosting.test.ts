@@ -54,7 +54,10 @@ function only(synth: Synthesized, type: string) {
 
 describe('the console on AWS', () => {
   it('keeps the bucket private, TLS only and encrypted, read by CloudFront through OAC', () => {
-    const bucket = only(global, 'AWS::S3::Bucket') as Record<string, unknown>;
+    const found = resourcesOf(global.json, 'AWS::S3::Bucket').find(([id]) =>
+      id.startsWith('ConsoleBucket'),
+    ) as [string, { Properties: Record<string, unknown> }];
+    const bucket = found[1].Properties;
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -62,7 +65,11 @@ describe('the console on AWS', () => {
       RestrictPublicBuckets: true,
     });
     expect(bucket.BucketEncryption).toBeDefined();
-    const policy = JSON.stringify(only(global, 'AWS::S3::BucketPolicy'));
+    const policy = JSON.stringify(
+      resourcesOf(global.json, 'AWS::S3::BucketPolicy').find(([id]) =>
+        id.startsWith('ConsoleBucket'),
+      ),
+    );
     expect(policy).toContain('aws:SecureTransport');
     expect(policy).toContain('cloudfront.amazonaws.com');
     expect(resourcesOf(global.json, 'AWS::CloudFront::OriginAccessControl')).toHaveLength(1);

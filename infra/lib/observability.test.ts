@@ -6,7 +6,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCES } from '../../functions/event-sources';
-import { ROUTES } from '../../functions/routes';
+import { HTTP_ROUTES, ROUTES } from '../../functions/routes';
 import { TABLES } from '../../functions/tables';
 import {
   removeSynthOutputs,
@@ -47,13 +47,18 @@ describe('alarms', () => {
     const consumers = [...synth.stack.streams.functions.values()].map((fn) =>
       logicalId(fn.function.node.defaultChild),
     );
-    return [...ids, logicalId(synth.stack.login.function.function.node.defaultChild), ...consumers];
+    const http = [...synth.stack.login.functions.values()].map((fn) =>
+      logicalId(fn.function.node.defaultChild),
+    );
+    return [...ids, ...http, ...consumers];
   };
 
   it('watch every handler function for errors and throttles', () => {
     const functions = handlerFunctions();
     expect(functions).toHaveLength(
-      ROUTES.filter((r) => r.integration.kind === 'lambda').length + 1 + EVENT_SOURCES.length,
+      ROUTES.filter((r) => r.integration.kind === 'lambda').length +
+        HTTP_ROUTES.length +
+        EVENT_SOURCES.length,
     );
     for (const metric of ['Errors', 'Throttles']) {
       const watched = alarms()
@@ -120,7 +125,9 @@ describe('alarms', () => {
   it('all notify the alarm topic, on alarm and when back to OK', () => {
     const all = alarms();
     const handlers =
-      ROUTES.filter((r) => r.integration.kind === 'lambda').length + 1 + EVENT_SOURCES.length;
+      ROUTES.filter((r) => r.integration.kind === 'lambda').length +
+      HTTP_ROUTES.length +
+      EVENT_SOURCES.length;
     // Errors and throttles per function, throttling per table, the two APIs, one per DLQ.
     expect(all.length).toBe(2 * handlers + TABLES.length + 2 + EVENT_SOURCES.length);
     for (const alarm of all) {
