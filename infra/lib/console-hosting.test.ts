@@ -165,6 +165,15 @@ describe('the console on AWS', () => {
       IamCertificateId: 'ASCAEXAMPLE',
       SslSupportMethod: 'sni-only',
     });
+    // No origin access control in China (the resource type does not exist there): an OAI.
+    expect(resourcesOf(china.json, 'AWS::CloudFront::OriginAccessControl')).toHaveLength(0);
+    expect(resourcesOf(china.json, 'AWS::CloudFront::CloudFrontOriginAccessIdentity')).toHaveLength(
+      1,
+    );
+    const chinaViolations = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(
+      china.app,
+    ).violations;
+    expect(chinaViolations.map((v) => v.ruleName)).toEqual([]);
     const without = synthesize({ region: 'cn-north-1', consoleDir: site });
     expect(resourcesOf(without.json, 'AWS::CloudFront::Distribution')).toHaveLength(0);
   });

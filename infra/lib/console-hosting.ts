@@ -102,7 +102,12 @@ export class ConsoleHosting extends Construct {
         },
       },
     });
-    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    // Origin access control where CloudFront has it; the China regions do not offer
+    // AWS::CloudFront::OriginAccessControl (CloudFormation's validation says so), so there the
+    // older origin access identity reads the bucket.
+    const origin = props.china
+      ? origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket)
+      : origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     const { domain } = props;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'campus-chat console',
@@ -150,7 +155,14 @@ export class ConsoleHosting extends Construct {
       });
     }
     this.origin = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
-    acknowledgeConsoleHosting(this, this.bucket, this.distribution, Boolean(domain));
+    acknowledgeConsoleHosting(
+      this,
+      this.bucket,
+      this.distribution,
+      Boolean(domain),
+      undefined,
+      props.china,
+    );
   }
 
   /** Publishes the build with a `config.json` of `config` (resolved at deploy time). */

@@ -89,7 +89,9 @@ export class HandlerFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        logLevel: LogLevel.WARNING,
+        // CDK passes this level to `npm ci` too when it installs nativeModules, and npm knows no
+        // "warning" (it prints a warning about it); "error" is a level both understand.
+        logLevel: props.nativeModules?.length ? LogLevel.ERROR : LogLevel.WARNING,
         // The AWS SDK v3 clients are taken from the Lambda runtime, which ships them (global and
         // China regions alike), and everything else is bundled. That keeps every function at
         // about 70 KB, inside the 250 KB budget docs/benchmarks.md reports against; bundling the

@@ -59,6 +59,14 @@ export const NAG_REASONS = {
   consoleDefaultCertificate:
     'Without consoleDomain the console uses the *.cloudfront.net certificate, whose TLS policy ' +
     'CloudFront fixes; with consoleDomain the distribution requires TLS 1.2 (TLSv1.2_2021).',
+  consoleChinaOai:
+    'The AWS China regions do not offer CloudFront origin access control ' +
+    '(AWS::CloudFront::OriginAccessControl); the console bucket is read there through an origin ' +
+    'access identity, still private to the distribution.',
+  consoleChinaCertificate:
+    'In the China regions the distribution serves the ICP-filed domain with its IAM server ' +
+    'certificate and TLSv1.2_2021, set as a property override (the L2 models ACM only), which ' +
+    'cdk-nag does not read; infra/lib/console-hosting.test.ts asserts the override.',
   cdkCustomResource:
     'A CDK-provided custom resource (BucketDeployment, auto-delete objects): its role, policy ' +
     'and runtime are managed by aws-cdk-lib and run only during deployments.',
@@ -137,6 +145,7 @@ export function acknowledgeConsoleHosting(
   distribution: IConstruct | undefined,
   customDomain: boolean,
   deployment?: IConstruct,
+  china = false,
 ): void {
   if (bucket && !deployment) acknowledge(bucket, 'AwsSolutions-S1', NAG_REASONS.consoleBucketLogs);
   if (distribution) {
@@ -145,6 +154,10 @@ export function acknowledgeConsoleHosting(
     acknowledge(distribution, 'AwsSolutions-CFR2', NAG_REASONS.consoleWaf);
     if (!customDomain) {
       acknowledge(distribution, 'AwsSolutions-CFR4', NAG_REASONS.consoleDefaultCertificate);
+    }
+    if (china) {
+      acknowledge(distribution, 'AwsSolutions-CFR7', NAG_REASONS.consoleChinaOai);
+      acknowledge(distribution, 'AwsSolutions-CFR4', NAG_REASONS.consoleChinaCertificate);
     }
   }
   if (deployment) {
