@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SubscribeSendStandIn } from './wechat-subscribe-stand-in';
+import { WxaCodeStandIn } from './wechat-wxacode-stand-in';
 
 const DEV_CODE = /^dev-([A-Za-z0-9_-]{1,32})$/;
 
@@ -93,6 +94,8 @@ export class WeChatStandIn {
       ].filter((id): id is string => !!id),
     (accessToken) => this.tokenErrcode(accessToken),
   );
+  /** wxacode.getUnlimited (issue 17): the scan-to-login code on AWS. */
+  readonly wxacode = new WxaCodeStandIn((accessToken) => this.tokenErrcode(accessToken));
 
   constructor(
     private readonly credentials: { appId: string; appSecret: string },
@@ -145,6 +148,7 @@ export class WeChatStandIn {
     response: ServerResponse<IncomingMessage>,
   ): Promise<boolean> {
     if (await this.subscribe.handle(path, url, request, response)) return true;
+    if (await this.wxacode.handle(path, url, request, response)) return true;
     const api: StandInApi | undefined =
       path === 'cgi-bin/stable_token'
         ? 'stable_token'

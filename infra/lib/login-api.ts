@@ -88,6 +88,7 @@ export class LoginApi extends Construct {
           ...declaredEnvironment(route, props.targets),
           WECHAT_APPID: props.wechatAppId,
           ADMINS: props.admins,
+          ...route.awsEnvironment,
         },
       });
       grantDeclaredAccess(fn, route, props.targets);
