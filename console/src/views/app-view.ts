@@ -153,6 +153,10 @@ export class AppView {
         if (id === this.chat.openId) this.chat.render();
       }),
       client.on('message', (message) => this.messageArrived(message)),
+      client.on('recalled', (frame) => {
+        // The list's preview was that message (its text, or [图片]): the server's is a tombstone.
+        if (this.list.get(frame.conversationId)?.lastSeq === frame.seq) void this.refresh();
+      }),
       client.on('uploadProgress', ({ conversationId, clientId, fraction }) =>
         this.chat.uploadProgress(conversationId, clientId, fraction),
       ),
