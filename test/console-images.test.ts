@@ -24,7 +24,7 @@ import { devLogin } from '../client/testing/dev-login';
 import { wsTransport } from '../client/testing/ws-transport';
 import type { LocalStack } from '../local/local-stack';
 import { findChromium, launchChromium } from './support/browser';
-import { ConsoleDriver, inboxRow } from './support/console-driver';
+import { ConsoleDriver, inboxRow, messageRow } from './support/console-driver';
 import { photoWithLocation } from './support/images';
 import { startTestStack } from './support/test-stack';
 
@@ -291,7 +291,12 @@ describe.runIf(chromiumPath)('pictures in the browser console', () => {
       const img = document.querySelector<HTMLImageElement>('dialog[open] .lightbox-image');
       return img !== null && img.complete && img.naturalWidth > 0;
     });
-    await desk.screenshot({ path: join(SCREENSHOTS, 'zh-desk-lightbox.png') });
+    // JPEG: the test photo is noise, which PNG does not compress.
+    await desk.screenshot({
+      path: join(SCREENSHOTS, 'zh-desk-lightbox.jpg'),
+      type: 'jpeg',
+      quality: 70,
+    });
     const full = await lightbox
       .locator('.lightbox-image')
       .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
@@ -408,6 +413,7 @@ describe.runIf(chromiumPath)('pictures in the browser console', () => {
     tess.send('support:tess', 'hello');
     await until(() => seen.some((m) => m.text === 'hello'), 'her text');
     const desk = await deskWith('support:tess');
+    await messageRow(desk, 'hello').waitFor();
     const rowsBefore = await desk.locator('li.message').count();
     const slotsBefore = slotRequests;
     const notice = desk.locator('.notice');
@@ -441,6 +447,7 @@ describe.runIf(chromiumPath)('pictures in the browser console', () => {
     expect(tooBig).toBe('无法发送：图片太大（10.0 MB），最大 10 MB');
     expect(heic).toContain('不支持 HEIC 格式的照片');
     expect(other).toContain('只能发送 JPEG、PNG、WebP 或 GIF 图片');
+    expect(rowsBefore).toBe(1);
     await expect(desk.locator('li.message').count()).resolves.toBe(rowsBefore);
     expect(slotRequests).toBe(slotsBefore);
     expect(seen.filter((m) => m.image)).toEqual([]);

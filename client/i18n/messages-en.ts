@@ -285,7 +285,7 @@ export const en: Catalog = {
   'preview.image': '[Picture]',
   'preview.imageCaption': '[Picture] {text}',
   'error.UPLOAD_MISSING': 'The picture is no longer on this device; delete it and pick it again',
-  'image.attach': 'Send a picture',
+  'image.attach': 'Add a picture',
   'image.alt': 'Picture from {sender}',
   'image.open': 'View full size: picture from {sender}',
   'image.lightbox': 'Picture',

@@ -290,7 +290,7 @@ export const zh = {
   'preview.image': '[图片]',
   'preview.imageCaption': '[图片] {text}',
   'error.UPLOAD_MISSING': '图片已不在这台设备上，请删除后重新选择',
-  'image.attach': '发送图片',
+  'image.attach': '选择图片',
   'image.alt': '{sender} 发送的图片',
   'image.open': '查看大图：{sender} 发送的图片',
   'image.lightbox': '图片',

@@ -68,11 +68,12 @@ export class ComposerView {
       h(
         'div',
         { class: 'composer-row' },
-        picker,
-        attach,
         h('span', { id: 'message-hint', class: 'muted hint' }, tr.t('composer.hint')),
         this.counter,
         this.button,
+        // After Send: Tab from the message box reaches Send first, as before pictures.
+        picker,
+        attach,
       ),
     );
     this.textarea.addEventListener('input', () => {

@@ -9,11 +9,11 @@ import { h } from '../dom';
 
 export class Lightbox {
   readonly element: HTMLDialogElement;
-  private readonly image: HTMLImageElement;
+  /** Only while open: a closed lightbox leaves no image in the page. */
+  private image: HTMLImageElement | undefined;
   private returnFocus: (() => HTMLElement | null) | undefined;
 
   constructor(tr: Translator) {
-    this.image = h('img', { class: 'lightbox-image', alt: '' });
     const close = h(
       'button',
       { type: 'button', class: 'lightbox-close', 'data-action': 'close-image' },
@@ -23,12 +23,12 @@ export class Lightbox {
       'dialog',
       { class: 'lightbox', 'aria-label': tr.t('image.lightbox') },
       close,
-      this.image,
     );
     // A click on the picture, the close button or the backdrop (the dialog itself) closes.
     this.element.addEventListener('click', () => this.close());
     this.element.addEventListener('close', () => {
-      this.image.removeAttribute('src');
+      this.image?.remove();
+      this.image = undefined;
       const target = this.returnFocus?.();
       this.returnFocus = undefined;
       target?.focus();
@@ -38,8 +38,9 @@ export class Lightbox {
   /** Shows `url` full size; `returnFocus` finds the element to focus after closing. */
   open(url: string, alt: string, returnFocus: () => HTMLElement | null): void {
     this.returnFocus = returnFocus;
-    this.image.alt = alt;
-    this.image.src = url;
+    this.image?.remove();
+    this.image = h('img', { class: 'lightbox-image', src: url, alt });
+    this.element.append(this.image);
     if (!this.element.open) this.element.showModal();
     (this.element.querySelector('.lightbox-close') as HTMLElement | null)?.focus();
   }
