@@ -51,12 +51,7 @@ export interface ImageUploadPort {
  * reload): only picking it again helps.
  */
 export type UploadFailure =
-  | 'cancelled'
-  | 'network'
-  | 'refused'
-  | 'unsupported'
-  | 'tooLarge'
-  | 'missing';
+  'cancelled' | 'network' | 'refused' | 'unsupported' | 'tooLarge' | 'missing';
 
 /** Why an upload did not happen; `status` is S3's HTTP status when it answered. */
 export class UploadFailedError extends Error {

@@ -52,10 +52,10 @@ export class ImageUrlCache {
         ? { url: image.url, thumbUrl: image.thumbUrl, expiresAt: Date.parse(image.urlsExpireAt) }
         : undefined;
     const cached = this.known.get(image.key);
-    const best =
-      own && (!cached || own.expiresAt > cached.expiresAt) ? own : (cached ?? undefined);
+    const best = own && (!cached || own.expiresAt > cached.expiresAt) ? own : (cached ?? undefined);
     const now = this.now();
-    if (!best || best.expiresAt - now < IMAGE_URL_RENEW_MARGIN_MS) this.ask(conversationId, image.key);
+    if (!best || best.expiresAt - now < IMAGE_URL_RENEW_MARGIN_MS)
+      this.ask(conversationId, image.key);
     return best && best.expiresAt > now ? { url: best.url, thumbUrl: best.thumbUrl } : undefined;
   }
 
@@ -72,7 +72,7 @@ export class ImageUrlCache {
       keys = new Set();
       this.queued.set(conversationId, keys);
       // One batch for everything a render asks for.
-      queueMicrotask(() => this.flush(conversationId));
+      void Promise.resolve().then(() => this.flush(conversationId));
     }
     keys.add(key);
   }

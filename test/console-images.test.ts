@@ -179,9 +179,7 @@ async function pasteOrDrop(
 
 /** Stored own picture rows of the page, with what their thumbnails loaded. */
 function storedPictures(page: Page) {
-  return page.locator(
-    'li.message:is([data-state="sent"], [data-state="read"]) button.picture img',
-  );
+  return page.locator('li.message:is([data-state="sent"], [data-state="read"]) button.picture img');
 }
 
 describe.runIf(chromiumPath)('pictures in the browser console', () => {
@@ -208,11 +206,10 @@ describe.runIf(chromiumPath)('pictures in the browser console', () => {
     await pasteOrDrop(desk, 'paste', pasted, 'pasted.png');
     await storedPictures(desk).nth(2).waitFor();
     await until(() => seen.filter((m) => m.image).length >= 3, 'three pictures at the student');
-    await desk.waitForFunction(
-      () =>
-        [...document.querySelectorAll<HTMLImageElement>('button.picture img')].every(
-          (img) => img.complete && img.naturalWidth > 0,
-        ),
+    await desk.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('button.picture img')].every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
     );
     await desk.screenshot({ path: join(SCREENSHOTS, 'zh-desk-pictures.png') });
     const images = seen.filter((m) => m.image && m.senderId === 'admin');
@@ -238,7 +235,10 @@ describe.runIf(chromiumPath)('pictures in the browser console', () => {
       expect([file.display.status, file.display.type]).toEqual([200, 'image/png']);
       expect([file.thumb.status, file.thumb.type]).toEqual([200, 'image/webp']);
       const meta = await sharp(file.display.bytes).metadata();
-      expect([meta.width, meta.height]).toEqual([images[i]?.image?.width, images[i]?.image?.height]);
+      expect([meta.width, meta.height]).toEqual([
+        images[i]?.image?.width,
+        images[i]?.image?.height,
+      ]);
     }
     // The timeline shows the server's thumbnails (360 px at most), not the local files.
     expect(thumbnails.every((w) => w > 0 && w <= 360)).toBe(true);
@@ -300,8 +300,8 @@ describe.runIf(chromiumPath)('pictures in the browser console', () => {
     const full = await lightbox
       .locator('.lightbox-image')
       .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
-    const focusedInside = await desk.evaluate(() =>
-      document.activeElement?.closest('dialog') !== null,
+    const focusedInside = await desk.evaluate(
+      () => document.activeElement?.closest('dialog') !== null,
     );
     await desk.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'detached' });

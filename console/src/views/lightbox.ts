@@ -19,11 +19,7 @@ export class Lightbox {
       { type: 'button', class: 'lightbox-close', 'data-action': 'close-image' },
       tr.t('image.close'),
     );
-    this.element = h(
-      'dialog',
-      { class: 'lightbox', 'aria-label': tr.t('image.lightbox') },
-      close,
-    );
+    this.element = h('dialog', { class: 'lightbox', 'aria-label': tr.t('image.lightbox') }, close);
     // A click on the picture, the close button or the backdrop (the dialog itself) closes.
     this.element.addEventListener('click', () => this.close());
     this.element.addEventListener('close', () => {

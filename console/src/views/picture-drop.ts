@@ -4,7 +4,11 @@
  * `data-drop-label`), and dropped files are handed to `pick`. Anything else dragged (text, a
  * link) is left to the browser.
  */
-export function acceptDrops(target: HTMLElement, label: string, pick: (files: File[]) => void): void {
+export function acceptDrops(
+  target: HTMLElement,
+  label: string,
+  pick: (files: File[]) => void,
+): void {
   target.dataset.dropLabel = label;
   let depth = 0;
   const carriesFiles = (event: DragEvent) =>

@@ -74,8 +74,10 @@ export function pictureElement(
             class: 'picture',
             'aria-label': tr.t('image.open', { sender: row.senderName }),
             onclick: () =>
-              deps.lightbox.open(urls.url, alt, () =>
-                rowElement()?.querySelector<HTMLElement>('.picture') ?? null,
+              deps.lightbox.open(
+                urls.url,
+                alt,
+                () => rowElement()?.querySelector<HTMLElement>('.picture') ?? null,
               ),
           },
           h('img', {
