@@ -149,4 +149,15 @@ describe('previews by display width', () => {
     expect(displayWidth(preview)).toBeLessThanOrEqual(20);
     expect(previewText(en, { senderName: 'Desk', text: 'Until 22:00' })).toBe('Desk: Until 22:00');
   });
+
+  it('shows an image message as [图片], before its caption, and a removed one as its tombstone', () => {
+    expect(previewText(zh, { senderName: 'Pia', text: '', image: true })).toBe('Pia：[图片]');
+    expect(previewText(zh, { senderName: 'Pia', text: '座位坏了', image: true })).toBe(
+      'Pia：[图片] 座位坏了',
+    );
+    expect(previewText(en, { senderName: 'Pia', text: '', image: true })).toBe('Pia: [Picture]');
+    expect(previewText(zh, { senderName: 'Pia', text: '', image: true, recalled: 'admin' })).toBe(
+      'Pia：已被管理员删除',
+    );
+  });
 });

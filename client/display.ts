@@ -162,12 +162,17 @@ export const PREVIEW_COLUMNS = 36;
  */
 export function previewText(
   tr: Translator,
-  message: { senderName: string; text: string; recalled?: 'sender' | 'admin' },
+  message: { senderName: string; text: string; recalled?: 'sender' | 'admin'; image?: unknown },
   columns: number = PREVIEW_COLUMNS,
 ): string {
+  const text = truncateCodePoints(messageText(tr, message).replace(/\s+/g, ' '), PREVIEW_CHARS);
   const line = tr.t('preview.line', {
     sender: message.senderName,
-    text: truncateCodePoints(messageText(tr, message).replace(/\s+/g, ' '), PREVIEW_CHARS),
+    // An image (a preview's `image: true`, a message's attachment): [图片], then any caption.
+    text:
+      message.image && message.recalled === undefined
+        ? tr.t(text === '' ? 'preview.image' : 'preview.imageCaption', { text })
+        : text,
   });
   return truncateWidth(line, columns);
 }

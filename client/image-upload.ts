@@ -46,7 +46,12 @@ export interface ImageUploadPort {
   ): UploadHandle;
 }
 
-export type UploadFailure = 'cancelled' | 'network' | 'refused' | 'unsupported' | 'tooLarge';
+/**
+ * `missing`: the local file is gone (a temp file WeChat cleaned up, a browser tab's File after a
+ * reload): only picking it again helps.
+ */
+export type UploadFailure =
+  'cancelled' | 'network' | 'refused' | 'unsupported' | 'tooLarge' | 'missing';
 
 /** Why an upload did not happen; `status` is S3's HTTP status when it answered. */
 export class UploadFailedError extends Error {

@@ -29,6 +29,14 @@ export {
   uploadImage,
 } from './image-upload';
 export {
+  IMAGE_URL_RENEW_MARGIN_MS,
+  IMAGE_URL_RETRY_MS,
+  ImageUrlCache,
+  type ImageUrlCacheOptions,
+} from './image-urls';
+export type { ImageUrls, MessageImage } from '../protocol/images';
+export { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from '../protocol/images';
+export {
   canRecall,
   ChatClient,
   type ChatClientErrorEvent,

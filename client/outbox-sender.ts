@@ -313,7 +313,9 @@ function describeUploadFailure(error: unknown): {
           ? 'TOO_LARGE'
           : error.reason === 'cancelled'
             ? 'UPLOAD_CANCELLED'
-            : 'UPLOAD_FAILED';
+            : error.reason === 'missing'
+              ? 'UPLOAD_MISSING'
+              : 'UPLOAD_FAILED';
     return { retryable: error.retryable, code, message: error.message };
   }
   if (error instanceof ProtocolError) {

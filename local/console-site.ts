@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildConsole, type ConsoleBuild } from '../console/scripts/build';
+import { consoleContentSecurityPolicy } from '../console/scripts/content-security-policy';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -70,8 +71,15 @@ export function readSiteFolder(dir: string): ConsoleBuild {
 export class ConsoleSite {
   private loading: Promise<{ build: ConsoleBuild; files: Map<string, ServedFile> }> | undefined;
 
-  /** `source` produces the site: by default the console built from source in memory. */
-  constructor(private readonly source: () => Promise<ConsoleBuild> = () => buildConsole()) {}
+  /**
+   * `source` produces the site: by default the console built from source in memory.
+   * `imageOrigins` names the local S3 (s3rver) for the page's CSP, read per request because it
+   * starts after the site is created.
+   */
+  constructor(
+    private readonly source: () => Promise<ConsoleBuild> = () => buildConsole(),
+    private readonly imageOrigins: () => readonly string[] = () => [],
+  ) {}
 
   /** Builds (or reads) the site once; resolves with what is served. */
   async ready(): Promise<ConsoleBuild> {
@@ -98,8 +106,12 @@ export class ConsoleSite {
       vary: 'accept-encoding',
     };
     if (path.endsWith('.html')) {
-      // What a <meta> Content-Security-Policy cannot say (index.html carries the rest).
-      headers['content-security-policy'] = "frame-ancestors 'none'";
+      // The deployment's origins and what a <meta> cannot say (frame-ancestors); index.html's
+      // meta carries the rest (console/scripts/content-security-policy.ts).
+      headers['content-security-policy'] = consoleContentSecurityPolicy({
+        connectOrigins: [],
+        imageOrigins: this.imageOrigins(),
+      });
       headers['referrer-policy'] = 'no-referrer';
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -132,7 +132,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const site =
     prebuilt === false
       ? undefined
-      : new ConsoleSite(prebuilt ? async () => readSiteFolder(prebuilt.dir) : undefined);
+      : new ConsoleSite(
+          prebuilt ? async () => readSiteFolder(prebuilt.dir) : undefined,
+          // The browser loads and posts pictures there (s3rver starts below).
+          () => (s3 ? [new URL(s3.endpoint).origin] : []),
+        );
 
   // Until every part answers, the port is held (so a taken port fails before anything else
   // starts) but answers 503, as a gateway with no healthy integration would.

@@ -52,6 +52,8 @@ export const MessagePreview = v.object({
   sentAt: v.string(),
   /** The last message was taken down (text empty), as in ChatMessage. */
   recalled: v.optional(RecalledBy),
+  /** The last message is an image (its `text` is the caption, often empty): lists show [图片]. */
+  image: v.optional(v.literal(true)),
 });
 
 export const ConversationSummary = v.object({

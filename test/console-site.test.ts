@@ -1,7 +1,8 @@
 /**
  * The local stack serves the browser console at `/` as a static host would: content types,
  * caching (hashed assets immutable, index.html and config.json revalidated), ETags, gzip, 404 and
- * 405 — next to the routes it had before.
+ * 405 — next to the routes it had before — and the Content-Security-Policy header that lets
+ * pictures load from and upload to the local S3 and nothing else.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../local/local-stack';
@@ -56,5 +57,31 @@ describe('console site over HTTP', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect(health.status).toBe(200);
+  });
+
+  it('sends a CSP naming the local S3 for pictures, the meta keeping the shared rules', async () => {
+    // Act
+    const page = await fetch(stack.urls.console);
+    const html = await page.text();
+    const csp = String(page.headers.get('content-security-policy'));
+    const directive = (name: string) =>
+      csp
+        .split('; ')
+        .find((d) => d.startsWith(`${name} `))
+        ?.split(' ')
+        .slice(1);
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    const s3 = new URL(stack.s3.endpoint).origin;
+
+    // Assess: thumbnails and the lightbox load from s3rver (img-src), uploads post to it
+    // (connect-src); blob: is the picked picture's preview. The meta may not widen anything.
+    expect(s3).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(directive('default-src')).toEqual(["'none'"]);
+    expect(directive('img-src')).toEqual(["'self'", 'data:', 'blob:', s3]);
+    expect(directive('connect-src')).toEqual(["'self'", s3]);
+    expect(directive('frame-ancestors')).toEqual(["'none'"]);
+    expect(meta).toBe(
+      "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+    );
   });
 });

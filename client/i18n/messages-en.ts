@@ -283,4 +283,22 @@ export const en: Catalog = {
   'notify.deskRepliedOff': 'You will not get a WeChat notification when the desk replies',
   'notify.failed': 'Could not change the notification setting',
   'notify.switch': 'WeChat notifications',
+  // Pictures (issue 16): previews, the console's picker, upload, thumbnails and the lightbox
+  'preview.image': '[Picture]',
+  'preview.imageCaption': '[Picture] {text}',
+  'error.UPLOAD_MISSING': 'The picture is no longer on this device; delete it and pick it again',
+  'image.attach': 'Add a picture',
+  'image.alt': 'Picture from {sender}',
+  'image.open': 'View full size: picture from {sender}',
+  'image.lightbox': 'Picture',
+  'image.close': 'Close',
+  'image.uploading': 'Uploading {percent}%',
+  'image.cancel': 'Cancel upload',
+  'image.tooLarge': 'The picture is too large ({size} MB); at most {max} MB',
+  'image.heic':
+    'HEIC photos cannot be sent. On the iPhone choose Settings › Camera › Formats › Most Compatible, or send a screenshot',
+  'image.unreadable': 'This picture cannot be read; pick another one',
+  'image.unavailable': 'The picture cannot be shown right now',
+  'image.drop': 'Drop to send the picture',
+  'image.oneAtATime': 'One picture at a time: the first one was sent',
 };

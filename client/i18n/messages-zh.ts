@@ -287,4 +287,22 @@ export const zh = {
   'notify.deskRepliedOff': '服务台回复时不会通过微信通知你',
   'notify.failed': '无法更改通知设置',
   'notify.switch': '微信通知',
+  // Pictures (issue 16): previews, the console's picker, upload, thumbnails and the lightbox
+  'preview.image': '[图片]',
+  'preview.imageCaption': '[图片] {text}',
+  'error.UPLOAD_MISSING': '图片已不在这台设备上，请删除后重新选择',
+  'image.attach': '选择图片',
+  'image.alt': '{sender} 发送的图片',
+  'image.open': '查看大图：{sender} 发送的图片',
+  'image.lightbox': '图片',
+  'image.close': '关闭',
+  'image.uploading': '正在上传 {percent}%',
+  'image.cancel': '取消上传',
+  'image.tooLarge': '图片太大（{size} MB），最大 {max} MB',
+  'image.heic':
+    '不支持 HEIC 格式的照片。请在 iPhone 的“设置 › 相机 › 格式”中选择“兼容性最佳”，或截图后发送',
+  'image.unreadable': '无法读取这张图片，请换一张',
+  'image.unavailable': '图片暂时无法显示',
+  'image.drop': '松开即可发送图片',
+  'image.oneAtATime': '一次只能发送一张图片，已发送第一张',
 } as const;

@@ -69,6 +69,7 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   // Client-side codes of an image message whose upload failed (client/outbox-sender.ts).
   UPLOAD_FAILED: 'error.UPLOAD_FAILED',
   UPLOAD_CANCELLED: 'error.UPLOAD_CANCELLED',
+  UPLOAD_MISSING: 'error.UPLOAD_MISSING',
   CONTENT_REJECTED: 'error.CONTENT_REJECTED',
   UNAVAILABLE: 'error.UNAVAILABLE',
 };

@@ -4,6 +4,7 @@
  */
 import './styles.css';
 import { ChatClient, LoginError, type Session, type Translator } from '../../client/index';
+import { BrowserImageUploader } from './browser/image-uploader';
 import { watchBrowser } from './browser/lifecycle';
 import { forgetSession, saveSession, sessionProvider, storedSession } from './browser/login';
 import { durableStorage } from './browser/web-storage';
@@ -85,12 +86,14 @@ async function showApp(
       queueMicrotask(() => end(tr.t('login.scan.ended')));
       throw new LoginError('EXPIRED', 'the console session ended');
     };
+  const uploader = new BrowserImageUploader();
   const client = new ChatClient({
     url: config.websocketUrl,
     transport: webSocketTransport(),
     session: kind === 'scan' ? scanned() : sessionProvider(config.loginUrl, session, tabStorage()),
     storage,
     storageKey: outboxKey(session.user.id),
+    imageUploader: uploader,
   });
   let ended = false;
   const end = (notice?: string) => {
@@ -104,7 +107,7 @@ async function showApp(
     showLogin(tr, root, config, notice);
   };
   const signOut = () => end();
-  const app = new AppView(tr, client, session.user, signOut, durable);
+  const app = new AppView(tr, client, session.user, signOut, durable, uploader);
   const unwatch = watchBrowser(client, () => app.visible());
   // The stored outbox first: the views show what is still waiting to be sent from the start.
   await client.start();

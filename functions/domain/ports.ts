@@ -107,6 +107,8 @@ export interface MessagePreviewRecord {
   readonly text: string;
   readonly sentAt: string;
   readonly recalled?: RecalledBy;
+  /** An image message (lists show [图片] before the caption). */
+  readonly image?: true;
 }
 
 export interface ConversationRecord {

@@ -84,6 +84,7 @@ export async function sendMessage(
         senderRole: message.senderRole,
         text: truncateCodePoints(text, PREVIEW_CHARS),
         sentAt: message.sentAt,
+        ...(image ? { image: true as const } : {}),
       },
       rateLimit: rateLimitWindow(ctx, caller.userId, sentAt),
       ...(target.kind === 'support' && !loaded.conversation

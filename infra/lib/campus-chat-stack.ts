@@ -86,7 +86,13 @@ export class CampusChatStack extends Stack {
     // Image messages (functions/buckets.ts): the bucket and its process-image function.
     this.images = new ImageStorage(this, 'Images', {
       definitions: BUCKETS,
-      consoleOrigins: settings.consoleOrigins,
+      // The console's own domain posts uploads and loads pictures. Its CloudFront default domain
+      // cannot be named here: the distribution's CSP names this bucket (a cycle); without a
+      // consoleDomain, list the console's origin in consoleOrigins (docs/deploy.md).
+      consoleOrigins: [
+        ...settings.consoleOrigins,
+        ...(settings.consoleDomain ? [`https://${settings.consoleDomain.domainName}`] : []),
+      ],
       environment,
       platform,
       logRetention,
@@ -162,6 +168,9 @@ export class CampusChatStack extends Stack {
         ? new ConsoleHosting(this, 'Console', {
             siteDir: props.consoleDir,
             connectOrigins,
+            imageOrigins: Object.values(this.images.buckets).map(
+              (bucket) => `https://${bucket.bucketRegionalDomainName}`,
+            ),
             domain: settings.consoleDomain,
             china,
           })

@@ -46,6 +46,18 @@ beforeAll(() => {
 
 afterAll(() => removeSynthOutputs());
 
+/** A CloudFormation string value as text: Fn::Join flattened, a GetAtt as `<id>.<attribute>`. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(text).join(join[0]);
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+  if (getAtt) return `${getAtt[0]}.${getAtt[1]}`;
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `{${ref}}`;
+  return JSON.stringify(value);
+}
+
 function only(synth: Synthesized, type: string) {
   const found = resourcesOf(synth.json, type);
   expect(found.map(([id]) => id)).toHaveLength(1);
@@ -92,13 +104,49 @@ describe('the console on AWS', () => {
       AccessControlMaxAgeSec: 31536000,
       IncludeSubdomains: true,
     });
-    const csp = String(security.ContentSecurityPolicy?.ContentSecurityPolicy);
-    expect(csp).toContain(
-      "connect-src 'self' wss://chat.example.edu.cn https://chat-api.example.edu.cn;",
+    const csp = text(security.ContentSecurityPolicy?.ContentSecurityPolicy);
+    expect(csp).toMatch(
+      /connect-src 'self' wss:\/\/chat\.example\.edu\.cn https:\/\/chat-api\.example\.edu\.cn https:\/\/Images\w+\.RegionalDomainName;/,
     );
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('execute-api');
     expect(security.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+  });
+
+  it('lets pictures load from and upload to exactly the image bucket (img-src, connect-src)', () => {
+    const headers = only(global, 'AWS::CloudFront::ResponseHeadersPolicy') as {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
+      };
+    };
+    const csp = text(
+      headers.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
+        .ContentSecurityPolicy,
+    );
+    const buckets = resourcesOf(global.json, 'AWS::S3::Bucket')
+      .map(([id]) => id)
+      .filter((id) => id.startsWith('Images'));
+    expect(buckets).toHaveLength(1);
+    const bucket = `https://${String(buckets[0])}.RegionalDomainName`;
+    const directive = (name: string) =>
+      csp
+        .split('; ')
+        .find((d) => d.startsWith(`${name} `))
+        ?.split(' ')
+        .slice(1);
+    // blob: is the picked picture's preview while it uploads; data: a mini-program code.
+    expect(directive('img-src')).toEqual(["'self'", 'data:', 'blob:', bucket]);
+    expect(directive('connect-src')?.slice(-1)).toEqual([bucket]);
+    expect(csp).not.toMatch(/\*\.s3|amazonaws\.com(?!\.cn)/);
+  });
+
+  it('allows the console domain in the image bucket CORS (uploads are cross-origin POSTs)', () => {
+    const [, bucket] = resourcesOf(withDomains.json, 'AWS::S3::Bucket').find(([id]) =>
+      id.startsWith('Images'),
+    ) as [string, { Properties: { CorsConfiguration?: unknown } }];
+    expect(JSON.stringify(bucket.Properties.CorsConfiguration)).toContain(
+      '"AllowedOrigins":["https://desk.example.edu.cn"]',
+    );
   });
 
   it("generates config.json from the stack's own API URLs, without the dev login", () => {

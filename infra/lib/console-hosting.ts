@@ -15,6 +15,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { consoleContentSecurityPolicy } from '../../console/scripts/content-security-policy';
 import { acknowledgeConsoleHosting } from './nag-suppressions';
 
 export interface ConsoleDomain {
@@ -34,6 +35,12 @@ export interface ConsoleHostingProps {
    * distribution, so the headers policy cannot refer back to them.
    */
   readonly connectOrigins: readonly string[];
+  /**
+   * The image bucket's origins (img-src and connect-src): `https://<bucket regional domain>`,
+   * where presigned GETs load pictures and presigned POSTs upload them. The bucket does not
+   * refer to this distribution, so its token may be used here.
+   */
+  readonly imageOrigins: readonly string[];
   readonly domain: ConsoleDomain | undefined;
   readonly china: boolean;
 }
@@ -45,22 +52,7 @@ export interface ConsoleRuntimeConfig {
   readonly webLoginUrl: string;
 }
 
-/** The Content-Security-Policy of the console: its own files, and the APIs it talks to. */
-export function consoleContentSecurityPolicy(connectOrigins: readonly string[]): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    // data: for mini-program codes (a PNG from wxacode.getUnlimited, shown as a data: URL).
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ${connectOrigins.join(' ')}`,
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+export { consoleContentSecurityPolicy };
 
 export class ConsoleHosting extends Construct {
   readonly bucket: s3.Bucket;
@@ -86,7 +78,10 @@ export class ConsoleHosting extends Construct {
       comment: 'campus-chat console: HSTS, CSP, no framing, no referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: consoleContentSecurityPolicy(props.connectOrigins),
+          contentSecurityPolicy: consoleContentSecurityPolicy({
+            connectOrigins: props.connectOrigins,
+            imageOrigins: props.imageOrigins,
+          }),
           override: true,
         },
         strictTransportSecurity: {

@@ -140,4 +140,54 @@ describe('message rows', () => {
     // Assess
     expect(rows.map((r) => stateLabel(translator('zh'), r))).toEqual(['已读', '已读', '已发送']);
   });
+
+  it('gives image messages their shape: stored with the server image, pending with the local file', () => {
+    // Prepare
+    const picture = {
+      key: 'up/a/b/c',
+      width: 1200,
+      height: 1600,
+      size: 1000,
+      contentType: 'image/jpeg',
+      url: 'https://s3/display',
+      thumbUrl: 'https://s3/thumb',
+      urlsExpireAt: '2026-11-21T12:15:00.000Z',
+    };
+    const stored = { ...message(1, 'admin'), text: '', image: picture };
+    const removed = {
+      ...message(2, 'admin'),
+      text: '',
+      image: picture,
+      recalled: 'admin' as const,
+    };
+    const conversation = view({
+      messages: [stored, removed],
+      pending: [
+        {
+          clientId: 'p1',
+          conversationId: 'support:alice',
+          text: '',
+          createdAt: 1,
+          state: 'sending',
+          image: {
+            localPath: 'blob:x',
+            contentType: 'image/png',
+            size: 10,
+            width: 640,
+            height: 480,
+          },
+        },
+      ],
+    });
+
+    // Act
+    const rows = messageRows(conversation, 'alice', 'Alice');
+
+    // Assess: the tombstone has no picture left.
+    expect(rows.map((r) => r.image)).toEqual([
+      { width: 1200, height: 1600, stored: picture },
+      undefined,
+      { width: 640, height: 480, localPath: 'blob:x' },
+    ]);
+  });
 });

@@ -3,9 +3,26 @@
  * order, then the user's own unacknowledged ones in the order typed, each with its send state.
  * Pure: no DOM, unit-tested on Node.
  */
-import { codeText, type ConversationView, type Translator } from '../../../client/index';
+import {
+  codeText,
+  type ConversationView,
+  type MessageImage,
+  type Translator,
+} from '../../../client/index';
 
 export type RowState = 'sent' | 'read' | 'sending' | 'failed';
+
+/**
+ * The picture of an image message: its shape (the box is laid out before it loads), and either
+ * the stored image (URLs from the server, renewed by ImageUrlCache) or, while it waits in the
+ * outbox, the local file's object URL.
+ */
+export interface RowImage {
+  readonly width: number;
+  readonly height: number;
+  readonly stored?: MessageImage;
+  readonly localPath?: string;
+}
 
 export interface MessageRow {
   /**
@@ -30,6 +47,8 @@ export interface MessageRow {
   readonly errorLabel?: string;
   /** A tombstone: who took it down (its `text` is empty; show messageText's words). */
   readonly recalled?: 'sender' | 'admin';
+  /** An image message (never on a tombstone: its picture is gone). `text` is the caption. */
+  readonly image?: RowImage;
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
@@ -48,6 +67,9 @@ export function messageRows(view: ConversationView, me: string, myName: string):
     state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
     clientId: m.clientId,
     ...(m.recalled !== undefined ? { recalled: m.recalled } : {}),
+    ...(m.image && m.recalled === undefined
+      ? { image: { width: m.image.width, height: m.image.height, stored: m.image } }
+      : {}),
   }));
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
   // An entry is removed from the outbox as its message is stored; never show both.
@@ -64,6 +86,15 @@ export function messageRows(view: ConversationView, me: string, myName: string):
       clientId: e.clientId,
       ...(e.error ? { error: e.error.code } : {}),
       ...(e.error?.label ? { errorLabel: e.error.label } : {}),
+      ...(e.image
+        ? {
+            image: {
+              width: e.image.width,
+              height: e.image.height,
+              localPath: e.image.localPath,
+            },
+          }
+        : {}),
     }));
   return [...stored, ...pending];
 }

@@ -14,12 +14,14 @@ import {
   type ConnectionState,
   deskTitle,
   errorText,
+  ImageUrlCache,
   LoginError,
   loginErrorText,
   ProtocolError,
   type SessionUser,
   type Translator,
 } from '../../../client/index';
+import type { BrowserImageUploader } from '../browser/image-uploader';
 import { pageVisible } from '../browser/lifecycle';
 import { h, setText } from '../dom';
 import { languageSwitch } from '../i18n';
@@ -27,6 +29,7 @@ import { ConversationList } from '../lib/conversation-list';
 import { BannerView } from './banner-view';
 import { brand } from './brand';
 import { ChatView } from './chat-view';
+import { Lightbox } from './lightbox';
 import { ReportsView } from './reports-view';
 import { SidebarView } from './sidebar-view';
 
@@ -57,8 +60,16 @@ export class AppView {
     private readonly user: SessionUser,
     signOut: () => void,
     durable: boolean,
+    uploader: BrowserImageUploader,
   ) {
     const isAdmin = user.role === 'admin';
+    const lightbox = new Lightbox(tr);
+    const urls = new ImageUrlCache({
+      renew: (conversationId, keys) => client.imageUrls(conversationId, keys),
+      changed: (id) => {
+        if (id === this.chat.openId) this.chat.render();
+      },
+    });
     this.list = new ConversationList(tr);
     this.banner = new BannerView(tr, client);
     this.notice = h('p', { class: 'notice', role: 'alert' });
@@ -82,6 +93,7 @@ export class AppView {
         back: () => this.showList(),
       },
       pageVisible,
+      { tr, urls, uploader, lightbox },
     );
     this.reports = isAdmin
       ? new ReportsView(tr, client, (text) => this.showNotice('action', text))
@@ -128,6 +140,7 @@ export class AppView {
         !durable && h('p', { class: 'muted' }, tr.t('notice.noStorage')),
       ),
       this.layout,
+      lightbox.element,
     );
   }
 
@@ -140,6 +153,13 @@ export class AppView {
         if (id === this.chat.openId) this.chat.render();
       }),
       client.on('message', (message) => this.messageArrived(message)),
+      client.on('recalled', (frame) => {
+        // The list's preview was that message (its text, or [图片]): the server's is a tombstone.
+        if (this.list.get(frame.conversationId)?.lastSeq === frame.seq) void this.refresh();
+      }),
+      client.on('uploadProgress', ({ conversationId, clientId, fraction }) =>
+        this.chat.uploadProgress(conversationId, clientId, fraction),
+      ),
       client.on('presence', (presence) => {
         // Someone joined or left a room: its member count changed.
         if (presence.event === 'joined' || presence.event === 'left') void this.refresh();

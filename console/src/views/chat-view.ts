@@ -1,7 +1,8 @@
 /**
  * The open conversation: messages in seq order with sender and time, the user's own with their
  * state (Sending… / Sent / Read / Not sent + Retry), older messages loaded on scroll-up (or with
- * the button, for keyboards), who is typing, and the message box.
+ * the button, for keyboards), who is typing, and the message box. Pictures come in by the
+ * composer's button, a paste or a drop on the conversation (picture-view.ts draws them).
  */
 import {
   type ChatClient,
@@ -13,8 +14,11 @@ import {
 import { h, type KeyedItem, reconcile, setText } from '../dom';
 import { formatTime, messageText, ProtocolError, typingText } from '../../../client/index';
 import { RECALL_WINDOW_SECONDS } from '../../../protocol/limits';
+import { PickRefusal, pickedImage } from '../browser/picked-image';
 import { type MessageRow, messageRows, stateLabel } from '../lib/message-rows';
 import { ComposerView } from './composer-view';
+import { acceptDrops } from './picture-drop';
+import { type PictureDeps, pictureElement, pictureState } from './picture-view';
 
 export interface ChatActions {
   /** The open conversation was read to its end (clear its badge). */
@@ -43,6 +47,10 @@ export class ChatView {
   private conversationId: string | undefined;
   private loadingOlder = false;
   private stickToBottom = false;
+  /** Upload progress (0…1) of pictures in the outbox, by clientId. */
+  private readonly progress = new Map<string, number>();
+  /** Pictures this tab sent, by clientId: their local file is released once stored. */
+  private readonly sentPictures = new Map<string, string>();
 
   constructor(
     private readonly tr: Translator,
@@ -50,6 +58,7 @@ export class ChatView {
     private readonly user: SessionUser,
     private readonly actions: ChatActions,
     private readonly visible: () => boolean,
+    private readonly pictures: PictureDeps,
   ) {
     this.title = h('h2', { id: 'chat-title' });
     this.leaveButton = h(
@@ -93,6 +102,7 @@ export class ChatView {
       typing: (typing) => {
         if (this.conversationId) client.setTyping(this.conversationId, typing);
       },
+      pick: (files) => void this.pick(files),
     });
     this.placeholder = h('p', { class: 'placeholder muted' }, tr.t('chat.placeholder'));
     this.element = h(
@@ -104,8 +114,15 @@ export class ChatView {
       this.typing,
       this.composer.element,
     );
+    acceptDrops(this.element, tr.t('image.drop'), (files) => void this.pick(files));
     setText(this.title, tr.t('chat.none'));
     this.setOpen(false);
+  }
+
+  /** A picture's upload progressed (ChatClient `uploadProgress`). */
+  uploadProgress(conversationId: string, clientId: string, fraction: number): void {
+    this.progress.set(clientId, fraction);
+    if (conversationId === this.conversationId) this.render();
   }
 
   get openId(): string | undefined {
@@ -154,6 +171,14 @@ export class ChatView {
     if (!id) return;
     const view = this.client.view(id);
     const rows = messageRows(view, this.user.id, this.user.name);
+    for (const row of rows) {
+      const localPath = row.seq > 0 ? this.sentPictures.get(row.clientId) : undefined;
+      if (localPath === undefined) continue;
+      // Stored: the server's thumbnail replaces the local file.
+      this.pictures.uploader.release(localPath);
+      this.sentPictures.delete(row.clientId);
+      this.progress.delete(row.clientId);
+    }
     const scroller = this.scroller;
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const atBottom = fromBottom - scroller.clientHeight < EDGE_PX;
@@ -217,6 +242,27 @@ export class ChatView {
     return true;
   }
 
+  /** Sends the first picked picture, or says why it is not sent (type, size, unreadable). */
+  private async pick(files: readonly File[]): Promise<void> {
+    const id = this.conversationId;
+    const file = files[0];
+    if (!id || !file) return;
+    try {
+      const image = await pickedImage(this.tr, file, (f) => this.pictures.uploader.add(f));
+      if (this.conversationId !== id) {
+        this.pictures.uploader.release(image.localPath);
+        return;
+      }
+      this.stickToBottom = true;
+      const entry = this.client.sendImage(id, image);
+      this.sentPictures.set(entry.clientId, image.localPath);
+      if (files.length > 1) this.actions.notice(this.tr.t('image.oneAtATime'));
+    } catch (error) {
+      if (!(error instanceof PickRefusal)) throw error;
+      this.actions.notice(this.tr.t('notice.cannotSend', { reason: error.text }));
+    }
+  }
+
   private async loadOlder(): Promise<void> {
     const id = this.conversationId;
     if (!id || this.loadingOlder || !this.client.view(id).hasOlder) return;
@@ -234,9 +280,15 @@ export class ChatView {
 
   private item(row: MessageRow, now: number): KeyedItem {
     const time = formatTime(this.tr, row.sentAt, now);
+    const id = this.conversationId ?? '';
+    const picture = row.image
+      ? pictureState(this.pictures, id, row.image, this.progress.get(row.clientId))
+      : undefined;
+    const rowElement = () =>
+      this.list.querySelector<HTMLElement>(`li[data-key="${CSS.escape(row.key)}"]`);
     return {
       key: row.key,
-      signature: JSON.stringify([row, time]),
+      signature: JSON.stringify([row, time, picture]),
       render: () =>
         h(
           'li',
@@ -256,11 +308,13 @@ export class ChatView {
             ' · ',
             h('time', { datetime: row.sentAt }, time),
           ),
-          h(
-            'p',
-            { class: row.recalled ? 'message-text recalled' : 'message-text' },
-            messageText(this.tr, row),
-          ),
+          picture && pictureElement(this.pictures, id, row, picture, rowElement),
+          (!picture || row.text !== '') &&
+            h(
+              'p',
+              { class: row.recalled ? 'message-text recalled' : 'message-text' },
+              messageText(this.tr, row),
+            ),
           row.mine && !row.recalled && this.status(row),
           this.moderation(row, now),
         ),
@@ -340,6 +394,9 @@ export class ChatView {
             // The row is rendered anew: keep the keyboard where typing goes on.
             onclick: () => {
               this.client.discard(row.clientId);
+              const localPath = this.sentPictures.get(row.clientId);
+              if (localPath !== undefined) this.pictures.uploader.release(localPath);
+              this.sentPictures.delete(row.clientId);
               this.composer.focus();
             },
           },

@@ -2,7 +2,8 @@
  * The message box: a textbox named "Message", a character counter against the 4000-character
  * limit (counted in code points, as the server does: an emoji is one), and a "Send" button.
  * Enter sends, Shift+Enter starts a new line, and Enter that confirms an input method's candidate
- * (Chinese, Japanese…) does neither.
+ * (Chinese, Japanese…) does neither. A picture button opens the file picker, and a pasted image
+ * (Ctrl+V of a screenshot) is sent as a picture; both hand the files to `pick`.
  */
 import {
   codePointLength,
@@ -10,6 +11,7 @@ import {
   messageTextProblem,
   type Translator,
 } from '../../../client/index';
+import { ACCEPTED_TYPES } from '../browser/picked-image';
 import { h, setText } from '../dom';
 import { counterText } from '../../../client/index';
 
@@ -17,6 +19,8 @@ export interface ComposerActions {
   /** Sends the text; returns false when it was not accepted (the draft stays). */
   send(text: string): boolean;
   typing(typing: boolean): void;
+  /** Pictures chosen with the button or pasted into the box. */
+  pick(files: File[]): void;
 }
 
 export class ComposerView {
@@ -39,6 +43,23 @@ export class ComposerView {
     });
     this.counter = h('span', { id: 'message-count', class: 'counter' });
     this.button = h('button', { type: 'submit', class: 'send' }, tr.t('composer.send'));
+    const picker = h('input', {
+      type: 'file',
+      id: 'picture-input',
+      accept: ACCEPTED_TYPES,
+      hidden: true,
+    });
+    picker.addEventListener('change', () => {
+      const files = Array.from(picker.files ?? []);
+      // The same file may be picked again (after a cancel).
+      picker.value = '';
+      if (files.length > 0) this.actions.pick(files);
+    });
+    const attach = h(
+      'button',
+      { type: 'button', class: 'secondary attach', onclick: () => picker.click() },
+      tr.t('image.attach'),
+    );
     this.element = h(
       'form',
       { class: 'composer' },
@@ -50,6 +71,9 @@ export class ComposerView {
         h('span', { id: 'message-hint', class: 'muted hint' }, tr.t('composer.hint')),
         this.counter,
         this.button,
+        // After Send: Tab from the message box reaches Send first, as before pictures.
+        picker,
+        attach,
       ),
     );
     this.textarea.addEventListener('input', () => {
@@ -57,6 +81,13 @@ export class ComposerView {
       this.actions.typing(this.textarea.value.length > 0);
     });
     this.textarea.addEventListener('blur', () => this.actions.typing(false));
+    this.textarea.addEventListener('paste', (event) => {
+      const files = Array.from(event.clipboardData?.files ?? []);
+      // Text pastes as text; only a pasted file (a screenshot, a copied picture) is a picture.
+      if (files.length === 0) return;
+      event.preventDefault();
+      this.actions.pick(files);
+    });
     this.textarea.addEventListener('keydown', (event) => {
       // keyCode 229: a key an input method is still processing (older browsers lack isComposing).
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229)
