@@ -337,6 +337,8 @@ function configureHandlers(
     env.AWS_SECRET_ACCESS_KEY = 'local';
   }
   env.CONNECTIONS_ENDPOINT = 'http://{domainName}/{stage}';
+  // The stream consumers' @connections endpoint (they have no event to read it from).
+  env.CONNECTIONS_API_URL = `http://${callbackDomain}/${STAGE}`;
   env.WECHAT_API_BASE = `http://${callbackDomain}/wechat`;
   env.WECHAT_APPID = LOCAL_WECHAT_APP.appId;
   env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;

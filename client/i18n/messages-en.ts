@@ -281,4 +281,20 @@ export const en: Catalog = {
   'notify.deskRepliedOff': 'You will not get a WeChat notification when the desk replies',
   'notify.failed': 'Could not change the notification setting',
   'notify.switch': 'WeChat notifications',
+  // The desk's automatic reply while no admin is online (issue 15, protocol/desk-hours.ts)
+  'auto.badge': 'Automatic reply',
+  'auto.deskAwayClosed':
+    'The desk is closed now. Service hours: {hours}. We will reply as soon as we are back.',
+  'auto.deskAwayOpen':
+    'Nobody is at the desk right now. Service hours: {hours}. We will reply as soon as we can.',
+  'auto.dayRange': '{from}–{to}',
+  'auto.rule': '{days} {start}–{end}',
+  'auto.ruleSeparator': '; ',
+  'weekday.0': 'Mon',
+  'weekday.1': 'Tue',
+  'weekday.2': 'Wed',
+  'weekday.3': 'Thu',
+  'weekday.4': 'Fri',
+  'weekday.5': 'Sat',
+  'weekday.6': 'Sun',
 };

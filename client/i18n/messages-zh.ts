@@ -286,4 +286,18 @@ export const zh = {
   'notify.deskRepliedOff': '服务台回复时不会通过微信通知你',
   'notify.failed': '无法更改通知设置',
   'notify.switch': '微信通知',
+  // The desk's automatic reply while no admin is online (issue 15, protocol/desk-hours.ts)
+  'auto.badge': '自动回复',
+  'auto.deskAwayClosed': '服务台现在不在线。服务时间：{hours}。我们上线后会尽快回复你。',
+  'auto.deskAwayOpen': '服务台暂时无人在线。服务时间：{hours}。我们会尽快回复你。',
+  'auto.dayRange': '{from}至{to}',
+  'auto.rule': '{days} {start}–{end}',
+  'auto.ruleSeparator': '；',
+  'weekday.0': '周一',
+  'weekday.1': '周二',
+  'weekday.2': '周三',
+  'weekday.3': '周四',
+  'weekday.4': '周五',
+  'weekday.5': '周六',
+  'weekday.6': '周日',
 } as const;
