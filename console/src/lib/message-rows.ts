@@ -4,6 +4,7 @@
  * Pure: no DOM, unit-tested on Node.
  */
 import { codeText, type ConversationView, type Translator } from '../../../client/index';
+import type { AutoReply } from '../../../protocol/desk-hours';
 
 export type RowState = 'sent' | 'read' | 'sending' | 'failed';
 
@@ -30,6 +31,8 @@ export interface MessageRow {
   readonly errorLabel?: string;
   /** A tombstone: who took it down (its `text` is empty; show messageText's words). */
   readonly recalled?: 'sender' | 'admin';
+  /** The desk's automatic reply (show messageText's words and the "自动回复" label). */
+  readonly auto?: AutoReply;
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
@@ -48,6 +51,7 @@ export function messageRows(view: ConversationView, me: string, myName: string):
     state: m.senderId === me && m.seq <= readByOthers ? 'read' : 'sent',
     clientId: m.clientId,
     ...(m.recalled !== undefined ? { recalled: m.recalled } : {}),
+    ...(m.kind === 'auto' && m.auto ? { auto: m.auto } : {}),
   }));
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
   // An entry is removed from the outbox as its message is stored; never show both.

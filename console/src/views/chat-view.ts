@@ -241,7 +241,7 @@ export class ChatView {
         h(
           'li',
           {
-            class: `message ${row.mine ? 'mine' : 'theirs'}`,
+            class: `message ${row.mine ? 'mine' : 'theirs'}${row.auto ? ' auto' : ''}`,
             'data-state': row.state,
             'data-seq': row.seq || undefined,
           },
@@ -255,6 +255,7 @@ export class ChatView {
             ),
             ' · ',
             h('time', { datetime: row.sentAt }, time),
+            row.auto && h('span', { class: 'badge' }, this.tr.t('auto.badge')),
           ),
           h(
             'p',
