@@ -297,9 +297,9 @@ describe('background connections', () => {
     // Handled after `more` (same shard): by then `more` was skipped with the desk online.
     expect(await outcome(answer.id, 'xia')).toBe('noCredit');
     expect(await outcomeOrNone(more.id, 'admin')).toBe('none');
-    expect(
-      (await history(student, 'support:xia')).filter((m) => m.kind === 'auto'),
-    ).toHaveLength(1);
+    expect((await history(student, 'support:xia')).filter((m) => m.kind === 'auto')).toHaveLength(
+      1,
+    );
     await admin.close();
   });
 });

@@ -66,7 +66,12 @@ export interface NotificationLedger {
    * was none, the last one was for `seq` itself (a retry of the same record), or it was sent
    * before `staleBefore` (epoch ms). One conditional write: two deliveries cannot both win.
    */
-  openAutoReply(conversationId: string, seq: number, now: number, staleBefore: number): Promise<boolean>;
+  openAutoReply(
+    conversationId: string,
+    seq: number,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean>;
   /** An admin answered the conversation: the next student message may get an automatic reply. */
   resetAutoReply(conversationId: string): Promise<void>;
 }

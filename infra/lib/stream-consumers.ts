@@ -110,9 +110,7 @@ export class StreamConsumers extends Construct {
  * The execute-api host of the stage, never a custom domain (which does not serve @connections):
  * a concrete URL, since a stream consumer has no WebSocket event to fill a template from.
  */
-function connectionsUrl(
-  webSocket: StreamConsumersProps['webSocket'],
-): string {
+function connectionsUrl(webSocket: StreamConsumersProps['webSocket']): string {
   if (!webSocket) throw new Error('no WebSocket API for CONNECTIONS_API_URL');
   return `https://${webSocket.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${webSocket.stage.stageName}`;
 }

@@ -36,8 +36,7 @@ async function get(table: string, key: Record<string, unknown>) {
 async function marked(background: boolean): Promise<boolean> {
   const live = [
     ...(((await get(stack.tables.users, { userId: 'tao' }))?.liveConnections as
-      | Set<string>
-      | undefined) ?? []),
+      Set<string> | undefined) ?? []),
   ];
   const records = await Promise.all(
     live.map((connectionId) => get(stack.tables.connections, { connectionId })),
@@ -125,8 +124,7 @@ describe('a student whose mini-program is in the background', () => {
     await eventually(() => marked(false), 'the connection to be marked foreground');
     const shown = await replyMessage('记得带学生证');
     await waitFor(
-      () =>
-        (page.instance.data.items as { text: string }[]).some((i) => i.text === '记得带学生证'),
+      () => (page.instance.data.items as { text: string }[]).some((i) => i.text === '记得带学生证'),
       'the reply on screen',
     );
     // The open page marks what it shows as read, as in any foreground chat.
