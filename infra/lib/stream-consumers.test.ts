@@ -15,7 +15,7 @@ import {
   type Synthesized,
   synthesize,
 } from '../test/support/synth';
-import { actionsOf, statementsOf } from '../test/support/template-queries';
+import { actionsOf, type Statement } from '../test/support/template-queries';
 
 afterAll(removeSynthOutputs);
 
@@ -93,10 +93,20 @@ describe('the notify event source', () => {
     const apiId = logicalId(synth.stack.webSocket.api.node.defaultChild);
     expect(JSON.stringify(env.CONNECTIONS_API_URL)).toContain(apiId);
     expect(JSON.stringify(env.CONNECTIONS_API_URL)).not.toContain('{stage}');
-    const statements = statementsOf(synth.json, fn).filter((s) =>
-      actionsOf(s).some((a) => a.startsWith('execute-api:')),
-    );
+    // The role's policies, the overflow policy CDK splits off a large one included.
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const statements = Object.values(synth.json.Resources)
+      .filter(
+        (r) =>
+          (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
+          JSON.stringify(r.Properties.Roles ?? []).includes(String(roleId)),
+      )
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('execute-api:')));
     expect(statements).toHaveLength(1);
-    expect(JSON.stringify(statements[0])).toContain('/chat/*/@connections/*');
+    expect(actionsOf(statements[0] as Statement)).toEqual(['execute-api:ManageConnections']);
+    // This API's stage only (`.../<apiId>/<stage>/*/@connections/*`), as for the routes.
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(apiId);
+    expect(JSON.stringify(statements[0]?.Resource)).toMatch(/\/\*\/@connections\/\*"/);
   });
 });
