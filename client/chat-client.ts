@@ -25,6 +25,7 @@ import type {
   ChatClientOptions,
   ConversationView,
 } from './chat-types';
+import { AppStateReporter } from './app-state';
 import { type Clock, systemClock } from './clock';
 import { Connection, type ConnectionState } from './connection';
 import { ConversationSync, PAGE_SIZE, type SyncRequest } from './conversation-sync';
@@ -67,6 +68,7 @@ export class ChatClient {
   private readonly reads: ReadMarks;
   private readonly typingIn: IncomingTyping;
   private readonly typingOut: OutgoingTyping;
+  private readonly appState: AppStateReporter;
   private readonly latestSeen = new Map<string, number>();
   private readonly changedViews = new Set<string>();
   private batching = 0;
@@ -135,6 +137,7 @@ export class ChatClient {
       this.changed(conversationId);
     });
     this.typingOut = new OutgoingTyping(this.clock, send);
+    this.appState = new AppStateReporter(send);
 
     this.connection.on('state', (state) => this.emitter.emit('state', state));
     this.connection.on('open', () => this.opened());
@@ -193,8 +196,13 @@ export class ChatClient {
     this.connection.setNetworkAvailable(available);
   }
 
-  /** See Connection.setForeground. */
+  /**
+   * See Connection.setForeground. The server is told too (`appstate`), on the open socket: a
+   * background connection does not count as the user being online, so the desk's reply comes as
+   * a WeChat notification (app-state.ts).
+   */
   setForeground(foreground: boolean): void {
+    this.appState.set(foreground);
     this.connection.setForeground(foreground);
   }
 
@@ -218,11 +226,12 @@ export class ChatClient {
     const timeline = this.sync.timeline(conversationId);
     const messages = timeline?.messages() ?? [];
     const me = this.user?.id;
-    // Someone who wrote at seq N has seen everything before it: a reply counts as read.
+    // Someone who wrote at seq N has seen everything before it: a reply counts as read. The
+    // desk's automatic reply is no one's reply: nobody read anything.
     let repliedAt = 0;
     for (let i = messages.length - 1; i >= 0; i--) {
       const message = messages[i] as ChatMessage;
-      if (message.senderId !== me) {
+      if (message.senderId !== me && message.kind !== 'auto') {
         repliedAt = message.seq;
         break;
       }
@@ -457,6 +466,7 @@ export class ChatClient {
   }
 
   private opened(): void {
+    this.appState.opened();
     this.requests.opened();
     this.reads.flush();
     this.sender.pump();

@@ -6,6 +6,8 @@
 import { PREVIEW_CHARS } from '../protocol/limits';
 import type { ConnectionState } from './connection';
 import { type MessageId, type Translator, zh } from './i18n/index';
+import type { AutoReply } from '../protocol/desk-hours';
+import { autoReplyText } from './auto-reply-text';
 import { truncateCodePoints, truncateWidth } from './text';
 import type { TypingUser } from './typing';
 
@@ -179,13 +181,15 @@ export function previewText(
 
 /**
  * What a message shows: its text, or for a tombstone "消息已撤回" (its sender recalled it) /
- * "已被管理员删除" (an admin removed it). A tombstone has no text left anywhere.
+ * "已被管理员删除" (an admin removed it) — a tombstone has no text left anywhere — or for the
+ * desk's automatic reply its words in this locale (auto-reply-text.ts).
  */
 export function messageText(
   tr: Translator,
-  message: { text: string; recalled?: 'sender' | 'admin' },
+  message: { text: string; recalled?: 'sender' | 'admin'; auto?: AutoReply },
 ): string {
   if (message.recalled === 'sender') return tr.t('message.recalled');
   if (message.recalled === 'admin') return tr.t('message.removedByAdmin');
+  if (message.auto) return autoReplyText(tr, message.auto);
   return message.text;
 }

@@ -7,6 +7,7 @@ import type { NotifyConfig } from './domain/notify';
 import { fieldType } from './domain/subscribe-fields';
 import { resolveTableNames, type TableId } from './tables';
 import { type BucketId, resolveBucketNames } from './buckets';
+import { type DeskHoursRule, parseDeskHours } from '../protocol/desk-hours';
 
 export interface RuntimeConfig {
   readonly tables: Record<TableId, string>;
@@ -60,7 +61,17 @@ export interface RuntimeConfig {
   /** WeChat subscribe-message notifications (the notify handler). */
   readonly notify: Omit<NotifyConfig, 'admins' | 'deskTitle' | 'claimLeaseMs'> & {
     readonly miniprogramState: 'developer' | 'trial' | 'formal';
+    /**
+     * The desk's service hours (DESK_HOURS, in `timeZone`), stated by the automatic reply a
+     * student gets while no admin is online; undefined (`DESK_HOURS=off`): no automatic reply.
+     */
+    readonly deskHours: readonly DeskHoursRule[] | undefined;
   };
+  /**
+   * The @connections endpoint of functions that run without a WebSocket event (the notifier
+   * posts the automatic reply): a URL, no placeholders (CONNECTIONS_API_URL; the stack sets it).
+   */
+  readonly connectionsApiUrl: string | undefined;
 }
 
 /**
@@ -102,6 +113,8 @@ export const TUNING_VARIABLES = [
   'NOTIFY_FIELDS_STUDENT_WAITING',
   'NOTIFY_MINIPROGRAM_STATE',
   'NOTIFY_TIME_ZONE',
+  // The desk's hours in the automatic reply (README "Configuration"; `off` turns it off).
+  'DESK_HOURS',
 ] as const;
 
 export type TuningVariable = (typeof TUNING_VARIABLES)[number];
@@ -170,6 +183,15 @@ function timeZone(env: NodeJS.ProcessEnv): string {
     throw new Error('NOTIFY_TIME_ZONE must be an IANA time zone (e.g. Asia/Shanghai)');
   }
   return value;
+}
+
+/** The hours when the automatic reply is on. */
+export const DEFAULT_DESK_HOURS = 'Mon-Fri 08:30-17:30';
+
+function deskHours(env: NodeJS.ProcessEnv): DeskHoursRule[] | undefined {
+  const raw = (env.DESK_HOURS || DEFAULT_DESK_HOURS).trim();
+  if (raw.toLowerCase() === 'off') return undefined;
+  return parseDeskHours(raw);
 }
 
 /** The configuration from an environment (default: this process's). */
@@ -242,6 +264,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       },
       miniprogramState: miniprogramState(env),
       timeZone: timeZone(env),
+      deskHours: deskHours(env),
     },
+    connectionsApiUrl: env.CONNECTIONS_API_URL || undefined,
   };
 }

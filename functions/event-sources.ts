@@ -42,11 +42,20 @@ export interface StreamEventSource {
   /** What the handler touches (granted exactly, as for routes). */
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly secrets?: readonly SecretName[];
+  /**
+   * Whether the handler posts to connections through the @connections API (as for routes); it
+   * has no WebSocket event to learn the endpoint from, so the stack sets CONNECTIONS_API_URL.
+   */
+  readonly manageConnections: boolean;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
 }
 
-/** An INSERT into a support conversation by a sender of this role (the messages table's items). */
+/**
+ * An INSERT into a support conversation by a sender of this role (the messages table's items),
+ * written by a person: the desk's automatic reply (`kind: 'auto'`) is left out, so it never
+ * notifies anyone ("exists" works on leaves only, hence `kind.S`).
+ */
 function supportInsertBy(role: 'admin' | 'student'): FilterPattern {
   return {
     eventName: ['INSERT'],
@@ -54,6 +63,7 @@ function supportInsertBy(role: 'admin' | 'student'): FilterPattern {
       NewImage: {
         conversationId: { S: [{ prefix: 'support:' }] },
         senderRole: { S: [role] },
+        kind: { S: [{ exists: false }] },
       },
     },
   };
@@ -81,16 +91,27 @@ export const EVENT_SOURCES: readonly StreamEventSource[] = [
     tables: {
       // The student's live item (open connections) and name.
       users: 'read',
-      // The student's read position, the conversation's deskReadSeq.
-      members: 'read',
-      // Whether an admin is online (subscriptions on the admins topic).
-      subscriptions: 'read',
+      // The student's read position, the conversation's deskReadSeq; the automatic reply's sender
+      // read position (the send transaction).
+      members: 'readWrite',
+      // Whether an admin is online (subscriptions on the admins topic); a fan-out deletes stale ones.
+      subscriptions: 'readWrite',
       notifications: 'readWrite',
       notifyCredits: 'readWrite',
+      // The desk's automatic reply is stored as every message is (functions/domain/auto-reply.ts:
+      // the send transaction over conversations, members, messages, idempotency and rateLimits)
+      // and fanned out (connections and subscriptions, whose stale items a fan-out removes).
+      conversations: 'readWrite',
+      messages: 'readWrite',
+      idempotency: 'readWrite',
+      rateLimits: 'write',
+      connections: 'readWrite',
       // subscribeMessage.send with the shared access token.
       ...WECHAT_API_ACCESS.tables,
     },
     secrets: WECHAT_API_ACCESS.secrets,
+    // The automatic reply is delivered to the student's open connections.
+    manageConnections: true,
     memoryMb: 256,
     timeoutSeconds: 30,
   },

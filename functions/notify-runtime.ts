@@ -1,7 +1,8 @@
 /**
  * The notify function's dependencies, built once from its environment (the CDK stack sets it on
  * the function; the local stack and tests set the same variables): the ledger and credits, who is
- * online, and subscribeMessage.send over the shared WeChat API caller.
+ * online, subscribeMessage.send over the shared WeChat API caller, and the desk's automatic reply
+ * (its words come from the clients' catalog, client/auto-reply-text.ts, in Chinese).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
@@ -13,7 +14,11 @@ import {
   createSubscribeMessageSender,
   type WeChatPoster,
 } from './adapters/wechat-subscribe-message';
+import { autoReplyText } from '../client/auto-reply-text';
+import { translator } from '../client/i18n/translator';
+import type { AutoReply } from '../protocol/desk-hours';
 import type { RuntimeConfig } from './config';
+import type { ChatContext } from './domain/chat-context';
 import type { NotifyDeps } from './domain/notify';
 import type { Log } from './domain/ports';
 
@@ -28,10 +33,28 @@ export function createNotifyDeps(options: {
   readonly wechat: WeChatPoster;
   readonly log: Log;
   readonly now?: () => number;
+  /**
+   * The chat's stores and @connections sender, for the desk's automatic reply; without it (or
+   * with DESK_HOURS=off) there is none.
+   */
+  readonly chat?: ChatContext;
 }): NotifyDeps {
-  const { config, db } = options;
+  const { config, db, chat } = options;
   const now = options.now ?? Date.now;
+  const hours = config.notify.deskHours;
+  const zh = translator('zh');
   return {
+    ...(chat && hours
+      ? {
+          autoReply: {
+            chat,
+            hours,
+            timeZone: config.notify.timeZone,
+            deskTitle: config.chat.deskTitle,
+            render: (auto: AutoReply) => autoReplyText(zh, auto),
+          },
+        }
+      : {}),
     ledger: createDynamoLedger(db, config.tables.notifications),
     credits: createDynamoCreditStore(db, config.tables.notifyCredits, now),
     presence: createDynamoPresence(db, config.tables),

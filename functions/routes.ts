@@ -213,6 +213,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('imageurls', { conversations: 'read', members: 'read' }, undefined, {
     images: 'presign',
   }),
+  // The app went to the background or came back: marks the caller's connection record (only
+  // CONNECTION_STATE), which the notifier reads to tell a live connection from a suspended one.
+  frameRoute('appstate', {}),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

@@ -85,6 +85,11 @@ export interface Runtime {
   readonly callers: CallerCache;
   /** The chat context for one WebSocket event (its @connections endpoint comes from the event). */
   chatContext(event: Pick<WebSocketEvent, 'requestContext'>): ChatContext;
+  /**
+   * The chat context of a function that runs without a WebSocket event (a stream consumer): its
+   * @connections endpoint is `config.connectionsApiUrl` (CONNECTIONS_API_URL), which it must have.
+   */
+  eventlessChatContext(): ChatContext;
   /** A secret of this runtime's environment (functions/adapters/secrets.ts). */
   secret(name: SecretName): Promise<string>;
   /** The session-token service, keyed by JWT_SECRET; built on first use. */
@@ -161,6 +166,19 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
       now,
       newId: () => randomUUID(),
     }),
+    eventlessChatContext: () => {
+      const endpoint = config.connectionsApiUrl;
+      if (!endpoint) throw new Error('CONNECTIONS_API_URL is not set');
+      return {
+        ...stores,
+        content,
+        sender: createConnectionSender(endpoint, config.region),
+        config: chatConfig,
+        log,
+        now,
+        newId: () => randomUUID(),
+      };
+    },
     secret,
     sessionTokens: () => {
       tokens ??= secret('JWT_SECRET')

@@ -48,6 +48,10 @@ describe('Lambda filter patterns', () => {
     expect(matchesAnyFilter(insert('support:s', 'student'), filters)).toBe(true);
     expect(matchesAnyFilter(insert('room:r', 'admin'), filters)).toBe(false);
     expect(matchesAnyFilter(insert('support:s', 'admin', 'MODIFY'), filters)).toBe(false);
+    // The desk's automatic reply (kind: auto) reaches no handler: it must notify nobody.
+    const auto = insert('support:s', 'admin');
+    auto.dynamodb.NewImage = { ...auto.dynamodb.NewImage, kind: { S: 'auto' } } as never;
+    expect(matchesAnyFilter(auto, filters)).toBe(false);
     expect(filters.length).toBeLessThanOrEqual(5);
   });
 });

@@ -341,6 +341,8 @@ function configureHandlers(
     env.AWS_SECRET_ACCESS_KEY = 'local';
   }
   env.CONNECTIONS_ENDPOINT = 'http://{domainName}/{stage}';
+  // The stream consumers' @connections endpoint (they have no event to read it from).
+  env.CONNECTIONS_API_URL = `http://${callbackDomain}/${STAGE}`;
   env.WECHAT_API_BASE = `http://${callbackDomain}/wechat`;
   env.WECHAT_APPID = LOCAL_WECHAT_APP.appId;
   env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;
@@ -350,6 +352,10 @@ function configureHandlers(
   env.NOTIFY_TEMPLATE_DESK_REPLIED ??= 'local-desk-replied';
   env.NOTIFY_TEMPLATE_STUDENT_WAITING ??= 'local-student-waiting';
   env.NOTIFY_MINIPROGRAM_STATE ??= 'developer';
+  // The desk's automatic reply adds a desk message to a student's conversation whenever no admin
+  // is connected, which the other suites' seq counts do not expect: off unless DESK_HOURS is set
+  // (`npm start` sets the default hours; test/notify-desk-away.test.ts its own).
+  env.DESK_HOURS ||= 'off';
   if (options.tablePrefix !== undefined) env.TABLE_PREFIX = options.tablePrefix;
   for (const [key, value] of Object.entries(options.env ?? {})) env[key] = value;
 }

@@ -7,6 +7,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kb, PAGE_BUDGET_GZIP_BYTES } from '../console/scripts/build';
+import { DEFAULT_DESK_HOURS } from '../functions/config';
 import { startLocalStack } from './local-stack';
 
 /** A whole number from the environment; 0 only where it means something (PORT=0: any port). */
@@ -43,6 +44,8 @@ function dataDirectory(): string {
 
 // Handler logs are JSON lines; INFO would print one per connection and frame.
 process.env.LOG_LEVEL ??= 'WARN';
+// The desk's automatic reply with the default hours (the local stack leaves it off for tests).
+process.env.DESK_HOURS ||= DEFAULT_DESK_HOURS;
 // The AWS SDK warns on every start that its releases after January 2027 will need Node.js 22.
 // The versions package-lock.json pins run on Node.js 20.19 (the README's minimum), so the warning
 // says nothing to act on here; AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false shows it.

@@ -175,6 +175,18 @@ export const SubscriptionFrame = v.object({
   off: v.optional(v.boolean()),
 });
 
+/**
+ * The app went to the background or came back (wx.onAppHide / wx.onAppShow). WeChat suspends a
+ * hidden mini-program about 5 s later, and its socket may stay open, unanswered, until the
+ * gateway's idle timeout: a background connection does not count as the user being online (the
+ * notifier then sends the WeChat notification; the desk counts as away). Not answered.
+ */
+export const AppStateFrame = v.object({
+  action: v.literal('appstate'),
+  id: v.optional(frameId),
+  state: v.picklist(['background', 'foreground']),
+});
+
 export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
 export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
 export type SyncFrame = v.InferOutput<typeof SyncFrame>;
@@ -193,6 +205,7 @@ export type ReportsFrame = v.InferOutput<typeof ReportsFrame>;
 export type DismissReportFrame = v.InferOutput<typeof DismissReportFrame>;
 export type SubscriptionFrame = v.InferOutput<typeof SubscriptionFrame>;
 export type NotifyTemplate = v.InferOutput<typeof NotifyTemplate>;
+export type AppStateFrame = v.InferOutput<typeof AppStateFrame>;
 
 export type ClientFrame =
   | ConversationsFrame
@@ -217,7 +230,8 @@ export type ClientFrame =
   | DismissReportFrame
   | SubscriptionFrame
   | UploadFrame
-  | ImageUrlsRequestFrame;
+  | ImageUrlsRequestFrame
+  | AppStateFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -244,6 +258,7 @@ export const CLIENT_FRAMES = {
   subscription: SubscriptionFrame,
   upload: UploadFrame,
   imageurls: ImageUrlsRequestFrame,
+  appstate: AppStateFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

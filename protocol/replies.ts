@@ -7,7 +7,7 @@
 import type { ClientAction } from './client-frames';
 import type { ServerFrame } from './server-frames';
 
-/** The `type` of the frame that answers each action (`typing` and `read` have no reply). */
+/** The `type` of the frame that answers each action (`typing`, `read` and `appstate` have no reply). */
 export const REPLY_TYPES = {
   conversations: 'conversations',
   sendmessage: 'ack',
@@ -32,6 +32,7 @@ export const REPLY_TYPES = {
   subscription: 'subscription',
   upload: 'upload',
   imageurls: 'imageurls',
+  appstate: undefined,
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

@@ -14,6 +14,7 @@ import { ERROR_CODES } from './error-codes';
 import { ImageUrlsFrame, MessageImage, UploadSlotFrame } from './images';
 import { CONTENT_LABELS } from './content-labels';
 import { REPORT_REASONS } from './limits';
+import { AutoReply } from './desk-hours';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -40,6 +41,13 @@ export const ChatMessage = v.object({
   recalled: v.optional(RecalledBy),
   /** An image message (protocol/images.ts): the image, with download URLs issued for this frame. */
   image: v.optional(MessageImage),
+  /**
+   * `auto`: written by the server, not by a person — the desk's automatic reply while no admin is
+   * online (protocol/desk-hours.ts), with what it says in `auto`. Clients render it from their
+   * catalog and never count it as the desk having read or answered.
+   */
+  kind: v.optional(v.literal('auto')),
+  auto: v.optional(AutoReply),
 });
 
 export const MessagePreview = v.object({

@@ -177,6 +177,12 @@ beforeAll(async () => {
   await step('typing', 'typing', async () =>
     sue.client.send({ action: 'typing', conversationId: support, typing: true }),
   );
+  await step('appstate: the app goes to the background', 'appstate', async () =>
+    sue.client.send({ action: 'appstate', state: 'background' }),
+  );
+  await step('appstate: and comes back', 'appstate', async () =>
+    sue.client.send({ action: 'appstate', state: 'foreground' }),
+  );
   await step('read', 'read', async () =>
     admin.client.send({ action: 'read', conversationId: support, seq: 1 }),
   );

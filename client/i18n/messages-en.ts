@@ -301,4 +301,20 @@ export const en: Catalog = {
   'image.unavailable': 'The picture cannot be shown right now',
   'image.drop': 'Drop to send the picture',
   'image.oneAtATime': 'One picture at a time: the first one was sent',
+  // The desk's automatic reply while no admin is online (issue 15, protocol/desk-hours.ts)
+  'auto.badge': 'Automatic reply',
+  'auto.deskAwayClosed':
+    'The desk is closed now. Service hours: {hours}. We will reply as soon as we are back.',
+  'auto.deskAwayOpen':
+    'Nobody is at the desk right now. Service hours: {hours}. We will reply as soon as we can.',
+  'auto.dayRange': '{from}–{to}',
+  'auto.rule': '{days} {start}–{end}',
+  'auto.ruleSeparator': '; ',
+  'weekday.0': 'Mon',
+  'weekday.1': 'Tue',
+  'weekday.2': 'Wed',
+  'weekday.3': 'Thu',
+  'weekday.4': 'Fri',
+  'weekday.5': 'Sat',
+  'weekday.6': 'Sun',
 };

@@ -305,4 +305,18 @@ export const zh = {
   'image.unavailable': '图片暂时无法显示',
   'image.drop': '松开即可发送图片',
   'image.oneAtATime': '一次只能发送一张图片，已发送第一张',
+  // The desk's automatic reply while no admin is online (issue 15, protocol/desk-hours.ts)
+  'auto.badge': '自动回复',
+  'auto.deskAwayClosed': '服务台现在不在线。服务时间：{hours}。我们上线后会尽快回复你。',
+  'auto.deskAwayOpen': '服务台暂时无人在线。服务时间：{hours}。我们会尽快回复你。',
+  'auto.dayRange': '{from}至{to}',
+  'auto.rule': '{days} {start}–{end}',
+  'auto.ruleSeparator': '；',
+  'weekday.0': '周一',
+  'weekday.1': '周二',
+  'weekday.2': '周三',
+  'weekday.3': '周四',
+  'weekday.4': '周五',
+  'weekday.5': '周六',
+  'weekday.6': '周日',
 } as const;

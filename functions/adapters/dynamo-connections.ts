@@ -19,7 +19,7 @@ import type {
   SubscriptionEntry,
 } from '../domain/ports';
 import { INDEX } from '../tables';
-import { batchWriteAll, queryAll } from './dynamo-batch';
+import { batchGetAll, batchWriteAll, queryAll } from './dynamo-batch';
 import { isConditionalCheckFailed } from './dynamo-errors';
 
 /** A ConnectionRegistry backed by DynamoDB. */
@@ -209,6 +209,35 @@ export function createDynamoConnectionRegistry(
       return false;
     },
 
+    async setBackground(connectionId, background, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.connections,
+            Key: { connectionId },
+            UpdateExpression: background
+              ? 'SET background = :true, appStateAt = :at'
+              : 'REMOVE background SET appStateAt = :at',
+            ConditionExpression: 'attribute_exists(connectionId)',
+            ExpressionAttributeValues: { ':at': at, ...(background ? { ':true': true } : {}) },
+          }),
+        );
+      } catch (error) {
+        // Closed meanwhile: nothing to mark, and nothing may be recreated.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    },
+
+    async lookupMany(connectionIds) {
+      if (connectionIds.length === 0) return [];
+      const found = await batchGetAll(client, {
+        [tables.connections]: [...new Set(connectionIds)].map((connectionId) => ({
+          connectionId,
+        })),
+      });
+      return (found[tables.connections] ?? []).map(toConnection);
+    },
+
     async connectionsOf(userId) {
       const items = await queryAll(client, {
         TableName: tables.connections,
@@ -231,5 +260,6 @@ function toConnection(item: Record<string, unknown>): ConnectionRecord {
     connectedAt: Number(item.connectedAt),
     ...(typeof item.webSessionId === 'string' ? { webSessionId: item.webSessionId } : {}),
     topics,
+    ...(item.background === true ? { background: true } : {}),
   };
 }

@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
 import type { MessageImage } from '../../protocol/images';
+import * as v from 'valibot';
+import { AutoReply } from '../../protocol/desk-hours';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
 import { toConversation, toMember } from './dynamo-conversations';
@@ -298,6 +300,8 @@ function toMessage(item: Item): ChatMessage {
     text: typeof item.text === 'string' ? item.text : '',
     sentAt: String(item.sentAt),
     ...(item.recalled === 'sender' || item.recalled === 'admin' ? { recalled: item.recalled } : {}),
+    ...(item.kind === 'auto' ? { kind: 'auto' as const } : {}),
+    ...(item.kind === 'auto' && v.is(AutoReply, item.auto) ? { auto: item.auto } : {}),
     ...(item.image && typeof item.image === 'object' ? { image: toImage(item.image as Item) } : {}),
   };
 }

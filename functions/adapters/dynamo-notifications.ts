@@ -105,6 +105,29 @@ export function createDynamoLedger(
           }),
         ),
       ),
+    openAutoReply: (conversationId, seq, now, staleBefore) =>
+      unlessConditionFails(
+        client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { notifyKey: `auto#${conversationId}` },
+            UpdateExpression: 'SET autoSeq = :seq, autoAt = :now, expiresAt = :expiresAt',
+            ConditionExpression:
+              'attribute_not_exists(autoSeq) OR autoSeq = :seq OR autoAt < :stale',
+            ExpressionAttributeValues: {
+              ':seq': seq,
+              ':now': now,
+              ':stale': staleBefore,
+              ':expiresAt': expiresAt(now),
+            },
+          }),
+        ),
+      ),
+    async resetAutoReply(conversationId) {
+      await client.send(
+        new DeleteCommand({ TableName: table, Key: { notifyKey: `auto#${conversationId}` } }),
+      );
+    },
     async closeGate(gate, seq) {
       await unlessConditionFails(
         client.send(
@@ -252,11 +275,9 @@ export function createDynamoPresence(
       const live = Item?.liveConnections;
       if (!(live instanceof Set)) return false;
       // The live item can keep an id whose $disconnect never ran (a gateway that died): only a
-      // connection whose record still exists counts.
-      for (const connectionId of [...(live as Set<string>)].slice(0, 10)) {
-        if (await connections.lookup(connectionId)) return true;
-      }
-      return false;
+      // connection whose record still exists counts, and only one in the foreground (appstate).
+      const records = await connections.lookupMany([...(live as Set<string>)].slice(0, 10));
+      return records.some((record) => record.background !== true);
     },
     async readSeq(conversationId, userId) {
       const { Item } = await client.send(
@@ -280,6 +301,13 @@ export function createDynamoPresence(
       );
       return numberOf(Item?.deskReadSeq);
     },
-    anyAdminOnline: () => connections.hasSubscribers(ADMINS_TOPIC),
+    async anyAdminOnline() {
+      // The desk's connections (a few dozen at most), then their records in one BatchGet: an
+      // admin whose mini-program is in the background has not got the desk open.
+      const subscribers = await connections.subscribers(ADMINS_TOPIC);
+      if (subscribers.length === 0) return false;
+      const records = await connections.lookupMany(subscribers.map((s) => s.connectionId));
+      return records.some((record) => record.background !== true);
+    },
   };
 }

@@ -61,16 +61,33 @@ export interface NotificationLedger {
   openGate(gate: string, seq: number, readSeq: number, now: number): Promise<boolean>;
   /** Closes the gate opened for `seq` (the notification was not sent after all). */
   closeGate(gate: string, seq: number): Promise<void>;
+  /**
+   * Claims the automatic reply of a conversation for the student message `seq`: true when there
+   * was none, the last one was for `seq` itself (a retry of the same record), or it was sent
+   * before `staleBefore` (epoch ms). One conditional write: two deliveries cannot both win.
+   */
+  openAutoReply(
+    conversationId: string,
+    seq: number,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean>;
+  /** An admin answered the conversation: the next student message may get an automatic reply. */
+  resetAutoReply(conversationId: string): Promise<void>;
 }
 
 export interface Presence {
-  /** Whether the user has an open connection now (the user's live item: consistent). */
+  /**
+   * Whether the user has an open connection in the foreground now (the user's live item and the
+   * connection records: consistent). A connection whose app reported `appstate: background` does
+   * not count: WeChat suspends it.
+   */
   isOnline(userId: string): Promise<boolean>;
   /** The user's read position in the conversation (0: none). */
   readSeq(conversationId: string, userId: string): Promise<number>;
   /** The furthest seq any admin has marked read in a support conversation (0: none). */
   deskReadSeq(conversationId: string): Promise<number>;
-  /** Whether any admin connection is open (subscribed to the admins topic). */
+  /** Whether any admin connection is open in the foreground (subscribed to the admins topic). */
   anyAdminOnline(): Promise<boolean>;
 }
 

@@ -4,8 +4,13 @@
  * - An admin's message in a support conversation: the student, when offline, gets one "desk
  *   replied" notification — at most one per conversation until the student has read up to it,
  *   however many replies follow, since every notification spends a one-time credit.
- * - A student's message with no admin online: each admin who subscribed gets "a student is
- *   waiting", at most one per conversation until the desk has read it.
+ * - A student's message with no admin online (in the foreground): the student gets the desk's
+ *   automatic reply with its hours (auto-reply.ts), once per offline period, and each admin who
+ *   subscribed gets "a student is waiting", at most one per conversation until the desk has read
+ *   it.
+ * - The automatic reply itself (`kind: 'auto'`) notifies nobody.
+ * - "Online" means a connection in the foreground: a mini-program in the background (appstate)
+ *   is suspended by WeChat, however open its socket looks (app-state.ts).
  *
  * Stream delivery is at least once, so each (message, recipient) is claimed in the ledger before
  * anything is spent or sent, and finished with its outcome after; a retry of a record that was
@@ -13,6 +18,7 @@
  * back when WeChat refuses for a reason that is not the user's. The gate (one unread notification
  * per conversation) is opened before the credit is spent and closed again when nothing was sent.
  */
+import { AUTO_REPLY_REPEAT_MS, type AutoReplyDeps, postAutoReply } from './auto-reply';
 import { parseConversationId } from './conversation-ids';
 import type {
   CreditStore,
@@ -46,6 +52,8 @@ export interface NotifyConfig {
 }
 
 export interface NotifyDeps {
+  /** The desk's automatic reply (auto-reply.ts); undefined: off (DESK_HOURS=off, or in tests). */
+  readonly autoReply?: AutoReplyDeps;
   readonly ledger: NotificationLedger;
   readonly credits: CreditStore;
   readonly presence: Presence;
@@ -65,6 +73,8 @@ export interface StoredMessage {
   readonly senderRole: string;
   readonly text: string;
   readonly sentAt: string;
+  /** `auto`: the desk's automatic reply (never notified; the stream filters leave it out too). */
+  readonly kind?: string;
 }
 
 /** `done`: nothing more to do for this record; `retry`: deliver the record again later. */
@@ -82,7 +92,11 @@ export async function notifyForMessage(
 ): Promise<NotifyOutcome> {
   const conversation = parseConversationId(message.conversationId);
   if (conversation?.kind !== 'support') return 'done';
+  // The desk's automatic reply notifies nobody (a loop otherwise: it is a desk message).
+  if (message.kind !== undefined) return 'done';
   if (message.senderRole === 'admin') {
+    // An admin answered: the student's next message while the desk is away gets a reply again.
+    if (deps.autoReply) await deps.ledger.resetAutoReply(message.conversationId);
     const studentId = conversation.studentId;
     if (await deps.presence.isOnline(studentId)) return 'done';
     return deliver(deps, message, studentId, 'deskReplied', () =>
@@ -90,8 +104,11 @@ export async function notifyForMessage(
     );
   }
   if (message.senderRole === 'student') {
-    if (deps.config.templates.studentWaiting.id === '') return 'done';
+    const waiting = deps.config.templates.studentWaiting.id !== '';
+    if (!waiting && !deps.autoReply) return 'done';
     if (await deps.presence.anyAdminOnline()) return 'done';
+    await autoReply(deps, message);
+    if (!waiting) return 'done';
     let outcome: NotifyOutcome = 'done';
     for (const adminId of deps.config.admins) {
       const result = await deliver(deps, message, adminId, 'studentWaiting', () =>
@@ -102,6 +119,27 @@ export async function notifyForMessage(
     return outcome;
   }
   return 'done';
+}
+
+/**
+ * The desk is away: the student gets the automatic reply, once per offline period (the gate in
+ * the ledger, auto-reply.ts AUTO_REPLY_REPEAT_MS). A failure throws, so the record is retried; the
+ * gate holds this message's seq, so the retry passes it, and the store's idempotency key makes
+ * the retry find a reply that was stored.
+ */
+async function autoReply(deps: NotifyDeps, message: StoredMessage): Promise<void> {
+  const auto = deps.autoReply;
+  if (!auto) return;
+  const now = deps.now();
+  const open = await deps.ledger.openAutoReply(
+    message.conversationId,
+    message.seq,
+    now,
+    now - AUTO_REPLY_REPEAT_MS,
+  );
+  if (!open) return;
+  const result = await postAutoReply(auto, message, now);
+  deps.log.info('automatic desk reply', { conversationId: message.conversationId, result });
 }
 
 function buildMessage(

@@ -58,6 +58,11 @@ export interface ConnectionRecord extends Identity {
   readonly webSessionId?: string;
   /** Fan-out topics this connection is subscribed to (its subscription items). */
   readonly topics: readonly string[];
+  /**
+   * The app reported itself in the background (`appstate`): the socket may be open but nobody is
+   * looking, and WeChat suspends it. Absent: foreground (every connection opens in the foreground).
+   */
+  readonly background?: boolean;
 }
 
 export interface Subscriber {
@@ -97,6 +102,16 @@ export interface ConnectionRegistry {
   hasSubscribers(topic: string): Promise<boolean>;
   /** Ids of the open connections of a user. Eventually consistent (read from an index). */
   connectionsOf(userId: string): Promise<string[]>;
+  /**
+   * Marks an open connection as in the background (or back in the foreground), at `at` (epoch
+   * ms). A connection that closed meanwhile is left alone (never recreated).
+   */
+  setBackground(connectionId: string, background: boolean, at: number): Promise<void>;
+  /**
+   * The records of these connections that still exist, read consistently (at most 100 at once
+   * per request; more are read in several).
+   */
+  lookupMany(connectionIds: readonly string[]): Promise<ConnectionRecord[]>;
 }
 
 export interface MessagePreviewRecord {

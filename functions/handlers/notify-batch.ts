@@ -22,6 +22,7 @@ const StoredMessageSchema = v.object({
   senderRole: v.string(),
   text: v.string(),
   sentAt: v.string(),
+  kind: v.optional(v.string()),
 });
 
 function storedMessage(image: unknown): StoredMessage | undefined {

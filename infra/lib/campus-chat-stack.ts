@@ -198,6 +198,7 @@ export class CampusChatStack extends Stack {
     this.streams = new StreamConsumers(this, 'Streams', {
       sources: EVENT_SOURCES,
       targets,
+      webSocket: { api: this.webSocket.api, stage: this.webSocket.stage },
       environment: {
         ...environment,
         WECHAT_APPID: ssm.StringParameter.valueForStringParameter(

@@ -123,6 +123,7 @@ describe('settingsFromContext', () => {
     NOTIFY_FIELDS_STUDENT_WAITING: 'student=thing1,preview=thing2,time=time3',
     NOTIFY_MINIPROGRAM_STATE: 'trial',
     NOTIFY_TIME_ZONE: 'Asia/Shanghai',
+    DESK_HOURS: 'Mon-Fri 08:30-17:30; Sat 09:00-12:00',
   };
 
   it('reads every tuning knob under its environment variable name', () => {
@@ -165,6 +166,7 @@ describe('settingsFromContext', () => {
       'WECHAT_APPID',
       'WEB_LOGIN_CODE',
       'CONNECTIONS_ENDPOINT',
+      'CONNECTIONS_API_URL',
       'DYNAMODB_ENDPOINT',
       ...BUCKETS.map((b) => b.envVar),
       'S3_ENDPOINT',

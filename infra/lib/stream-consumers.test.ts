@@ -11,9 +11,11 @@ import { tableDefinition } from '../../functions/tables';
 import {
   removeSynthOutputs,
   resourcesOf,
+  type CfnResourceJson,
   type Synthesized,
   synthesize,
 } from '../test/support/synth';
+import { actionsOf, type Statement } from '../test/support/template-queries';
 
 afterAll(removeSynthOutputs);
 
@@ -79,6 +81,32 @@ describe('the notify event source', () => {
     for (const table of Object.keys(source.tables))
       expect(env, table).toHaveProperty(tableDefinition(table as never).envVar);
     expect(env).toHaveProperty('WECHAT_SECRET_ID');
-    expect(env).not.toHaveProperty('MESSAGES_TABLE');
+    expect(env).not.toHaveProperty('MODERATION_TABLE');
+  });
+
+  it('posts the automatic reply through @connections of this stage only', () => {
+    const id = logicalId(synth.stack.streams.functions.get('notify')?.function.node.defaultChild);
+    const fn = synth.json.Resources[id] as CfnResourceJson;
+    const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+    expect(source.manageConnections).toBe(true);
+    // The execute-api host of the stage, concrete (a stream record carries no endpoint).
+    const apiId = logicalId(synth.stack.webSocket.api.node.defaultChild);
+    expect(JSON.stringify(env.CONNECTIONS_API_URL)).toContain(apiId);
+    expect(JSON.stringify(env.CONNECTIONS_API_URL)).not.toContain('{stage}');
+    // The role's policies, the overflow policy CDK splits off a large one included.
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const statements = Object.values(synth.json.Resources)
+      .filter(
+        (r) =>
+          (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
+          JSON.stringify(r.Properties.Roles ?? []).includes(String(roleId)),
+      )
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('execute-api:')));
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0] as Statement)).toEqual(['execute-api:ManageConnections']);
+    // This API's stage only (`.../<apiId>/<stage>/*/@connections/*`), as for the routes.
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(apiId);
+    expect(JSON.stringify(statements[0]?.Resource)).toMatch(/\/\*\/@connections\/\*"/);
   });
 });

@@ -5,7 +5,8 @@
  * ReportBatchItemFailures, bisect-on-error, bounded retries and record age, and an SQS on-failure
  * destination (encrypted, TLS only, kept 14 days) that the stack alarms on.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -17,7 +18,11 @@ import { tableDefinition } from '../../functions/tables';
 import { type AccessTargets, declaredEnvironment, grantDeclaredAccess } from './handler-access';
 import { HandlerFunction } from './handler-function';
 import type { HandlerPlatform } from './handler-platform';
-import { acknowledgeDeadLetterQueue, acknowledgeListStreams } from './nag-suppressions';
+import {
+  acknowledgeDeadLetterQueue,
+  acknowledgeListStreams,
+  acknowledgeManageConnections,
+} from './nag-suppressions';
 
 export interface StreamConsumersProps {
   /** The event sources (functions/event-sources.ts EVENT_SOURCES). */
@@ -27,6 +32,11 @@ export interface StreamConsumersProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly platform: HandlerPlatform;
   readonly logRetention: logs.RetentionDays;
+  /** The WebSocket API a consumer that declares `manageConnections` posts to. */
+  readonly webSocket?: {
+    readonly api: apigwv2.WebSocketApi;
+    readonly stage: apigwv2.WebSocketStage;
+  };
 }
 
 export class StreamConsumers extends Construct {
@@ -37,7 +47,10 @@ export class StreamConsumers extends Construct {
 
   constructor(scope: Construct, id: string, props: StreamConsumersProps) {
     super(scope, id);
+    const { webSocket } = props;
     for (const source of props.sources) {
+      if (source.manageConnections && !webSocket)
+        throw new Error(`event source ${source.id} posts to connections: give webSocket`);
       const definition = tableDefinition(source.table);
       if (!definition.stream)
         throw new Error(`event source ${source.id}: table ${source.table} declares no stream`);
@@ -48,9 +61,18 @@ export class StreamConsumers extends Construct {
         timeoutSeconds: source.timeoutSeconds,
         logRetention: props.logRetention,
         platform: props.platform,
-        environment: { ...props.environment, ...declaredEnvironment(source, props.targets) },
+        environment: {
+          ...props.environment,
+          ...declaredEnvironment(source, props.targets),
+          ...(source.manageConnections ? { CONNECTIONS_API_URL: connectionsUrl(webSocket) } : {}),
+        },
       });
       grantDeclaredAccess(fn, source, props.targets);
+      if (source.manageConnections && webSocket) {
+        // Only this API's stage: `.../<apiId>/<stage>/*/@connections/*`.
+        webSocket.stage.grantManagementApiAccess(fn.function);
+        acknowledgeManageConnections(fn, webSocket.api, webSocket.stage.stageName);
+      }
 
       const deadLetters = new sqs.Queue(this, `${source.id}DeadLetters`, {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -82,4 +104,13 @@ export class StreamConsumers extends Construct {
       this.deadLetterQueues.set(source.id, deadLetters);
     }
   }
+}
+
+/**
+ * The execute-api host of the stage, never a custom domain (which does not serve @connections):
+ * a concrete URL, since a stream consumer has no WebSocket event to fill a template from.
+ */
+function connectionsUrl(webSocket: StreamConsumersProps['webSocket']): string {
+  if (!webSocket) throw new Error('no WebSocket API for CONNECTIONS_API_URL');
+  return `https://${webSocket.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${webSocket.stage.stageName}`;
 }

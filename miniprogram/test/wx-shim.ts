@@ -177,9 +177,16 @@ export class WxShim {
     return this.tasks.filter((t) => !t.closed);
   }
 
-  /** The app goes to the background; WeChat kills its sockets about 5 s later. */
-  hide(killAfterMs = 5000): void {
+  /**
+   * The app goes to the background; WeChat kills its sockets about 5 s later. With `null` the
+   * socket outlives the suspension: WeChat stops the app's JS after 5 s ("挂起",
+   * https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/operating-mechanism.html)
+   * without saying it closes sockets, and developers report suspended apps whose socket the server
+   * still sees open (a close event never fired).
+   */
+  hide(killAfterMs: number | null = 5000): void {
     for (const l of this.listeners.hide) (l as () => void)();
+    if (killAfterMs === null) return;
     setTimeout(() => {
       for (const task of this.openTasks()) task.close({ code: 1000, reason: 'interrupted' });
     }, killAfterMs);

@@ -9,6 +9,7 @@ import {
   type MessageImage,
   type Translator,
 } from '../../../client/index';
+import type { AutoReply } from '../../../protocol/desk-hours';
 
 export type RowState = 'sent' | 'read' | 'sending' | 'failed';
 
@@ -49,6 +50,8 @@ export interface MessageRow {
   readonly recalled?: 'sender' | 'admin';
   /** An image message (never on a tombstone: its picture is gone). `text` is the caption. */
   readonly image?: RowImage;
+  /** The desk's automatic reply (show messageText's words and the "自动回复" label). */
+  readonly auto?: AutoReply;
 }
 
 export function messageRows(view: ConversationView, me: string, myName: string): MessageRow[] {
@@ -70,6 +73,7 @@ export function messageRows(view: ConversationView, me: string, myName: string):
     ...(m.image && m.recalled === undefined
       ? { image: { width: m.image.width, height: m.image.height, stored: m.image } }
       : {}),
+    ...(m.kind === 'auto' && m.auto ? { auto: m.auto } : {}),
   }));
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
   // An entry is removed from the outbox as its message is stored; never show both.

@@ -293,7 +293,7 @@ export class ChatView {
         h(
           'li',
           {
-            class: `message ${row.mine ? 'mine' : 'theirs'}`,
+            class: `message ${row.mine ? 'mine' : 'theirs'}${row.auto ? ' auto' : ''}`,
             'data-state': row.state,
             'data-seq': row.seq || undefined,
           },
@@ -307,6 +307,7 @@ export class ChatView {
             ),
             ' · ',
             h('time', { datetime: row.sentAt }, time),
+            row.auto && h('span', { class: 'badge' }, this.tr.t('auto.badge')),
           ),
           picture && pictureElement(this.pictures, id, row, picture, rowElement),
           (!picture || row.text !== '') &&

@@ -24,6 +24,8 @@ export interface ChatItem {
   readonly className: string;
   /** A tombstone (recalled or removed): `text` is the catalog's words, offered no actions. */
   readonly recalled: boolean;
+  /** The desk's automatic reply: "自动回复" next to the sender ('' for any other message). */
+  readonly badge: string;
 }
 
 const LABELS = {
@@ -35,14 +37,16 @@ const LABELS = {
 
 function row(
   tr: Translator,
-  fields: Omit<ChatItem, 'stateLabel' | 'className' | 'recalled'>,
+  fields: Omit<ChatItem, 'stateLabel' | 'className' | 'recalled' | 'badge'>,
   recalled = false,
+  auto = false,
 ): ChatItem {
   return {
     ...fields,
     stateLabel: fields.mine && !recalled ? tr.t(LABELS[fields.state]) : '',
-    className: `message ${fields.mine ? 'mine' : 'theirs'} ${fields.state}${recalled ? ' recalled' : ''}`,
+    className: `message ${fields.mine ? 'mine' : 'theirs'} ${fields.state}${recalled ? ' recalled' : ''}${auto ? ' auto' : ''}`,
     recalled,
+    badge: auto ? tr.t('auto.badge') : '',
   };
 }
 
@@ -71,6 +75,7 @@ export function chatItems(
         clientId: m.clientId,
       },
       m.recalled !== undefined,
+      m.kind === 'auto',
     ),
   );
   const storedIds = new Set(view.messages.filter((m) => m.senderId === me).map((m) => m.clientId));

@@ -193,6 +193,7 @@ describe('chat window updates', () => {
       clientId: `c${seq}`,
       className: `message mine ${state}`,
       recalled: false,
+      badge: '',
     };
   }
 

@@ -17,6 +17,8 @@ Component({
     seq: { type: Number, value: 0 },
     /** A tombstone: no actions. */
     recalled: { type: Boolean, value: false },
+    /** "自动回复" on the desk's automatic reply (shown next to the sender), else ''. */
+    badge: { type: String, value: '' },
   },
   methods: {
     onTap() {
@@ -25,7 +27,8 @@ Component({
     },
     /** Long-press on a stored message: the page offers recall / report / remove. */
     onLongPress() {
-      if (this.data.seq > 0 && !this.data.recalled)
+      // Nothing to recall, report or remove in the desk's automatic reply.
+      if (this.data.seq > 0 && !this.data.recalled && this.data.badge === '')
         this.triggerEvent('actions', { seq: this.data.seq });
     },
   },
