@@ -32,6 +32,13 @@ export const REPLY_TYPES = {
   subscription: 'subscription',
   upload: 'upload',
   imageurls: 'imageurls',
+  claim: 'deskstate',
+  release: 'deskstate',
+  transfer: 'deskstate',
+  resolve: 'deskstate',
+  cannedreplies: 'cannedreplies',
+  savecannedreply: 'cannedreplies',
+  deletecannedreply: 'cannedreplies',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

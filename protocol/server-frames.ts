@@ -14,6 +14,7 @@ import { ERROR_CODES } from './error-codes';
 import { ImageUrlsFrame, MessageImage, UploadSlotFrame } from './images';
 import { CONTENT_LABELS } from './content-labels';
 import { REPORT_REASONS } from './limits';
+import { CannedRepliesListFrame, DeskCounts, DeskState, DeskStateFrame } from './desk';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -76,6 +77,14 @@ export const ConversationSummary = v.object({
    * admin has marked read; an admin sees the student's read position). Absent for rooms.
    */
   peerReadSeq: v.optional(v.number()),
+  /** Support conversations: the desk state (docs/protocol.md "The desk's workflow"). */
+  deskState: v.optional(DeskState),
+  /** Support conversations while claimed: the owner's display name (never their id to students). */
+  ownerName: v.optional(v.string()),
+  /** Support conversations seen by an admin: the owner's user id. */
+  ownerId: v.optional(v.string()),
+  /** Support conversations seen by an admin: ISO 8601 of the oldest unanswered student message. */
+  waitingSince: v.optional(v.string()),
 });
 
 export const AckFrame = v.object({ type: v.literal('ack'), id: v.string(), message: ChatMessage });
@@ -95,6 +104,8 @@ export const ConversationsListFrame = v.object({
   conversations: v.array(ConversationSummary),
   /** Present when the list continues: pass it back as `cursor` for the next page. */
   cursor: v.optional(v.string()),
+  /** With a `desk` filter: conversations per state (each capped at DESK_COUNT_CAP). */
+  deskCounts: v.optional(DeskCounts),
 });
 export const TypingNoticeFrame = v.object({
   type: v.literal('typing'),
@@ -226,6 +237,8 @@ export const ErrorFrame = v.object({
   retryAfterMs: v.optional(v.number()),
   /** CONTENT_REJECTED: what kind of content it was judged to be (protocol/content-labels.ts). */
   label: v.optional(v.picklist(CONTENT_LABELS)),
+  /** CONFLICT on a desk action: the display name of the conversation's owner now. */
+  ownerName: v.optional(v.string()),
 });
 /** What API Gateway itself sends when an integration fails (not a protocol frame, but real). */
 export const GatewayErrorFrame = v.object({
@@ -260,6 +273,8 @@ export const ServerFrame = v.variant('type', [
   SubscriptionStateFrame,
   UploadSlotFrame,
   ImageUrlsFrame,
+  DeskStateFrame,
+  CannedRepliesListFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;
