@@ -297,7 +297,7 @@ export const en: Catalog = {
   'desk.waitingMinutes': 'Waiting {minutes} min',
   'desk.waitingHours': 'Waiting {hours} h',
   'desk.waitingDays': 'Waiting {days} d',
-  'desk.ownedBy': '{name} is handling it',
+  'desk.ownedBy': 'handled by {name}',
   'desk.ownedByMe': 'You are handling it',
   'desk.resolvedBy': 'Resolved by {name}',
   'desk.unowned': 'Unassigned',

@@ -302,7 +302,7 @@ export const zh = {
   'desk.waitingMinutes': '已等待 {minutes} 分钟',
   'desk.waitingHours': '已等待 {hours} 小时',
   'desk.waitingDays': '已等待 {days} 天',
-  'desk.ownedBy': '{name} 处理中',
+  'desk.ownedBy': '由 {name} 处理',
   'desk.ownedByMe': '我正在处理',
   'desk.resolvedBy': '{name} 已解决',
   'desk.unowned': '未分配',
