@@ -143,7 +143,10 @@ describe.runIf(chromiumPath)("the desk's workflow in the browser console", () =>
     await student.locator('textarea#message').press('Enter');
     await messageRow(student, '你好', 'stored').waitFor();
     await wang.request({ action: 'claim', conversationId: 'support:xiaohong' });
-    await student.locator('.desk-bar .desk-status', { hasText: '王老师 正在为你服务' }).waitFor();
+    const line = student.locator('.desk-bar .desk-status', { hasText: '王老师 正在为你服务' });
+    await line.waitFor();
+    // A student's desk line has no staff actions.
+    await expect(student.locator('[data-desk-action]').count()).resolves.toBe(0);
     await screenshot(student, 'zh-student-serving');
   }, 60_000);
 });
