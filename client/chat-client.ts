@@ -45,6 +45,7 @@ import {
 import { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 import { ReadMarks } from './read-marks';
 import { RequestChannel } from './request-channel';
+import { DeskRequests } from './desk-requests';
 import type { SessionUser } from './session';
 import { messageTextProblem, outgoingText } from './text';
 import { IncomingTyping, OutgoingTyping } from './typing';
@@ -410,6 +411,11 @@ export class ChatClient {
     return new WebLoginRequests(this.requests);
   }
 
+  /** Staff: the desk's workflow and canned replies (desk-requests.ts). */
+  desk(): DeskRequests {
+    return new DeskRequests(this.requests);
+  }
+
   /**
    * Recalls the user's own message (within RECALL_WINDOW_SECONDS of sending; the server decides).
    * Idempotent, so it is resent after a lost connection. The held message becomes a tombstone.
@@ -518,6 +524,14 @@ export class ChatClient {
         this.emitter.emit('presence', frame);
         return;
       case 'pong':
+        return;
+      case 'deskstate':
+        this.requests.settle(frame);
+        this.emitter.emit('deskstate', frame);
+        return;
+      case 'cannedreplies':
+        this.requests.settle(frame);
+        this.emitter.emit('cannedreplies', frame);
         return;
       case 'recalled':
         this.recalled(frame);

@@ -1,5 +1,6 @@
 /** The public types of the ChatClient: its options, what it renders, its events. */
 import type { ImageUploadPort } from './image-upload';
+import type { CannedRepliesListFrame, DeskStateFrame } from '../protocol/desk';
 import type {
   ChatMessage,
   PresenceFrame,
@@ -74,6 +75,10 @@ export interface ChatClientEvents {
   /** A message became a tombstone (recalled by its sender or removed by an admin). */
   recalled: [RecalledFrame];
   error: [ChatClientErrorEvent];
+  /** A support conversation's desk state changed (claim, release, transfer, resolve, reopen). */
+  deskstate: [DeskStateFrame];
+  /** Staff: the canned replies changed (the whole list). */
+  cannedreplies: [CannedRepliesListFrame];
   /** Upload progress (0…1) of an image message waiting in the outbox, by its clientId. */
   uploadProgress: [
     { readonly clientId: string; readonly conversationId: string; readonly fraction: number },

@@ -14,6 +14,8 @@ export class ProtocolError extends Error {
     readonly retryAfterMs?: number,
     /** CONTENT_REJECTED: what content security found (the apps show it in words). */
     readonly label?: ContentLabel,
+    /** CONFLICT on a desk action: who owns the conversation now (display name). */
+    readonly ownerName?: string,
   ) {
     super(message);
   }

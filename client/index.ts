@@ -102,3 +102,18 @@ export {
 } from './transport';
 export type { TypingUser } from './typing';
 export { ticketFromScan, WebLoginRequests } from './web-login-requests';
+export { DeskRequests, type DeskInboxPage } from './desk-requests';
+export type {
+  CannedReply,
+  CannedRepliesListFrame,
+  DeskCounts,
+  DeskFilter,
+  DeskState,
+  DeskStateFrame,
+} from '../protocol/desk';
+export {
+  DESK_COUNT_CAP,
+  MAX_CANNED_REPLIES,
+  MAX_CANNED_REPLY_CHARS,
+  MAX_CANNED_TITLE_CHARS,
+} from '../protocol/desk';

@@ -39,7 +39,15 @@ export class PendingRequests {
     this.waiting.delete(id);
     waiting.timer.clear();
     if (frame.type === 'error') {
-      waiting.reject(new ProtocolError(frame.code, frame.message, frame.retryAfterMs, frame.label));
+      waiting.reject(
+        new ProtocolError(
+          frame.code,
+          frame.message,
+          frame.retryAfterMs,
+          frame.label,
+          frame.ownerName,
+        ),
+      );
     } else {
       waiting.resolve(frame);
     }

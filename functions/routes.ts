@@ -143,6 +143,8 @@ export const ROUTES: readonly RouteDefinition[] = [
       idempotency: 'readWrite',
       // Only the conditional counter update inside the send transaction; never read.
       rateLimits: 'write',
+      // A student reopening a resolved conversation is recorded in the send transaction.
+      deskEvents: 'write',
       ...WECHAT_API_ACCESS.tables,
     },
     WECHAT_API_ACCESS.secrets,
@@ -216,6 +218,21 @@ export const ROUTES: readonly RouteDefinition[] = [
   // The app went to the background or came back: marks the caller's connection record (only
   // CONNECTION_STATE), which the notifier reads to tell a live connection from a suspended one.
   frameRoute('appstate', {}),
+  // The desk's workflow (functions/domain/desk.ts): a conditional change of the conversation's
+  // desk fields with its record (deskEvents), then the bounded counts (byDesk COUNT queries), and
+  // (transfer) the colleague's user item.
+  frameRoute('claim', { conversations: 'readWrite', deskEvents: 'write' }),
+  frameRoute('release', { conversations: 'readWrite', deskEvents: 'write' }),
+  frameRoute('transfer', { conversations: 'readWrite', deskEvents: 'write' }),
+  frameRoute('resolve', { conversations: 'readWrite', deskEvents: 'write' }),
+  // The shared canned replies; a saved text is checked with msgSecCheck (WECHAT_API_ACCESS).
+  frameRoute('cannedreplies', { cannedReplies: 'read' }),
+  frameRoute(
+    'savecannedreply',
+    { cannedReplies: 'readWrite', ...WECHAT_API_ACCESS.tables },
+    WECHAT_API_ACCESS.secrets,
+  ),
+  frameRoute('deletecannedreply', { cannedReplies: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

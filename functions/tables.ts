@@ -54,13 +54,16 @@ export type TableId =
   | 'webSessions'
   | 'moderation'
   | 'notifications'
-  | 'notifyCredits';
+  | 'notifyCredits'
+  | 'deskEvents'
+  | 'cannedReplies';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
   conversationsByKind: 'byKind',
   membersByUser: 'byUser',
   openReports: 'openReports',
+  conversationsByDesk: 'byDesk',
 } as const;
 
 export const TABLES: readonly TableDefinition[] = [
@@ -111,6 +114,15 @@ export const TABLES: readonly TableDefinition[] = [
         indexName: INDEX.conversationsByKind,
         partitionKey: { name: 'kind', type: 'S' },
         sortKey: { name: 'lastActivityAt', type: 'N' },
+        projection: 'ALL',
+      },
+      {
+        // The desk's inbox (functions/domain/desk-inbox.ts): support conversations per desk
+        // state, longest-waiting first (deskSort is the waiting-since time, or past every such
+        // time for one nobody waits in). Sparse: rooms carry no deskState.
+        indexName: INDEX.conversationsByDesk,
+        partitionKey: { name: 'deskState', type: 'S' },
+        sortKey: { name: 'deskSort', type: 'N' },
         projection: 'ALL',
       },
     ],
@@ -227,6 +239,26 @@ export const TABLES: readonly TableDefinition[] = [
       "Subscribe-message credits and choices per user and template (wx.requestSubscribeMessage acceptances, 'always keep', turned off).",
     partitionKey: { name: 'userId', type: 'S' },
     sortKey: { name: 'template', type: 'S' },
+    globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'deskEvents',
+    envVar: 'DESK_EVENTS_TABLE',
+    description:
+      "The desk's record of support-conversation state changes: who claimed, released, transferred or resolved which conversation and when, and a student's reopening. Written in the same transaction as the change.",
+    partitionKey: { name: 'conversationId', type: 'S' },
+    sortKey: { name: 'entry', type: 'S' },
+    globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'cannedReplies',
+    envVar: 'CANNED_REPLIES_TABLE',
+    description:
+      "The desk's shared canned replies (常用语): one partition, one item per reply and a count item that bounds them (protocol/desk.ts MAX_CANNED_REPLIES).",
+    partitionKey: { name: 'list', type: 'S' },
+    sortKey: { name: 'replyId', type: 'S' },
     globalIndexes: [],
     lifecycle: 'durable',
   },

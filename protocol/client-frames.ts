@@ -22,6 +22,16 @@ import {
   WebSignOutFrame,
 } from './web-login';
 import { ImageAttachmentInput, ImageUrlsRequestFrame, UploadFrame } from './images';
+import {
+  CannedRepliesFrame,
+  ClaimFrame,
+  DeleteCannedReplyFrame,
+  DeskFilter,
+  ReleaseFrame,
+  ResolveFrame,
+  SaveCannedReplyFrame,
+  TransferFrame,
+} from './desk';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -34,6 +44,8 @@ export const ConversationsFrame = v.object({
     v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(CONVERSATIONS_MAX_LIMIT)),
   ),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))),
+  /** Admins: only support conversations of one desk state (and owner), longest waiting first. */
+  desk: v.optional(DeskFilter),
 });
 
 export const SendMessageFrame = v.object({
@@ -231,7 +243,14 @@ export type ClientFrame =
   | SubscriptionFrame
   | UploadFrame
   | ImageUrlsRequestFrame
-  | AppStateFrame;
+  | AppStateFrame
+  | ClaimFrame
+  | ReleaseFrame
+  | TransferFrame
+  | ResolveFrame
+  | CannedRepliesFrame
+  | SaveCannedReplyFrame
+  | DeleteCannedReplyFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -259,6 +278,13 @@ export const CLIENT_FRAMES = {
   upload: UploadFrame,
   imageurls: ImageUrlsRequestFrame,
   appstate: AppStateFrame,
+  claim: ClaimFrame,
+  release: ReleaseFrame,
+  transfer: TransferFrame,
+  resolve: ResolveFrame,
+  cannedreplies: CannedRepliesFrame,
+  savecannedreply: SaveCannedReplyFrame,
+  deletecannedreply: DeleteCannedReplyFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -17,6 +17,11 @@ export const ERROR_CODES = [
   'CONTENT_REJECTED',
   /** A service the request needs (content security) cannot answer now; retry after `retryAfterMs`. */
   'UNAVAILABLE',
+  /**
+   * The desk state changed under the request (another admin claimed the conversation first); the
+   * frame carries the owner's display name as `ownerName`.
+   */
+  'CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -33,6 +33,13 @@ export const REPLY_TYPES = {
   upload: 'upload',
   imageurls: 'imageurls',
   appstate: undefined,
+  claim: 'deskstate',
+  release: 'deskstate',
+  transfer: 'deskstate',
+  resolve: 'deskstate',
+  cannedreplies: 'cannedreplies',
+  savecannedreply: 'cannedreplies',
+  deletecannedreply: 'cannedreplies',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

@@ -15,6 +15,7 @@ import { ImageUrlsFrame, MessageImage, UploadSlotFrame } from './images';
 import { CONTENT_LABELS } from './content-labels';
 import { REPORT_REASONS } from './limits';
 import { AutoReply } from './desk-hours';
+import { CannedRepliesListFrame, DeskCounts, DeskState, DeskStateFrame } from './desk';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -86,6 +87,14 @@ export const ConversationSummary = v.object({
    * admin has marked read; an admin sees the student's read position). Absent for rooms.
    */
   peerReadSeq: v.optional(v.number()),
+  /** Support conversations: the desk state (docs/protocol.md "The desk's workflow"). */
+  deskState: v.optional(DeskState),
+  /** Support conversations while claimed: the owner's display name (never their id to students). */
+  ownerName: v.optional(v.string()),
+  /** Support conversations seen by an admin: the owner's user id. */
+  ownerId: v.optional(v.string()),
+  /** Support conversations seen by an admin: ISO 8601 of the oldest unanswered student message. */
+  waitingSince: v.optional(v.string()),
 });
 
 export const AckFrame = v.object({ type: v.literal('ack'), id: v.string(), message: ChatMessage });
@@ -105,6 +114,8 @@ export const ConversationsListFrame = v.object({
   conversations: v.array(ConversationSummary),
   /** Present when the list continues: pass it back as `cursor` for the next page. */
   cursor: v.optional(v.string()),
+  /** With a `desk` filter: conversations per state (each capped at DESK_COUNT_CAP). */
+  deskCounts: v.optional(DeskCounts),
 });
 export const TypingNoticeFrame = v.object({
   type: v.literal('typing'),
@@ -236,6 +247,8 @@ export const ErrorFrame = v.object({
   retryAfterMs: v.optional(v.number()),
   /** CONTENT_REJECTED: what kind of content it was judged to be (protocol/content-labels.ts). */
   label: v.optional(v.picklist(CONTENT_LABELS)),
+  /** CONFLICT on a desk action: the display name of the conversation's owner now. */
+  ownerName: v.optional(v.string()),
 });
 /** What API Gateway itself sends when an integration fails (not a protocol frame, but real). */
 export const GatewayErrorFrame = v.object({
@@ -270,6 +283,8 @@ export const ServerFrame = v.variant('type', [
   SubscriptionStateFrame,
   UploadSlotFrame,
   ImageUrlsFrame,
+  DeskStateFrame,
+  CannedRepliesListFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;

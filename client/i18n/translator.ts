@@ -72,6 +72,7 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   UPLOAD_MISSING: 'error.UPLOAD_MISSING',
   CONTENT_REJECTED: 'error.CONTENT_REJECTED',
   UNAVAILABLE: 'error.UNAVAILABLE',
+  CONFLICT: 'error.CONFLICT',
 };
 
 /** CONTENT_REJECTED's label in words (protocol/content-labels.ts). */
@@ -106,6 +107,9 @@ export function codeText(tr: Translator, code: string, label?: string): string {
 
 /** Words for anything a request may reject with; never the error's own (English) message. */
 export function errorText(tr: Translator, error: unknown): string {
+  if (error instanceof ProtocolError && error.code === 'CONFLICT' && error.ownerName) {
+    return tr.t('error.CONFLICT.owner', { name: error.ownerName });
+  }
   if (error instanceof ProtocolError) return codeText(tr, error.code, error.label);
   if (error instanceof RequestTimeoutError) return tr.t('error.timeout');
   if (error instanceof ConnectionLostError) return tr.t('error.connectionLost');

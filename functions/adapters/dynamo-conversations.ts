@@ -241,6 +241,13 @@ export function toConversation(item: Item): ConversationRecord {
     ...(item.memberCount !== undefined ? { memberCount: Number(item.memberCount) } : {}),
     ...(typeof item.createdBy === 'string' ? { createdBy: item.createdBy } : {}),
     ...(item.deskReadSeq !== undefined ? { deskReadSeq: Number(item.deskReadSeq) } : {}),
+    ...(item.deskState === 'open' || item.deskState === 'claimed' || item.deskState === 'resolved'
+      ? { deskState: item.deskState }
+      : {}),
+    ...(typeof item.ownerId === 'string' ? { ownerId: item.ownerId } : {}),
+    ...(typeof item.ownerName === 'string' ? { ownerName: item.ownerName } : {}),
+    ...(item.waitingSince !== undefined ? { waitingSince: Number(item.waitingSince) } : {}),
+    ...(item.deskSort !== undefined ? { deskSort: Number(item.deskSort) } : {}),
   };
   return record;
 }

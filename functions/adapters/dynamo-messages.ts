@@ -8,6 +8,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AppendOutcome, AppendRequest, MessageStore } from '../domain/ports';
@@ -16,6 +17,7 @@ import * as v from 'valibot';
 import { AutoReply } from '../../protocol/desk-hours';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
+import { deskEventItem } from './dynamo-desk';
 import { toConversation, toMember } from './dynamo-conversations';
 import {
   type CancellationReason,
@@ -32,6 +34,8 @@ export interface MessageTables {
   readonly conversations: string;
   readonly members: string;
   readonly rateLimits: string;
+  /** The desk's record of state changes (a student reopening a resolved conversation). */
+  readonly deskEvents: string;
 }
 
 /** The idempotency key of a send: the sender's id and the frame id. */
@@ -193,10 +197,10 @@ async function clearPreview(
 function appendItems(tables: MessageTables, request: AppendRequest) {
   const { message, expectedLastSeq, createConversation, preview, rateLimit } = request;
   const sentAt = Date.parse(message.sentAt);
+  const desk = deskParts(request);
   const conversationUpdate = createConversation
     ? {
-        UpdateExpression:
-          'SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview, kind = :kind, title = :title, studentId = :studentId, createdAt = :at',
+        UpdateExpression: `SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview, kind = :kind, title = :title, studentId = :studentId, createdAt = :at${desk.set}${desk.remove}`,
         ConditionExpression: 'attribute_not_exists(conversationId)',
         ExpressionAttributeValues: {
           ':seq': message.seq,
@@ -205,19 +209,21 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
           ':kind': createConversation.kind,
           ':title': createConversation.title,
           ':studentId': createConversation.studentId,
+          ...desk.values,
         },
       }
     : {
-        UpdateExpression: 'SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview',
-        ConditionExpression: 'lastSeq = :expected',
+        UpdateExpression: `SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview${desk.set}${desk.remove}`,
+        ConditionExpression: `lastSeq = :expected${desk.condition}`,
         ExpressionAttributeValues: {
           ':seq': message.seq,
           ':at': sentAt,
           ':preview': preview,
           ':expected': expectedLastSeq,
+          ...desk.values,
         },
       };
-  const items = [
+  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
     {
       Update: {
         TableName: tables.conversations,
@@ -269,7 +275,49 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
       },
     },
   ];
+  const event = request.desk?.reopen?.event;
+  // After the rate limit: the cancellation reasons above keep their indexes.
+  if (event) items.push({ Put: { TableName: tables.deskEvents, Item: deskEventItem(event) } });
   return items;
+}
+
+/**
+ * The desk fields of a support message (functions/domain/desk-send.ts) as update-expression parts.
+ * A state change is conditional on the state read (a claim in between makes the send retry).
+ */
+function deskParts(request: AppendRequest): {
+  set: string;
+  remove: string;
+  condition: string;
+  values: Record<string, unknown>;
+} {
+  const desk = request.desk;
+  if (!desk) return { set: '', remove: '', condition: '', values: {} };
+  const set = [', deskSort = :deskSort'];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = { ':deskSort': desk.deskSort };
+  if (desk.waitingSince === null) remove.push('waitingSince');
+  else {
+    set.push('waitingSince = :waitingSince');
+    values[':waitingSince'] = desk.waitingSince;
+  }
+  let condition = '';
+  if (desk.reopen) {
+    set.push('deskState = :deskOpen', 'deskChangedAt = :at');
+    remove.push('ownerId', 'ownerName');
+    values[':deskOpen'] = 'open';
+    if (desk.reopen.expected === undefined) condition = ' AND attribute_not_exists(deskState)';
+    else {
+      condition = ' AND deskState = :deskExpected';
+      values[':deskExpected'] = desk.reopen.expected;
+    }
+  }
+  return {
+    set: set.join(', '),
+    remove: remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : '',
+    condition,
+    values,
+  };
 }
 
 function classify(reasons: CancellationReason[]): AppendOutcome | undefined {

@@ -117,7 +117,7 @@ async function pageThrough(
 }
 
 /** Summaries of `records` for `viewer`: read positions, and for an admin who is online. */
-async function summariesFor(
+export async function summariesFor(
   ctx: ChatContext,
   viewer: Identity,
   records: readonly ConversationRecord[],

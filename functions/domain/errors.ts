@@ -72,6 +72,18 @@ export class UnavailableError extends ChatError {
     super('UNAVAILABLE', message, retryAfterMs);
   }
 }
+/**
+ * A desk action lost to a concurrent change (another admin claimed the conversation first): the
+ * client is told who owns it now, by display name.
+ */
+export class ConflictError extends ChatError {
+  constructor(
+    message: string,
+    readonly ownerName?: string,
+  ) {
+    super('CONFLICT', message);
+  }
+}
 export class InternalError extends ChatError {
   constructor(message = 'Internal error; retry the request') {
     super('INTERNAL', message);

@@ -12,6 +12,8 @@ import type {
   Role,
 } from '../../protocol/server-frames';
 import type { Identity } from './identity';
+import type { DeskState } from '../../protocol/desk';
+import type { DeskSendUpdate } from './desk-ports';
 
 export interface UserRecord {
   readonly userId: string;
@@ -141,6 +143,14 @@ export interface ConversationRecord {
   readonly createdBy?: string;
   /** Support conversations: the furthest seq any admin has marked read (0: none). */
   readonly deskReadSeq?: number;
+  /** Support conversations: the desk's workflow (functions/domain/desk.ts); absent: `open`. */
+  readonly deskState?: DeskState;
+  readonly ownerId?: string;
+  readonly ownerName?: string;
+  /** Epoch ms of the student's oldest unanswered message; absent when none waits. */
+  readonly waitingSince?: number;
+  /** The byDesk index's sort key as stored (desk-ports.ts deskSortOf). */
+  readonly deskSort?: number;
 }
 
 export interface MemberRecord {
@@ -217,6 +227,8 @@ export interface AppendRequest {
   readonly requireMembership: boolean;
   readonly preview: MessagePreviewRecord;
   readonly rateLimit: RateLimitWindow;
+  /** Support conversations: the desk fields the message changes (functions/domain/desk-send.ts). */
+  readonly desk?: DeskSendUpdate;
 }
 
 export interface RateLimitWindow {

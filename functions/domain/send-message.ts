@@ -29,6 +29,9 @@ import {
   windowFull,
 } from './send-admission';
 import { truncateCodePoints } from './text';
+import { announceDeskChange } from './desk';
+import type { DeskChange, DeskStore } from './desk-ports';
+import { deskUpdateForSend } from './desk-send';
 
 /**
  * Stores, acks and delivers a send that passed admission (send-admission.ts). Resolves once the
@@ -40,6 +43,7 @@ export async function sendMessage(
   admitted: AdmittedSend,
   admission: Pick<AdmissionState, 'senders'>,
   images?: ImageServices,
+  desk?: DeskStore,
 ): Promise<void> {
   const { frame, text, target } = admitted;
   // An image attachment is checked by image-attachment.ts before anything is stored.
@@ -73,8 +77,14 @@ export async function sendMessage(
       sentAt: new Date(sentAt).toISOString(),
       ...(image ? { image } : {}),
     };
+    // Support conversations: waiting-since and a reopening, in the same transaction (desk-send.ts).
+    const deskUpdate =
+      target.kind === 'support'
+        ? deskUpdateForSend(loaded.conversation, caller, sentAt, ctx.newId())
+        : undefined;
     const request: AppendRequest = {
       message,
+      ...(deskUpdate ? { desk: deskUpdate } : {}),
       expectedLastSeq,
       requireMembership: target.kind === 'room',
       preview: {
@@ -101,6 +111,9 @@ export async function sendMessage(
           await withImageUrls(ctx, images?.store, message),
           deliveryTopics(target),
         );
+        if (deskUpdate?.reopen && desk) {
+          await announceReopen(ctx, desk, caller, target.id, deskUpdate.reopen.event.change);
+        }
         return;
       case 'notMember':
         throw new ForbiddenError('join the room first');
@@ -114,8 +127,9 @@ export async function sendMessage(
         // Someone else took this seq. When the store says which seq is current, retry with it
         // straight away (one round trip); otherwise read again. One contender wins each round,
         // so a burst of N senders needs about N rounds; jitter spreads them out.
+        // A lastSeq still as read means something else moved (the desk state): read it all again.
         loaded =
-          result.lastSeq !== undefined && loaded.conversation
+          result.lastSeq !== undefined && result.lastSeq !== expectedLastSeq && loaded.conversation
             ? { ...loaded, conversation: { ...loaded.conversation, lastSeq: result.lastSeq } }
             : undefined;
         if (ctx.now() >= giveUpAt) {
@@ -183,6 +197,27 @@ async function replayAck(
     id: frame.id,
     message: await withImageUrls(ctx, images?.store, message),
   });
+}
+
+/**
+ * A student's message (re)opened their conversation for the desk: every admin hears of it (counts
+ * change). The message is stored and acked; a failed announcement is only logged.
+ */
+async function announceReopen(
+  ctx: ChatContext,
+  desk: DeskStore,
+  caller: Caller,
+  conversationId: string,
+  change: DeskChange,
+): Promise<void> {
+  try {
+    const conversation = await ctx.conversations.get(conversationId);
+    if (conversation) {
+      await announceDeskChange(ctx, desk, conversation, change, caller);
+    }
+  } catch (error) {
+    ctx.log.warn('desk reopen announcement failed', { conversationId, error: describe(error) });
+  }
 }
 
 function sleep(ms: number): Promise<void> {

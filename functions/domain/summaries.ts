@@ -60,11 +60,35 @@ export function summarize(
   if (extras.online !== undefined) summary.online = extras.online;
   const peer = peerReadSeq(conversation, viewer, extras.student);
   if (peer !== undefined) summary.peerReadSeq = peer;
+  if (conversation.kind === 'support') addDeskFields(summary, conversation, viewer);
   if (conversation.kind === 'room') {
     summary.memberCount = conversation.memberCount ?? 0;
     summary.joined = extras.joined ?? member !== undefined;
   }
   return summary;
+}
+
+/**
+ * The desk state of a support conversation: every viewer sees the state and, while it is claimed,
+ * the owner's display name ("王老师 正在为你服务"); only admins see the owner's id, who resolved
+ * it, and how long the student has been waiting.
+ */
+function addDeskFields(
+  summary: ConversationSummary,
+  conversation: ConversationRecord,
+  viewer: Identity,
+): void {
+  const state = conversation.deskState ?? 'open';
+  summary.deskState = state;
+  const admin = viewer.role === 'admin';
+  if (conversation.ownerName !== undefined && (admin || state === 'claimed')) {
+    summary.ownerName = conversation.ownerName;
+  }
+  if (!admin) return;
+  if (conversation.ownerId !== undefined) summary.ownerId = conversation.ownerId;
+  if (conversation.waitingSince !== undefined) {
+    summary.waitingSince = new Date(conversation.waitingSince).toISOString();
+  }
 }
 
 /**

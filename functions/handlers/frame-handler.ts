@@ -8,6 +8,7 @@ import type { ChatContext } from '../domain/chat-context';
 import {
   BadRequestError,
   ChatError,
+  ConflictError,
   ForbiddenError,
   InternalError,
   RateLimitedError,
@@ -159,6 +160,9 @@ export async function replyError(
     message: known.message,
     ...(known.retryAfterMs !== undefined ? { retryAfterMs: known.retryAfterMs } : {}),
     ...(known.label !== undefined ? { label: known.label } : {}),
+    ...(known instanceof ConflictError && known.ownerName !== undefined
+      ? { ownerName: known.ownerName }
+      : {}),
   };
   try {
     await reply(ctx, connectionId, frame);

@@ -6,10 +6,12 @@ import { admitSend } from '../domain/send-admission';
 import { sendMessage } from '../domain/send-message';
 import { createImageServices } from '../image-runtime';
 import { createRuntime } from '../runtime';
+import { deskStore } from './desk-deps';
 import { admittingFrameHandler } from './frame-handler';
 
 const runtime = createRuntime(process.env);
 const images = createImageServices(runtime);
+const desk = deskStore(runtime);
 const admission = {
   frames: runtime.throttles.frames,
   messages: runtime.throttles.messages,
@@ -18,5 +20,5 @@ const admission = {
 
 export const handler = admittingFrameHandler(runtime, async (ctx, caller, body) => {
   const admitted = await admitSend(ctx, admission, caller, body);
-  await sendMessage(ctx, caller, admitted, admission, images);
+  await sendMessage(ctx, caller, admitted, admission, images, desk);
 });

@@ -111,10 +111,12 @@ describe('tables', () => {
     }
   });
 
-  it('keeps what users wrote: messages, conversations, members, users, idempotency keys, moderation records and subscribe-message credits', () => {
+  it('keeps what users wrote: messages, conversations, members, users, idempotency keys, moderation records, subscribe-message credits, the desk record and canned replies', () => {
     const durable = TABLES.filter((t) => t.lifecycle === 'durable').map((t) => t.id);
     expect(durable.sort()).toEqual(
       [
+        'cannedReplies',
+        'deskEvents',
         'conversations',
         'idempotency',
         'members',

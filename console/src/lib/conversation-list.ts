@@ -7,6 +7,8 @@
 import {
   type ChatMessage,
   type ConversationSummary,
+  type DeskState,
+  type DeskStateFrame,
   type PresenceFrame,
   previewText,
   type Translator,
@@ -26,6 +28,12 @@ export interface ListItem {
   readonly online: boolean;
   readonly joined: boolean;
   readonly memberCount: number;
+  /** Support conversations: the desk state, owner and waiting-since (protocol/desk.ts). */
+  readonly deskState?: DeskState;
+  readonly ownerName?: string;
+  readonly ownerId?: string;
+  /** ISO 8601 of the student's oldest unanswered message. */
+  readonly waitingSince?: string;
 }
 
 /** A room of the directory, with its unread count when the user is a member. */
@@ -51,7 +59,23 @@ function itemOf(tr: Translator, summary: ConversationSummary): ListItem {
     online: summary.online === true,
     joined: summary.kind === 'support' || summary.joined === true,
     memberCount: summary.memberCount ?? 0,
+    ...(summary.deskState !== undefined ? { deskState: summary.deskState } : {}),
+    ...(summary.ownerName !== undefined ? { ownerName: summary.ownerName } : {}),
+    ...(summary.ownerId !== undefined ? { ownerId: summary.ownerId } : {}),
+    ...(summary.waitingSince !== undefined ? { waitingSince: summary.waitingSince } : {}),
   };
+}
+
+/** Longest waiting first; those nobody waits in after them, newest activity first. */
+function longestWaitingFirst(items: Iterable<ListItem>): ListItem[] {
+  return [...items].sort((a, b) => {
+    if (a.waitingSince !== undefined && b.waitingSince !== undefined) {
+      return a.waitingSince < b.waitingSince ? -1 : a.waitingSince > b.waitingSince ? 1 : 0;
+    }
+    if (a.waitingSince !== undefined) return -1;
+    if (b.waitingSince !== undefined) return 1;
+    return a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0;
+  });
 }
 
 function newestFirst<T extends { readonly lastActivityAt: string }>(items: Iterable<T>): T[] {
@@ -60,11 +84,23 @@ function newestFirst<T extends { readonly lastActivityAt: string }>(items: Itera
   );
 }
 
+/**
+ * Waiting-since after a message, as the server keeps it: a student's message starts it when
+ * nothing waited, a staff reply clears it (rooms have none).
+ */
+function waitingAfter(item: ListItem, message: ChatMessage): Partial<ListItem> {
+  if (item.kind !== 'support') return {};
+  if (message.senderRole === 'admin') return { waitingSince: undefined };
+  return { waitingSince: item.waitingSince ?? message.sentAt };
+}
+
 export class ConversationList {
   private readonly items = new Map<string, ListItem>();
   private directory: ConversationSummary[] = [];
   /** The admin inbox's next page, when there is one. */
   cursor: string | undefined;
+  /** Admins with a desk filter: support conversations sort by waiting time, not activity. */
+  byWaiting = false;
 
   constructor(private readonly tr: Translator) {}
 
@@ -110,8 +146,37 @@ export class ConversationList {
       lastActivityAt: message.sentAt > item.lastActivityAt ? message.sentAt : item.lastActivityAt,
       lastSeq: message.seq,
       unread: message.senderId === me ? 0 : item.unread + (counts ? 1 : 0),
+      ...waitingAfter(item, message),
     });
     return true;
+  }
+
+  /** Replaces the support conversations (a desk inbox page), keeping the rooms. */
+  replaceSupport(summaries: readonly ConversationSummary[], cursor?: string): void {
+    for (const [id, item] of this.items) if (item.kind === 'support') this.items.delete(id);
+    this.append(summaries, cursor);
+  }
+
+  /**
+   * A desk state change of a listed conversation. Returns false when the conversation is not
+   * listed (nothing changed here).
+   */
+  deskState(frame: DeskStateFrame): boolean {
+    const item = this.items.get(frame.conversationId);
+    if (!item) return false;
+    const { ownerName: _name, ownerId: _id, ...rest } = item;
+    this.items.set(item.id, {
+      ...rest,
+      deskState: frame.state,
+      ...(frame.ownerName !== undefined ? { ownerName: frame.ownerName } : {}),
+      ...(frame.ownerId !== undefined ? { ownerId: frame.ownerId } : {}),
+    });
+    return true;
+  }
+
+  /** Drops a conversation from the list (it left the inbox's filter). */
+  remove(id: string): void {
+    this.items.delete(id);
   }
 
   /** The user has read a conversation to its end. Returns whether anything changed. */
@@ -134,7 +199,8 @@ export class ConversationList {
 
   /** Support conversations, newest activity first (a student's one, or the admin inbox). */
   support(): ListItem[] {
-    return newestFirst([...this.items.values()].filter((i) => i.kind === 'support'));
+    const support = [...this.items.values()].filter((i) => i.kind === 'support');
+    return this.byWaiting ? longestWaitingFirst(support) : newestFirst(support);
   }
 
   /**

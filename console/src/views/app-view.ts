@@ -32,6 +32,15 @@ import { ChatView } from './chat-view';
 import { Lightbox } from './lightbox';
 import { ReportsView } from './reports-view';
 import { SidebarView } from './sidebar-view';
+import { CannedManageView } from './canned-manage-view';
+import { CannedPickerView } from './canned-picker-view';
+import { DeskBarView, type DeskInfo } from './desk-bar-view';
+import { DeskFilterView } from './desk-filter-view';
+import type { CannedReply, DeskStateFrame } from '../../../client/index';
+import type { ListItem } from '../lib/conversation-list';
+
+/** How often the inbox is drawn again so its waiting times stay current. */
+const WAITING_REFRESH_MS = 30_000;
 
 /**
  * What a notice is about. A notice stays until its cause clears: `session` and `list` when the
@@ -53,6 +62,13 @@ export class AppView {
   private readonly unsubscribe: (() => void)[] = [];
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  /** The desk line of the open support conversation (state, owner, actions / who is serving). */
+  private readonly deskBar: DeskBarView;
+  /** Staff: the inbox filter, canned-reply picker and their management. */
+  private readonly deskFilter: DeskFilterView | undefined;
+  private readonly cannedPicker: CannedPickerView | undefined;
+  private readonly cannedManage: CannedManageView | undefined;
+  private waitingTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly tr: Translator,
@@ -73,13 +89,18 @@ export class AppView {
     this.list = new ConversationList(tr);
     this.banner = new BannerView(tr, client);
     this.notice = h('p', { class: 'notice', role: 'alert' });
-    this.sidebar = new SidebarView(tr, isAdmin, {
-      open: (id, title) => void this.open(id, title),
-      join: (id) => void this.join(id),
-      refreshRooms: () => void this.refresh(),
-      loadMoreInbox: () => void this.loadMore(),
-      createRoom: (title) => this.createRoom(title),
-    });
+    this.sidebar = new SidebarView(
+      tr,
+      isAdmin,
+      {
+        open: (id, title) => void this.open(id, title),
+        join: (id) => void this.join(id),
+        refreshRooms: () => void this.refresh(),
+        loadMoreInbox: () => void this.loadMore(),
+        createRoom: (title) => this.createRoom(title),
+      },
+      user.id,
+    );
     this.chat = new ChatView(
       tr,
       client,
@@ -99,6 +120,22 @@ export class AppView {
       ? new ReportsView(tr, client, (text) => this.showNotice('action', text))
       : undefined;
     if (this.reports) this.sidebar.element.append(this.reports.element);
+    this.deskBar = new DeskBarView(tr, client, user, (text) => this.showNotice('action', text));
+    this.chat.element.querySelector('.chat-head')?.after(this.deskBar.element);
+    if (isAdmin) {
+      this.list.byWaiting = true;
+      this.deskFilter = new DeskFilterView(tr, () => void this.refresh());
+      this.sidebar.element.querySelector('#support-heading')?.after(this.deskFilter.element);
+      const textarea = this.chat.element.querySelector('textarea');
+      if (textarea) {
+        this.cannedPicker = new CannedPickerView(tr, textarea);
+        textarea.form?.before(this.cannedPicker.element);
+      }
+      this.cannedManage = new CannedManageView(tr, client, (replies) =>
+        this.cannedChanged(replies),
+      );
+      this.sidebar.element.append(this.cannedManage.element);
+    }
     this.layout = h(
       'div',
       { class: 'layout', 'data-view': 'list' },
@@ -166,7 +203,10 @@ export class AppView {
         else if (this.list.presence(presence)) this.renderList();
       }),
       client.on('error', (event) => this.clientError(event)),
+      client.on('deskstate', (frame) => this.deskChanged(frame)),
+      client.on('cannedreplies', (frame) => this.cannedChanged(frame.replies)),
     );
+    this.waitingTimer = setInterval(() => this.renderList(), WAITING_REFRESH_MS);
     this.banner.show(client.state);
     this.renderList();
     // A student lands in their conversation with the desk at once, even before (or without) a
@@ -181,6 +221,7 @@ export class AppView {
   dispose(): void {
     for (const stop of this.unsubscribe) stop();
     this.unsubscribe.length = 0;
+    if (this.waitingTimer !== undefined) clearInterval(this.waitingTimer);
     this.banner.dispose();
     document.title = this.tr.t('console.title');
   }
@@ -277,7 +318,16 @@ export class AppView {
             page.cursor,
           );
           this.list.setRooms(rooms);
+          if (this.deskFilter) {
+            // Staff: the inbox is the desk's filtered page (state, owner; longest waiting first).
+            const inbox = await this.client.desk().inbox(this.deskFilter.filter);
+            this.list.replaceSupport(inbox.conversations, inbox.cursor);
+            this.deskFilter.setCounts(inbox.counts);
+            if (this.cannedPicker) this.cannedChanged(await this.client.desk().cannedReplies());
+          }
           this.renderList();
+          if (this.chat.openId)
+            this.deskBar.show(this.chat.openId, this.deskInfo(this.chat.openId));
           this.clearNotice('list', 'session');
           const open = this.chat.openId && this.list.get(this.chat.openId);
           if (open) this.chat.retitle(open.id, open.title);
@@ -302,14 +352,63 @@ export class AppView {
     this.sidebar.select(id);
     this.layout.dataset.view = 'chat';
     this.renderList();
+    this.deskBar.show(id, this.deskInfo(id));
     await this.chat.show(id, title);
+  }
+
+  /** The desk state of a listed support conversation, for the desk line. */
+  private deskInfo(id: string): DeskInfo | undefined {
+    const item = this.list.get(id);
+    if (!item || item.kind !== 'support') return undefined;
+    return {
+      state: item.deskState ?? 'open',
+      ...(item.ownerName !== undefined ? { ownerName: item.ownerName } : {}),
+      ...(item.ownerId !== undefined ? { ownerId: item.ownerId } : {}),
+    };
+  }
+
+  /** Whether a listed conversation still belongs in the staff inbox's filter. */
+  private inFilter(item: ListItem): boolean {
+    const filter = this.deskFilter?.filter;
+    if (!filter) return true;
+    if ((item.deskState ?? 'open') !== filter.state) return false;
+    if (filter.owner === 'mine') return item.ownerId === this.user.id;
+    if (filter.owner === 'unassigned') return item.ownerId === undefined;
+    return true;
+  }
+
+  /** A desk change, live: the desk line, the inbox row (or the list again) and the counts. */
+  private deskChanged(frame: DeskStateFrame): void {
+    this.deskBar.changed(frame);
+    this.deskFilter?.setCounts(frame.counts);
+    const listed = this.list.deskState(frame);
+    const item = this.list.get(frame.conversationId);
+    if (this.deskFilter) {
+      if (item && !this.inFilter(item)) this.list.remove(item.id);
+      else if (!listed) void this.refresh();
+      const colleague = frame.change === 'claim' && frame.ownerId !== this.user.id;
+      if (colleague && frame.conversationId === this.chat.openId && frame.byName) {
+        this.showNotice(
+          'action',
+          this.tr.t('desk.claimedNotice', { by: frame.byName, title: item?.title ?? '' }),
+        );
+      }
+    }
+    this.renderList();
+  }
+
+  private cannedChanged(replies: readonly CannedReply[]): void {
+    this.cannedPicker?.setReplies(replies);
+    this.cannedManage?.render(replies);
   }
 
   private async loadMore(): Promise<void> {
     const cursor = this.list.cursor;
     if (cursor === undefined) return;
     try {
-      const page = await this.client.conversations({ cursor });
+      const page = this.deskFilter
+        ? await this.client.desk().inbox(this.deskFilter.filter, cursor)
+        : await this.client.conversations({ cursor });
       this.list.append(page.conversations, page.cursor);
       this.renderList();
     } catch (error) {

@@ -6,6 +6,7 @@
 import { MAX_ROOM_TITLE_CHARS } from '../../../protocol/limits';
 import { h, type KeyedItem, reconcile } from '../dom';
 import type { ConversationList, ListItem, RoomEntry } from '../lib/conversation-list';
+import { deskLine } from '../lib/desk-text';
 import {
   badgeText,
   formatRecency,
@@ -49,6 +50,8 @@ export class SidebarView {
     private readonly tr: Translator,
     private readonly isAdmin: boolean,
     private readonly actions: SidebarActions,
+    /** The signed-in user's id (an admin's own conversations read "I am handling it"). */
+    private readonly me?: string,
   ) {
     this.support = h('ul', { class: 'conversations', 'aria-labelledby': 'support-heading' });
     this.rooms = h('ul', { class: 'conversations rooms', 'aria-labelledby': 'rooms-heading' });
@@ -136,9 +139,10 @@ export class SidebarView {
   private supportItem(item: ListItem, now: number): KeyedItem {
     const time = item.preview ? formatRecency(this.tr, item.lastActivityAt, now) : '';
     const current = item.id === this.selected;
+    const desk = this.isAdmin ? deskLine(this.tr, item, this.me, now) : '';
     return {
       key: item.id,
-      signature: JSON.stringify([item, time, current, this.isAdmin]),
+      signature: JSON.stringify([item, time, current, this.isAdmin, desk]),
       render: () =>
         h(
           'li',
@@ -170,6 +174,16 @@ export class SidebarView {
               { class: 'conversation-preview' },
               item.preview || this.tr.t('sidebar.noMessages'),
             ),
+            desk &&
+              h(
+                'span',
+                {
+                  class: 'desk-line',
+                  'data-desk-state': item.deskState,
+                  'data-waiting': item.waitingSince !== undefined ? 'true' : undefined,
+                },
+                desk,
+              ),
           ),
         ),
     };

@@ -75,8 +75,12 @@ export function statementsOf(json: TemplateJson, fn: Resource): Statement[] {
   const attached = Object.values(json.Resources)
     .filter(
       (r) =>
-        r.Type === 'AWS::IAM::Policy' &&
-        (r.Properties.Roles as unknown[]).some((ref) => referencedId(ref) === roleId),
+        // An AWS::IAM::ManagedPolicy naming the role is CDK's overflow of an inline policy over
+        // IAM's 10,240-character limit: the role's own statements all the same.
+        (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
+        ((r.Properties.Roles as unknown[] | undefined) ?? []).some(
+          (ref) => referencedId(ref) === roleId,
+        ),
     )
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
   return [...inline, ...attached];

@@ -28,6 +28,7 @@ import { watchBanner } from '../../lib/banner';
 import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/chat-window';
 import { labels } from '../../lib/labels';
+import { type CannedRow, cannedRows, servingText } from '../../lib/desk-lines';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
 import { askSubscription, shouldAsk } from '../../services/subscribe-message';
@@ -50,7 +51,12 @@ interface PageContext {
 const contexts = new WeakMap<object, PageContext>();
 
 function pageLabels(tr: Translator) {
-  return labels(tr, { placeholder: 'composer.placeholder', send: 'composer.send' });
+  return labels(tr, {
+    placeholder: 'composer.placeholder',
+    send: 'composer.send',
+    canned: 'canned.open',
+    cannedEmpty: 'canned.empty',
+  });
 }
 
 Component({
@@ -74,6 +80,12 @@ Component({
     notifyOn: false,
     notifyText: '',
     notifySwitch: '',
+    /** The student's support conversation: "王老师 正在为你服务" while a staff member has it. */
+    servingText: '',
+    /** Admins: the canned-reply picker (常用语). */
+    cannedShown: false,
+    cannedOpen: false,
+    canned: [] as CannedRow[],
   },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
@@ -105,6 +117,7 @@ Component({
       this.render();
       await client.open(conversationId);
       this.render();
+      void this.loadDesk();
       if (own && user?.role === 'student') {
         try {
           context.notify = await client.subscription({ template: 'deskReplied' });
@@ -166,6 +179,61 @@ Component({
       if (!context) return;
       context.visible = true;
       this.render();
+    },
+
+    /**
+     * Support conversations: a student learns who is serving them (now and live); an admin gets
+     * the canned replies (and a colleague's changes to them).
+     */
+    async loadDesk() {
+      const context = contexts.get(this);
+      if (!context || !context.conversationId.startsWith('support:')) return;
+      const { client, tr, user, conversationId } = context;
+      if (user?.role === 'admin') {
+        context.unsubscribe.push(
+          client.on('cannedreplies', (frame) =>
+            this.setData({ cannedShown: true, canned: cannedRows(frame.replies) }),
+          ),
+        );
+        try {
+          const replies = await client.desk().cannedReplies();
+          this.setData({ cannedShown: true, canned: cannedRows(replies) });
+        } catch {
+          // No picker without the list; chatting is not affected.
+        }
+        return;
+      }
+      const show = (text: string) => {
+        if (text !== this.data.servingText) this.setData({ servingText: text });
+      };
+      context.unsubscribe.push(
+        client.on('deskstate', (frame) => {
+          if (frame.conversationId === conversationId) {
+            show(servingText(tr, frame.state, frame.ownerName));
+          }
+        }),
+      );
+      try {
+        const page = await client.conversations();
+        const own = page.conversations.find((c) => c.id === conversationId);
+        if (own) show(servingText(tr, own.deskState, own.ownerName));
+      } catch {
+        // The line appears with the next desk change.
+      }
+    },
+
+    onCannedToggle() {
+      this.setData({ cannedOpen: !this.data.cannedOpen });
+    },
+
+    /** A canned reply tapped: it becomes the draft (sent with the Send button, as typed text). */
+    onCannedPick(event: WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>) {
+      const row = this.data.canned[Number(event.currentTarget.dataset.index)];
+      if (!row) return;
+      this.onInput({ detail: { value: row.text } } as WechatMiniprogram.CustomEvent<{
+        value: string;
+      }>);
+      this.setData({ cannedOpen: false });
     },
 
     onHide() {

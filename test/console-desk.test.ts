@@ -1,0 +1,152 @@
+/**
+ * The desk's workflow in the browser console, in real Chromium pages on the console served by the
+ * real local stack (zh locale): a staff member claims a waiting conversation from its desk line, a
+ * colleague's console updates live and a colleague's late claim is refused with the owner's name,
+ * the student is told who is serving; a canned reply is picked with "/" and the keyboard and sent.
+ * Screenshots go to test-results/console/ (docs/img/ holds copies for docs/console.md).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../local/local-stack';
+import { findChromium, launchChromium } from './support/browser';
+import { ChatTestClient, type Frame, login } from './support/chat-client';
+import { ConsoleDriver, inboxRow, messageRow } from './support/console-driver';
+import { startTestStack } from './support/test-stack';
+
+const chromiumPath = findChromium();
+if (!chromiumPath && process.env.CI) {
+  throw new Error('CI must run the browser console tests: no Chromium found (.ci/run installs it)');
+}
+
+const SCREENSHOTS = join('test-results', 'console');
+const ZH = { locale: 'zh-CN' } as const;
+
+let stack: LocalStack;
+let browser: Browser | undefined;
+let driver: ConsoleDriver;
+const clients: ChatTestClient[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  stack = await startTestStack({ env: { ADMINS: 'admin,wang,li' } });
+  if (chromiumPath) {
+    browser = await launchChromium(chromiumPath);
+    driver = new ConsoleDriver(stack, browser);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(clients.map((c) => c.close()));
+  await stack?.stop();
+});
+
+afterEach(async () => {
+  if (driver) expect(await driver.closeAll()).toEqual([]);
+});
+
+async function raw(name: string, displayName: string): Promise<ChatTestClient> {
+  const { token } = await login(stack, name, displayName);
+  const client = await ChatTestClient.connect(
+    `${stack.urls.websocket}?token=${encodeURIComponent(token)}`,
+  );
+  clients.push(client);
+  return client;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+describe.runIf(chromiumPath)("the desk's workflow in the browser console", () => {
+  it('claims from the desk line, live for colleagues and the student, and inserts a canned reply', async () => {
+    // Prepare: a student waiting; a canned reply the desk keeps; 李老师 watching in her console.
+    const student = await raw('xiaoming', '小明');
+    await student.request({
+      action: 'sendmessage',
+      conversationId: 'support:xiaoming',
+      text: '请问三楼自习室几点开门？',
+    });
+    const liRaw = await raw('li', '李老师');
+    await liRaw.request({
+      action: 'savecannedreply',
+      title: '开放时间',
+      text: '自习室每天 8:00–22:00 开放，节假日另行通知。',
+    });
+    await liRaw.request({
+      action: 'savecannedreply',
+      title: '预约规则',
+      text: '每人每天最多预约 4 小时。',
+    });
+    const li = await driver.openConsole('li', '李老师', undefined, ZH);
+    await inboxRow(li, 'support:xiaoming').click();
+    await li.locator('.desk-bar[data-desk-state="open"]').waitFor();
+    const wang = await driver.openConsole('wang', '王老师', undefined, ZH);
+    const row = inboxRow(wang, 'support:xiaoming');
+    await row.locator('.desk-line', { hasText: '待处理' }).waitFor();
+    await row.locator('.desk-line[data-waiting="true"]', { hasText: '开始等待' }).waitFor();
+    await row.click();
+    const serving = student.waitNew((f) => f.type === 'deskstate' && f.state === 'claimed');
+
+    // Act: 王老师 claims.
+    await wang.locator('button[data-desk-action="claim"]').click();
+
+    // Assess: his desk line, 李老师's console live, the student's frame, a late claim refused.
+    await wang
+      .locator('.desk-bar[data-desk-state="claimed"] .desk-status', { hasText: '我正在处理' })
+      .waitFor();
+    await li.locator('.desk-bar .desk-status', { hasText: '由 王老师 处理' }).waitFor();
+    await li.locator('.notice', { hasText: '王老师 接待了' }).waitFor();
+    const toStudent = await serving;
+    expect(toStudent).toMatchObject({ ownerName: '王老师' });
+    expect(toStudent.ownerId).toBeUndefined();
+    await li.locator('button[data-desk-action="claim"]').click();
+    await li.locator('.notice', { hasText: '王老师 已在处理这个会话' }).waitFor();
+    await li.getByRole('button', { name: '我的' }).click();
+    await expect(inboxRow(li, 'support:xiaoming').count()).resolves.toBe(0);
+    await screenshot(wang, 'zh-desk-claimed');
+
+    // Act: "/" opens the canned replies; typing filters, ↓ and Enter insert, then send.
+    const box = wang.locator('textarea#message');
+    await box.click();
+    await box.pressSequentially('/');
+    const picker = wang.locator('.canned-picker');
+    await picker.locator('.canned-option').nth(1).waitFor();
+    await expect(picker.locator('.canned-option').count()).resolves.toBe(2);
+    await box.pressSequentially('开放');
+    await expect(picker.locator('.canned-option').count()).resolves.toBe(1);
+    await box.press('Backspace');
+    await box.press('Backspace');
+    await box.press('ArrowDown');
+    await expect(
+      picker.locator('.canned-option[aria-selected="true"]').textContent(),
+    ).resolves.toContain('预约规则');
+    await box.press('ArrowUp');
+    await screenshot(wang, 'zh-desk-canned');
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('自习室每天 8:00–22:00 开放，节假日另行通知。');
+    await expect(picker.isHidden()).resolves.toBe(true);
+    const delivered = student.waitNew((f) => f.type === 'message');
+    await box.press('Enter');
+    await messageRow(wang, '自习室每天 8:00–22:00 开放，节假日另行通知。', 'stored').waitFor();
+    expect(((await delivered).message as Frame).text).toBe(
+      '自习室每天 8:00–22:00 开放，节假日另行通知。',
+    );
+  }, 120_000);
+
+  it('shows the student who is serving them', async () => {
+    const wang = await raw('wang', '王老师');
+    const student = await driver.openConsole('xiaohong', '小红', undefined, ZH);
+    await student.locator('textarea#message').fill('你好');
+    await student.locator('textarea#message').press('Enter');
+    await messageRow(student, '你好', 'stored').waitFor();
+    await wang.request({ action: 'claim', conversationId: 'support:xiaohong' });
+    const line = student.locator('.desk-bar .desk-status', { hasText: '王老师 正在为你服务' });
+    await line.waitFor();
+    // A student's desk line has no staff actions.
+    await expect(student.locator('[data-desk-action]').count()).resolves.toBe(0);
+    await screenshot(student, 'zh-student-serving');
+  }, 60_000);
+});
