@@ -233,6 +233,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     WECHAT_API_ACCESS.secrets,
   ),
   frameRoute('deletecannedreply', { cannedReplies: 'readWrite' }),
+  // Message search (functions/domain/search.ts): a bounded scan of history the caller may read.
+  frameRoute('search', { conversations: 'read', members: 'read', messages: 'read' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

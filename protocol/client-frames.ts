@@ -32,6 +32,7 @@ import {
   SaveCannedReplyFrame,
   TransferFrame,
 } from './desk';
+import { SearchFrame } from './search';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -250,7 +251,8 @@ export type ClientFrame =
   | ResolveFrame
   | CannedRepliesFrame
   | SaveCannedReplyFrame
-  | DeleteCannedReplyFrame;
+  | DeleteCannedReplyFrame
+  | SearchFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -285,6 +287,7 @@ export const CLIENT_FRAMES = {
   cannedreplies: CannedRepliesFrame,
   savecannedreply: SaveCannedReplyFrame,
   deletecannedreply: DeleteCannedReplyFrame,
+  search: SearchFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -40,6 +40,7 @@ export const REPLY_TYPES = {
   cannedreplies: 'cannedreplies',
   savecannedreply: 'cannedreplies',
   deletecannedreply: 'cannedreplies',
+  search: 'searchresults',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */
