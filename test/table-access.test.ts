@@ -163,6 +163,8 @@ beforeAll(async () => {
   await request(sue.client, 'sendmessage: first message of a new support conversation', first);
   await request(sue.client, 'sendmessage: the same frame id again (a resend)', first);
   await request(sue.client, 'sync', { action: 'sync', conversationId: support, after: 0 });
+  await request(sue.client, 'search: a student', { action: 'search', query: 'hello' });
+  await request(admin.client, 'search: the desk', { action: 'search', query: 'hello' });
   const slot = await request(sue.client, 'upload: an image slot', {
     action: 'upload',
     conversationId: support,
