@@ -42,6 +42,12 @@ export interface RuntimeConfig {
    * are taken from each event. Unset, it is `https://{domainName}/{stage}`.
    */
   readonly connectionsEndpoint: string | undefined;
+  /**
+   * The WebSocket API's @connections URL for a function the WebSocket API does not invoke (the
+   * WeChat message push, functions/handlers/wechat-push.ts), whose events name another API. A
+   * plain URL, no placeholders; unset, such a function cannot notify connections.
+   */
+  readonly chatConnectionsEndpoint: string | undefined;
   /** Unset on AWS; the local stack points it at DynamoDB Local. */
   readonly dynamodbEndpoint: string | undefined;
   /** Image messages: the buckets, the S3 endpoint (unset on AWS; the local S3 server locally). */
@@ -205,6 +211,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       code: env.WEB_LOGIN_CODE === 'wxacode' ? 'wxacode' : 'qr',
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
+    chatConnectionsEndpoint: env.CHAT_CONNECTIONS_ENDPOINT || undefined,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     images: {
       buckets: resolveBucketNames(env),

@@ -84,7 +84,12 @@ export interface Runtime {
   /** Who is behind a connection, cached for `config.identityCacheMs`. */
   readonly callers: CallerCache;
   /** The chat context for one WebSocket event (its @connections endpoint comes from the event). */
-  chatContext(event: Pick<WebSocketEvent, 'requestContext'>): ChatContext;
+  chatContext(event: {
+    readonly requestContext: Pick<
+      WebSocketEvent['requestContext'],
+      'apiId' | 'domainName' | 'stage'
+    >;
+  }): ChatContext;
   /** A secret of this runtime's environment (functions/adapters/secrets.ts). */
   secret(name: SecretName): Promise<string>;
   /** The session-token service, keyed by JWT_SECRET; built on first use. */

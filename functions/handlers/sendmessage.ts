@@ -4,12 +4,12 @@
  */
 import { admitSend } from '../domain/send-admission';
 import { sendMessage } from '../domain/send-message';
-import { createImageServices } from '../image-runtime';
+import { createImageCheckServices, createImageServices } from '../image-runtime';
 import { createRuntime } from '../runtime';
 import { admittingFrameHandler } from './frame-handler';
 
 const runtime = createRuntime(process.env);
-const images = createImageServices(runtime);
+const images = { ...createImageServices(runtime), check: createImageCheckServices(runtime) };
 const admission = {
   frames: runtime.throttles.frames,
   messages: runtime.throttles.messages,

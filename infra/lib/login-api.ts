@@ -52,6 +52,14 @@ export interface LoginApiProps {
   /** Browser origins allowed to call login; empty: no CORS (the mini-program does not need it). */
   readonly consoleOrigins: readonly string[];
   readonly customDomain: ApiDomain | undefined;
+  /**
+   * The WebSocket API's @connections for routes that declare `manageConnections` (the message
+   * push): its URL (CHAT_CONNECTIONS_ENDPOINT) and the grant of that API's stage only.
+   */
+  readonly chatConnections?: {
+    readonly endpoint: string;
+    grant(fn: HandlerFunction): void;
+  };
 }
 
 export class LoginApi extends Construct {
@@ -88,9 +96,18 @@ export class LoginApi extends Construct {
           ...declaredEnvironment(route, props.targets),
           WECHAT_APPID: props.wechatAppId,
           ADMINS: props.admins,
+          ...(route.manageConnections && props.chatConnections
+            ? { CHAT_CONNECTIONS_ENDPOINT: props.chatConnections.endpoint }
+            : {}),
         },
       });
       grantDeclaredAccess(fn, route, props.targets);
+      if (route.manageConnections) {
+        if (!props.chatConnections) {
+          throw new Error(`${route.method} ${route.path} posts to connections: give chatConnections`);
+        }
+        props.chatConnections.grant(fn);
+      }
       functions.set(route.handler, fn);
     }
     this.functions = functions;
@@ -137,8 +154,12 @@ export class LoginApi extends Construct {
         ),
       })) {
         // Login has no caller identity yet; the web-login routes are authorized by the ticket's
-        // poll secret, checked by the function (a ticket is useless without it).
-        acknowledgeRouteWithoutAuthorizer(created, 'loginRouteAuth');
+        // poll secret, checked by the function (a ticket is useless without it); the message
+        // push by WeChat's signature with the push Token, checked by the function.
+        acknowledgeRouteWithoutAuthorizer(
+          created,
+          route.path === '/wechat-push' ? 'pushRouteAuth' : 'loginRouteAuth',
+        );
       }
     }
 

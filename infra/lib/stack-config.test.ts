@@ -165,6 +165,7 @@ describe('settingsFromContext', () => {
       'WECHAT_APPID',
       'WEB_LOGIN_CODE',
       'CONNECTIONS_ENDPOINT',
+      'CHAT_CONNECTIONS_ENDPOINT',
       'DYNAMODB_ENDPOINT',
       ...BUCKETS.map((b) => b.envVar),
       'S3_ENDPOINT',
