@@ -286,6 +286,11 @@ export class CampusChatStack extends Stack {
       description: 'POST {"code"} here to log in (https://)',
       value: this.login.loginUrl,
     });
+    new CfnOutput(this, 'MessagePushUrl', {
+      description:
+        'Mini-program admin console: 开发管理 -> 消息推送 URL (plain text, JSON; docs/deploy.md)',
+      value: this.login.pushUrl,
+    });
     if (this.webSocket.domain) {
       new CfnOutput(this, 'WebSocketDomainTarget', {
         description: `CNAME ${this.settings.customDomain?.webSocketDomain} to this`,

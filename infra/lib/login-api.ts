@@ -75,6 +75,8 @@ export class LoginApi extends Construct {
   readonly loginUrl: string;
   /** POST /weblogin on the same host (scan to log in; tickets are polled below it). */
   readonly webLoginUrl: string;
+  /** WeChat's message-push URL (/wechat-push) on the same host, for the mini-program console. */
+  readonly pushUrl: string;
 
   constructor(scope: Construct, id: string, props: LoginApiProps) {
     super(scope, id);
@@ -167,10 +169,12 @@ export class LoginApi extends Construct {
       this.domain = mapCustomDomain(this, props.customDomain, this.api, this.stage);
       this.loginUrl = `https://${props.customDomain.domainName}${loginRoute.path}`;
       this.webLoginUrl = `https://${props.customDomain.domainName}/weblogin`;
+      this.pushUrl = `https://${props.customDomain.domainName}/wechat-push`;
     } else {
       this.domain = undefined;
       this.loginUrl = `${this.api.apiEndpoint}${loginRoute.path}`;
       this.webLoginUrl = `${this.api.apiEndpoint}/weblogin`;
+      this.pushUrl = `${this.api.apiEndpoint}/wechat-push`;
     }
   }
 }
