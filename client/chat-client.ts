@@ -6,6 +6,7 @@
  */
 
 import type { ClientFrame } from '../protocol/client-frames';
+import type { ImageUrls } from '../protocol/images';
 import { RECALL_WINDOW_SECONDS, type REPORT_REASONS } from '../protocol/limits';
 import type {
   ChatMessage,
@@ -385,6 +386,14 @@ export class ChatClient {
   async leave(conversationId: string): Promise<void> {
     await this.requests.call({ action: 'leave', conversationId }, true);
     this.close(conversationId);
+  }
+
+  /**
+   * New download URLs for images of one conversation (at most IMAGE_URLS_MAX_KEYS keys); the
+   * reply may leave keys out (frame budget): ask again for those. ImageUrlCache batches this.
+   */
+  async imageUrls(conversationId: string, keys: string[]): Promise<ImageUrls[]> {
+    return (await this.requests.call({ action: 'imageurls', conversationId, keys }, true)).images;
   }
 
   /** Scan to log in from this phone: tickets and console sessions (web-login-requests.ts). */

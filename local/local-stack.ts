@@ -224,7 +224,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     endpoint = options.dynamodbEndpoint ?? (dynamodb as RunningDynamoDb).endpoint;
     configureHandlers(options, endpoint, callbackDomain);
     // The stand-in's mediaCheckAsync verdicts are pushed, signed, to the stack's own push route.
-    wechat.setPushTarget(`http://${callbackDomain}/wechat-push`, () => process.env.WECHAT_PUSH_TOKEN ?? '');
+    wechat.setPushTarget(
+      `http://${callbackDomain}/wechat-push`,
+      () => process.env.WECHAT_PUSH_TOKEN ?? '',
+    );
     tables = resolveTableNames();
     const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
     try {

@@ -164,7 +164,11 @@ export class MediaCheckStandIn {
     try {
       const got = await fetch(call.mediaUrl);
       const bytes = (await got.arrayBuffer()).byteLength;
-      call.fetched = { status: got.status, bytes, contentType: got.headers.get('content-type') ?? '' };
+      call.fetched = {
+        status: got.status,
+        bytes,
+        contentType: got.headers.get('content-type') ?? '',
+      };
     } catch {
       call.fetched = { status: 0, bytes: 0, contentType: '' };
     }

@@ -83,12 +83,22 @@ async function moderationItem(messageKey: string, entry: string) {
 }
 
 async function synced(seq: number): Promise<Frame | undefined> {
-  const page = await bob.request({ action: 'sync', conversationId: roomId, after: seq - 1, limit: 1 });
+  const page = await bob.request({
+    action: 'sync',
+    conversationId: roomId,
+    after: seq - 1,
+    limit: 1,
+  });
   return (page.messages as Frame[])[0];
 }
 
 /** A push to the stack's push route, signed with `token`. */
-async function push(body: object, token: string, method = 'POST', extra: Record<string, string> = {}) {
+async function push(
+  body: object,
+  token: string,
+  method = 'POST',
+  extra: Record<string, string> = {},
+) {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = '12345';
   const url = new URL(`${stack.urls.http}/wechat-push`);
@@ -157,7 +167,9 @@ describe('submitting each picture to mediaCheckAsync', () => {
     const meta = await sharp(fetched).metadata();
     expect(meta.format).toBe('jpeg');
     expect(meta.exif).toBeUndefined();
-    expect(call?.mediaUrl).toContain(displayKey(parseUploadKey(String((message.image as Frame).key))!));
+    expect(call?.mediaUrl).toContain(
+      displayKey(parseUploadKey(String((message.image as Frame).key))!),
+    );
     expect(stack.wechat.media.pushes).toEqual([
       { traceId: call?.traceId, status: 200, body: 'success' },
     ]);
@@ -183,7 +195,12 @@ describe('submitting each picture to mediaCheckAsync', () => {
     });
     await postToSlot(slot, photo, 'image/jpeg');
     await stack.s3.idle();
-    const before = await bob.request({ action: 'sync', conversationId: roomId, after: 0, limit: 200 });
+    const before = await bob.request({
+      action: 'sync',
+      conversationId: roomId,
+      after: 0,
+      limit: 200,
+    });
 
     // Act
     const reply = await alice.request({
@@ -196,7 +213,12 @@ describe('submitting each picture to mediaCheckAsync', () => {
 
     // Assess
     expect(reply).toMatchObject({ type: 'error', code: 'UNAVAILABLE' });
-    const after = await bob.request({ action: 'sync', conversationId: roomId, after: 0, limit: 200 });
+    const after = await bob.request({
+      action: 'sync',
+      conversationId: roomId,
+      after: 0,
+      limit: 200,
+    });
     expect((after.messages as Frame[]).length).toBe((before.messages as Frame[]).length);
   });
 });
@@ -227,10 +249,13 @@ describe('a risky verdict', () => {
     const takedown = await moderationItem(`${roomId}#${seq}`, 'takedown');
     expect(takedown?.actorId?.S).toBe('wechat:mediaCheckAsync');
     const [call] = stack.wechat.media.calls;
-    expect((await moderationItem(`check#${call?.traceId}`, 'mediaCheck'))?.verdict?.S).toBe('risky');
+    expect((await moderationItem(`check#${call?.traceId}`, 'mediaCheck'))?.verdict?.S).toBe(
+      'risky',
+    );
+    // The conversation's preview (its last message is this one) is emptied.
     const list = await bob.request({ action: 'rooms' });
-    const room = (list.rooms as Frame[] | undefined)?.find((r) => r.id === roomId);
-    if (room?.lastMessage) expect((room.lastMessage as Frame).recalled).toBe('admin');
+    const room = (list.rooms as Frame[]).find((r) => r.id === roomId);
+    expect(room?.lastMessage).toMatchObject({ seq, recalled: 'admin', text: '' });
   });
 
   it('is applied once when WeChat pushes the same verdict again', async () => {
@@ -254,7 +279,9 @@ describe('a risky verdict', () => {
       conversationId: roomId,
       text: 'after the repeat',
     });
-    await bob.next((f) => f.type === 'message' && (f.message as Frame).seq === (marker.message as Frame).seq);
+    await bob.next(
+      (f) => f.type === 'message' && (f.message as Frame).seq === (marker.message as Frame).seq,
+    );
 
     // Assess
     expect(repeat).toMatchObject({ status: 200, body: 'success' });
@@ -310,7 +337,13 @@ describe('the push route', () => {
     // Act
     const other = await push({ MsgType: 'event', Event: 'user_enter_tempsession' }, pushToken());
     const unknown = await push(
-      { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'never-submitted', version: 2, result: { suggest: 'risky', label: 20002 } },
+      {
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: 'never-submitted',
+        version: 2,
+        result: { suggest: 'risky', label: 20002 },
+      },
       pushToken(),
     );
     const encrypted = await push({ Encrypt: 'abc' }, pushToken());

@@ -281,4 +281,11 @@ export const en: Catalog = {
   'notify.deskRepliedOff': 'You will not get a WeChat notification when the desk replies',
   'notify.failed': 'Could not change the notification setting',
   'notify.switch': 'WeChat notifications',
+  // Pictures in the mini-program's chat (issue 16): the button, thumbnails, upload, failures
+  'image.attach': 'Send a picture',
+  'image.alt': 'Picture from {sender}',
+  'image.uploading': 'Uploading {percent}%',
+  'image.tooLarge': 'The picture is too large ({size} MB); at most {max} MB',
+  'image.unreadable': 'This picture cannot be read; pick another one',
+  'image.unavailable': 'The picture cannot be shown right now',
 };

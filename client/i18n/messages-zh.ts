@@ -286,4 +286,11 @@ export const zh = {
   'notify.deskRepliedOff': '服务台回复时不会通过微信通知你',
   'notify.failed': '无法更改通知设置',
   'notify.switch': '微信通知',
+  // Pictures in the mini-program's chat (issue 16): the button, thumbnails, upload, failures
+  'image.attach': '发送图片',
+  'image.alt': '{sender} 发送的图片',
+  'image.uploading': '正在上传 {percent}%',
+  'image.tooLarge': '图片太大（{size} MB），最大 {max} MB',
+  'image.unreadable': '无法读取这张图片，请换一张',
+  'image.unavailable': '图片暂时无法显示',
 } as const;

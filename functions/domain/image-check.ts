@@ -136,14 +136,24 @@ async function removeRiskyImage(
     record.senderId,
     record.clientId,
   );
-  const message = previous ? await ctx.messages.get(previous.conversationId, previous.seq) : undefined;
+  const message = previous
+    ? await ctx.messages.get(previous.conversationId, previous.seq)
+    : undefined;
   if (!message) {
     if (at - record.submittedAt < SEND_IN_FLIGHT_MS) return 'pending';
     // The send failed after submitting: no message, and the objects are gone.
     await checks.markDecided(verdict.traceId, 'risky', verdict.label, at);
     return 'applied';
   }
-  await takeDown(ctx, { userId: MEDIA_CHECK_ACTOR }, undefined, target, message, 'admin', riskyReason(verdict));
+  await takeDown(
+    ctx,
+    { userId: MEDIA_CHECK_ACTOR },
+    undefined,
+    target,
+    message,
+    'admin',
+    riskyReason(verdict),
+  );
   await ctx.moderation
     .closeReportsOf(target.id, message.seq, 'removed', MEDIA_CHECK_ACTOR, at)
     .catch((error: unknown) => {

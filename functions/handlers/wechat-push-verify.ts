@@ -26,7 +26,9 @@ export async function handler(
   }
   const echostr = query.echostr ?? '';
   if (!isWechatPush(query, token, Date.now()) || !/^[A-Za-z0-9_-]{1,128}$/.test(echostr)) {
-    runtime.log.warn('message push verification refused', { sourceIp: event.requestContext.http.sourceIp });
+    runtime.log.warn('message push verification refused', {
+      sourceIp: event.requestContext.http.sourceIp,
+    });
     return { statusCode: 401, headers: TEXT, body: '' };
   }
   runtime.log.info('message push URL verified');

@@ -82,11 +82,7 @@ export class CampusChatStack extends Stack {
     const secrets: Record<SecretName, SecretReference> = {
       JWT_SECRET: importSecret(this, 'JwtSecret', settings.secrets.jwtSecretId),
       WECHAT_SECRET: importSecret(this, 'WeChatSecret', settings.secrets.wechatSecretId),
-      WECHAT_PUSH_TOKEN: importSecret(
-        this,
-        'WeChatPushToken',
-        settings.secrets.wechatPushTokenId,
-      ),
+      WECHAT_PUSH_TOKEN: importSecret(this, 'WeChatPushToken', settings.secrets.wechatPushTokenId),
     };
     // Image messages (functions/buckets.ts): the bucket and its process-image function.
     this.images = new ImageStorage(this, 'Images', {

@@ -106,7 +106,9 @@ export class LoginApi extends Construct {
       grantDeclaredAccess(fn, route, props.targets);
       if (route.manageConnections) {
         if (!props.chatConnections) {
-          throw new Error(`${route.method} ${route.path} posts to connections: give chatConnections`);
+          throw new Error(
+            `${route.method} ${route.path} posts to connections: give chatConnections`,
+          );
         }
         props.chatConnections.grant(fn);
       }
