@@ -8,11 +8,11 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { displayKey, parseUploadKey, thumbKey } from '../functions/domain/image-keys';
-import { pushSignature } from '../functions/domain/wechat-push-signature';
 import type { LocalStack } from '../local/local-stack';
 import { type ChatTestClient, connectAs, type Frame, nextId } from './support/chat-client';
 import { photoWithLocation, postToSlot } from './support/images';
 import { startTestStack } from './support/test-stack';
+import { localPushToken, sendPush } from './support/wechat-push';
 
 let stack: LocalStack;
 let roomId: string;
@@ -93,29 +93,14 @@ async function synced(seq: number): Promise<Frame | undefined> {
 }
 
 /** A push to the stack's push route, signed with `token`. */
-async function push(
+const push = (
   body: object,
   token: string,
-  method = 'POST',
+  method: 'GET' | 'POST' = 'POST',
   extra: Record<string, string> = {},
-) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = '12345';
-  const url = new URL(`${stack.urls.http}/wechat-push`);
-  url.searchParams.set('signature', pushSignature(token, timestamp, nonce));
-  url.searchParams.set('timestamp', timestamp);
-  url.searchParams.set('nonce', nonce);
-  for (const [k, v] of Object.entries(extra)) url.searchParams.set(k, v);
-  const response = await fetch(url, {
-    method,
-    ...(method === 'POST'
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
-  });
-  return { status: response.status, body: await response.text() };
-}
+) => sendPush(stack, body, token, method, extra);
 
-const pushToken = () => process.env.WECHAT_PUSH_TOKEN ?? '';
+const pushToken = localPushToken;
 
 beforeAll(async () => {
   stack = await startTestStack({ console: false });

@@ -79,7 +79,11 @@ describe('chat page', () => {
     expect(atDesk.message).toMatchObject({ text: 'Is 3F open? 😀', senderId: 'pat', seq: 1 });
     expect(renderedTexts()).toEqual(['Is 3F open? 😀']);
     expect(counter()).toBe('0/4000');
-    expect(page.instance.data.t).toEqual({ placeholder: '输入消息', send: '发送' });
+    expect(page.instance.data.t).toEqual({
+      placeholder: '输入消息',
+      send: '发送',
+      attach: '发送图片',
+    });
     expect(page.querySelector('#send')?.dom.textContent?.trim()).toBe('发送');
     expect(app.shim.titles).toContain('自习室服务台');
   });
