@@ -5,6 +5,7 @@
  */
 import type { ServerFrame } from '../protocol/server-frames';
 import {
+  WEB_LOGIN_APPROVAL_PAGE,
   WEB_LOGIN_QR_PREFIX,
   WEB_LOGIN_TICKET_PATTERN,
   type WebLoginInfoFrame,
@@ -24,15 +25,32 @@ function expectFrame<T extends ServerFrame['type']>(frame: ServerFrame, type: T)
 
 /**
  * The ticket in what a scanner read: the text of the console's plain QR code
- * (`campus-chat-weblogin:<ticket>`) or the `scene` a mini-program code opened the page with.
- * Undefined for anything else (a stranger's QR code).
+ * (`campus-chat-weblogin:<ticket>`), the `scene` a mini-program code opened the page with, or the
+ * `path` the in-app scanner reads from this mini-program's own code
+ * (`pages/weblogin/index?scene=<ticket>`; iOS encodes the query, Android does not — a ticket has
+ * no character either would change). Undefined for anything else (a stranger's code, a code of
+ * another page).
  */
 export function ticketFromScan(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  const candidate = text.startsWith(WEB_LOGIN_QR_PREFIX)
-    ? text.slice(WEB_LOGIN_QR_PREFIX.length)
-    : text;
+  let candidate = text;
+  if (text.startsWith(WEB_LOGIN_QR_PREFIX)) {
+    candidate = text.slice(WEB_LOGIN_QR_PREFIX.length);
+  } else if (text.replace(/^\//, '').startsWith(`${WEB_LOGIN_APPROVAL_PAGE}?`)) {
+    const query = text.slice(text.indexOf('?') + 1);
+    // No URLSearchParams in the client core (WeChat's JS engine has none).
+    const scene = query.split('&').find((pair) => pair.startsWith('scene='));
+    candidate = safeDecode(scene?.slice('scene='.length) ?? '');
+  }
   return WEB_LOGIN_TICKET_PATTERN.test(candidate) ? candidate : undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return '';
+  }
 }
 
 export class WebLoginRequests {

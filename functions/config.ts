@@ -36,6 +36,11 @@ export interface RuntimeConfig {
      * sets it), or `qr`, a plain QR code the mini-program's scanner reads (the local stack).
      */
     readonly code: 'wxacode' | 'qr';
+    /**
+     * The mini-program version a scanned mini-program code opens (WeChat's `env_version`),
+     * following NOTIFY_MINIPROGRAM_STATE: the version users run is the version staff scan into.
+     */
+    readonly codeEnvVersion: 'release' | 'trial' | 'develop';
   };
   /**
    * Where handlers reach the @connections API. A template: `{apiId}`, `{domainName}` and `{stage}`
@@ -153,6 +158,9 @@ function fieldMap(env: NodeJS.ProcessEnv, name: string, fallback: string): Recor
   return map;
 }
 
+/** subscribeMessage's `miniprogram_state` → wxacode's `env_version` (same versions, two names). */
+const ENV_VERSIONS = { formal: 'release', trial: 'trial', developer: 'develop' } as const;
+
 function miniprogramState(env: NodeJS.ProcessEnv): 'developer' | 'trial' | 'formal' {
   const value = env.NOTIFY_MINIPROGRAM_STATE || 'formal';
   if (value !== 'developer' && value !== 'trial' && value !== 'formal')
@@ -209,6 +217,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       pollsPerMinute: intFrom(env, 'WEB_LOGIN_POLLS_PER_MINUTE', 60),
       consoleTokenSeconds: intFrom(env, 'CONSOLE_TOKEN_TTL_SECONDS', 8 * 3600),
       code: env.WEB_LOGIN_CODE === 'wxacode' ? 'wxacode' : 'qr',
+      codeEnvVersion: ENV_VERSIONS[miniprogramState(env)],
     },
     connectionsEndpoint: env.CONNECTIONS_ENDPOINT || undefined,
     chatConnectionsEndpoint: env.CHAT_CONNECTIONS_ENDPOINT || undefined,

@@ -243,6 +243,11 @@ export interface HttpRouteDefinition {
    * stack gives it in CHAT_CONNECTIONS_ENDPOINT).
    */
   readonly manageConnections?: boolean;
+  /**
+   * Settings the CDK stack gives the function on AWS and the local stack does not (what only
+   * works with WeChat's real servers and clients).
+   */
+  readonly awsEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** The HTTP API route for login. */
@@ -266,11 +271,15 @@ export const HTTP_ROUTES: readonly HttpRouteDefinition[] = [
     method: 'POST',
     path: '/weblogin',
     handler: 'weblogin-create',
-    tables: { webLogins: 'readWrite', rateLimits: 'readWrite' },
-    secrets: [],
+    // The mini-program code (wxacode.getUnlimited) needs the shared WeChat access token.
+    tables: { webLogins: 'readWrite', rateLimits: 'readWrite', ...WECHAT_API_ACCESS.tables },
+    secrets: WECHAT_API_ACCESS.secrets,
     memoryMb: 256,
     timeoutSeconds: 10,
     fromConsole: true,
+    // On AWS the console shows a mini-program code WeChat's own scanner opens; locally, where no
+    // WeChat scanner can open anything, the plain QR code the mini-program's scanner reads.
+    awsEnvironment: { WEB_LOGIN_CODE: 'wxacode' },
   },
   {
     // Polling a ticket; collecting an approved one signs the console token and opens its session.

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MediaCheckStandIn, type MediaStandInOptions } from './wechat-media-stand-in';
 import { SubscribeSendStandIn } from './wechat-subscribe-stand-in';
+import { WxaCodeStandIn } from './wechat-wxacode-stand-in';
 
 const DEV_CODE = /^dev-([A-Za-z0-9_-]{1,32})$/;
 
@@ -98,6 +99,8 @@ export class WeChatStandIn {
       ].filter((id): id is string => !!id),
     (accessToken) => this.tokenErrcode(accessToken),
   );
+  /** wxacode.getUnlimited (issue 17): the scan-to-login code on AWS. */
+  readonly wxacode = new WxaCodeStandIn((accessToken) => this.tokenErrcode(accessToken));
 
   /**
    * mediaCheckAsync (issue 16): its calls (with what downloading media_url gave) and the signed
@@ -171,6 +174,7 @@ export class WeChatStandIn {
     response: ServerResponse<IncomingMessage>,
   ): Promise<boolean> {
     if (await this.subscribe.handle(path, url, request, response)) return true;
+    if (await this.wxacode.handle(path, url, request, response)) return true;
     if (path === 'wxa/media_check_async') {
       if (request.method !== 'POST') {
         response.writeHead(200, { 'content-type': 'application/json' });

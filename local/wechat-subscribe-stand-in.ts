@@ -16,16 +16,10 @@
 import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validFieldValue } from '../functions/domain/subscribe-fields';
+import { MINIPROGRAM_PAGES } from './miniprogram-pages';
+import { readBody } from './stand-in-http';
 
 export const SUBSCRIBE_SEND_API = 'cgi-bin/message/subscribe/send';
-
-/** The mini-program's pages (miniprogram/src/app.json): `page` must be one of them. */
-const PAGES = [
-  'pages/login/index',
-  'pages/conversations/index',
-  'pages/chat/index',
-  'pages/rooms/index',
-];
 
 export interface SentSubscribeMessage {
   readonly touser: string;
@@ -141,7 +135,7 @@ export class SubscribeSendStandIn {
     if (typeof templateId !== 'string' || !this.templateIds().includes(templateId)) return 40037;
     if (
       page !== undefined &&
-      (typeof page !== 'string' || !PAGES.includes(page.split('?')[0] ?? ''))
+      (typeof page !== 'string' || !MINIPROGRAM_PAGES.includes(page.split('?')[0] ?? ''))
     )
       return 41030;
     if (data === null || typeof data !== 'object' || Object.keys(data).length === 0) return 47003;
@@ -152,13 +146,4 @@ export class SubscribeSendStandIn {
     if (this.remaining(touser, templateId) <= 0) return 43101;
     return 0;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

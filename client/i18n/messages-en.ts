@@ -124,6 +124,8 @@ export const en: Catalog = {
   'login.scan.heading': 'Scan to log in to the desk',
   'login.scan.hint':
     'Desk staff: in the mini-program\'s conversation list tap "Log in a computer", scan this code and confirm on your phone.',
+  'login.scan.hintWxacode':
+    'Desk staff: scan this mini-program code with WeChat\'s "Scan" and confirm on your phone.',
   'login.scan.codeLabel': 'Login QR code',
   'login.scan.scanned': 'Scanned. Confirm on your phone.',
   'login.scan.expired': 'The code has expired.',

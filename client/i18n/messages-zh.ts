@@ -132,6 +132,7 @@ export const zh = {
   'login.devHeading': '本地开发登录（仅本地环境）',
   'login.scan.heading': '扫码登录服务台',
   'login.scan.hint': '服务台人员：在小程序的会话列表点「扫码登录电脑」，扫描此码，并在手机上确认。',
+  'login.scan.hintWxacode': '服务台人员：用微信「扫一扫」扫描此小程序码，并在手机上确认。',
   'login.scan.codeLabel': '登录二维码',
   'login.scan.scanned': '已扫码，请在手机上确认。',
   'login.scan.expired': '二维码已过期。',

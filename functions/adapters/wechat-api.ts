@@ -17,9 +17,23 @@ import { type AccessTokenProvider, apiUrl } from './wechat-token';
 /** What a successful call answers: WeChat's JSON with errcode 0 (or none). */
 export type WeChatReply = Record<string, unknown>;
 
+/** What an API that answers an image on success (wxacode.getUnlimited) gave. */
+export interface WeChatImage {
+  /** The response's `image/*` content type. */
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+}
+
 export interface WeChatApi {
   /** POSTs `body` as JSON to `{base}/{path}?access_token=…`; rejects with WeChatApiError. */
   post(path: string, body: unknown): Promise<WeChatReply>;
+  /**
+   * As `post`, for the APIs that answer the image itself on success and JSON `{errcode, errmsg}`
+   * on failure (wxacode.getUnlimited: "如果调用成功，会直接返回图片二进制内容，如果请求失败，会返回
+   * JSON 格式的数据", https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode).
+   * An image over `maxBytes` is refused (`rejected`), so one answer cannot exhaust a function.
+   */
+  postForImage(path: string, body: unknown, maxBytes: number): Promise<WeChatImage>;
 }
 
 export interface WeChatApiOptions {
@@ -59,8 +73,17 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
     }
   }
 
-  /** One request; undefined when it failed in a way worth retrying (busy, 5xx, network). */
-  async function once(path: string, accessToken: string, body: unknown, budgetMs: number) {
+  /**
+   * One request; undefined when it failed in a way worth retrying (busy, 5xx, network). An
+   * `image/*` answer is taken as the image when `maxImageBytes` is given.
+   */
+  async function once(
+    path: string,
+    accessToken: string,
+    body: unknown,
+    budgetMs: number,
+    maxImageBytes?: number,
+  ): Promise<WeChatReply | WeChatImage | undefined> {
     const url = apiUrl(options.baseUrl, path);
     url.searchParams.set('access_token', accessToken);
     let response: Response;
@@ -76,6 +99,21 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
     }
     if (response.status >= 500) return undefined;
     if (!response.ok) throw new WeChatApiError('rejected', path);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (maxImageBytes !== undefined && contentType.startsWith('image/')) {
+      const declared = Number(response.headers.get('content-length') ?? '0');
+      if (declared > maxImageBytes) throw new WeChatApiError('rejected', path);
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch {
+        return undefined;
+      }
+      if (bytes.byteLength === 0 || bytes.byteLength > maxImageBytes) {
+        throw new WeChatApiError('rejected', path);
+      }
+      return { contentType, bytes };
+    }
     let reply: WeChatReply;
     try {
       // WeChat answers JSON, sometimes labelled text/plain.
@@ -86,30 +124,48 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
     return reply;
   }
 
+  /** The call with its token refresh and busy retries; the JSON reply or the image. */
+  async function call(path: string, body: unknown, maxImageBytes?: number) {
+    const deadline = now() + timeoutMs;
+    let accessToken = await token(path);
+    let refreshed = false;
+    let busy = 0;
+    for (;;) {
+      const reply = await once(path, accessToken, body, deadline - now(), maxImageBytes);
+      if (reply !== undefined && isImage(reply)) return reply;
+      const errcode =
+        reply === undefined ? -1 : typeof reply.errcode === 'number' ? reply.errcode : 0;
+      if (reply !== undefined && errcode === 0) return reply;
+      const reason = reasonForErrcode(errcode);
+      if (reason === 'tokenInvalid' && !refreshed) {
+        refreshed = true;
+        accessToken = await token(path, accessToken);
+        continue;
+      }
+      const backoff = backoffMs * 2 ** busy;
+      if (reason === 'unavailable' && ++busy < busyAttempts && now() + backoff < deadline) {
+        await sleep(backoff);
+        continue;
+      }
+      throw new WeChatApiError(reason, path, reply === undefined ? undefined : errcode);
+    }
+  }
+
   return {
     async post(path, body) {
-      const deadline = now() + timeoutMs;
-      let accessToken = await token(path);
-      let refreshed = false;
-      let busy = 0;
-      for (;;) {
-        const reply = await once(path, accessToken, body, deadline - now());
-        const errcode =
-          reply === undefined ? -1 : typeof reply.errcode === 'number' ? reply.errcode : 0;
-        if (reply !== undefined && errcode === 0) return reply;
-        const reason = reasonForErrcode(errcode);
-        if (reason === 'tokenInvalid' && !refreshed) {
-          refreshed = true;
-          accessToken = await token(path, accessToken);
-          continue;
-        }
-        const backoff = backoffMs * 2 ** busy;
-        if (reason === 'unavailable' && ++busy < busyAttempts && now() + backoff < deadline) {
-          await sleep(backoff);
-          continue;
-        }
-        throw new WeChatApiError(reason, path, reply === undefined ? undefined : errcode);
-      }
+      const reply = await call(path, body);
+      // An API that answers JSON never answers an image here (no maxImageBytes), so this is JSON.
+      return reply as WeChatReply;
+    },
+    async postForImage(path, body, maxBytes) {
+      const reply = await call(path, body, maxBytes);
+      // errcode 0 in JSON where an image was due: not the documented answer.
+      if (!isImage(reply)) throw new WeChatApiError('rejected', path, 0);
+      return reply;
     },
   };
+}
+
+function isImage(reply: WeChatReply | WeChatImage): reply is WeChatImage {
+  return reply.bytes instanceof Uint8Array && typeof reply.contentType === 'string';
 }

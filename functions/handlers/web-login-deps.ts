@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDynamoWebLoginStore } from '../adapters/dynamo-web-logins';
 import { createDynamoWindowCounter } from '../adapters/dynamo-window-counter';
+import { createWxaLoginCodes } from '../adapters/wechat-login-code';
 import { plainQrCodes, type WebLoginDeps, type WebLoginResult } from '../domain/web-login';
 import type { Runtime } from '../runtime';
 
@@ -15,9 +16,17 @@ export function webLoginDeps(runtime: Runtime): WebLoginDeps {
   return {
     store: createDynamoWebLoginStore(db, config.tables),
     counter: createDynamoWindowCounter(db, config.tables.rateLimits),
-    // A mini-program code needs WeChat (wxacode.getUnlimited); until that adapter is configured
-    // (WEB_LOGIN_CODE=wxacode) the console shows a plain QR code the mini-program scans.
-    codes: plainQrCodes,
+    // On AWS (WEB_LOGIN_CODE=wxacode, set by the stack) a mini-program code WeChat's scanner
+    // opens; locally, where nothing can reach WeChat's scanner, a plain QR code the mini-program
+    // reads with wx.scanCode.
+    codes:
+      config.webLogin.code === 'wxacode'
+        ? createWxaLoginCodes(
+            runtime.wechat.api,
+            { envVersion: config.webLogin.codeEnvVersion },
+            runtime.log,
+          )
+        : plainQrCodes,
     limits: config.webLogin,
     issueToken: async (identity, sessionId) =>
       (await runtime.sessionTokens()).issue(identity, {

@@ -107,6 +107,30 @@ describe('the login API', () => {
     }
   });
 
+  it('makes POST /weblogin show a mini-program code on AWS: WEB_LOGIN_CODE, the WeChat token and secret', () => {
+    const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /weblogin');
+    const env = fn.Properties.Environment.Variables;
+    const statements = statementsOf(synth.json, fn);
+    const secrets = statements
+      .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+      .map((s) => JSON.stringify(s.Resource));
+    expect({
+      code: env.WEB_LOGIN_CODE,
+      secretId: env.WECHAT_SECRET_ID,
+      tokens: typeof env.WECHAT_TOKENS_TABLE,
+    }).toEqual({
+      code: 'wxacode',
+      secretId: DEFAULT_SETTINGS.secrets.wechatSecretId,
+      tokens: 'object',
+    });
+    expect(secrets).toEqual([
+      expect.stringContaining(':secret:campus-chat/wechat-app-secret-??????'),
+    ]);
+    // Only that function: the other HTTP routes do not draw codes.
+    const poll = functionForRoute(synth.json, httpApiId(synth), 'GET /weblogin/{ticket}').fn;
+    expect(poll.Properties.Environment.Variables.WEB_LOGIN_CODE).toBeUndefined();
+  });
+
   it('may read and write users and the WeChat token, and read both secrets, nothing else', () => {
     const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /login');
     const statements = statementsOf(synth.json, fn);

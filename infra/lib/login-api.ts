@@ -98,6 +98,7 @@ export class LoginApi extends Construct {
           ...declaredEnvironment(route, props.targets),
           WECHAT_APPID: props.wechatAppId,
           ADMINS: props.admins,
+          ...route.awsEnvironment,
           ...(route.manageConnections && props.chatConnections
             ? { CHAT_CONNECTIONS_ENDPOINT: props.chatConnections.endpoint }
             : {}),

@@ -114,6 +114,35 @@ describe('scan to log in (mini-program)', () => {
     approval.instance.onUnload?.();
   });
 
+  it("reads the console's mini-program code (AWS) with the in-app scanner too", async () => {
+    // Prepare: on AWS the console shows a 小程序码; the in-app camera reads its path.
+    const ticket = await consoleTicket();
+    app.shim.scans.push({ wxCodePath: `pages/weblogin/index?scene=${ticket.ticket}` });
+    const navigations = app.shim.navigations.length;
+
+    // Act
+    home.querySelector('#scan-login')?.dispatchEvent('tap');
+    await waitFor(() => app.shim.navigations.length > navigations, 'navigation');
+
+    // Assess
+    expect(app.shim.navigations.at(-1)).toBe(`/pages/weblogin/index?ticket=${ticket.ticket}`);
+  });
+
+  it('refuses a mini-program code of another page', async () => {
+    // Prepare
+    app.shim.scans.push({ wxCodePath: 'pages/chat/index?scene=AAAAAAAAAAAAAAAAAAAAAA' });
+    const toasts = app.shim.toasts.length;
+    const navigations = app.shim.navigations.length;
+
+    // Act
+    home.querySelector('#scan-login')?.dispatchEvent('tap');
+    await waitFor(() => app.shim.toasts.length > toasts, 'the toast');
+
+    // Assess
+    expect(app.shim.toasts.at(-1)).toBe('这不是服务台的登录二维码。');
+    expect(app.shim.navigations.length).toBe(navigations);
+  });
+
   it('refuses a QR code that is not a desk login code', async () => {
     // Prepare: the camera reads somebody's payment code.
     app.shim.scans.push('https://example.com/pay?id=123');

@@ -156,8 +156,12 @@ export class WxShim {
   /** connectSocket calls refused for exceeding the limit. */
   refusedTasks = 0;
   networkType = 'wifi';
-  /** What the camera reads at the next wx.scanCode calls, in order; empty: the user cancels. */
-  readonly scans: string[] = [];
+  /**
+   * What the camera reads at the next wx.scanCode calls, in order; empty: the user cancels. A
+   * string is a QR code's text; `{ wxCodePath }` is this mini-program's own code (小程序码), which
+   * answers `path` and is read only when `scanType` allows `wxCode`.
+   */
+  readonly scans: (string | { wxCodePath: string })[] = [];
   /** wx.previewImage calls, in order. */
   readonly previews: { current: string; urls: string[] }[] = [];
   /**
@@ -427,22 +431,45 @@ function wxApiFor(shim: WxShim): WxApi {
       enableDebug: false,
     }),
     // https://developers.weixin.qq.com/miniprogram/dev/api/device/scan/wx.scanCode.html: success
-    // gives the content as `result` (with scanType, charSet, rawData); cancelling calls fail.
+    // gives the content as `result` (with scanType, charSet, rawData) and, for a code of the
+    // current mini-program, the `path` it carries; `scanType` (default barCode, qrCode, wxCode)
+    // limits what the camera reads; cancelling calls fail.
     scanCode(option: {
-      success?: Callback<{ result: string; scanType: string; charSet: string; errMsg: string }>;
+      scanType?: string[];
+      success?: Callback<{
+        result: string;
+        scanType: string;
+        charSet: string;
+        path?: string;
+        errMsg: string;
+      }>;
       fail?: Callback<{ errMsg: string }>;
     }) {
       const next = shim.scans.shift();
-      later(() =>
-        next === undefined
-          ? option.fail?.({ errMsg: 'scanCode:fail cancel' })
-          : option.success?.({
+      const types = option.scanType ?? ['barCode', 'qrCode', 'wxCode'];
+      later(() => {
+        if (next === undefined) {
+          option.fail?.({ errMsg: 'scanCode:fail cancel' });
+        } else if (typeof next === 'string') {
+          if (types.includes('qrCode')) {
+            option.success?.({
               result: next,
               scanType: 'QR_CODE',
               charSet: 'utf-8',
               errMsg: 'scanCode:ok',
-            }),
-      );
+            });
+          } else option.fail?.({ errMsg: 'scanCode:fail' });
+        } else if (types.includes('wxCode')) {
+          option.success?.({
+            // What the camera decodes from a 小程序码 is opaque; the page comes as `path`.
+            result: '*wxacode*',
+            scanType: 'WX_CODE',
+            charSet: 'utf-8',
+            path: next.wxCodePath,
+            errMsg: 'scanCode:ok',
+          });
+        } else option.fail?.({ errMsg: 'scanCode:fail' });
+      });
     },
     // https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html:
     // only from a tap; the answer maps each template id to accept/reject/ban; a kept choice is

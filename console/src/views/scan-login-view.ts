@@ -25,6 +25,9 @@ export function scanLoginView(
 ): { element: HTMLElement; dispose: () => void } {
   const code = h('div', { class: 'scan-code', 'aria-live': 'polite' });
   const status = h('p', { class: 'scan-status', role: 'status' }, notice ?? '');
+  // How to scan depends on the code: WeChat's own scanner opens a mini-program code (AWS); a
+  // plain QR code (local) is read from the mini-program's "扫码登录电脑".
+  const hint = h('p', { class: 'muted' }, tr.t('login.scan.hint'));
   const refresh = h('button', { type: 'button', class: 'secondary' }, tr.t('login.scan.refresh'));
   let attempt: AbortController | undefined;
 
@@ -41,6 +44,9 @@ export function scanLoginView(
         if (controller.signal.aborted) return;
         switch (state.kind) {
           case 'code':
+            hint.textContent = tr.t(
+              state.ticket.code.kind === 'qr' ? 'login.scan.hint' : 'login.scan.hintWxacode',
+            );
             if (state.ticket.code.kind === 'qr') {
               replaceChildren(code, qrCode(state.ticket.code.text, tr.t('login.scan.codeLabel')));
             } else {
@@ -79,7 +85,7 @@ export function scanLoginView(
     code,
     status,
     refresh,
-    h('p', { class: 'muted' }, tr.t('login.scan.hint')),
+    hint,
   );
   return { element, dispose: () => attempt?.abort() };
 }

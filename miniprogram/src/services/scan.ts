@@ -6,13 +6,18 @@
  */
 import { globalWx, type WxApi } from './wx-api';
 
-/** What the scanned QR code says, or undefined when the user cancelled (or scanning failed). */
+/**
+ * What the scanned code says, or undefined when the user cancelled (or scanning failed): a plain
+ * QR code's text (the local stack's login code), or — for this mini-program's own code (小程序码,
+ * the console's login code on AWS; scanType `wxCode`) — the `path` it carries ("当所扫的码为当前
+ * 小程序二维码时，会返回此字段，内容为二维码携带的 path"), e.g. `pages/weblogin/index?scene=…`.
+ */
 export function scanCode(api: WxApi = globalWx()): Promise<string | undefined> {
   return new Promise((resolve) => {
     api.scanCode({
       onlyFromCamera: true,
-      scanType: ['qrCode'],
-      success: ({ result }) => resolve(result),
+      scanType: ['qrCode', 'wxCode'],
+      success: ({ result, path }) => resolve(path || result),
       fail: () => resolve(undefined),
     });
   });
