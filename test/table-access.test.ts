@@ -33,7 +33,9 @@ import {
   tableActions,
   tableIdOf,
 } from './support/table-access';
+import { photoWithLocation, postToSlot } from './support/images';
 import { connectionRecord, startTestStack } from './support/test-stack';
+import { localPushToken, sendPush } from './support/wechat-push';
 
 /** A route's declaration, by the handler file that serves it. */
 interface Declared {
@@ -176,6 +178,42 @@ beforeAll(async () => {
     conversationId: support,
     keys: [slot.key],
   });
+  // An image message: WeChat's check is submitted and its trace recorded (sendmessage), WeChat
+  // checks the push URL, then pushes a risky verdict: the objects deleted, the tombstone, the
+  // notices (wechat-push).
+  stack.wechat.configure({ mediaVerdict: 'silent' });
+  const photo = await photoWithLocation(200, 150);
+  const photoSlot = await request(sue.client, 'upload: a slot for a photo', {
+    action: 'upload',
+    conversationId: support,
+    contentType: 'image/jpeg',
+    size: photo.length,
+  });
+  await postToSlot(photoSlot, photo, 'image/jpeg');
+  await stack.s3.idle();
+  await request(sue.client, 'sendmessage: an image (WeChat check submitted)', {
+    action: 'sendmessage',
+    id: nextId('m'),
+    conversationId: support,
+    text: '',
+    image: { key: photoSlot.key, width: 150, height: 200, size: photo.length },
+  });
+  await step('GET /wechat-push: WeChat checks the URL', 'wechat-push-verify', () =>
+    sendPush(stack, {}, localPushToken(), 'GET', { echostr: '42' }),
+  );
+  await step('POST /wechat-push: a risky verdict', 'wechat-push', () =>
+    sendPush(
+      stack,
+      {
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: stack.wechat.media.calls.at(-1)?.traceId,
+        version: 2,
+        result: { suggest: 'risky', label: 20002 },
+      },
+      localPushToken(),
+    ),
+  );
   await step('typing', 'typing', async () =>
     sue.client.send({ action: 'typing', conversationId: support, typing: true }),
   );
@@ -396,6 +434,20 @@ describe('table access of every Lambda route', () => {
       missing.map((d) => d.route),
       `declared but not used in this run (not a failure):\n${unused.join('\n')}`,
     ).toEqual([]);
+  });
+
+  it("ran the message push's risky-picture path to the end", () => {
+    // Assess: the verdict found its message and made the tombstone.
+    const push = observed
+      .filter((o) => o.step === 'POST /wechat-push: a risky verdict' && o.handler === 'wechat-push')
+      .map((o) => `${o.action} ${tableIdOf(stack.tables, o.table)}`);
+    expect(push).toEqual(
+      expect.arrayContaining([
+        'UpdateItem messages',
+        'PutItem moderation',
+        'UpdateItem moderation',
+      ]),
+    );
   });
 
   it("ran $default's stale-connection cleanup to the end", () => {
