@@ -45,6 +45,7 @@ import {
 import { type ConnectionPolicy, DEFAULT_POLICY } from './policy';
 import { ReadMarks } from './read-marks';
 import { RequestChannel } from './request-channel';
+import type { SearchResultsFrame } from '../protocol/search';
 import { DeskRequests } from './desk-requests';
 import type { SessionUser } from './session';
 import { messageTextProblem, outgoingText } from './text';
@@ -414,6 +415,17 @@ export class ChatClient {
   /** Staff: the desk's workflow and canned replies (desk-requests.ts). */
   desk(): DeskRequests {
     return new DeskRequests(this.requests);
+  }
+
+  /**
+   * Searches the messages the user may read (or one conversation's), newest first; resend
+   * safely (a read). Pass the previous page's `cursor` to go on where its scan stopped.
+   */
+  search(
+    query: string,
+    options: { conversationId?: string; cursor?: string; limit?: number } = {},
+  ): Promise<SearchResultsFrame> {
+    return this.requests.call({ action: 'search', query, ...options }, true);
   }
 
   /**

@@ -118,3 +118,5 @@ export {
   MAX_CANNED_REPLY_CHARS,
   MAX_CANNED_TITLE_CHARS,
 } from '../protocol/desk';
+export type { SearchResult, SearchResultsFrame } from '../protocol/search';
+export { MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, normalizeSearchText } from '../protocol/search';

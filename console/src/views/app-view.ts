@@ -36,6 +36,7 @@ import { CannedManageView } from './canned-manage-view';
 import { CannedPickerView } from './canned-picker-view';
 import { DeskBarView, type DeskInfo } from './desk-bar-view';
 import { DeskFilterView } from './desk-filter-view';
+import { SearchView } from './search-view';
 import type { CannedReply, DeskStateFrame } from '../../../client/index';
 import type { ListItem } from '../lib/conversation-list';
 
@@ -116,6 +117,12 @@ export class AppView {
       pageVisible,
       { tr, urls, uploader, lightbox },
     );
+    const search = new SearchView(tr, client, (result) => {
+      void this.open(result.conversationId, result.conversationTitle).then(() =>
+        this.chat.reveal(result.conversationId, result.seq),
+      );
+    });
+    this.sidebar.element.prepend(search.element);
     this.reports = isAdmin
       ? new ReportsView(tr, client, (text) => this.showNotice('action', text))
       : undefined;

@@ -13,7 +13,7 @@ import {
 } from '../../../client/index';
 import { h, type KeyedItem, reconcile, setText } from '../dom';
 import { formatTime, messageText, ProtocolError, typingText } from '../../../client/index';
-import { RECALL_WINDOW_SECONDS } from '../../../protocol/limits';
+import { RECALL_WINDOW_SECONDS, SYNC_MAX_LIMIT } from '../../../protocol/limits';
 import { PickRefusal, pickedImage } from '../browser/picked-image';
 import { type MessageRow, messageRows, stateLabel } from '../lib/message-rows';
 import { ComposerView } from './composer-view';
@@ -32,6 +32,9 @@ export interface ChatActions {
 /** Within this many pixels of an edge counts as "at" it. */
 const EDGE_PX = 48;
 
+/** Older pages (SYNC_MAX_LIMIT each) a search result may load to reach its message. */
+const REVEAL_PAGES = 10;
+
 export class ChatView {
   readonly element: HTMLElement;
   private readonly title: HTMLElement;
@@ -47,6 +50,8 @@ export class ChatView {
   private conversationId: string | undefined;
   private loadingOlder = false;
   private stickToBottom = false;
+  /** The message a search result opened the conversation at (marked until another opens). */
+  private highlightSeq: number | undefined;
   /** Upload progress (0…1) of pictures in the outbox, by clientId. */
   private readonly progress = new Map<string, number>();
   /** Pictures this tab sent, by clientId: their local file is released once stored. */
@@ -138,6 +143,7 @@ export class ChatView {
     }
     this.closeCurrent();
     this.conversationId = id;
+    this.highlightSeq = undefined;
     this.composer.draft = this.drafts.get(id) ?? '';
     this.leaveButton.hidden = !id.startsWith('room:');
     this.list.replaceChildren();
@@ -149,6 +155,35 @@ export class ChatView {
     if (this.conversationId !== id) return;
     this.stickToBottom = true;
     this.render();
+  }
+
+  /**
+   * Scrolls the open conversation to message `seq` and marks it (a search result): older pages
+   * are loaded with the ordinary `sync` (before the oldest held), at most REVEAL_PAGES of them;
+   * false when the message is further back than that or the conversation changed meanwhile.
+   */
+  async reveal(id: string, seq: number): Promise<boolean> {
+    for (let page = 0; ; page++) {
+      if (this.conversationId !== id) return false;
+      const view = this.client.view(id);
+      const oldest = view.messages[0]?.seq;
+      if (!view.hasOlder || (oldest !== undefined && oldest <= seq)) break;
+      if (page === REVEAL_PAGES) {
+        this.actions.notice(this.tr.t('search.tooOld'));
+        return false;
+      }
+      try {
+        await this.client.loadOlder(id, SYNC_MAX_LIMIT);
+      } catch {
+        this.actions.notice(this.tr.t('notice.olderFailed'));
+        return false;
+      }
+    }
+    this.highlightSeq = seq;
+    this.render();
+    const element = this.list.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    element?.scrollIntoView({ block: 'center' });
+    return element !== null;
   }
 
   /** Updates the title of the open conversation (the server's name for it arrived). */
@@ -188,6 +223,10 @@ export class ChatView {
       this.list,
       rows.map((row) => this.item(row, now)),
     );
+    for (const element of this.list.children) {
+      const seq = (element as HTMLElement).dataset.seq;
+      element.classList.toggle('hit', seq !== undefined && seq === String(this.highlightSeq));
+    }
     const firstAfter = rows[0]?.key;
     const prepended =
       firstBefore !== undefined &&
