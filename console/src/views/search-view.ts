@@ -154,7 +154,10 @@ export class SearchView {
         h(
           'span',
           { class: 'search-where' },
-          `${result.conversationTitle} · ${result.senderName} · `,
+          // A student's own messages in their support thread: the title already names them.
+          result.senderName === result.conversationTitle
+            ? `${result.conversationTitle} · `
+            : `${result.conversationTitle} · ${result.senderName} · `,
           h('time', { datetime: result.sentAt }, formatTime(this.tr, result.sentAt)),
         ),
         h(
