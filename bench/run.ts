@@ -33,6 +33,23 @@ if (notifyAt >= 0) {
   process.exit(0);
 }
 
+// `--search [messages]`: only the search scenario (bench/search-bench.ts), printed.
+const searchAt = process.argv.indexOf('--search');
+if (searchAt >= 0) {
+  const messages = Number(process.argv[searchAt + 1] ?? '') || 20_000;
+  const { searchBench, searchMarkdown } = await import('./search-bench');
+  const local = await startDynamoDbLocal();
+  try {
+    const result = await searchBench(local.endpoint, messages, (line) =>
+      console.log(`[bench] ${line}`),
+    );
+    console.log(searchMarkdown(result));
+  } finally {
+    await local.stop();
+  }
+  process.exit(0);
+}
+
 // `--images` runs only the image-message scenario (bench/images/image-bench.ts).
 if (process.argv[2] === '--images') {
   const { runImageBench } = await import('./images/image-bench');
