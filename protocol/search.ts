@@ -18,6 +18,12 @@ export const SEARCH_MAX_LIMIT = 50;
  * not by how much history there is (docs/benchmarks.md "Search").
  */
 export const SEARCH_SCAN_BUDGET = 2000;
+/**
+ * History queries one `search` request makes at most: many short conversations (a thousand
+ * students who each wrote once) end a page by this bound before the message budget, so a request's
+ * round trips stay bounded too.
+ */
+export const SEARCH_QUERY_BUDGET = 50;
 /** Code points of context a snippet keeps around the match, on each side. */
 export const SEARCH_SNIPPET_CONTEXT = 20;
 

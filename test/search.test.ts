@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../functions/adapters/dynamo-client';
 import type { LocalStack } from '../local/local-stack';
-import { MAX_SEARCH_CHARS, SEARCH_SCAN_BUDGET } from '../protocol/search';
+import { MAX_SEARCH_CHARS, SEARCH_QUERY_BUDGET, SEARCH_SCAN_BUDGET } from '../protocol/search';
 import { type ChatTestClient, connectAs, type Frame, nextId } from './support/chat-client';
 import { seedHistory } from './support/seed-history';
 import { startTestStack } from './support/test-stack';
@@ -239,5 +239,32 @@ describe('search', () => {
     expect(page2.results.map((r) => r.seq)).toEqual([first.seq]);
     expect(page2.scanned).toBe(301);
     expect(page2.cursor).toBeUndefined();
+  });
+
+  it('bounds the history queries per request too: many short conversations', async () => {
+    // Prepare: the oldest of many students who each wrote once holds the word.
+    const marker = `很多会话${nextId('x').slice(-6)}`;
+    const students = Array.from({ length: SEARCH_QUERY_BUDGET + 5 }, () => nextId('m'));
+    for (const [i, student] of students.entries()) {
+      const client = await connect(student);
+      await say(client, `support:${student}`, i === 0 ? `我问过${marker}` : '在吗');
+      await client.close();
+    }
+    const desk = await connect('admin');
+
+    // Act: page through to the end.
+    const pages: { scanned: number; seqs: string[] }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search(desk, { query: marker, ...(cursor ? { cursor } : {}) });
+      pages.push({ scanned: page.scanned, seqs: page.results.map((r) => r.conversationId) });
+      cursor = page.cursor;
+      expect(pages.length).toBeLessThan(20);
+    } while (cursor);
+
+    // Assess: the first page stopped at the query bound (one message per conversation), and the
+    // word was found once, later.
+    expect(pages[0]).toEqual({ scanned: SEARCH_QUERY_BUDGET, seqs: [] });
+    expect(pages.flatMap((p) => p.seqs)).toEqual([`support:${students[0]}`]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * search: a bounded scan of the history the caller may read, newest first (docs/protocol.md
  * "Search"; why a scan and not an index: docs/benchmarks.md "Search"). One request reads at most
- * SEARCH_SCAN_BUDGET messages and returns at most `limit` results; a cursor resumes the scan.
+ * SEARCH_SCAN_BUDGET messages in at most SEARCH_QUERY_BUDGET history queries and returns at most
+ * `limit` results; a cursor resumes the scan.
  * Access is the same as `sync`: a student scans only their own support conversation and the rooms
  * they are a member of (checked on the member items, read consistently); staff scan every support
  * conversation and the rooms they joined. Taken-down messages have no text left and never match.
@@ -12,6 +13,7 @@ import {
   MIN_SEARCH_CHARS,
   normalizeSearchText,
   SEARCH_DEFAULT_LIMIT,
+  SEARCH_QUERY_BUDGET,
   SEARCH_SCAN_BUDGET,
   SEARCH_SNIPPET_CONTEXT,
   type SearchFrame,
@@ -75,6 +77,8 @@ export async function searchMessages(
   const limit = frame.limit ?? SEARCH_DEFAULT_LIMIT;
   const results: SearchResult[] = [];
   let scanned = 0;
+  let queries = 0;
+  const spent = () => scanned >= scanBudget || queries >= SEARCH_QUERY_BUDGET;
   let stoppedAt: SearchCursor | undefined;
 
   for await (const target of targets(ctx, caller, frame.conversationId, start)) {
@@ -82,13 +86,14 @@ export async function searchMessages(
     const title = summarize(conversation, undefined, caller, ctx.config).title;
     let before = target.before;
     let done = before <= 1;
-    while (!done && scanned < scanBudget && results.length < limit) {
+    while (!done && !spent() && results.length < limit) {
       const page = await ctx.messages.list(conversation.conversationId, {
         after: 0,
         before,
         limit: Math.min(SCAN_PAGE, scanBudget - scanned),
         newest: true,
       });
+      queries += 1;
       scanned += page.messages.length;
       const newestFirst = [...page.messages].reverse();
       let cutShort = false;
@@ -103,7 +108,7 @@ export async function searchMessages(
       }
       if (!cutShort && !page.hasMore) done = true;
     }
-    if (scanned >= scanBudget || results.length >= limit) {
+    if (spent() || results.length >= limit) {
       stoppedAt = {
         phase: target.phase,
         conversationId: conversation.conversationId,
