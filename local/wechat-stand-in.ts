@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonObject, readBody } from './stand-in-http';
 import { MediaCheckStandIn, type MediaStandInOptions } from './wechat-media-stand-in';
 import { SubscribeSendStandIn } from './wechat-subscribe-stand-in';
 import { WxaCodeStandIn } from './wechat-wxacode-stand-in';
@@ -181,7 +182,7 @@ export class WeChatStandIn {
         response.end(JSON.stringify({ errcode: 43002, errmsg: 'require POST method' }));
         return true;
       }
-      return this.media.handle(path, url, parseObject(await readBody(request)), response);
+      return this.media.handle(path, url, jsonObject(await readBody(request)), response);
     }
     const api: StandInApi | undefined =
       path === 'cgi-bin/stable_token'
@@ -199,12 +200,8 @@ export class WeChatStandIn {
       send({ errcode: 43002, errmsg: 'require POST method' });
       return true;
     }
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (parsed === null || typeof parsed !== 'object') throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
+    const body = jsonObject(raw);
+    if (!body) {
       send({ errcode: 47001, errmsg: 'data format error' });
       return true;
     }
@@ -314,26 +311,6 @@ export class WeChatStandIn {
       trace_id: randomBytes(8).toString('hex'),
     };
   }
-}
-
-function parseObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -13,6 +13,7 @@
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EVENT_SOURCES } from '../functions/event-sources';
 import { HTTP_ROUTES, ROUTES, type TableAccess } from '../functions/routes';
 import type { TableId } from '../functions/tables';
 import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
@@ -51,6 +52,10 @@ const DECLARED = new Map<string, Declared>([
   ),
   ...HTTP_ROUTES.map(
     (r) => [r.handler, { route: `${r.method} ${r.path}`, tables: r.tables }] as const,
+  ),
+  // The stream consumers (the notifier: desk replied, a student waiting, the automatic reply).
+  ...EVENT_SOURCES.map(
+    (s) => [s.handler, { route: `${s.table} stream → ${s.id}`, tables: s.tables }] as const,
   ),
 ]);
 
@@ -282,6 +287,26 @@ beforeAll(async () => {
     seq: answerSeq,
     reason: 'test',
   });
+  // The desk's workflow: claim, release, claim again, hand over to a colleague, resolve.
+  await request(admin.client, 'claim', { action: 'claim', conversationId: support });
+  await request(admin.client, 'release', { action: 'release', conversationId: support });
+  await request(admin.client, 'claim: again', { action: 'claim', conversationId: support });
+  await step('/login: a colleague', 'login', () => login(stack, 'admin2'));
+  await request(admin.client, 'transfer: to the colleague', {
+    action: 'transfer',
+    conversationId: support,
+    to: 'admin2',
+  });
+  await request(admin.client, 'resolve', { action: 'resolve', conversationId: support });
+  // Canned replies: one saved, listed, deleted.
+  const saved = await request(admin.client, 'savecannedreply', {
+    action: 'savecannedreply',
+    title: '开放时间',
+    text: '自习室 8:30–22:00 开放。',
+  });
+  await request(admin.client, 'cannedreplies', { action: 'cannedreplies' });
+  const replyId = ((saved.replies as Frame[])[0] as Frame).replyId;
+  await request(admin.client, 'deletecannedreply', { action: 'deletecannedreply', replyId });
   await step('/login: a student the desk will block', 'login', () => login(stack, 'ta-bo'));
   await request(admin.client, 'block', { action: 'block', userId: 'ta-bo', blocked: true });
   await request(admin.client, 'block: unblock', {

@@ -95,7 +95,7 @@ describe('pictures on the chat page', () => {
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
     // The picture button's name is in the catalog.
-    expect(page.instance.data.t).toMatchObject({ attach: '发送图片' });
+    expect(page.instance.data.t).toMatchObject({ attach: '选择图片' });
     await stack.wechat.pushesSettled();
   });
 

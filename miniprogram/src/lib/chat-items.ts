@@ -45,12 +45,12 @@ type MessageImage = NonNullable<ChatMessage['image']>;
 /** The most a thumbnail takes on screen, in px (the server's thumbnail is 360 px: 2x at 180). */
 export const IMAGE_BOX_PX = 180;
 
-/** URLs renewed with `imageurls`, by key (newer than the frame's). */
-export type RenewedUrls = ReadonlyMap<string, { url: string; thumbUrl: string; expiresAt: number }>;
+/** The URLs a stored picture is shown with (the page's ImageUrlCache: the frame's or renewed). */
+export type ImageUrlsOf = (image: MessageImage) => { url: string; thumbUrl: string } | undefined;
 
-/** What the page adds to the view: renewed URLs and the upload progress by client id. */
+/** What the page adds to the view: the pictures' URLs and the upload progress by client id. */
 export interface ChatExtras {
-  readonly urls?: RenewedUrls;
+  readonly urls?: ImageUrlsOf;
   readonly progress?: ReadonlyMap<string, number>;
 }
 
@@ -69,19 +69,13 @@ export function imageBox(width: number, height: number): string {
   return `width:${w}px;height:${h}px`;
 }
 
-/** The freshest usable URLs of a stored image (renewed, else the frame's), if any still works. */
-export function imageUrlsOf(
-  image: MessageImage,
-  urls: RenewedUrls | undefined,
-  now: number,
-): { url: string; thumbUrl: string; expiresAt: number } | undefined {
-  const renewed = urls?.get(image.key);
-  const own =
-    image.url !== undefined && image.thumbUrl !== undefined && image.urlsExpireAt !== undefined
-      ? { url: image.url, thumbUrl: image.thumbUrl, expiresAt: Date.parse(image.urlsExpireAt) }
-      : undefined;
-  const best = renewed && (!own || renewed.expiresAt > own.expiresAt) ? renewed : own;
-  return best && best.expiresAt > now ? best : undefined;
+/** Without a cache: the frame's own URLs while they last. */
+function frameUrls(image: MessageImage, now: number) {
+  return image.thumbUrl !== undefined &&
+    image.urlsExpireAt !== undefined &&
+    Date.parse(image.urlsExpireAt) > now
+    ? { thumbUrl: image.thumbUrl }
+    : undefined;
 }
 
 type Fields = Omit<
@@ -142,7 +136,7 @@ export function chatItems(
         ...(image
           ? {
               imageKey: image.key,
-              imageSrc: imageUrlsOf(image, extras.urls, now)?.thumbUrl ?? '',
+              imageSrc: (extras.urls ? extras.urls(image) : frameUrls(image, now))?.thumbUrl ?? '',
               imageStyle: imageBox(image.width, image.height),
               imageAlt: tr.t('image.alt', { sender: m.senderName }),
             }

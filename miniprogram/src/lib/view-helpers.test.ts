@@ -286,7 +286,9 @@ describe('picture rows', () => {
 
     // Act
     const plain = chatItems(zh, view, 'alice', 'Alice', NOW, { progress: new Map([['p1', 0.4]]) });
-    const withRenewed = chatItems(zh, view, 'alice', 'Alice', NOW, { urls: renewed });
+    const withRenewed = chatItems(zh, view, 'alice', 'Alice', NOW, {
+      urls: (image) => renewed.get(image.key),
+    });
     const expired = chatItems(zh, view, 'alice', 'Alice', NOW + 61_000);
 
     // Assess

@@ -276,9 +276,8 @@ Component({
       const view = client.view(conversationId);
       const me = context.user;
       const now = Date.now();
-      context.images.refresh(view.messages, now);
       const all = chatItems(tr, view, me?.id ?? '', me?.name ?? '', now, {
-        urls: context.images.urls,
+        urls: context.images.urlsOf,
         progress: context.images.progress,
       });
       const items = windowed(all, context.windowRows);
@@ -363,19 +362,18 @@ Component({
     onPreview(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
       const context = contexts.get(this);
       if (!context) return;
-      const now = Date.now();
       const messages = context.client.view(context.conversationId).messages;
-      const found = context.images.fullSize(messages, event.detail.key, now);
+      const found = context.images.fullSize(messages, event.detail.key);
       if (found) previewImage(found.current, found.all);
       else {
-        context.images.failed(event.detail.key, now);
+        context.images.failed(event.detail.key);
         toast(context.tr.t('image.unavailable'));
       }
     },
 
     /** A thumbnail did not load (its URL expired or was refused): renew it. */
     onImageError(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
-      contexts.get(this)?.images.failed(event.detail.key, Date.now());
+      contexts.get(this)?.images.failed(event.detail.key);
     },
 
     onRetry(event: WechatMiniprogram.CustomEvent<{ clientId: string }>) {
