@@ -56,7 +56,8 @@ export type TableId =
   | 'notifications'
   | 'notifyCredits'
   | 'deskEvents'
-  | 'cannedReplies';
+  | 'cannedReplies'
+  | 'staff';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -260,6 +261,18 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: { name: 'list', type: 'S' },
     sortKey: { name: 'replyId', type: 'S' },
     globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'staff',
+    envVar: 'STAFF_TABLE',
+    description:
+      'Who is on the desk (functions/domain/staff.ts): partition `staff` holds one item per staff member (role staff or manager, display name, active or away, who added them and when); partition `audit` the record of every change (who changed what, when), written in the same transaction as the change.',
+    partitionKey: { name: 'list', type: 'S' },
+    sortKey: { name: 'key', type: 'S' },
+    globalIndexes: [],
+    // Audit entries only (the adapter's AUDIT_RETENTION_DAYS); staff items never expire.
+    ttlAttribute: 'expiresAt',
     lifecycle: 'durable',
   },
 ];

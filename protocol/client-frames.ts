@@ -32,6 +32,7 @@ import {
   SaveCannedReplyFrame,
   TransferFrame,
 } from './desk';
+import { SetAwayFrame, SetStaffFrame, StaffAuditFrame, StaffFrame } from './staff';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -250,7 +251,11 @@ export type ClientFrame =
   | ResolveFrame
   | CannedRepliesFrame
   | SaveCannedReplyFrame
-  | DeleteCannedReplyFrame;
+  | DeleteCannedReplyFrame
+  | StaffFrame
+  | SetStaffFrame
+  | SetAwayFrame
+  | StaffAuditFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -285,6 +290,10 @@ export const CLIENT_FRAMES = {
   cannedreplies: CannedRepliesFrame,
   savecannedreply: SaveCannedReplyFrame,
   deletecannedreply: DeleteCannedReplyFrame,
+  staff: StaffFrame,
+  setstaff: SetStaffFrame,
+  setaway: SetAwayFrame,
+  staffaudit: StaffAuditFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -40,6 +40,10 @@ export const REPLY_TYPES = {
   cannedreplies: 'cannedreplies',
   savecannedreply: 'cannedreplies',
   deletecannedreply: 'cannedreplies',
+  staff: 'staff',
+  setstaff: 'staff',
+  setaway: 'staff',
+  staffaudit: 'staffaudit',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

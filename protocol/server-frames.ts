@@ -16,6 +16,7 @@ import { CONTENT_LABELS } from './content-labels';
 import { REPORT_REASONS } from './limits';
 import { AutoReply } from './desk-hours';
 import { CannedRepliesListFrame, DeskCounts, DeskState, DeskStateFrame } from './desk';
+import { StaffAuditPageFrame, StaffListFrame } from './staff';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -285,6 +286,8 @@ export const ServerFrame = v.variant('type', [
   ImageUrlsFrame,
   DeskStateFrame,
   CannedRepliesListFrame,
+  StaffListFrame,
+  StaffAuditPageFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;
