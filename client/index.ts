@@ -4,6 +4,7 @@
  */
 
 export { MAX_TEXT_CHARS, RECALL_WINDOW_SECONDS, REPORT_REASONS } from '../protocol/limits';
+export { IMAGE_URLS_MAX_KEYS, MAX_IMAGE_BYTES } from '../protocol/images';
 export type {
   ChatMessage,
   ConversationSummary,
@@ -35,7 +36,7 @@ export {
   type ImageUrlCacheOptions,
 } from './image-urls';
 export type { ImageUrls, MessageImage } from '../protocol/images';
-export { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from '../protocol/images';
+export { IMAGE_CONTENT_TYPES } from '../protocol/images';
 export {
   canRecall,
   ChatClient,

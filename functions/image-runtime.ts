@@ -5,7 +5,10 @@
  * SDK and pay for it at cold start.
  */
 import { randomBytes } from 'node:crypto';
+import { createDynamoImageCheckStore } from './adapters/dynamo-image-checks';
 import { createS3Client, createS3ImageStore } from './adapters/s3-images';
+import { createWeChatMediaChecker } from './adapters/wechat-media-check';
+import type { ImageCheckServices } from './domain/image-check';
 import type { ImageServices } from './domain/images';
 import type { Runtime } from './runtime';
 
@@ -18,5 +21,18 @@ export function createImageServices(runtime: Pick<Runtime, 'config' | 'log'>): I
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     readyWaitMs: config.images.readyWaitMs,
     readyPollMs: 100,
+  };
+}
+
+/**
+ * WeChat's picture check of one runtime (functions/domain/image-check.ts): mediaCheckAsync through
+ * the runtime's WeChat client, the submitted checks in the moderation table.
+ */
+export function createImageCheckServices(
+  runtime: Pick<Runtime, 'config' | 'log' | 'db' | 'wechat'>,
+): ImageCheckServices {
+  return {
+    checker: createWeChatMediaChecker(runtime.wechat.api, runtime.log),
+    checks: createDynamoImageCheckStore(runtime.db, runtime.config.tables.moderation),
   };
 }

@@ -14,7 +14,7 @@ export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
 /** What a handler does with a bucket; the stack grants exactly the S3 actions that needs. */
-export type BucketAccess = 'presign' | 'head' | 'presignAndHead' | 'process';
+export type BucketAccess = 'presign' | 'head' | 'presignAndHead' | 'process' | 'remove';
 
 export interface LambdaIntegration {
   readonly kind: 'lambda';
@@ -29,7 +29,8 @@ export interface LambdaIntegration {
   /**
    * S3 access per bucket (functions/buckets.ts). `presign` signs presigned POSTs and GETs (the
    * URL carries the function's authority: it needs s3:PutObject and s3:GetObject), `head` reads
-   * object metadata (s3:GetObject; HEAD needs no other action).
+   * object metadata (s3:GetObject; HEAD needs no other action), `remove` deletes an upload and
+   * its copies (s3:DeleteObject; a risky picture, functions/domain/image-check.ts).
    */
   readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
   readonly memoryMb: number;
@@ -157,9 +158,12 @@ export const ROUTES: readonly RouteDefinition[] = [
       // A student reopening a resolved conversation is recorded in the send transaction.
       deskEvents: 'write',
       ...WECHAT_API_ACCESS.tables,
+      // The trace of a picture's mediaCheckAsync (put only; functions/domain/image-check.ts).
+      moderation: 'write',
     },
     WECHAT_API_ACCESS.secrets,
-    // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and fan-out.
+    // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and fan-out
+    // and for WeChat's picture check (a GET URL of the display copy).
     { images: 'presignAndHead' },
   ),
   frameRoute(
@@ -269,6 +273,13 @@ export interface HttpRouteDefinition {
   readonly timeoutSeconds: number;
   /** The browser console calls it (CORS for the console's origin); the mini-program needs none. */
   readonly fromConsole: boolean;
+  /** S3 access per bucket, as for a WebSocket route. */
+  readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
+  /**
+   * Whether it posts to WebSocket connections (@connections of the WebSocket API, whose URL the
+   * stack gives it in CONNECTIONS_API_URL, as to the stream consumers).
+   */
+  readonly manageConnections?: boolean;
   /**
    * Settings the CDK stack gives the function on AWS and the local stack does not (what only
    * works with WeChat's real servers and clients).
@@ -318,6 +329,44 @@ export const HTTP_ROUTES: readonly HttpRouteDefinition[] = [
     memoryMb: 256,
     timeoutSeconds: 10,
     fromConsole: true,
+  },
+  {
+    // WeChat's check of the message-push URL (echostr); only the push Token.
+    method: 'GET',
+    path: '/wechat-push',
+    handler: 'wechat-push-verify',
+    tables: {},
+    secrets: ['WECHAT_PUSH_TOKEN'],
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    fromConsole: false,
+  },
+  {
+    // WeChat's message push: the wxa_media_check verdict of a picture (functions/domain/
+    // image-check.ts). A risky one: the check record (moderation, read and verdict written), the
+    // message through its send's idempotency key (idempotency, members and conversations read by
+    // loadSendContext), the tombstone (messages), the preview (conversations), the takedown record
+    // and the closing of its reports (moderation), the notice to every member's connection
+    // (subscriptions read, stale connection items deleted), the objects deleted (images).
+    method: 'POST',
+    path: '/wechat-push',
+    handler: 'wechat-push',
+    tables: {
+      moderation: 'readWrite',
+      idempotency: 'read',
+      members: 'read',
+      conversations: 'readWrite',
+      messages: 'readWrite',
+      subscriptions: 'readWrite',
+      connections: 'readWrite',
+    },
+    secrets: ['WECHAT_PUSH_TOKEN'],
+    buckets: { images: 'remove' },
+    manageConnections: true,
+    memoryMb: 512,
+    // WeChat waits 5 s for the answer, then pushes again.
+    timeoutSeconds: 5,
+    fromConsole: false,
   },
 ];
 

@@ -156,6 +156,18 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
   });
   const content = createWeChatContentChecker(wechat.api, log);
   let tokens: Promise<TokenService> | undefined;
+  /** A chat context whose sender posts to the @connections API at `endpoint`. */
+  const contextWith = (endpoint: string): ChatContext => ({
+    ...stores,
+    content,
+    sender: createConnectionSender(endpoint, config.region),
+    config: chatConfig,
+    log,
+    now,
+    newId: () => randomUUID(),
+    staff,
+  });
+
   return {
     config,
     log,
@@ -167,32 +179,12 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     nameOf: async (userId) => (await stores.users.get(userId))?.name ?? userId,
     wechat,
     content,
-    chatContext: (event) => ({
-      ...stores,
-      content,
-      sender: createConnectionSender(
-        connectionsEndpoint(config.connectionsEndpoint, event.requestContext),
-        config.region,
-      ),
-      config: chatConfig,
-      log,
-      now,
-      newId: () => randomUUID(),
-      staff,
-    }),
+    chatContext: (event) =>
+      contextWith(connectionsEndpoint(config.connectionsEndpoint, event.requestContext)),
     eventlessChatContext: () => {
       const endpoint = config.connectionsApiUrl;
       if (!endpoint) throw new Error('CONNECTIONS_API_URL is not set');
-      return {
-        ...stores,
-        content,
-        sender: createConnectionSender(endpoint, config.region),
-        config: chatConfig,
-        log,
-        now,
-        newId: () => randomUUID(),
-        staff,
-      };
+      return contextWith(endpoint);
     },
     secret,
     sessionTokens: () => {

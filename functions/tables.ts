@@ -210,7 +210,7 @@ export const TABLES: readonly TableDefinition[] = [
     id: 'moderation',
     envVar: 'MODERATION_TABLE',
     description:
-      "The desk's moderation records, per message (conversationId#seq): who took it down, when and why (an admin removal keeps the removed text), and the reports of it. openReports is sparse: only open reports carry its key.",
+      "The desk's moderation records, per message (conversationId#seq): who took it down, when and why (an admin removal keeps the removed text), and the reports of it; and one item per picture submitted to WeChat's mediaCheckAsync (messageKey check#<trace_id>: conversation, key, sender, send id, verdict). openReports is sparse: only open reports carry its key.",
     partitionKey: { name: 'messageKey', type: 'S' },
     sortKey: { name: 'entry', type: 'S' },
     globalIndexes: [

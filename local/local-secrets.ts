@@ -8,7 +8,19 @@ import { join } from 'node:path';
 
 /** The signing secret stored in `dataDir`, created (mode 0600) when absent. */
 export function localSigningSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+  return storedSecret(dataDir, 'jwt-secret');
+}
+
+/**
+ * The message-push Token the local WeChat stand-in signs its pushes with (WECHAT_PUSH_TOKEN),
+ * stored in `dataDir` like the signing secret.
+ */
+export function localPushToken(dataDir: string): string {
+  return storedSecret(dataDir, 'wechat-push-token');
+}
+
+function storedSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');

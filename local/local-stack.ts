@@ -25,7 +25,7 @@ import { handleConnectionsApi } from './gateway/connections-api';
 import { handleHttpApi } from './gateway/http-api';
 import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
-import { ephemeralSecret, localSigningSecret } from './local-secrets';
+import { ephemeralSecret, localPushToken, localSigningSecret } from './local-secrets';
 import { type RunningS3, startLocalS3 } from './s3-local';
 import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
 import { startStreamPollers, type StreamPollers } from './stream-pollers';
@@ -227,6 +227,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         );
     endpoint = options.dynamodbEndpoint ?? (dynamodb as RunningDynamoDb).endpoint;
     configureHandlers(options, endpoint, callbackDomain);
+    // The stand-in's mediaCheckAsync verdicts are pushed, signed, to the stack's own push route.
+    wechat.setPushTarget(
+      `http://${callbackDomain}/wechat-push`,
+      () => process.env.WECHAT_PUSH_TOKEN ?? '',
+    );
     tables = resolveTableNames();
     const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
     try {
@@ -298,6 +303,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // $disconnect (which needs DynamoDB), then the stream pollers finish their batch, then the
     // HTTP server (the WeChat stand-in), then DynamoDB Local.
     async stop() {
+      await wechat.pushesSettled();
       await gateway.shutdown();
       await streams.stop();
       server.closeAllConnections();
@@ -347,6 +353,8 @@ function configureHandlers(
   env.WECHAT_APPID = LOCAL_WECHAT_APP.appId;
   env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;
   env.JWT_SECRET ??= options.dataDir ? localSigningSecret(options.dataDir) : ephemeralSecret();
+  // The message push (POST /wechat-push): the stand-in signs with this token, the handler checks.
+  env.WECHAT_PUSH_TOKEN ??= options.dataDir ? localPushToken(options.dataDir) : ephemeralSecret();
   env.ADMINS = options.admins ?? env.ADMINS ?? 'admin';
   // The stand-in's subscribe-message templates (docs/deploy.md: real ids come from the console).
   env.NOTIFY_TEMPLATE_DESK_REPLIED ??= 'local-desk-replied';

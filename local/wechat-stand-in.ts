@@ -6,6 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonObject, readBody } from './stand-in-http';
+import { MediaCheckStandIn, type MediaStandInOptions } from './wechat-media-stand-in';
 import { SubscribeSendStandIn } from './wechat-subscribe-stand-in';
 import { WxaCodeStandIn } from './wechat-wxacode-stand-in';
 
@@ -37,10 +39,13 @@ export function handleCode2Session(
 }
 
 /** The WeChat server APIs the stand-in answers besides code2Session. */
-export type StandInApi = 'stable_token' | 'msg_sec_check';
+export type StandInApi = 'stable_token' | 'msg_sec_check' | 'media_check_async';
 
-/** What the content-security stand-in flags, and how slowly it answers. */
-export interface WeChatStandInOptions {
+/**
+ * What the content-security stand-in flags, and how slowly it answers; the picture check's
+ * verdict and push delay (wechat-media-stand-in.ts).
+ */
+export interface WeChatStandInOptions extends MediaStandInOptions {
   /** Words that make msgSecCheck answer `risky`, each with its label (e.g. 20006 违法犯罪). */
   readonly riskyWords?: Readonly<Record<string, number>>;
   /** Words that make it answer `review`, each with its label. */
@@ -78,7 +83,8 @@ interface IssuedToken {
  * what it was asked.
  */
 export class WeChatStandIn {
-  private options: Required<WeChatStandInOptions>;
+  private options: Required<Omit<WeChatStandInOptions, keyof MediaStandInOptions>> &
+    MediaStandInOptions;
   private tokens: IssuedToken[] = [];
   private failures: { api: StandInApi; code: number }[] = [];
   readonly calls: {
@@ -96,6 +102,15 @@ export class WeChatStandIn {
   );
   /** wxacode.getUnlimited (issue 17): the scan-to-login code on AWS. */
   readonly wxacode = new WxaCodeStandIn((accessToken) => this.tokenErrcode(accessToken));
+
+  /**
+   * mediaCheckAsync (issue 16): its calls (with what downloading media_url gave) and the signed
+   * pushes of the verdicts; `configure({ mediaVerdict, mediaPushDelayMs })` steers it.
+   */
+  readonly media = new MediaCheckStandIn(
+    (accessToken) => this.tokenErrcode(accessToken),
+    () => this.options,
+  );
 
   constructor(
     private readonly credentials: { appId: string; appSecret: string },
@@ -118,7 +133,18 @@ export class WeChatStandIn {
 
   /** The next `times` calls of `api` answer `errcode` (500: an HTTP 500 with no JSON). */
   failNext(api: StandInApi, errcode: number, times = 1): void {
+    if (api === 'media_check_async') return this.media.failNext(errcode, times);
     for (let i = 0; i < times; i++) this.failures.push({ api, code: errcode });
+  }
+
+  /** Where the picture check's verdicts are pushed, and the push Token they are signed with. */
+  setPushTarget(url: string, token: () => string): void {
+    this.media.setPushTarget(url, token);
+  }
+
+  /** Resolves once every verdict push scheduled so far has been answered. */
+  pushesSettled(): Promise<void> {
+    return this.media.settled();
   }
 
   /** Every issued token stops working (40001), as after a force refresh by someone else. */
@@ -136,6 +162,7 @@ export class WeChatStandIn {
       ...options,
     };
     this.failures = [];
+    this.media.reset();
     this.calls.stableToken.length = 0;
     this.calls.msgSecCheck.length = 0;
   }
@@ -149,6 +176,14 @@ export class WeChatStandIn {
   ): Promise<boolean> {
     if (await this.subscribe.handle(path, url, request, response)) return true;
     if (await this.wxacode.handle(path, url, request, response)) return true;
+    if (path === 'wxa/media_check_async') {
+      if (request.method !== 'POST') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ errcode: 43002, errmsg: 'require POST method' }));
+        return true;
+      }
+      return this.media.handle(path, url, jsonObject(await readBody(request)), response);
+    }
     const api: StandInApi | undefined =
       path === 'cgi-bin/stable_token'
         ? 'stable_token'
@@ -165,12 +200,8 @@ export class WeChatStandIn {
       send({ errcode: 43002, errmsg: 'require POST method' });
       return true;
     }
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (parsed === null || typeof parsed !== 'object') throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
+    const body = jsonObject(raw);
+    if (!body) {
       send({ errcode: 47001, errmsg: 'data format error' });
       return true;
     }
@@ -280,15 +311,6 @@ export class WeChatStandIn {
       trace_id: randomBytes(8).toString('hex'),
     };
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sleep(ms: number): Promise<void> {

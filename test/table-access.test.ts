@@ -13,6 +13,7 @@
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EVENT_SOURCES } from '../functions/event-sources';
 import { HTTP_ROUTES, ROUTES, type TableAccess } from '../functions/routes';
 import type { TableId } from '../functions/tables';
 import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
@@ -33,7 +34,9 @@ import {
   tableActions,
   tableIdOf,
 } from './support/table-access';
+import { photoWithLocation, postToSlot } from './support/images';
 import { connectionRecord, startTestStack } from './support/test-stack';
+import { localPushToken, sendPush } from './support/wechat-push';
 
 /** A route's declaration, by the handler file that serves it. */
 interface Declared {
@@ -49,6 +52,10 @@ const DECLARED = new Map<string, Declared>([
   ),
   ...HTTP_ROUTES.map(
     (r) => [r.handler, { route: `${r.method} ${r.path}`, tables: r.tables }] as const,
+  ),
+  // The stream consumers (the notifier: desk replied, a student waiting, the automatic reply).
+  ...EVENT_SOURCES.map(
+    (s) => [s.handler, { route: `${s.table} stream → ${s.id}`, tables: s.tables }] as const,
   ),
 ]);
 
@@ -174,6 +181,42 @@ beforeAll(async () => {
     conversationId: support,
     keys: [slot.key],
   });
+  // An image message: WeChat's check is submitted and its trace recorded (sendmessage), WeChat
+  // checks the push URL, then pushes a risky verdict: the objects deleted, the tombstone, the
+  // notices (wechat-push).
+  stack.wechat.configure({ mediaVerdict: 'silent' });
+  const photo = await photoWithLocation(200, 150);
+  const photoSlot = await request(sue.client, 'upload: a slot for a photo', {
+    action: 'upload',
+    conversationId: support,
+    contentType: 'image/jpeg',
+    size: photo.length,
+  });
+  await postToSlot(photoSlot, photo, 'image/jpeg');
+  await stack.s3.idle();
+  await request(sue.client, 'sendmessage: an image (WeChat check submitted)', {
+    action: 'sendmessage',
+    id: nextId('m'),
+    conversationId: support,
+    text: '',
+    image: { key: photoSlot.key, width: 150, height: 200, size: photo.length },
+  });
+  await step('GET /wechat-push: WeChat checks the URL', 'wechat-push-verify', () =>
+    sendPush(stack, {}, localPushToken(), 'GET', { echostr: '42' }),
+  );
+  await step('POST /wechat-push: a risky verdict', 'wechat-push', () =>
+    sendPush(
+      stack,
+      {
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: stack.wechat.media.calls.at(-1)?.traceId,
+        version: 2,
+        result: { suggest: 'risky', label: 20002 },
+      },
+      localPushToken(),
+    ),
+  );
   await step('typing', 'typing', async () =>
     sue.client.send({ action: 'typing', conversationId: support, typing: true }),
   );
@@ -242,6 +285,26 @@ beforeAll(async () => {
     seq: answerSeq,
     reason: 'test',
   });
+  // The desk's workflow: claim, release, claim again, hand over to a colleague, resolve.
+  await request(admin.client, 'claim', { action: 'claim', conversationId: support });
+  await request(admin.client, 'release', { action: 'release', conversationId: support });
+  await request(admin.client, 'claim: again', { action: 'claim', conversationId: support });
+  await step('/login: a colleague', 'login', () => login(stack, 'admin2'));
+  await request(admin.client, 'transfer: to the colleague', {
+    action: 'transfer',
+    conversationId: support,
+    to: 'admin2',
+  });
+  await request(admin.client, 'resolve', { action: 'resolve', conversationId: support });
+  // Canned replies: one saved, listed, deleted.
+  const saved = await request(admin.client, 'savecannedreply', {
+    action: 'savecannedreply',
+    title: '开放时间',
+    text: '自习室 8:30–22:00 开放。',
+  });
+  await request(admin.client, 'cannedreplies', { action: 'cannedreplies' });
+  const replyId = ((saved.replies as Frame[])[0] as Frame).replyId;
+  await request(admin.client, 'deletecannedreply', { action: 'deletecannedreply', replyId });
   await step('/login: a student the desk will block', 'login', () => login(stack, 'ta-bo'));
   await request(admin.client, 'block', { action: 'block', userId: 'ta-bo', blocked: true });
   await request(admin.client, 'block: unblock', {
@@ -394,6 +457,20 @@ describe('table access of every Lambda route', () => {
       missing.map((d) => d.route),
       `declared but not used in this run (not a failure):\n${unused.join('\n')}`,
     ).toEqual([]);
+  });
+
+  it("ran the message push's risky-picture path to the end", () => {
+    // Assess: the verdict found its message and made the tombstone.
+    const push = observed
+      .filter((o) => o.step === 'POST /wechat-push: a risky verdict' && o.handler === 'wechat-push')
+      .map((o) => `${o.action} ${tableIdOf(stack.tables, o.table)}`);
+    expect(push).toEqual(
+      expect.arrayContaining([
+        'UpdateItem messages',
+        'PutItem moderation',
+        'UpdateItem moderation',
+      ]),
+    );
   });
 
   it("ran $default's stale-connection cleanup to the end", () => {

@@ -12,7 +12,12 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-export type SecretName = 'JWT_SECRET' | 'WECHAT_SECRET';
+/**
+ * JWT_SECRET signs session tokens, WECHAT_SECRET is the mini-program's app secret, and
+ * WECHAT_PUSH_TOKEN is the message-push Token set in the mini-program's admin console (WeChat
+ * signs every push with it; functions/domain/wechat-push-signature.ts).
+ */
+export type SecretName = 'JWT_SECRET' | 'WECHAT_SECRET' | 'WECHAT_PUSH_TOKEN';
 
 /** The environment variable that names the Secrets Manager secret holding `name`. */
 export function secretIdVariable(name: SecretName): `${SecretName}_ID` {

@@ -65,3 +65,53 @@ export interface ImageCodec {
     sizes: { readonly displayMaxPx: number; readonly thumbMaxPx: number },
   ): Promise<{ readonly display: EncodedImage; readonly thumb: EncodedImage } | undefined>;
 }
+
+/** WeChat's verdict on a picture (`result.suggest` of the wxa_media_check push). */
+export type MediaSuggest = 'pass' | 'review' | 'risky';
+
+/**
+ * WeChat's asynchronous picture check (security.mediaCheckAsync v2, functions/adapters/
+ * wechat-media-check.ts). `submit` resolves with the trace id the verdict push will carry; a
+ * failure is an UnavailableError (the send fails closed, as a text's msgSecCheck does).
+ */
+export interface MediaChecker {
+  submit(request: { readonly mediaUrl: string; readonly openid: string }): Promise<string>;
+}
+
+/**
+ * One submitted check: what the trace id of its verdict refers to. The message's seq is not in
+ * it (the check is submitted before the message is stored); the sender and the send's client id
+ * find the message through the send's idempotency key.
+ */
+export interface ImageCheckRecord {
+  readonly traceId: string;
+  readonly conversationId: string;
+  /** The upload key (`up/…`); the display copy and thumbnail share its rest. */
+  readonly key: string;
+  readonly senderId: string;
+  /** The sendmessage frame id (idempotency: sender + client id -> the stored message). */
+  readonly clientId: string;
+  /** Epoch ms. */
+  readonly submittedAt: number;
+  /** Set once the verdict has been applied; `failed`: WeChat's push reported an errcode. */
+  readonly verdict?: MediaSuggest | 'failed';
+  readonly label?: number;
+  /** Epoch ms the verdict was applied. */
+  readonly decidedAt?: number;
+}
+
+/** The submitted checks, by trace id (the moderation table, functions/tables.ts). */
+export interface ImageCheckStore {
+  recordSubmitted(record: ImageCheckRecord): Promise<void>;
+  get(traceId: string): Promise<ImageCheckRecord | undefined>;
+  /**
+   * Records the applied verdict; true when this call did (false: a verdict was there already, a
+   * repeated push got there first).
+   */
+  markDecided(
+    traceId: string,
+    verdict: NonNullable<ImageCheckRecord['verdict']>,
+    label: number | undefined,
+    at: number,
+  ): Promise<boolean>;
+}

@@ -26,6 +26,7 @@ import {
   parseUploadKey,
   thumbKey,
 } from './image-keys';
+import type { ImageCheckServices } from './image-check';
 import type { ImageObjectStore } from './image-ports';
 
 /** What the image use cases need besides the chat context. */
@@ -37,6 +38,8 @@ export interface ImageServices {
   readonly readyWaitMs: number;
   /** Pause between looks while waiting, in ms. */
   readonly readyPollMs: number;
+  /** WeChat's picture check (image-check.ts); absent, pictures go unchecked (tests, bench). */
+  readonly check?: ImageCheckServices;
 }
 
 /** Metadata names an upload carries (pinned by the POST policy on S3). */
@@ -123,7 +126,8 @@ export async function withImageUrls(
   store: ImageObjectStore | undefined,
   message: ChatMessage,
 ): Promise<ChatMessage> {
-  if (!message.image || !store) return message;
+  // A tombstone's picture is gone (or going): no URLs for it, ever.
+  if (!message.image || !store || message.recalled !== undefined) return message;
   const urls = await imageUrls(ctx, store, message.image.key);
   if (!urls) return message;
   return {

@@ -72,9 +72,19 @@ export async function removeMessage(
     });
 }
 
-async function takeDown(
+/**
+ * Who takes a message down: a caller (their connection gets the notice as the reply), or the
+ * system acting on WeChat's image check (no connection: every member's connection gets it).
+ */
+export interface TakedownActor {
+  readonly userId: string;
+  readonly connectionId?: string;
+}
+
+/** Takes `message` down (idempotent): record, tombstone, preview, notices. */
+export async function takeDown(
   ctx: ChatContext,
-  caller: Caller,
+  caller: TakedownActor,
   frameId: string | undefined,
   target: ParsedConversationId,
   message: ChatMessage,
@@ -116,10 +126,12 @@ async function takeDown(
     by: notice.recalled,
     actorId: caller.userId,
   });
-  await reply(ctx, caller.connectionId, {
-    ...notice,
-    ...(frameId !== undefined ? { id: frameId } : {}),
-  });
+  if (caller.connectionId !== undefined) {
+    await reply(ctx, caller.connectionId, {
+      ...notice,
+      ...(frameId !== undefined ? { id: frameId } : {}),
+    });
+  }
   // A repeat notifies again: a member who missed the first notice (a dropped post) gets it now,
   // and every client applies it idempotently.
   await fanOut(ctx, deliveryTopics(target), notice, caller.connectionId);

@@ -20,6 +20,7 @@ import { BadRequestError, ForbiddenError, InternalError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
 import { verifyImageAttachment } from './image-attachment';
+import { submitImageCheck } from './image-check';
 import { type ImageServices, withImageUrls } from './images';
 import type { AppendRequest, SendContext } from './ports';
 import {
@@ -61,6 +62,15 @@ export async function sendMessage(
     authorizeParticipant(caller, target, loaded.conversation, loaded.member);
     if (frame.image && images && !image) {
       image = await verifyImageAttachment(images, caller, target.id, frame.image, ctx.now);
+      // WeChat's check, before the message is stored (fail closed; image-check.ts).
+      if (images.check) {
+        await submitImageCheck(ctx, images.store, images.check, {
+          conversationId: target.id,
+          key: image.key,
+          senderId: caller.userId,
+          clientId: frame.id,
+        });
+      }
     }
 
     const expectedLastSeq = loaded.conversation?.lastSeq ?? 0;

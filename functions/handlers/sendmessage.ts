@@ -4,13 +4,13 @@
  */
 import { admitSend } from '../domain/send-admission';
 import { sendMessage } from '../domain/send-message';
-import { createImageServices } from '../image-runtime';
+import { createImageCheckServices, createImageServices } from '../image-runtime';
 import { createRuntime } from '../runtime';
 import { deskStore } from './desk-deps';
 import { admittingFrameHandler } from './frame-handler';
 
 const runtime = createRuntime(process.env);
-const images = createImageServices(runtime);
+const images = { ...createImageServices(runtime), check: createImageCheckServices(runtime) };
 const desk = deskStore(runtime);
 const admission = {
   frames: runtime.throttles.frames,

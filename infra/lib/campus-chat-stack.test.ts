@@ -190,7 +190,7 @@ describe('secrets', () => {
     );
     expect(secretish.length).toBeGreaterThan(0);
     for (const [name, value] of secretish) {
-      expect(name).toMatch(/^(JWT|WECHAT)_SECRET_ID$/);
+      expect(name).toMatch(/^(JWT_SECRET|WECHAT_SECRET|WECHAT_PUSH_TOKEN)_ID$/);
       expect(value).toMatch(/^campus-chat\//);
     }
   });

@@ -21,7 +21,7 @@ import { BUCKETS } from '../../functions/buckets';
 import type { AccessTargets, SecretReference } from './handler-access';
 import { LoginApi } from './login-api';
 import { ConsoleHosting, isChinaStack } from './console-hosting';
-import { acknowledgeApiGatewayLoggingRole } from './nag-suppressions';
+import { acknowledgeApiGatewayLoggingRole, acknowledgeManageConnections } from './nag-suppressions';
 import { resolvePlatform } from './handler-platform';
 import { Observability } from './observability';
 import type { CampusChatSettings, CampusChatStackProps } from './stack-config';
@@ -82,6 +82,7 @@ export class CampusChatStack extends Stack {
     const secrets: Record<SecretName, SecretReference> = {
       JWT_SECRET: importSecret(this, 'JwtSecret', settings.secrets.jwtSecretId),
       WECHAT_SECRET: importSecret(this, 'WeChatSecret', settings.secrets.wechatSecretId),
+      WECHAT_PUSH_TOKEN: importSecret(this, 'WeChatPushToken', settings.secrets.wechatPushTokenId),
     };
     // Image messages (functions/buckets.ts): the bucket and its process-image function.
     this.images = new ImageStorage(this, 'Images', {
@@ -186,6 +187,14 @@ export class CampusChatStack extends Stack {
       admins: ssm.StringParameter.valueForStringParameter(this, settings.secrets.adminsParameter),
       throttle: settings.loginThrottle,
       logRetention,
+      // The message push tells members a risky picture is gone (functions/routes.ts HTTP_ROUTES).
+      chatConnections: {
+        endpoint: `https://${this.webSocket.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.webSocket.stage.stageName}`,
+        grant: (fn) => {
+          this.webSocket.stage.grantManagementApiAccess(fn.function);
+          acknowledgeManageConnections(fn, this.webSocket.api, settings.stageName);
+        },
+      },
       consoleOrigins: [...settings.consoleOrigins, ...(this.console ? [this.console.origin] : [])],
       customDomain: domain?.loginDomain
         ? {
@@ -282,6 +291,11 @@ export class CampusChatStack extends Stack {
     new CfnOutput(this, 'LoginUrl', {
       description: 'POST {"code"} here to log in (https://)',
       value: this.login.loginUrl,
+    });
+    new CfnOutput(this, 'MessagePushUrl', {
+      description:
+        'Mini-program admin console: 开发管理 -> 消息推送 URL (plain text, JSON; docs/deploy.md)',
+      value: this.login.pushUrl,
     });
     if (this.webSocket.domain) {
       new CfnOutput(this, 'WebSocketDomainTarget', {

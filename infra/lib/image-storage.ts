@@ -129,6 +129,7 @@ export function grantBucketAccess(
   }
   if (access === 'head' || access === 'presignAndHead')
     reads.add(uploads).add(images).add(rejected);
+  if (access === 'remove') deletes.add(uploads).add(images).add(thumbs);
   if (access === 'process') {
     reads.add(uploads);
     puts.add(images).add(thumbs).add(rejected);
@@ -148,7 +149,8 @@ export function grantBucketAccess(
   grant('s3:GetObject', reads);
   grant('s3:PutObject', puts);
   grant('s3:DeleteObject', deletes);
-  if (access !== 'presign') {
+  // DeleteObject of a missing key succeeds (204) without s3:ListBucket.
+  if (access !== 'presign' && access !== 'remove') {
     // Without s3:ListBucket, S3 answers a HEAD of a missing object 403 instead of 404, and a send
     // naming a key that was never uploaded could not be told from a broken permission.
     // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html

@@ -203,3 +203,37 @@ describe('the login API', () => {
     });
   });
 });
+
+describe("WeChat's message push (/wechat-push)", () => {
+  it('routes GET (URL check) and POST (events) to their functions; the GET one reads only the push Token', () => {
+    const apiId = httpApiId(synth);
+    const verify = functionForRoute(synth.json, apiId, 'GET /wechat-push');
+    const statements = statementsOf(synth.json, verify.fn);
+    const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
+    expect([...services].sort()).toEqual(['logs', 'secretsmanager']);
+    const secrets = statements
+      .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]).toContain(':secret:campus-chat/wechat-push-token-??????');
+    expect(functionForRoute(synth.json, apiId, 'POST /wechat-push').fn).toBeDefined();
+  });
+
+  it('lets the POST function delete only the three image prefixes and post only to the WebSocket stage', () => {
+    const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /wechat-push');
+    const statements = statementsOf(synth.json, fn);
+    const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
+    expect(deletes).toHaveLength(1);
+    const resources = JSON.stringify(deletes[0]?.Resource);
+    for (const prefix of ['/up/*', '/img/*', '/th/*']) expect(resources).toContain(prefix);
+    expect(resources).not.toContain('/bad/*');
+    const s3Actions = statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:'));
+    expect([...new Set(s3Actions)]).toEqual(['s3:DeleteObject']);
+    const manage = statements.filter((s) => actionsOf(s).includes('execute-api:ManageConnections'));
+    expect(manage).toHaveLength(1);
+    expect(JSON.stringify(manage[0]?.Resource)).toContain('/@connections/*');
+    const variables = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+    expect(JSON.stringify(variables.CONNECTIONS_API_URL)).toContain('execute-api');
+    expect(variables.WECHAT_PUSH_TOKEN_ID).toBe(DEFAULT_SETTINGS.secrets.wechatPushTokenId);
+  });
+});

@@ -52,6 +52,15 @@ export interface LoginApiProps {
   /** Browser origins allowed to call login; empty: no CORS (the mini-program does not need it). */
   readonly consoleOrigins: readonly string[];
   readonly customDomain: ApiDomain | undefined;
+  /**
+   * The WebSocket API's @connections for routes that declare `manageConnections` (the message
+   * push): its URL (CONNECTIONS_API_URL, as for the stream consumers) and the grant of that API's
+   * stage only.
+   */
+  readonly chatConnections?: {
+    readonly endpoint: string;
+    grant(fn: HandlerFunction): void;
+  };
 }
 
 export class LoginApi extends Construct {
@@ -67,6 +76,8 @@ export class LoginApi extends Construct {
   readonly loginUrl: string;
   /** POST /weblogin on the same host (scan to log in; tickets are polled below it). */
   readonly webLoginUrl: string;
+  /** WeChat's message-push URL (/wechat-push) on the same host, for the mini-program console. */
+  readonly pushUrl: string;
 
   constructor(scope: Construct, id: string, props: LoginApiProps) {
     super(scope, id);
@@ -89,9 +100,20 @@ export class LoginApi extends Construct {
           WECHAT_APPID: props.wechatAppId,
           ADMINS: props.admins,
           ...route.awsEnvironment,
+          ...(route.manageConnections && props.chatConnections
+            ? { CONNECTIONS_API_URL: props.chatConnections.endpoint }
+            : {}),
         },
       });
       grantDeclaredAccess(fn, route, props.targets);
+      if (route.manageConnections) {
+        if (!props.chatConnections) {
+          throw new Error(
+            `${route.method} ${route.path} posts to connections: give chatConnections`,
+          );
+        }
+        props.chatConnections.grant(fn);
+      }
       functions.set(route.handler, fn);
     }
     this.functions = functions;
@@ -138,8 +160,12 @@ export class LoginApi extends Construct {
         ),
       })) {
         // Login has no caller identity yet; the web-login routes are authorized by the ticket's
-        // poll secret, checked by the function (a ticket is useless without it).
-        acknowledgeRouteWithoutAuthorizer(created, 'loginRouteAuth');
+        // poll secret, checked by the function (a ticket is useless without it); the message
+        // push by WeChat's signature with the push Token, checked by the function.
+        acknowledgeRouteWithoutAuthorizer(
+          created,
+          route.path === '/wechat-push' ? 'pushRouteAuth' : 'loginRouteAuth',
+        );
       }
     }
 
@@ -147,10 +173,12 @@ export class LoginApi extends Construct {
       this.domain = mapCustomDomain(this, props.customDomain, this.api, this.stage);
       this.loginUrl = `https://${props.customDomain.domainName}${loginRoute.path}`;
       this.webLoginUrl = `https://${props.customDomain.domainName}/weblogin`;
+      this.pushUrl = `https://${props.customDomain.domainName}/wechat-push`;
     } else {
       this.domain = undefined;
       this.loginUrl = `${this.api.apiEndpoint}${loginRoute.path}`;
       this.webLoginUrl = `${this.api.apiEndpoint}/weblogin`;
+      this.pushUrl = `${this.api.apiEndpoint}/wechat-push`;
     }
   }
 }

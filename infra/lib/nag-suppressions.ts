@@ -21,6 +21,10 @@ export const NAG_REASONS = {
   loginRouteAuth:
     'POST /login is where a user obtains credentials, so it is public by design: the wx.login ' +
     "code is verified with WeChat's code2Session, and the stage is throttled.",
+  pushRouteAuth:
+    "/wechat-push is WeChat's message push: WeChat cannot present an AWS or Cognito identity, " +
+    'so the function verifies each request by its signature (SHA-1 of the push Token, timestamp ' +
+    'and nonce, timestamp within 5 minutes) before reading the body.',
   tableIndexGrant:
     'grant*Data() adds "<table>/index/*" so the handler can Query the global secondary indexes ' +
     'this table declares in functions/tables.ts; the resource stays within this one table.',

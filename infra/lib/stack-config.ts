@@ -35,6 +35,11 @@ export interface SecretSettings {
   readonly jwtSecretId: string;
   /** Secrets Manager secret (name or full ARN) holding the WeChat app secret. */
   readonly wechatSecretId: string;
+  /**
+   * Secrets Manager secret (name or full ARN) holding the message-push Token, the one entered in
+   * the mini-program's admin console (docs/deploy.md "Message push").
+   */
+  readonly wechatPushTokenId: string;
   /** SSM String parameter holding the mini-program's appid (not secret). */
   readonly wechatAppIdParameter: string;
   /** SSM String parameter holding the comma-separated admin user ids (openids). */
@@ -100,6 +105,7 @@ export const DEFAULT_SETTINGS: CampusChatSettings = {
   secrets: {
     jwtSecretId: 'campus-chat/jwt-signing-key',
     wechatSecretId: 'campus-chat/wechat-app-secret',
+    wechatPushTokenId: 'campus-chat/wechat-push-token',
     wechatAppIdParameter: '/campus-chat/wechat-appid',
     adminsParameter: '/campus-chat/admins',
   },
@@ -213,6 +219,7 @@ export function settingsFromContext(read: ContextReader): CampusChatSettings {
     secrets: {
       jwtSecretId: text(read, 'jwtSecretId') ?? d.secrets.jwtSecretId,
       wechatSecretId: text(read, 'wechatSecretId') ?? d.secrets.wechatSecretId,
+      wechatPushTokenId: text(read, 'wechatPushTokenId') ?? d.secrets.wechatPushTokenId,
       wechatAppIdParameter: text(read, 'wechatAppIdParameter') ?? d.secrets.wechatAppIdParameter,
       adminsParameter: text(read, 'adminsParameter') ?? d.secrets.adminsParameter,
     },

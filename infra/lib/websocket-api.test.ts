@@ -58,6 +58,7 @@ const EXPECTED_ACTIONS = {
 const SECRET_IDS = {
   JWT_SECRET: DEFAULT_SETTINGS.secrets.jwtSecretId,
   WECHAT_SECRET: DEFAULT_SETTINGS.secrets.wechatSecretId,
+  WECHAT_PUSH_TOKEN: DEFAULT_SETTINGS.secrets.wechatPushTokenId,
 };
 
 let synth: Synthesized;

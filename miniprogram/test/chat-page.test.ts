@@ -84,6 +84,7 @@ describe('chat page', () => {
       send: '发送',
       canned: '常用语',
       cannedEmpty: '还没有常用语',
+      attach: '选择图片',
     });
     expect(page.querySelector('#send')?.dom.textContent?.trim()).toBe('发送');
     expect(app.shim.titles).toContain('自习室服务台');

@@ -164,6 +164,13 @@ export class WxShim {
   readonly scans: (string | { wxCodePath: string })[] = [];
   /** wx.previewImage calls, in order. */
   readonly previews: { current: string; urls: string[] }[] = [];
+  /**
+   * What the user picks at the next wx.chooseMedia calls (a local file path with its pixel size),
+   * in order; empty: the user closes the picker.
+   */
+  readonly picks: { path: string; width: number; height: number }[] = [];
+  /** Pixel sizes of the files picked so far, by path (wx.getImageInfo). */
+  readonly pickedSizes = new Map<string, { width: number; height: number }>();
   readonly listeners = {
     show: new Set<Listener>(),
     hide: new Set<Listener>(),
@@ -568,6 +575,45 @@ function wxApiFor(shim: WxShim): WxApi {
         onHeadersReceived: () => undefined,
         offHeadersReceived: () => undefined,
       };
+    },
+    // https://developers.weixin.qq.com/miniprogram/dev/api/media/video/wx.chooseMedia.html:
+    // `tempFiles` of {tempFilePath, size, fileType}; closing the picker is
+    // "chooseMedia:fail cancel".
+    chooseMedia(option: {
+      count?: number;
+      mediaType?: string[];
+      success?: Callback<{ tempFiles: object[]; type: string; errMsg: string }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      const pick = shim.picks.shift();
+      if (pick) shim.pickedSizes.set(pick.path, { width: pick.width, height: pick.height });
+      if (!pick) {
+        later(() => option.fail?.({ errMsg: 'chooseMedia:fail cancel' }));
+        return;
+      }
+      void readFile(pick.path).then((bytes) =>
+        option.success?.({
+          tempFiles: [
+            { tempFilePath: pick.path, size: bytes.length, fileType: 'image', duration: 0 },
+          ],
+          type: 'image',
+          errMsg: 'chooseMedia:ok',
+        }),
+      );
+    },
+    // https://developers.weixin.qq.com/miniprogram/dev/api/media/image/wx.getImageInfo.html:
+    // the picture's pixel size (what the shim was told the picked file has).
+    getImageInfo(option: {
+      src: string;
+      success?: Callback<{ width: number; height: number; path: string; type: string }>;
+      fail?: Callback<{ errMsg: string }>;
+    }) {
+      const known = shim.pickedSizes.get(option.src);
+      later(() =>
+        known
+          ? option.success?.({ ...known, path: option.src, type: 'jpeg' })
+          : option.fail?.({ errMsg: 'getImageInfo:fail file not found' }),
+      );
     },
     // https://developers.weixin.qq.com/miniprogram/dev/api/media/image/wx.previewImage.html
     previewImage(option: { current?: string; urls: string[] }) {

@@ -194,6 +194,11 @@ describe('chat window updates', () => {
       className: `message mine ${state}`,
       recalled: false,
       badge: '',
+      imageKey: '',
+      imageSrc: '',
+      imageStyle: '',
+      imageAlt: '',
+      progressLabel: '',
     };
   }
 
@@ -222,5 +227,80 @@ describe('chat window updates', () => {
     expect(window[0]?.seq).toBe(71);
     expect(window[49]?.seq).toBe(120);
     expect(windowed(all.slice(0, 3), 50)).toHaveLength(3);
+  });
+});
+
+describe('picture rows', () => {
+  const image = {
+    key: 'up/k',
+    width: 1200,
+    height: 1600,
+    size: 1000,
+    contentType: 'image/jpeg',
+    url: 'https://s3/img/k?frame',
+    thumbUrl: 'https://s3/th/k?frame',
+    urlsExpireAt: new Date(NOW + 60_000).toISOString(),
+  };
+
+  it('shows a stored picture by its freshest thumbnail, a pending one with its upload progress, a tombstone without', () => {
+    // Prepare
+    const view: ConversationView = {
+      conversationId: 'support:alice',
+      loaded: true,
+      hasOlder: false,
+      messages: [
+        { ...message(1, 'admin'), text: '', image },
+        {
+          ...message(2, 'admin'),
+          text: '',
+          image: { ...image, key: 'up/gone' },
+          recalled: 'admin',
+        },
+      ],
+      pending: [
+        {
+          clientId: 'p1',
+          conversationId: 'support:alice',
+          text: '',
+          createdAt: NOW,
+          state: 'sending',
+          image: {
+            localPath: 'wxfile://tmp_1.jpg',
+            contentType: 'image/jpeg',
+            size: 5,
+            width: 400,
+            height: 100,
+          },
+        },
+      ],
+      typing: [],
+      readers: new Map(),
+      peerReadSeq: 0,
+    };
+    const renewed = new Map([
+      [
+        'up/k',
+        { url: 'https://s3/img/k?new', thumbUrl: 'https://s3/th/k?new', expiresAt: NOW + 900_000 },
+      ],
+    ]);
+
+    // Act
+    const plain = chatItems(zh, view, 'alice', 'Alice', NOW, { progress: new Map([['p1', 0.4]]) });
+    const withRenewed = chatItems(zh, view, 'alice', 'Alice', NOW, {
+      urls: (image) => renewed.get(image.key),
+    });
+    const expired = chatItems(zh, view, 'alice', 'Alice', NOW + 61_000);
+
+    // Assess
+    expect(plain.map((r) => [r.imageSrc, r.imageStyle, r.progressLabel])).toEqual([
+      ['https://s3/th/k?frame', 'width:135px;height:180px', ''],
+      ['', '', ''],
+      ['wxfile://tmp_1.jpg', 'width:180px;height:45px', '正在上传 40%'],
+    ]);
+    expect(plain[1]?.recalled).toBe(true);
+    expect(withRenewed[0]?.imageSrc).toBe('https://s3/th/k?new');
+    // Past its expiry a frame's URL is not shown (the page renews it).
+    expect(expired[0]?.imageSrc).toBe('');
+    expect(expired[0]?.imageKey).toBe('up/k');
   });
 });

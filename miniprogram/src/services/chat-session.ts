@@ -7,6 +7,7 @@ import { serverConfig } from './environment';
 import { watchLifecycle } from './lifecycle';
 import { forgetSession, sessionProvider, storedSession } from './login';
 import { socketTransport } from './socket-transport';
+import { wxImageUploader } from './media';
 import { wxStorage } from './storage';
 import { globalWx, type WxApi } from './wx-api';
 
@@ -24,6 +25,8 @@ export function createChatClient(
     storage: wxStorage(api),
     storageKey: OUTBOX_KEY,
     policy,
+    // Image messages post their pictures with wx.uploadFile (services/media.ts).
+    imageUploader: wxImageUploader(api),
   });
 }
 

@@ -7,6 +7,11 @@
  * a WeChat notification, with a switch; a Send tap also asks for the "desk replied" subscribe
  * message (services/subscribe-message.ts), unless the user rejected it with "always keep".
  *
+ * Pictures: the picture button picks one (services/media.ts) and sends it with
+ * `ChatClient.sendImage` (outbox, upload progress on the row); messages show thumbnails from the
+ * frame's URLs, renewed with `imageurls` before they expire (lib/chat-images.ts); a tap opens the
+ * picture full size with `wx.previewImage`; a removed one shows as a tombstone.
+ *
  * setData sends only what changed (lib/chat-window.ts): a read notice is `items[3].state`, a
  * new message `items[8]`, and the page holds a bounded window of the newest rows.
  */
@@ -15,6 +20,7 @@ import {
   type ChatClient,
   codePointLength,
   deskTitle,
+  MAX_IMAGE_BYTES,
   MAX_TEXT_CHARS,
   messageTextProblem,
   REPORT_REASONS,
@@ -23,7 +29,9 @@ import {
   type Translator,
   truncateCodePoints,
   typingText,
+  UploadFailedError,
 } from '../../core';
+import { ChatImages } from '../../lib/chat-images';
 import { watchBanner } from '../../lib/banner';
 import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/chat-window';
@@ -31,6 +39,7 @@ import { labels } from '../../lib/labels';
 import { type CannedRow, cannedRows, servingText } from '../../lib/desk-lines';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
+import { pickImage, previewImage } from '../../services/media';
 import { askSubscription, shouldAsk } from '../../services/subscribe-message';
 import { chooseAction, setTitle, toast } from '../../services/ui';
 
@@ -45,6 +54,8 @@ interface PageContext {
   windowRows: number;
   /** The student's "desk replied" standing, in their own support conversation. */
   notify?: SubscriptionStateFrame;
+  /** Renewed picture URLs and upload progress. */
+  readonly images: ChatImages;
 }
 
 // Per-page state that is not rendered stays out of `data` (setData copies everything in it).
@@ -56,6 +67,7 @@ function pageLabels(tr: Translator) {
     send: 'composer.send',
     canned: 'canned.open',
     cannedEmpty: 'canned.empty',
+    attach: 'image.attach',
   });
 }
 
@@ -105,6 +117,7 @@ Component({
         unsubscribe: [],
         visible: true,
         windowRows: WINDOW_ROWS,
+        images: new ChatImages(client, conversationId, () => this.render()),
       };
       contexts.set(this, context);
       this.setData({ t: pageLabels(tr), lang: tr.tag, conversationId });
@@ -113,6 +126,11 @@ Component({
           if (id === conversationId) this.render();
         }),
         watchBanner(tr, client, (banner) => this.setData({ banner })),
+        client.on('uploadProgress', (progress) => {
+          if (progress.conversationId !== conversationId) return;
+          context.images.progress.set(progress.clientId, progress.fraction);
+          this.render();
+        }),
       );
       this.render();
       await client.open(conversationId);
@@ -257,7 +275,11 @@ Component({
       const { client, conversationId, tr } = context;
       const view = client.view(conversationId);
       const me = context.user;
-      const all = chatItems(tr, view, me?.id ?? '', me?.name ?? '', Date.now());
+      const now = Date.now();
+      const all = chatItems(tr, view, me?.id ?? '', me?.name ?? '', now, {
+        urls: context.images.urlsOf,
+        progress: context.images.progress,
+      });
       const items = windowed(all, context.windowRows);
       const previous = this.data.items;
       const update: Record<string, unknown> = itemUpdates(previous, items);
@@ -312,6 +334,46 @@ Component({
       }
       context.client.send(context.conversationId, text);
       this.setData({ draft: '', count: 0, overLimit: false, canSend: false });
+    },
+
+    /** The picture button: pick one from the album or camera and send it (outbox, progress). */
+    async onPickImage() {
+      const context = contexts.get(this);
+      if (!context) return;
+      const { tr } = context;
+      let size = 0;
+      try {
+        const image = await pickImage();
+        if (!image) return;
+        size = image.size;
+        context.client.sendImage(context.conversationId, image);
+      } catch (error) {
+        const reason = error instanceof UploadFailedError ? error.reason : 'network';
+        const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+        if (reason === 'tooLarge') {
+          toast(tr.t('image.tooLarge', { size: mb(size), max: mb(MAX_IMAGE_BYTES) }));
+        } else {
+          toast(tr.t(reason === 'unsupported' ? 'image.unreadable' : 'image.unavailable'));
+        }
+      }
+    },
+
+    /** A tap on a picture: full size, with the conversation's other pictures to swipe through. */
+    onPreview(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
+      const context = contexts.get(this);
+      if (!context) return;
+      const messages = context.client.view(context.conversationId).messages;
+      const found = context.images.fullSize(messages, event.detail.key);
+      if (found) previewImage(found.current, found.all);
+      else {
+        context.images.failed(event.detail.key);
+        toast(context.tr.t('image.unavailable'));
+      }
+    },
+
+    /** A thumbnail did not load (its URL expired or was refused): renew it. */
+    onImageError(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
+      contexts.get(this)?.images.failed(event.detail.key);
     },
 
     onRetry(event: WechatMiniprogram.CustomEvent<{ clientId: string }>) {
