@@ -359,6 +359,8 @@ export const HTTP_ROUTES: readonly HttpRouteDefinition[] = [
       messages: 'readWrite',
       subscriptions: 'readWrite',
       connections: 'readWrite',
+      // The staff list a fan-out to the admins topic filters with (staff-directory.ts).
+      staff: 'read',
     },
     secrets: ['WECHAT_PUSH_TOKEN'],
     buckets: { images: 'remove' },

@@ -271,8 +271,6 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: { name: 'list', type: 'S' },
     sortKey: { name: 'key', type: 'S' },
     globalIndexes: [],
-    // Audit entries only (the adapter's AUDIT_RETENTION_DAYS); staff items never expire.
-    ttlAttribute: 'expiresAt',
     lifecycle: 'durable',
   },
 ];

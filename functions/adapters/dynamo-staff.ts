@@ -3,7 +3,8 @@
  * user id), partition `audit` one item per change (sort key: zero-padded time and a random
  * suffix, so a Query backwards is newest first and the key is the page cursor). A change and its
  * audit entry are one transaction: the log cannot miss a change or record one that did not happen.
- * Audit entries expire after AUDIT_RETENTION_DAYS (TTL), so the log stays bounded.
+ * The log grows by one small item per change a person makes (durable tables keep what was
+ * written, functions/tables.ts); it is read a bounded page at a time.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -19,8 +20,6 @@ import { cancellationReasons, isConditionalCheckFailed } from './dynamo-errors';
 
 const STAFF = 'staff';
 const AUDIT = 'audit';
-/** How long the audit log keeps an entry. */
-export const AUDIT_RETENTION_DAYS = 400;
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<
@@ -36,7 +35,6 @@ export function createDynamoStaffStore(client: DynamoDBDocumentClient, table: st
         list: AUDIT,
         key: `${String(audit.at).padStart(15, '0')}#${randomUUID()}`,
         ...audit,
-        expiresAt: Math.floor(audit.at / 1000) + AUDIT_RETENTION_DAYS * 86400,
       },
     },
   });
