@@ -106,6 +106,8 @@ export const EVENT_SOURCES: readonly StreamEventSource[] = [
       idempotency: 'readWrite',
       rateLimits: 'write',
       connections: 'readWrite',
+      // Who on the staff is available (not away) and whom "a student is waiting" goes to.
+      staff: 'read',
       // subscribeMessage.send with the shared access token.
       ...WECHAT_API_ACCESS.tables,
     },

@@ -21,6 +21,7 @@ import type { RuntimeConfig } from './config';
 import type { ChatContext } from './domain/chat-context';
 import type { NotifyDeps } from './domain/notify';
 import type { Log } from './domain/ports';
+import type { StaffDirectory } from './domain/staff-directory';
 
 /** Claims keep a concurrent duplicate away this long: past the function's 30 s timeout. */
 export const CLAIM_LEASE_MS = 5 * 60 * 1000;
@@ -38,8 +39,10 @@ export function createNotifyDeps(options: {
    * with DESK_HOURS=off) there is none.
    */
   readonly chat?: ChatContext;
+  /** The staff list (the runtime's): who is available, whom "a student is waiting" goes to. */
+  readonly staff?: StaffDirectory;
 }): NotifyDeps {
-  const { config, db, chat } = options;
+  const { config, db, chat, staff } = options;
   const now = options.now ?? Date.now;
   const hours = config.notify.deskHours;
   const zh = translator('zh');
@@ -53,6 +56,14 @@ export function createNotifyDeps(options: {
             deskTitle: config.chat.deskTitle,
             render: (auto: AutoReply) => autoReplyText(zh, auto),
           },
+        }
+      : {}),
+    ...(staff
+      ? {
+          availableStaff: async () =>
+            [...(await staff.snapshot()).values()]
+              .filter((r) => r.status === 'active')
+              .map((r) => r.userId),
         }
       : {}),
     ledger: createDynamoLedger(db, config.tables.notifications),

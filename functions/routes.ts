@@ -57,6 +57,9 @@ const FRAME_HANDLER = { manageConnections: true, memoryMb: 512, timeoutSeconds: 
  */
 const CONNECTION_STATE = {
   users: 'read',
+  // The caller's staff item (caller-cache.ts) and the staff list a fan-out to the admins topic
+  // filters with (functions/domain/staff-directory.ts).
+  staff: 'read',
   connections: 'readWrite',
   subscriptions: 'readWrite',
 } as const;
@@ -108,6 +111,8 @@ export const ROUTES: readonly RouteDefinition[] = [
         members: 'read',
         // A console token is accepted only while its web session exists.
         webSessions: 'read',
+        // The role (functions/domain/staff-directory.ts), seeded from ADMINS when no manager.
+        staff: 'readWrite',
       },
       secrets: ['JWT_SECRET'],
       ...FRAME_HANDLER,
@@ -118,7 +123,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     integration: {
       kind: 'lambda',
       handler: 'disconnect',
-      tables: { connections: 'readWrite', subscriptions: 'readWrite', users: 'write' },
+      // staff: the list a fan-out to the admins topic (a presence notice) filters with.
+      tables: {
+        connections: 'readWrite',
+        subscriptions: 'readWrite',
+        users: 'write',
+        staff: 'read',
+      },
       ...FRAME_HANDLER,
     },
   },
@@ -239,6 +250,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('deletecannedreply', { cannedReplies: 'readWrite' }),
   // Message search (functions/domain/search.ts): a bounded scan of history the caller may read.
   frameRoute('search', { conversations: 'read', members: 'read', messages: 'read' }),
+  // Staff management (functions/domain/staff.ts): the list, its changes with their audit entries
+  // (one transaction), away and back; a removal closes the member's connections.
+  frameRoute('staff', {}),
+  frameRoute('setstaff', { staff: 'readWrite' }),
+  frameRoute('setaway', { staff: 'readWrite' }),
+  frameRoute('staffaudit', {}),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },
@@ -278,7 +295,8 @@ export const LOGIN_ROUTE: HttpRouteDefinition = {
   path: '/login',
   handler: 'login',
   // The display name is checked with msgSecCheck (WECHAT_API_ACCESS).
-  tables: { users: 'readWrite', ...WECHAT_API_ACCESS.tables },
+  // staff: the role, seeded from ADMINS when the table has no manager (staff-directory.ts).
+  tables: { users: 'readWrite', staff: 'readWrite', ...WECHAT_API_ACCESS.tables },
   secrets: ['JWT_SECRET', 'WECHAT_SECRET'],
   memoryMb: 256,
   timeoutSeconds: 10,
@@ -343,6 +361,8 @@ export const HTTP_ROUTES: readonly HttpRouteDefinition[] = [
       messages: 'readWrite',
       subscriptions: 'readWrite',
       connections: 'readWrite',
+      // The staff list a fan-out to the admins topic filters with (staff-directory.ts).
+      staff: 'read',
     },
     secrets: ['WECHAT_PUSH_TOKEN'],
     buckets: { images: 'remove' },

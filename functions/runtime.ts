@@ -35,6 +35,8 @@ import type {
 import { SendLimitMemory } from './domain/send-limits';
 import { TokenBuckets } from './domain/token-bucket';
 import { CallerCache } from './handlers/caller-cache';
+import { createDynamoStaffStore } from './adapters/dynamo-staff';
+import { StaffDirectory } from './domain/staff-directory';
 import type { WebSocketEvent } from './handlers/websocket-event';
 
 /** The DynamoDB-backed stores of the chat. */
@@ -83,6 +85,10 @@ export interface Runtime {
   readonly throttles: InstanceThrottles;
   /** Who is behind a connection, cached for `config.identityCacheMs`. */
   readonly callers: CallerCache;
+  /** Who is on the desk (the staff table, seeded from ADMINS), cached for `identityCacheMs`. */
+  readonly staff: StaffDirectory;
+  /** A user's display name (their user record), or their id when they never logged in. */
+  nameOf(userId: string): Promise<string>;
   /** The chat context for one WebSocket event (its @connections endpoint comes from the event). */
   chatContext(event: Pick<WebSocketEvent, 'requestContext'>): ChatContext;
   /**
@@ -132,7 +138,12 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     sendLimits: new SendLimitMemory(),
     rateLimitNotices: new SendLimitMemory(),
   };
-  const chatConfig = { ...chat, admins: config.admins };
+  const chatConfig = { ...chat };
+  const staff = new StaffDirectory(createDynamoStaffStore(db, config.tables.staff), {
+    admins: config.admins,
+    cacheMs: config.identityCacheMs,
+    now,
+  });
   const secret = (name: SecretName) => readSecret(name, env);
   // Nothing is fetched until a handler first calls WeChat.
   const wechat = createWeChatClient({
@@ -154,6 +165,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     log,
     now,
     newId: () => randomUUID(),
+    staff,
   });
 
   return {
@@ -162,7 +174,9 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     db,
     stores,
     throttles,
-    callers: new CallerCache(config),
+    callers: new CallerCache(config, staff),
+    staff,
+    nameOf: async (userId) => (await stores.users.get(userId))?.name ?? userId,
     wechat,
     content,
     chatContext: (event) =>

@@ -56,7 +56,8 @@ export type TableId =
   | 'notifications'
   | 'notifyCredits'
   | 'deskEvents'
-  | 'cannedReplies';
+  | 'cannedReplies'
+  | 'staff';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -259,6 +260,16 @@ export const TABLES: readonly TableDefinition[] = [
       "The desk's shared canned replies (常用语): one partition, one item per reply and a count item that bounds them (protocol/desk.ts MAX_CANNED_REPLIES).",
     partitionKey: { name: 'list', type: 'S' },
     sortKey: { name: 'replyId', type: 'S' },
+    globalIndexes: [],
+    lifecycle: 'durable',
+  },
+  {
+    id: 'staff',
+    envVar: 'STAFF_TABLE',
+    description:
+      'Who is on the desk (functions/domain/staff.ts): partition `staff` holds one item per staff member (role staff or manager, display name, active or away, who added them and when); partition `audit` the record of every change (who changed what, when), written in the same transaction as the change.',
+    partitionKey: { name: 'list', type: 'S' },
+    sortKey: { name: 'key', type: 'S' },
     globalIndexes: [],
     lifecycle: 'durable',
   },

@@ -33,6 +33,7 @@ import {
   TransferFrame,
 } from './desk';
 import { SearchFrame } from './search';
+import { SetAwayFrame, SetStaffFrame, StaffAuditFrame, StaffFrame } from './staff';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -252,7 +253,11 @@ export type ClientFrame =
   | CannedRepliesFrame
   | SaveCannedReplyFrame
   | DeleteCannedReplyFrame
-  | SearchFrame;
+  | SearchFrame
+  | StaffFrame
+  | SetStaffFrame
+  | SetAwayFrame
+  | StaffAuditFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -288,6 +293,10 @@ export const CLIENT_FRAMES = {
   savecannedreply: SaveCannedReplyFrame,
   deletecannedreply: DeleteCannedReplyFrame,
   search: SearchFrame,
+  staff: StaffFrame,
+  setstaff: SetStaffFrame,
+  setaway: SetAwayFrame,
+  staffaudit: StaffAuditFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -41,6 +41,10 @@ export const REPLY_TYPES = {
   savecannedreply: 'cannedreplies',
   deletecannedreply: 'cannedreplies',
   search: 'searchresults',
+  staff: 'staff',
+  setstaff: 'staff',
+  setaway: 'staff',
+  staffaudit: 'staffaudit',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

@@ -17,6 +17,7 @@ import { REPORT_REASONS } from './limits';
 import { AutoReply } from './desk-hours';
 import { CannedRepliesListFrame, DeskCounts, DeskState, DeskStateFrame } from './desk';
 import { SearchResultsFrame } from './search';
+import { StaffAuditPageFrame, StaffListFrame } from './staff';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -287,6 +288,8 @@ export const ServerFrame = v.variant('type', [
   DeskStateFrame,
   CannedRepliesListFrame,
   SearchResultsFrame,
+  StaffListFrame,
+  StaffAuditPageFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;

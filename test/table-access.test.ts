@@ -314,6 +314,23 @@ beforeAll(async () => {
     userId: 'ta-bo',
     blocked: false,
   });
+  // Staff management (functions/domain/staff.ts): the list, an add and a removal, away and back,
+  // the audit log.
+  await request(admin.client, 'staff', { action: 'staff' });
+  await request(admin.client, 'setstaff: add', {
+    action: 'setstaff',
+    op: 'add',
+    userId: 'ta-bo',
+    role: 'staff',
+  });
+  await request(admin.client, 'setstaff: remove', {
+    action: 'setstaff',
+    op: 'remove',
+    userId: 'ta-bo',
+  });
+  await request(admin.client, 'setaway', { action: 'setaway', away: true });
+  await request(admin.client, 'setaway: back', { action: 'setaway', away: false });
+  await request(admin.client, 'staffaudit', { action: 'staffaudit' });
   // Scan to log in: a ticket, its view and approval from the mini-program, the console's
   // collection, a console connection, the web sessions list and a sign-out.
   const ticket = await step('POST /weblogin', 'weblogin-create', async () => {

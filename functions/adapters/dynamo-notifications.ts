@@ -301,10 +301,12 @@ export function createDynamoPresence(
       );
       return numberOf(Item?.deskReadSeq);
     },
-    async anyAdminOnline() {
+    async anyAdminOnline(available) {
       // The desk's connections (a few dozen at most), then their records in one BatchGet: an
       // admin whose mini-program is in the background has not got the desk open.
-      const subscribers = await connections.subscribers(ADMINS_TOPIC);
+      const subscribers = (await connections.subscribers(ADMINS_TOPIC)).filter((s) =>
+        available.has(s.userId),
+      );
       if (subscribers.length === 0) return false;
       const records = await connections.lookupMany(subscribers.map((s) => s.connectionId));
       return records.some((record) => record.background !== true);

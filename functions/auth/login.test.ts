@@ -33,7 +33,7 @@ async function loginWith(fetchImpl: typeof fetch, body = '{"code":"0a1b"}') {
         fetch: fetchImpl,
       }),
       tokens: createTokenService({ secret: new Uint8Array(32).fill(7), ttlSeconds: 600 }),
-      admins: new Set(['admin']),
+      roleOf: async (userId) => (userId === 'admin' ? 'admin' : 'student'),
       reservedNames: ['Study-room desk'],
       now: Date.now,
       logFailure: (reason, detail) => logged.push([reason, detail]),

@@ -6,7 +6,6 @@ import * as v from 'valibot';
 import { admitContent } from '../domain/content-check';
 import type { ContentChecker, Log, UserStore } from '../domain/ports';
 import { BadRequestError, ChatError } from '../domain/errors';
-import { roleFor } from '../domain/identity';
 import { validateDisplayName } from '../domain/text';
 import type { ContentLabel } from '../../protocol/content-labels';
 import type { LoginFailure, LoginReply } from '../../protocol/login';
@@ -24,7 +23,11 @@ export interface LoginDeps {
   readonly users: Pick<UserStore, 'get' | 'recordLogin'>;
   readonly wechat: WeChatSessionClient;
   readonly tokens: TokenService;
-  readonly admins: ReadonlySet<string>;
+  /**
+   * The user's role now: the staff table, seeded from ADMINS when it has no manager
+   * (functions/domain/staff-directory.ts roleAtLogin).
+   */
+  readonly roleOf: (userId: string) => Promise<Role>;
   /** Names a student may not take (the desk's title): they would read as the desk. */
   readonly reservedNames: readonly string[];
   readonly now: () => number;
@@ -92,7 +95,7 @@ export async function login(deps: LoginDeps, rawBody: string | undefined): Promi
 
   const existing = await deps.users.get(openid);
   if (existing?.blocked) return failure(403, 'FORBIDDEN', 'this account is blocked');
-  const role: Role = roleFor(openid, deps.admins);
+  const role: Role = await deps.roleOf(openid);
   let name: string;
   try {
     const chosen = chosenName(parsed.output.name, role, deps.reservedNames);

@@ -8,6 +8,7 @@ import type {
   ModerationStore,
   UserStore,
 } from './ports';
+import type { StaffDirectory } from './staff-directory';
 
 export interface ChatConfig {
   /** Messages a user may send per window (all connections together). */
@@ -38,12 +39,6 @@ export interface ChatConfig {
   readonly sendRetryBudgetMs: number;
   /** The title a student sees for their support conversation. */
   readonly deskTitle: string;
-  /**
-   * Who is an admin now (ADMINS). When set, a fan-out to the admins topic skips, and closes, a
-   * subscriber no longer in it: a demoted admin's connection stops getting support traffic at once,
-   * even one that only ever pings (answered by the gateway, so no identity check would run).
-   */
-  readonly admins?: ReadonlySet<string>;
 }
 
 /** Everything a use case needs, built once per process and bound to one request. */
@@ -63,6 +58,13 @@ export interface ChatContext {
   readonly now: () => number;
   /** A new random, URL-safe id. */
   readonly newId: () => string;
+  /**
+   * Who is on the desk (the staff table, cached per instance: staff-directory.ts). When set, a
+   * fan-out to the admins topic skips, and closes, a subscriber no longer on the staff: a demoted
+   * staff member's connection stops getting support traffic, even one that only ever pings
+   * (answered by the gateway, so no identity check would run).
+   */
+  readonly staff?: StaffDirectory;
 }
 
 /** The expiry (epoch seconds) of connection state created now. */

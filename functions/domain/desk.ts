@@ -25,7 +25,7 @@ import {
 } from './errors';
 import { describe, fanOut, reply } from './fan-out';
 import { type DeskChange, type DeskStore, deskSortOf } from './desk-ports';
-import { type Caller, type Identity, roleFor } from './identity';
+import type { Caller, Identity } from './identity';
 import type { ConversationRecord } from './ports';
 
 /** Rounds of read-decide-write before a desk action gives up (each lost round is a real change). */
@@ -70,7 +70,7 @@ export async function releaseConversation(
 
 /**
  * transfer: the owner (or anyone, while nobody owns it) hands the conversation to a colleague, who
- * must be an admin now: in ADMINS and not blocked (re-read here, never taken from the frame).
+ * must be on the staff now and not blocked (re-read here, never taken from the frame).
  */
 export async function transferConversation(
   ctx: ChatContext,
@@ -80,8 +80,8 @@ export async function transferConversation(
 ): Promise<void> {
   requireAdmin(caller);
   const target = await ctx.users.get(frame.to);
-  const admins = ctx.config.admins;
-  if (!target || target.blocked || !admins || roleFor(target.userId, admins) !== 'admin') {
+  const member = target && ctx.staff ? await ctx.staff.member(target.userId) : undefined;
+  if (!target || target.blocked || !member) {
     throw new BadRequestError('a conversation can only be transferred to a current staff member');
   }
   const to: Identity = { userId: target.userId, name: target.name, role: 'admin' };

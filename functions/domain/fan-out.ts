@@ -67,11 +67,16 @@ export async function recipientsOf(
   const lists = await Promise.all(topics.map((topic) => ctx.connections.subscribers(topic)));
   const recipients = new Set<string>();
   const demoted: string[] = [];
-  const { admins } = ctx.config;
+  let staff = ctx.staff && topics.includes(ADMINS_TOPIC) ? await ctx.staff.snapshot() : undefined;
+  const adminsAt = topics.indexOf(ADMINS_TOPIC);
+  if (ctx.staff && staff && lists[adminsAt]?.some((s) => !staff?.has(s.userId))) {
+    // The cached list may predate a member added since: read it again before closing anyone.
+    staff = await ctx.staff.snapshot(true);
+  }
   lists.forEach((subscribers, i) => {
     for (const subscriber of subscribers) {
       if (subscriber.connectionId === exceptConnectionId) continue;
-      if (topics[i] === ADMINS_TOPIC && admins && !admins.has(subscriber.userId)) {
+      if (topics[i] === ADMINS_TOPIC && staff && !staff.has(subscriber.userId)) {
         demoted.push(subscriber.connectionId);
         continue;
       }
@@ -84,7 +89,7 @@ export async function recipientsOf(
 }
 
 /**
- * Connections on the admins topic of users no longer in ADMINS: their subscriptions are the old
+ * Connections on the admins topic of users no longer on the staff: their subscriptions are the old
  * role's, so they are closed (the client reconnects with what the user may do now).
  */
 async function closeDemoted(ctx: ChatContext, connectionIds: readonly string[]): Promise<void> {

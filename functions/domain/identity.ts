@@ -12,11 +12,6 @@ export interface Caller extends Identity {
   readonly connectionId: string;
 }
 
-/**
- * The role a user has now. `ADMINS` (configuration) is the only source of the admin role: it is
- * applied at login, at every $connect and when a connection's cached identity is refreshed, so
- * removing someone from it ends their admin rights (docs/protocol.md "When rights end").
- */
-export function roleFor(userId: string, admins: ReadonlySet<string>): Role {
-  return admins.has(userId) ? 'admin' : 'student';
-}
+// The role a user has now is the staff table's (functions/domain/staff-directory.ts), read at
+// login, at every $connect and when a connection's cached identity is refreshed, so removing
+// someone from the staff ends their admin rights (docs/protocol.md "When rights end").

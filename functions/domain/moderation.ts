@@ -32,7 +32,7 @@ export async function setBlocked(
   });
 }
 
-async function closeConnectionsOf(ctx: ChatContext, userId: string): Promise<number> {
+export async function closeConnectionsOf(ctx: ChatContext, userId: string): Promise<number> {
   const connections = await ctx.connections.connectionsOf(userId);
   let closed = 0;
   await forEachConcurrently(connections, ctx.config.fanOutConcurrency, async (connectionId) => {

@@ -87,8 +87,11 @@ export interface Presence {
   readSeq(conversationId: string, userId: string): Promise<number>;
   /** The furthest seq any admin has marked read in a support conversation (0: none). */
   deskReadSeq(conversationId: string): Promise<number>;
-  /** Whether any admin connection is open in the foreground (subscribed to the admins topic). */
-  anyAdminOnline(): Promise<boolean>;
+  /**
+   * Whether any admin connection is open in the foreground (subscribed to the admins topic) of a
+   * user in `available` (the staff who are not away).
+   */
+  anyAdminOnline(available: ReadonlySet<string>): Promise<boolean>;
 }
 
 /** One subscribe message as the notifier builds it. */

@@ -45,7 +45,10 @@ export interface NotifyConfig {
   readonly timeZone: string;
   /** Who sends "desk replied" (the desk's title). */
   readonly deskTitle: string;
-  /** Admin user ids (openids): the recipients of "a student is waiting". */
+  /**
+   * Admin user ids (openids): the recipients of "a student is waiting" when `staff` is not given
+   * (the notify domain's own tests); the deployed notifier uses the staff table.
+   */
   readonly admins: readonly string[];
   /** How long a claim keeps a concurrent duplicate away (longer than the function timeout). */
   readonly claimLeaseMs: number;
@@ -54,6 +57,12 @@ export interface NotifyConfig {
 export interface NotifyDeps {
   /** The desk's automatic reply (auto-reply.ts); undefined: off (DESK_HOURS=off, or in tests). */
   readonly autoReply?: AutoReplyDeps;
+  /**
+   * Who on the staff is available now (not away; staff-directory.ts, cached within
+   * IDENTITY_CACHE_SECONDS): only their open desk connections make the desk "online", and they
+   * are the recipients of "a student is waiting". Undefined: `config.admins`, all available.
+   */
+  readonly availableStaff?: () => Promise<readonly string[]>;
   readonly ledger: NotificationLedger;
   readonly credits: CreditStore;
   readonly presence: Presence;
@@ -106,11 +115,13 @@ export async function notifyForMessage(
   if (message.senderRole === 'student') {
     const waiting = deps.config.templates.studentWaiting.id !== '';
     if (!waiting && !deps.autoReply) return 'done';
-    if (await deps.presence.anyAdminOnline()) return 'done';
+    const available = deps.availableStaff ? await deps.availableStaff() : deps.config.admins;
+    // A staff member who set themselves away does not count, even with the console open.
+    if (await deps.presence.anyAdminOnline(new Set(available))) return 'done';
     await autoReply(deps, message);
     if (!waiting) return 'done';
     let outcome: NotifyOutcome = 'done';
-    for (const adminId of deps.config.admins) {
+    for (const adminId of available) {
       const result = await deliver(deps, message, adminId, 'studentWaiting', () =>
         deps.presence.deskReadSeq(message.conversationId),
       );

@@ -4,7 +4,6 @@
  * expired token or an unknown user, 403 for a blocked one, 429 for one connection too many.
  */
 import type { Context } from 'aws-lambda';
-import { roleFor } from '../domain/identity';
 import { invocationBudget } from '../domain/retry';
 import { openSession } from '../domain/session';
 import { createDynamoWebLoginStore } from '../adapters/dynamo-web-logins';
@@ -26,7 +25,8 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
   }
   const ctx = runtime.chatContext(event);
   // The token proves who the user was at login; what they may do now comes from the sources of
-  // truth: the user record (blocked, name) and ADMINS (the role), never the token's claims.
+  // truth: the user record (blocked, name) and the staff table (the role; seeded from ADMINS
+  // when it has no manager), never the token's claims.
   const user = await ctx.users.get(claimed.userId);
   if (!user) return { statusCode: 401 };
   if (user.blocked) return { statusCode: 403 };
@@ -37,7 +37,7 @@ export async function handler(event: WebSocketEvent, context?: Context): Promise
     log.info('connect refused: too many connections', { connectionId, open: open.length });
     return { statusCode: 429 };
   }
-  const role = roleFor(user.userId, config.admins);
+  const role = await runtime.staff.roleAtLogin(user.userId, runtime.nameOf, user.name);
   if (claimed.sessionId !== undefined) {
     // A console token (scan to log in) is good only while its web session exists — signing it
     // out deletes the item — and only for the desk: a demoted staff member's console is done.

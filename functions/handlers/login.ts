@@ -18,7 +18,7 @@ function loginDeps(): Promise<LoginDeps> {
       users: runtime.stores.users,
       wechat: createWeChatSessionClient({ ...config.wechat, appSecret }),
       tokens,
-      admins: config.admins,
+      roleOf: (userId) => runtime.staff.roleAtLogin(userId, runtime.nameOf),
       // The configured title and what the clients show for the default one (client/i18n's
       // `desk.title` in each language, and the desk's short name): no student may pass for it.
       reservedNames: [config.chat.deskTitle, '自习室服务台', '服务台', 'Study-room desk'],

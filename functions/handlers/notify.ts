@@ -21,6 +21,7 @@ const deps = createNotifyDeps({
   db,
   wechat: runtime.wechat.api,
   log: runtime.log,
+  staff: runtime.staff,
   // Without an @connections endpoint there is no automatic reply (the stack always sets one).
   ...(config.connectionsApiUrl ? { chat: runtime.eventlessChatContext() } : {}),
 });

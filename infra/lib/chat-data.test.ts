@@ -111,7 +111,7 @@ describe('tables', () => {
     }
   });
 
-  it('keeps what users wrote: messages, conversations, members, users, idempotency keys, moderation records, subscribe-message credits, the desk record and canned replies', () => {
+  it('keeps what users wrote: messages, conversations, members, users, idempotency keys, moderation records, subscribe-message credits, the desk record, canned replies and the staff list', () => {
     const durable = TABLES.filter((t) => t.lifecycle === 'durable').map((t) => t.id);
     expect(durable.sort()).toEqual(
       [
@@ -124,6 +124,7 @@ describe('tables', () => {
         'moderation',
         'notifyCredits',
         'users',
+        'staff',
       ].sort(),
     );
   });
