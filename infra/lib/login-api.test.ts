@@ -85,6 +85,8 @@ describe('the login API', () => {
         'JWT_SECRET_ID',
         'LOG_LEVEL',
         'NODE_OPTIONS',
+        // The role comes from the staff table (ADMINS seeds its first managers at a login).
+        'STAFF_TABLE',
         'USERS_TABLE',
         'WECHAT_APPID',
         'WECHAT_SECRET_ID',
@@ -131,7 +133,7 @@ describe('the login API', () => {
     expect(poll.Properties.Environment.Variables.WEB_LOGIN_CODE).toBeUndefined();
   });
 
-  it('may read and write users and the WeChat token, and read both secrets, nothing else', () => {
+  it('may read and write users, staff and the WeChat token, and read both secrets, nothing else', () => {
     const { fn } = functionForRoute(synth.json, httpApiId(synth), 'POST /login');
     const statements = statementsOf(synth.json, fn);
     const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
@@ -147,7 +149,10 @@ describe('the login API', () => {
     const wechatTokens = synth.stack.resolve(
       (synth.stack.data.tables.wechatTokens.node.defaultChild as CfnElement).logicalId,
     ) as string;
-    expect([...tables].sort()).toEqual([users, wechatTokens].sort());
+    const staff = synth.stack.resolve(
+      (synth.stack.data.tables.staff.node.defaultChild as CfnElement).logicalId,
+    ) as string;
+    expect([...tables].sort()).toEqual([users, staff, wechatTokens].sort());
     const writes = statements
       .filter((s) => JSON.stringify(s.Resource).includes(users))
       .flatMap(actionsOf);
