@@ -104,8 +104,14 @@ describe('claiming', () => {
     const wang = await connect('wang', '王老师');
     const zhao = await connect('zhao', '赵老师');
     const { student, id } = await studentWithConversation();
+    // The claim's own announcement: the student's send announces the conversation's state too
+    // (its waiting time), and may arrive after the claim, already showing it claimed.
     const seenByZhao = zhao.waitNew(
-      (f) => f.type === 'deskstate' && f.conversationId === id && f.state === 'claimed',
+      (f) =>
+        f.type === 'deskstate' &&
+        f.conversationId === id &&
+        f.state === 'claimed' &&
+        f.change === 'claim',
     );
     const seenByStudent = student.waitNew((f) => f.type === 'deskstate' && f.state === 'claimed');
     const answer = await wang.request({ action: 'claim', conversationId: id });
