@@ -5,6 +5,8 @@
 import { type ParsedConversationId, parseConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';
 import type { Identity } from './identity';
+import type { ChatMessage } from '../../protocol/server-frames';
+import type { ChatContext } from './chat-context';
 import type { ConversationRecord, MemberRecord } from './ports';
 
 /** The parsed id, or NOT_FOUND for an id that is not a conversation id at all. */
@@ -46,4 +48,27 @@ export function authorizeParticipant(
   }
   if (!conversation) throw new NotFoundError(`no conversation ${target.id}`);
   if (!member) throw new ForbiddenError('join the room first');
+}
+
+/**
+ * The message at `seq` of a conversation the caller may read (as `sync` decides: a participant's
+ * own support conversation, a joined room, any support conversation for an admin), with the
+ * parsed conversation id; NOT_FOUND when there is none. One round trip: the conversation, the
+ * caller's member item and the message are read together.
+ */
+export async function readableMessage(
+  ctx: Pick<ChatContext, 'conversations' | 'messages'>,
+  caller: Identity,
+  conversationId: string,
+  seq: number,
+): Promise<{ target: ParsedConversationId; message: ChatMessage }> {
+  const target = requireConversationId(conversationId);
+  precheckParticipant(caller, target);
+  const [{ conversation, member }, message] = await Promise.all([
+    ctx.conversations.getWithMember(target.id, caller.userId),
+    ctx.messages.get(target.id, seq),
+  ]);
+  authorizeParticipant(caller, target, conversation, member);
+  if (!message) throw new NotFoundError(`no message ${seq} in ${target.id}`);
+  return { target, message };
 }

@@ -13,7 +13,7 @@
 import type { RecallFrame, RemoveFrame } from '../../protocol/client-frames';
 import { RECALL_WINDOW_SECONDS } from '../../protocol/limits';
 import type { ChatMessage, RecalledBy, RecalledFrame } from '../../protocol/server-frames';
-import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import { readableMessage, requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics, type ParsedConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';
@@ -26,14 +26,7 @@ export async function recallMessage(
   caller: Caller,
   frame: RecallFrame,
 ): Promise<void> {
-  const target = requireConversationId(frame.conversationId);
-  precheckParticipant(caller, target);
-  const [{ conversation, member }, message] = await Promise.all([
-    ctx.conversations.getWithMember(target.id, caller.userId),
-    ctx.messages.get(target.id, frame.seq),
-  ]);
-  authorizeParticipant(caller, target, conversation, member);
-  if (!message) throw new NotFoundError(`no message ${frame.seq} in ${target.id}`);
+  const { target, message } = await readableMessage(ctx, caller, frame.conversationId, frame.seq);
   if (message.senderId !== caller.userId) {
     throw new ForbiddenError('you can only recall your own messages');
   }

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import type { DismissReportFrame, ReportFrame, ReportsFrame } from '../../protocol/client-frames';
 import { MAX_CURSOR_LENGTH, REPORTS_DEFAULT_LIMIT } from '../../protocol/limits';
 import type { MessageReport } from '../../protocol/server-frames';
-import { authorizeParticipant, precheckParticipant, requireConversationId } from './access';
+import { readableMessage } from './access';
 import type { ChatContext } from './chat-context';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
 import { reply } from './fan-out';
@@ -22,14 +22,7 @@ export async function reportMessage(
   caller: Caller,
   frame: ReportFrame,
 ): Promise<void> {
-  const target = requireConversationId(frame.conversationId);
-  precheckParticipant(caller, target);
-  const [{ conversation, member }, message] = await Promise.all([
-    ctx.conversations.getWithMember(target.id, caller.userId),
-    ctx.messages.get(target.id, frame.seq),
-  ]);
-  authorizeParticipant(caller, target, conversation, member);
-  if (!message) throw new NotFoundError(`no message ${frame.seq} in ${target.id}`);
+  const { target, message } = await readableMessage(ctx, caller, frame.conversationId, frame.seq);
   if (message.senderId === caller.userId) {
     throw new BadRequestError('you cannot report your own message');
   }
