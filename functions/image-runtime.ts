@@ -1,8 +1,8 @@
 /**
  * The image part of a handler runtime (createRuntime in runtime.ts): one S3 client and the image
  * store of the images bucket, built once per function instance. Apart from runtime.ts so only the
- * handlers that use images (upload, imageurls, sendmessage, sync, process-image) bundle the S3
- * SDK and pay for it at cold start.
+ * handlers that use images (upload, imageurls, sendmessage, sync, process-image, recall, remove,
+ * wechat-push) bundle the S3 SDK and pay for it at cold start.
  */
 import { randomBytes } from 'node:crypto';
 import { createDynamoImageCheckStore } from './adapters/dynamo-image-checks';

@@ -199,19 +199,21 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('websessions', { webSessions: 'read' }),
   frameRoute('websignout', { webSessions: 'readWrite' }),
   // The sender's recall: reads the conversation and member (authorization) and the message; writes
-  // the tombstone (messages), the preview (conversations) and the record (moderation, put only).
-  frameRoute('recall', {
-    conversations: 'readWrite',
-    members: 'read',
-    messages: 'readWrite',
-    moderation: 'write',
-  }),
+  // the tombstone (messages), the preview (conversations) and the record (moderation, put only);
+  // deletes a picture's three objects (images: remove).
+  frameRoute(
+    'recall',
+    { conversations: 'readWrite', members: 'read', messages: 'readWrite', moderation: 'write' },
+    undefined,
+    { images: 'remove' },
+  ),
   // Admins' removal: as recall, and closes the message's reports (moderation read for them).
-  frameRoute('remove', {
-    conversations: 'readWrite',
-    messages: 'readWrite',
-    moderation: 'readWrite',
-  }),
+  frameRoute(
+    'remove',
+    { conversations: 'readWrite', messages: 'readWrite', moderation: 'readWrite' },
+    undefined,
+    { images: 'remove' },
+  ),
   // A report: authorization reads and the message; the report is put (or the stored one read).
   frameRoute('report', {
     conversations: 'read',

@@ -339,3 +339,55 @@ describe('the push route', () => {
     expect(encrypted.status).toBe(400);
   });
 });
+
+describe('taking a picture down by hand', () => {
+  it("deletes the picture's objects when its sender recalls it", async () => {
+    // Arrange
+    stack.wechat.configure({ mediaVerdict: 'pass', mediaPushDelayMs: 10 });
+    const message = await sendPhoto();
+    await stack.wechat.pushesSettled();
+    const keys = objectsOf(String((message.image as Frame).key));
+    for (const key of keys) expect(await exists(key)).toBe(true);
+
+    // Act
+    const notice = await alice.request({
+      action: 'recall',
+      conversationId: roomId,
+      seq: message.seq,
+    });
+
+    // Assess
+    expect(notice).toMatchObject({ type: 'recalled', recalled: 'sender' });
+    for (const key of keys) expect(await exists(key)).toBe(false);
+    const later = await synced(Number(message.seq));
+    expect(later).toMatchObject({ recalled: 'sender', text: '' });
+    expect((later?.image as Frame | undefined)?.url).toBeUndefined();
+  });
+
+  it("deletes the picture's objects when an admin removes it, and a repeat is harmless", async () => {
+    // Arrange
+    stack.wechat.configure({ mediaVerdict: 'pass', mediaPushDelayMs: 10 });
+    const message = await sendPhoto();
+    await stack.wechat.pushesSettled();
+    const keys = objectsOf(String((message.image as Frame).key));
+
+    // Act
+    const first = await admin.request({
+      action: 'remove',
+      conversationId: roomId,
+      seq: message.seq,
+      reason: 'not for this room',
+    });
+    const again = await admin.request({
+      action: 'remove',
+      conversationId: roomId,
+      seq: message.seq,
+    });
+
+    // Assess
+    expect(first).toMatchObject({ type: 'recalled', recalled: 'admin' });
+    expect(again).toMatchObject({ type: 'recalled', recalled: 'admin' });
+    for (const key of keys) expect(await exists(key)).toBe(false);
+    expect((await synced(Number(message.seq)))?.recalled).toBe('admin');
+  });
+});

@@ -21,7 +21,7 @@
 import { requireConversationId } from './access';
 import type { ChatContext } from './chat-context';
 import { describe } from './fan-out';
-import { displayKey, parseUploadKey, thumbKey } from './image-keys';
+import { displayKey, imageObjectKeys, parseUploadKey } from './image-keys';
 import type {
   ImageCheckRecord,
   ImageCheckStore,
@@ -123,13 +123,6 @@ async function removeRiskyImage(
   verdict: MediaCheckVerdict,
   at: number,
 ): Promise<VerdictOutcome> {
-  // The objects first: from this moment every URL a member holds fails.
-  const parsed = parseUploadKey(record.key);
-  if (parsed) {
-    await Promise.all(
-      [record.key, displayKey(parsed), thumbKey(parsed)].map((key) => store.remove(key)),
-    );
-  }
   const target = requireConversationId(record.conversationId);
   const { previous } = await ctx.messages.loadSendContext(
     record.conversationId,
@@ -140,13 +133,17 @@ async function removeRiskyImage(
     ? await ctx.messages.get(previous.conversationId, previous.seq)
     : undefined;
   if (!message) {
+    // No URL of a message was handed out, but the upload may still be stored: delete it now.
+    await Promise.all(imageObjectKeys(record.key).map((key) => store.remove(key)));
     if (at - record.submittedAt < SEND_IN_FLIGHT_MS) return 'pending';
     // The send failed after submitting: no message, and the objects are gone.
     await checks.markDecided(verdict.traceId, 'risky', verdict.label, at);
     return 'applied';
   }
+  // takeDown deletes the objects first: from that moment every URL a member holds fails.
   await takeDown(
     ctx,
+    store,
     { userId: MEDIA_CHECK_ACTOR },
     undefined,
     target,

@@ -67,6 +67,15 @@ export function thumbKey(parsed: ParsedImageKey): string {
   return `${THUMB_PREFIX}${parsed.rest}`;
 }
 
+/**
+ * Every object a picture message keeps: the upload, its display copy and its thumbnail (what a
+ * takedown deletes); none for a key that is not an upload key.
+ */
+export function imageObjectKeys(uploadKey: string): string[] {
+  const parsed = parseUploadKey(uploadKey);
+  return parsed ? [uploadKey, displayKey(parsed), thumbKey(parsed)] : [];
+}
+
 /** The key of the marker left where an upload was not a readable image. */
 export function rejectedKey(parsed: ParsedImageKey): string {
   return `${REJECTED_PREFIX}${parsed.rest}`;

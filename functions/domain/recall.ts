@@ -9,6 +9,11 @@
  * record. An admin removal keeps the removed text in the record (the desk must be able to show what
  * it acted on); a sender's recall keeps none: the sender took their words back, and what someone
  * reported before the recall is kept with that report (reports.ts).
+ *
+ * A picture's objects (the upload, its display copy and its thumbnail) are deleted before the
+ * tombstone is written: a taken-down picture must not stay fetchable by anyone who kept a URL,
+ * and deleting first means a failure leaves a message a repeat finishes (S3 deletes are
+ * idempotent, and the tombstone keeps the image's key), never a tombstone whose objects live on.
  */
 import type { RecallFrame, RemoveFrame } from '../../protocol/client-frames';
 import { RECALL_WINDOW_SECONDS } from '../../protocol/limits';
@@ -19,12 +24,15 @@ import { deliveryTopics, type ParsedConversationId } from './conversation-ids';
 import { ForbiddenError, NotFoundError } from './errors';
 import { describe, fanOut, reply } from './fan-out';
 import type { Caller } from './identity';
+import { imageObjectKeys } from './image-keys';
+import type { ImageObjectStore } from './image-ports';
 
 /** The sender takes back their own message, within RECALL_WINDOW_SECONDS of sending it. */
 export async function recallMessage(
   ctx: ChatContext,
   caller: Caller,
   frame: RecallFrame,
+  objects: ImageObjectStore,
 ): Promise<void> {
   const { target, message } = await readableMessage(ctx, caller, frame.conversationId, frame.seq);
   if (message.senderId !== caller.userId) {
@@ -38,7 +46,7 @@ export async function recallMessage(
       );
     }
   }
-  await takeDown(ctx, caller, frame.id, target, message, 'sender');
+  await takeDown(ctx, objects, caller, frame.id, target, message, 'sender');
 }
 
 /** An admin takes down any message, at any time, with an optional reason for the record. */
@@ -46,13 +54,14 @@ export async function removeMessage(
   ctx: ChatContext,
   caller: Caller,
   frame: RemoveFrame,
+  objects: ImageObjectStore,
 ): Promise<void> {
   if (caller.role !== 'admin') throw new ForbiddenError('only admins can remove messages');
   const target = requireConversationId(frame.conversationId);
   // Admins moderate every conversation, including rooms they have not joined.
   const message = await ctx.messages.get(target.id, frame.seq);
   if (!message) throw new NotFoundError(`no message ${frame.seq} in ${target.id}`);
-  await takeDown(ctx, caller, frame.id, target, message, 'admin', frame.reason);
+  await takeDown(ctx, objects, caller, frame.id, target, message, 'admin', frame.reason);
   // Whatever was reported about it has been acted on.
   await ctx.moderation
     .closeReportsOf(target.id, frame.seq, 'removed', caller.userId, ctx.now())
@@ -74,9 +83,10 @@ export interface TakedownActor {
   readonly connectionId?: string;
 }
 
-/** Takes `message` down (idempotent): record, tombstone, preview, notices. */
+/** Takes `message` down (idempotent): record, a picture's objects, tombstone, preview, notices. */
 export async function takeDown(
   ctx: ChatContext,
+  objects: ImageObjectStore,
   caller: TakedownActor,
   frameId: string | undefined,
   target: ParsedConversationId,
@@ -96,6 +106,9 @@ export async function takeDown(
       ...(reason !== undefined && reason.length > 0 ? { reason } : {}),
       ...(by === 'admin' ? { removedText: message.text } : {}),
     });
+  }
+  if (message.image !== undefined) {
+    await Promise.all(imageObjectKeys(message.image.key).map((key) => objects.remove(key)));
   }
   const result = await ctx.messages.tombstone({
     conversationId: target.id,
