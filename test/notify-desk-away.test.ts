@@ -9,52 +9,34 @@
  *   although the socket is open; back in the foreground, not. An admin in the background does not
  *   count as the desk being online.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoReplyText } from '../client/auto-reply-text';
 import { translator } from '../client/i18n/translator';
 import { AUTO_SENDER_ID } from '../functions/domain/auto-reply';
 import { type AutoReply, parseDeskHours } from '../protocol/desk-hours';
 import type { LocalStack } from '../local/local-stack';
-import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
-import { startTestStack } from './support/test-stack';
+import type { ChatTestClient, Frame } from './support/chat-client';
+import { eventually, type NotifyStack, startNotifyStack } from './support/notify-stack';
 
 const HOURS = 'Mon-Fri 08:30-17:30; Sat 09:00-12:00';
 const DESK = 'local-desk-replied';
 const WAITING = 'local-student-waiting';
 let stack: LocalStack;
 let db: DynamoDBDocumentClient;
-const open: ChatTestClient[] = [];
+let notifyStack: NotifyStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { DESK_HOURS: HOURS } });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1' }),
-  );
+  notifyStack = await startNotifyStack({ env: { DESK_HOURS: HOURS } });
+  ({ stack, db } = notifyStack);
 });
 
 afterAll(async () => {
-  await Promise.all(open.map((c) => c.close()));
-  await stack.stop();
-  db.destroy();
+  await notifyStack.stop();
 });
 
-async function connect(name: string): Promise<ChatTestClient> {
-  const client = await connectAs(stack, name);
-  open.push(client);
-  return client;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 300 && !ok(value); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  expect(ok(value)).toBe(true);
-  return value;
-}
+const connect = (name: string): Promise<ChatTestClient> => notifyStack.connect(name);
 
 async function ledger(key: string): Promise<Record<string, unknown> | undefined> {
   const { Item } = await db.send(

@@ -4,47 +4,29 @@
  * notify handler, the shared access token and the subscribeMessage.send stand-in, which counts
  * each user's subscriptions as WeChat does. Every assertion is on what the stand-in was sent.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validFieldValue } from '../functions/domain/subscribe-fields';
 import type { LocalStack } from '../local/local-stack';
-import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
-import { startTestStack } from './support/test-stack';
+import type { ChatTestClient, Frame } from './support/chat-client';
+import { eventually, type NotifyStack, startNotifyStack } from './support/notify-stack';
 
 const DESK = 'local-desk-replied';
 let stack: LocalStack;
 let db: DynamoDBDocumentClient;
-const open: ChatTestClient[] = [];
+let notifyStack: NotifyStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1' }),
-  );
+  notifyStack = await startNotifyStack();
+  ({ stack, db } = notifyStack);
 });
 
 afterAll(async () => {
-  await Promise.all(open.map((c) => c.close()));
-  await stack.stop();
-  db.destroy();
+  await notifyStack.stop();
 });
 
-async function connect(name: string): Promise<ChatTestClient> {
-  const client = await connectAs(stack, name);
-  open.push(client);
-  return client;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 300 && !ok(value); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  expect(ok(value)).toBe(true);
-  return value;
-}
+const connect = (name: string): Promise<ChatTestClient> => notifyStack.connect(name);
 
 /** The ledger's outcome for a message and recipient, once the notifier has finished it. */
 async function outcome(messageId: string, recipient: string): Promise<string> {

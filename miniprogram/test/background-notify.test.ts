@@ -4,13 +4,13 @@
  * (`appstate`), and the desk's reply comes as one WeChat notification although the socket is
  * still open; back in the foreground (wx.onAppShow) the next reply is shown, not notified.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack';
-import { type ChatTestClient, connectAs, type Frame } from '../../test/support/chat-client';
-import { startTestStack } from '../../test/support/test-stack';
-import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import type { ChatTestClient, Frame } from '../../test/support/chat-client';
+import type { BuiltMiniProgram, SimulatedPage } from './page-harness';
+import { until, useStudentChat } from './student-chat';
 import { waitFor } from './wx-shim';
 
 const CONVERSATION = 'support:tao';
@@ -19,14 +19,6 @@ let app: BuiltMiniProgram;
 let page: SimulatedPage;
 let desk: ChatTestClient;
 let db: DynamoDBDocumentClient;
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function get(table: string, key: Record<string, unknown>) {
   return (await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
@@ -47,7 +39,7 @@ async function marked(background: boolean): Promise<boolean> {
 
 async function done(messageId: string): Promise<string> {
   let outcome = 'none';
-  await eventually(async () => {
+  await until(async () => {
     const item = await get(stack.tables.notifications, { notifyKey: `msg#${messageId}#tao` });
     outcome = String(item?.outcome ?? 'none');
     return item?.state === 'done';
@@ -72,27 +64,9 @@ function write(text: string): Promise<void> {
 
 const sent = () => stack.wechat.subscribe.sent.filter((m) => m.touser === 'tao');
 
-beforeAll(async () => {
-  stack = await startTestStack();
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1' }),
-  );
-  app = await buildAndLogin(stack, 'tao', 'Tao');
-  app.shim.onSubscribeAccepted = (ids) => {
-    for (const id of ids) stack.wechat.subscribe.grant('tao', id);
-  };
-  desk = await connectAs(stack, 'admin');
-  page = app.render('pages/chat/index');
-  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: '自习室服务台' });
-  await waitFor(() => page.instance.data.notifyShown === true, 'the notice line');
-});
-
-afterAll(async () => {
-  page?.instance.onUnload?.();
-  await app?.dispose();
-  await desk?.close();
-  await stack?.stop();
-  db?.destroy();
+const chat = useStudentChat('tao', 'Tao');
+beforeAll(() => {
+  ({ stack, db, app, page, desk } = chat());
 });
 
 describe('a student whose mini-program is in the background', () => {
@@ -102,7 +76,7 @@ describe('a student whose mini-program is in the background', () => {
       app.shim.tap(() => page.querySelector('#send')?.dispatchEvent('tap'));
       await desk.next((f) => f.type === 'message' && (f.message as Frame).text === text);
     }
-    await eventually(
+    await until(
       async () =>
         (await get(stack.tables.notifyCredits, { userId: 'tao', template: 'deskReplied' }))
           ?.credits === 2,
@@ -112,7 +86,7 @@ describe('a student whose mini-program is in the background', () => {
     // WeChat hides the app; this phone keeps the socket open through the suspension.
     page.instance.onHide?.();
     app.shim.hide(null);
-    await eventually(() => marked(true), 'the connection to be marked background');
+    await until(() => marked(true), 'the connection to be marked background');
     expect(await done(await reply('有的，三楼靠窗'))).toBe('sent');
     expect(app.shim.openTasks()).toHaveLength(1);
     expect(sent().map((m) => m.data.thing2)).toEqual(['有的，三楼靠窗']);
@@ -121,14 +95,14 @@ describe('a student whose mini-program is in the background', () => {
   it('is not notified once back in the foreground', async () => {
     app.shim.show();
     page.instance.onShow?.();
-    await eventually(() => marked(false), 'the connection to be marked foreground');
+    await until(() => marked(false), 'the connection to be marked foreground');
     const shown = await replyMessage('记得带学生证');
     await waitFor(
       () => (page.instance.data.items as { text: string }[]).some((i) => i.text === '记得带学生证'),
       'the reply on screen',
     );
     // The open page marks what it shows as read, as in any foreground chat.
-    await eventually(
+    await until(
       async () =>
         Number(
           (await get(stack.tables.members, { conversationId: CONVERSATION, userId: 'tao' }))
@@ -139,7 +113,7 @@ describe('a student whose mini-program is in the background', () => {
     // Hidden again: the next reply's record is handled after the one before (same shard).
     page.instance.onHide?.();
     app.shim.hide(null);
-    await eventually(() => marked(true), 'the connection to be marked background again');
+    await until(() => marked(true), 'the connection to be marked background again');
     expect(await done(await reply('明天见'))).toBe('sent');
     // On screen in the foreground: skipped as online (no entry), or found read.
     const entry = await get(stack.tables.notifications, { notifyKey: `msg#${shown.id}#tao` });

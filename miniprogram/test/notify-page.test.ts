@@ -4,13 +4,13 @@
  * request on a Send tap (never from the keyboard's key, never after an "always keep" reject), and
  * then, with the app closed, exactly one WeChat notification for three desk replies.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack';
-import { type ChatTestClient, connectAs, type Frame } from '../../test/support/chat-client';
-import { startTestStack } from '../../test/support/test-stack';
-import { type BuiltMiniProgram, buildAndLogin, type SimulatedPage } from './page-harness';
+import type { ChatTestClient, Frame } from '../../test/support/chat-client';
+import type { BuiltMiniProgram, SimulatedPage } from './page-harness';
+import { until, useStudentChat } from './student-chat';
 import { waitFor } from './wx-shim';
 
 const CONVERSATION = 'support:ada';
@@ -33,14 +33,6 @@ async function standing(): Promise<Record<string, unknown> | undefined> {
   return Item;
 }
 
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 function write(text: string): Promise<void> {
   page.querySelector('#draft')?.dispatchEvent('input', { detail: { value: text } });
   return waitFor(() => page.instance.data.canSend === true, 'the draft to be sendable');
@@ -48,28 +40,9 @@ function write(text: string): Promise<void> {
 
 const notice = () => page.querySelector('#notify-text')?.dom.textContent?.trim() ?? '';
 
-beforeAll(async () => {
-  stack = await startTestStack();
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1' }),
-  );
-  app = await buildAndLogin(stack, 'ada', 'Ada');
-  // What the panel accepts, WeChat's server counts (the stand-in behind subscribeMessage.send).
-  app.shim.onSubscribeAccepted = (ids) => {
-    for (const id of ids) stack.wechat.subscribe.grant('ada', id);
-  };
-  desk = await connectAs(stack, 'admin');
-  page = app.render('pages/chat/index');
-  await page.instance.onLoad?.({ id: encodeURIComponent(CONVERSATION), title: '自习室服务台' });
-  await waitFor(() => page.instance.data.notifyShown === true, 'the notice line');
-});
-
-afterAll(async () => {
-  page?.instance.onUnload?.();
-  await app?.dispose();
-  await desk?.close();
-  await stack?.stop();
-  db?.destroy();
+const chat = useStudentChat('ada', 'Ada');
+beforeAll(() => {
+  ({ stack, db, app, page, desk } = chat());
 });
 
 describe('the chat page asks for the desk-replied subscription', () => {
@@ -84,7 +57,7 @@ describe('the chat page asks for the desk-replied subscription', () => {
 
     await write('还有座位吗？');
     app.shim.tap(() => page.querySelector('#send')?.dispatchEvent('tap'));
-    await eventually(async () => (await standing())?.credits === 1, 'one credit');
+    await until(async () => (await standing())?.credits === 1, 'one credit');
     expect(app.shim.subscribePanels).toEqual([[DESK]]);
   });
 
@@ -92,7 +65,7 @@ describe('the chat page asks for the desk-replied subscription', () => {
     app.shim.subscribeChoice = { result: 'reject', keep: true };
     await write('谢谢');
     app.shim.tap(() => page.querySelector('#send')?.dispatchEvent('tap'));
-    await eventually(async () => (await standing())?.alwaysKeep === true, 'the kept reject');
+    await until(async () => (await standing())?.alwaysKeep === true, 'the kept reject');
     expect(await standing()).toMatchObject({ credits: 1, lastChoice: 'reject', alwaysKeep: true });
 
     await write('再见');
@@ -111,7 +84,7 @@ describe('the chat page asks for the desk-replied subscription', () => {
   it('notifies once for three desk replies after the app closed', async () => {
     page.instance.onUnload?.();
     await app.dispose();
-    await eventually(async () => {
+    await until(async () => {
       const { Item } = await db.send(
         new GetCommand({
           TableName: stack.tables.users,
@@ -127,7 +100,7 @@ describe('the chat page asks for the desk-replied subscription', () => {
       const ack = await desk.request({ action: 'sendmessage', conversationId: CONVERSATION, text });
       ids.push(String((ack.message as Frame).id));
     }
-    await eventually(async () => {
+    await until(async () => {
       const { Item } = await db.send(
         new GetCommand({
           TableName: stack.tables.notifications,
