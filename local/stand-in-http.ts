@@ -1,5 +1,5 @@
 /** What the local WeChat stand-ins share to read a request. */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The request body as UTF-8 text. */
 export function readBody(request: IncomingMessage): Promise<string> {
@@ -21,4 +21,31 @@ export function jsonObject(raw: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The errcodes a test queued for a stand-in's next calls (`failNext`): each call takes the oldest;
+ * 500 stands for an HTTP 500 without JSON, as WeChat's gateway answers when it is down.
+ */
+export class FailureQueue {
+  private codes: number[] = [];
+
+  /** The next `times` calls answer `errcode`. */
+  push(errcode: number, times = 1): void {
+    for (let i = 0; i < times; i++) this.codes.push(errcode);
+  }
+
+  /** The errcode this call answers, or undefined to answer normally. */
+  take(): number | undefined {
+    return this.codes.shift();
+  }
+
+  clear(): void {
+    this.codes = [];
+  }
+}
+
+/** Answers an HTTP 500 with an HTML body, as WeChat's gateway does when it fails. */
+export function serverError(response: ServerResponse<IncomingMessage>): void {
+  response.writeHead(500, { 'content-type': 'text/html' }).end('<h1>500</h1>');
 }

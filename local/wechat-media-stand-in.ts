@@ -15,6 +15,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MediaSuggest } from '../functions/domain/image-ports';
 import { pushSignature } from '../functions/domain/wechat-push-signature';
+import { FailureQueue, serverError } from './stand-in-http';
 
 /** What one mediaCheckAsync call asked, and what became of it. */
 export interface MediaCheckCall {
@@ -58,7 +59,7 @@ const TRIES = 3;
 export class MediaCheckStandIn {
   readonly calls: MediaCheckCall[] = [];
   readonly pushes: MediaPush[] = [];
-  private failures: number[] = [];
+  private readonly failures = new FailureQueue();
   private pending = new Set<Promise<void>>();
   private target: { url: string; token: () => string } | undefined;
 
@@ -74,7 +75,7 @@ export class MediaCheckStandIn {
 
   /** The next `times` calls answer `errcode` (500: an HTTP 500). */
   failNext(errcode: number, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(errcode);
+    this.failures.push(errcode, times);
   }
 
   /** Resolves once every push scheduled so far has been answered (retries included). */
@@ -94,7 +95,7 @@ export class MediaCheckStandIn {
   reset(): void {
     this.calls.length = 0;
     this.pushes.length = 0;
-    this.failures = [];
+    this.failures.clear();
   }
 
   /** Answers `wxa/media_check_async`; false for any other path. */
@@ -121,9 +122,9 @@ export class MediaCheckStandIn {
       openid: String(body.openid ?? ''),
     };
     this.calls.push(call);
-    const failure = this.failures.shift();
+    const failure = this.failures.take();
     if (failure === 500) {
-      response.writeHead(500, { 'content-type': 'text/html' }).end('<h1>500</h1>');
+      serverError(response);
       return true;
     }
     if (failure !== undefined) {

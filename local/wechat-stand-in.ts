@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonObject, readBody } from './stand-in-http';
+import { jsonObject, readBody, serverError } from './stand-in-http';
 import { MediaCheckStandIn, type MediaStandInOptions } from './wechat-media-stand-in';
 import { SubscribeSendStandIn } from './wechat-subscribe-stand-in';
 import { WxaCodeStandIn } from './wechat-wxacode-stand-in';
@@ -220,7 +220,7 @@ export class WeChatStandIn {
     if (failure >= 0) {
       const code = this.failures.splice(failure, 1)[0]?.code;
       if (code === 500) {
-        response.writeHead(500, { 'content-type': 'text/html' }).end('<h1>500</h1>');
+        serverError(response);
       } else {
         send({ errcode: code, errmsg: `stand-in failure ${code}` });
       }

@@ -17,7 +17,7 @@ import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validFieldValue } from '../functions/domain/subscribe-fields';
 import { MINIPROGRAM_PAGES } from './miniprogram-pages';
-import { readBody } from './stand-in-http';
+import { FailureQueue, readBody, serverError } from './stand-in-http';
 
 export const SUBSCRIBE_SEND_API = 'cgi-bin/message/subscribe/send';
 
@@ -40,7 +40,7 @@ export class SubscribeSendStandIn {
   /** Every request received, accepted or not, with the errcode it got. */
   readonly calls: { touser: string; templateId: string; errcode: number }[] = [];
   private readonly grants = new Map<string, number>();
-  private failures: number[] = [];
+  private readonly failures = new FailureQueue();
 
   constructor(
     /** The template ids it knows (those created in the admin console). */
@@ -61,14 +61,14 @@ export class SubscribeSendStandIn {
 
   /** The next `times` sends answer `errcode` (500: an HTTP 500 without JSON). */
   failNext(errcode: number, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(errcode);
+    this.failures.push(errcode, times);
   }
 
   reset(): void {
     this.sent.length = 0;
     this.calls.length = 0;
     this.grants.clear();
-    this.failures = [];
+    this.failures.clear();
   }
 
   /** Answers the request when its path is subscribeMessage.send; false otherwise. */
@@ -93,10 +93,10 @@ export class SubscribeSendStandIn {
     }
     const touser = typeof body.touser === 'string' ? body.touser : '';
     const templateId = typeof body.template_id === 'string' ? body.template_id : '';
-    const queued = this.failures.shift();
+    const queued = this.failures.take();
     if (queued === 500) {
       this.calls.push({ touser, templateId, errcode: 500 });
-      response.writeHead(500, { 'content-type': 'text/html' }).end('<h1>500</h1>');
+      serverError(response);
       return true;
     }
     const errcode =

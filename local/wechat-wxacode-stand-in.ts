@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
 import { MINIPROGRAM_PAGES } from './miniprogram-pages';
-import { jsonObject, readBody } from './stand-in-http';
+import { FailureQueue, jsonObject, readBody, serverError } from './stand-in-http';
 import type { TokenCheck } from './wechat-subscribe-stand-in';
 
 export const WXACODE_UNLIMITED_API = 'wxa/getwxacodeunlimit';
@@ -34,18 +34,18 @@ export interface WxaCodeCall {
 export class WxaCodeStandIn {
   /** Every request, with the errcode it got (0: an image). */
   readonly calls: WxaCodeCall[] = [];
-  private failures: number[] = [];
+  private readonly failures = new FailureQueue();
 
   constructor(private readonly checkToken: TokenCheck) {}
 
   /** The next `times` calls answer `errcode` (500: an HTTP 500 without JSON). */
   failNext(errcode: number, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(errcode);
+    this.failures.push(errcode, times);
   }
 
   reset(): void {
     this.calls.length = 0;
-    this.failures = [];
+    this.failures.clear();
   }
 
   /** Answers the request when its path is getwxacodeunlimit; false otherwise. */
@@ -65,10 +65,10 @@ export class WxaCodeStandIn {
       envVersion: typeof body.env_version === 'string' ? body.env_version : 'release',
       width,
     };
-    const queued = this.failures.shift();
+    const queued = this.failures.take();
     if (queued === 500) {
       this.calls.push({ ...call, errcode: 500 });
-      response.writeHead(500, { 'content-type': 'text/html' }).end('<h1>500</h1>');
+      serverError(response);
       return true;
     }
     const errcode =
