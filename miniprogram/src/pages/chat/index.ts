@@ -18,6 +18,8 @@
 import {
   canRecall,
   type ChatClient,
+  type DeskAction,
+  deskInfoOf,
   codePointLength,
   deskTitle,
   MAX_IMAGE_BYTES,
@@ -37,6 +39,7 @@ import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/chat-window';
 import { labels } from '../../lib/labels';
 import { type CannedRow, cannedRows, servingText } from '../../lib/desk-lines';
+import { type ColleagueRow, type DeskBarData, DeskWorkflow } from '../../lib/desk-workflow';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
 import { pickImage, previewImage } from '../../services/media';
@@ -56,6 +59,12 @@ interface PageContext {
   notify?: SubscriptionStateFrame;
   /** Renewed picture URLs and upload progress. */
   readonly images: ChatImages;
+  /** Staff in a support conversation: its desk state and actions. */
+  desk?: DeskWorkflow;
+  /** The desk state the conversations page knew (`desk`, `owner`, `ownerName` in the query). */
+  readonly deskQuery: Record<string, string | undefined>;
+  /** The open staff picker's answer. */
+  picked?: (index: number | undefined) => void;
 }
 
 // Per-page state that is not rendered stays out of `data` (setData copies everything in it).
@@ -68,6 +77,8 @@ function pageLabels(tr: Translator) {
     canned: 'canned.open',
     cannedEmpty: 'canned.empty',
     attach: 'image.attach',
+    transferTitle: 'desk.transferTitle',
+    pickCancel: 'desk.pickCancel',
   });
 }
 
@@ -98,6 +109,13 @@ Component({
     cannedShown: false,
     cannedOpen: false,
     canned: [] as CannedRow[],
+    /** Staff: the desk line (desk-bar) and, for more than 6 colleagues, the transfer list. */
+    deskShown: false,
+    deskStatus: '',
+    deskActions: [] as DeskBarData['deskActions'],
+    deskBusy: false,
+    pickerOpen: false,
+    pickerRows: [] as ColleagueRow[],
   },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
@@ -118,6 +136,7 @@ Component({
         visible: true,
         windowRows: WINDOW_ROWS,
         images: new ChatImages(client, conversationId, () => this.render()),
+        deskQuery: query,
       };
       contexts.set(this, context);
       this.setData({ t: pageLabels(tr), lang: tr.tag, conversationId });
@@ -208,6 +227,7 @@ Component({
       if (!context || !context.conversationId.startsWith('support:')) return;
       const { client, tr, user, conversationId } = context;
       if (user?.role === 'admin') {
+        void this.startDesk(context, user.id);
         context.unsubscribe.push(
           client.on('cannedreplies', (frame) =>
             this.setData({ cannedShown: true, canned: cannedRows(frame.replies) }),
@@ -238,6 +258,88 @@ Component({
       } catch {
         // The line appears with the next desk change.
       }
+    },
+
+    /** Staff: the desk line, from the list's state (query) or the first page, then live. */
+    async startDesk(context: PageContext, me: string) {
+      const { client, tr, conversationId, deskQuery } = context;
+      const desk = new DeskWorkflow(
+        client,
+        tr,
+        me,
+        conversationId,
+        {
+          choose: (items) => chooseAction(items),
+          pickColleague: (rows) => this.pickColleague(rows),
+          notice: (text) => toast(text),
+        },
+        () => this.renderDesk(),
+      );
+      context.desk = desk;
+      context.unsubscribe.push(desk.watch());
+      const state = deskQuery.desk;
+      if (state === 'open' || state === 'claimed' || state === 'resolved') {
+        const owner = deskQuery.owner ? decodeURIComponent(deskQuery.owner) : undefined;
+        const ownerName = deskQuery.ownerName ? decodeURIComponent(deskQuery.ownerName) : undefined;
+        desk.set({
+          state,
+          ...(owner !== undefined ? { ownerId: owner } : {}),
+          ...(ownerName !== undefined ? { ownerName } : {}),
+        });
+        return;
+      }
+      try {
+        const page = await client.conversations();
+        const found = page.conversations.find((c) => c.id === conversationId);
+        if (found && !desk.known) desk.set(deskInfoOf(found));
+      } catch {
+        // The line appears with the next desk change.
+      }
+    },
+
+    /** Sends the desk line's fields that changed. */
+    renderDesk() {
+      const view = contexts.get(this)?.desk?.view();
+      if (!view) return;
+      const update: Record<string, unknown> = {};
+      if (view.deskShown !== this.data.deskShown) update.deskShown = view.deskShown;
+      if (view.deskStatus !== this.data.deskStatus) update.deskStatus = view.deskStatus;
+      if (view.deskBusy !== this.data.deskBusy) update.deskBusy = view.deskBusy;
+      if (JSON.stringify(view.deskActions) !== JSON.stringify(this.data.deskActions)) {
+        update.deskActions = view.deskActions;
+      }
+      if (Object.keys(update).length > 0) this.setData(update);
+    },
+
+    onDeskAction(event: WechatMiniprogram.CustomEvent<{ action: DeskAction }>) {
+      void contexts.get(this)?.desk?.run(event.detail.action);
+    },
+
+    /** More colleagues than an action sheet holds: the staff-picker list, answered by a tap. */
+    pickColleague(rows: readonly ColleagueRow[]): Promise<number | undefined> {
+      const context = contexts.get(this);
+      if (!context) return Promise.resolve(undefined);
+      context.picked?.(undefined);
+      this.setData({ pickerOpen: true, pickerRows: [...rows] });
+      return new Promise((resolve) => {
+        context.picked = resolve;
+      });
+    },
+
+    onPickerPick(event: WechatMiniprogram.CustomEvent<{ index: number }>) {
+      this.closePicker(event.detail.index);
+    },
+
+    onPickerCancel() {
+      this.closePicker(undefined);
+    },
+
+    closePicker(index: number | undefined) {
+      const context = contexts.get(this);
+      const answer = context?.picked;
+      if (context) delete context.picked;
+      this.setData({ pickerOpen: false, pickerRows: [] });
+      answer?.(index);
     },
 
     onCannedToggle() {
