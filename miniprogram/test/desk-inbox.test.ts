@@ -94,6 +94,7 @@ describe('conversations page: the staff inbox filter', () => {
     ]);
     expect(tabs('owner')).toEqual(['我的', '未分配', '*全部']);
     expect(tabs('state')).toEqual(['*待处理 2', '处理中 1', '已解决 0']);
+    await waitFor(() => page.instance.data.awayShown === true, 'the 在岗 switch');
     await screenshotPage(app, page, 'zh-desk-filter');
   });
 
