@@ -67,6 +67,24 @@ export function colleagueRows(
     }));
 }
 
+/**
+ * The desk state the conversations page passed in the chat page's query (`desk`, `owner`,
+ * `ownerName`, URI-encoded), or undefined when it passed none.
+ */
+export function deskInfoFromQuery(
+  query: Readonly<Record<string, string | undefined>>,
+): DeskInfo | undefined {
+  const state = query.desk;
+  if (state !== 'open' && state !== 'claimed' && state !== 'resolved') return undefined;
+  const ownerId = query.owner ? decodeURIComponent(query.owner) : undefined;
+  const ownerName = query.ownerName ? decodeURIComponent(query.ownerName) : undefined;
+  return {
+    state,
+    ...(ownerId !== undefined ? { ownerId } : {}),
+    ...(ownerName !== undefined ? { ownerName } : {}),
+  };
+}
+
 export class DeskWorkflow {
   private info: DeskInfo | undefined;
   private busy = false;

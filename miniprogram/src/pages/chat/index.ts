@@ -3,6 +3,10 @@
  * send state (tap a failed one to retry), typing indicator, read marks, the connection banner,
  * older messages on scroll-up, and an input limited to 4000 characters with a counter.
  *
+ * Staff in a support conversation get the desk line (components/desk-bar, lib/desk-workflow.ts):
+ * its state and owner, 接待 / 放回队列 / 标记已解决 / 转交, live from `deskstate` frames; a transfer
+ * picks a colleague from an action sheet or, past its 6 items, the staff-picker component.
+ *
  * In the student's own support conversation, a line tells whether the desk's reply will come as
  * a WeChat notification, with a switch; a Send tap also asks for the "desk replied" subscribe
  * message (services/subscribe-message.ts), unless the user rejected it with "always keep".
@@ -18,8 +22,6 @@
 import {
   canRecall,
   type ChatClient,
-  type DeskAction,
-  deskInfoOf,
   codePointLength,
   deskTitle,
   MAX_IMAGE_BYTES,
@@ -39,7 +41,7 @@ import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/chat-window';
 import { labels } from '../../lib/labels';
 import { type CannedRow, cannedRows, servingText } from '../../lib/desk-lines';
-import { type ColleagueRow, type DeskBarData, DeskWorkflow } from '../../lib/desk-workflow';
+import { deskLine, startDeskLine, stopDeskLine } from '../../behaviors/desk-line';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
 import { pickImage, previewImage } from '../../services/media';
@@ -59,12 +61,8 @@ interface PageContext {
   notify?: SubscriptionStateFrame;
   /** Renewed picture URLs and upload progress. */
   readonly images: ChatImages;
-  /** Staff in a support conversation: its desk state and actions. */
-  desk?: DeskWorkflow;
   /** The desk state the conversations page knew (`desk`, `owner`, `ownerName` in the query). */
   readonly deskQuery: Record<string, string | undefined>;
-  /** The open staff picker's answer. */
-  picked?: (index: number | undefined) => void;
 }
 
 // Per-page state that is not rendered stays out of `data` (setData copies everything in it).
@@ -83,6 +81,8 @@ function pageLabels(tr: Translator) {
 }
 
 Component({
+  // Staff: the desk line (desk-bar) and, past 6 colleagues, the transfer list (staff-picker).
+  behaviors: [deskLine],
   data: {
     t: {} as ReturnType<typeof pageLabels>,
     lang: '',
@@ -109,13 +109,6 @@ Component({
     cannedShown: false,
     cannedOpen: false,
     canned: [] as CannedRow[],
-    /** Staff: the desk line (desk-bar) and, for more than 6 colleagues, the transfer list. */
-    deskShown: false,
-    deskStatus: '',
-    deskActions: [] as DeskBarData['deskActions'],
-    deskBusy: false,
-    pickerOpen: false,
-    pickerRows: [] as ColleagueRow[],
   },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
@@ -227,7 +220,7 @@ Component({
       if (!context || !context.conversationId.startsWith('support:')) return;
       const { client, tr, user, conversationId } = context;
       if (user?.role === 'admin') {
-        void this.startDesk(context, user.id);
+        void startDeskLine(this, client, tr, user.id, conversationId, context.deskQuery);
         context.unsubscribe.push(
           client.on('cannedreplies', (frame) =>
             this.setData({ cannedShown: true, canned: cannedRows(frame.replies) }),
@@ -260,88 +253,6 @@ Component({
       }
     },
 
-    /** Staff: the desk line, from the list's state (query) or the first page, then live. */
-    async startDesk(context: PageContext, me: string) {
-      const { client, tr, conversationId, deskQuery } = context;
-      const desk = new DeskWorkflow(
-        client,
-        tr,
-        me,
-        conversationId,
-        {
-          choose: (items) => chooseAction(items),
-          pickColleague: (rows) => this.pickColleague(rows),
-          notice: (text) => toast(text),
-        },
-        () => this.renderDesk(),
-      );
-      context.desk = desk;
-      context.unsubscribe.push(desk.watch());
-      const state = deskQuery.desk;
-      if (state === 'open' || state === 'claimed' || state === 'resolved') {
-        const owner = deskQuery.owner ? decodeURIComponent(deskQuery.owner) : undefined;
-        const ownerName = deskQuery.ownerName ? decodeURIComponent(deskQuery.ownerName) : undefined;
-        desk.set({
-          state,
-          ...(owner !== undefined ? { ownerId: owner } : {}),
-          ...(ownerName !== undefined ? { ownerName } : {}),
-        });
-        return;
-      }
-      try {
-        const page = await client.conversations();
-        const found = page.conversations.find((c) => c.id === conversationId);
-        if (found && !desk.known) desk.set(deskInfoOf(found));
-      } catch {
-        // The line appears with the next desk change.
-      }
-    },
-
-    /** Sends the desk line's fields that changed. */
-    renderDesk() {
-      const view = contexts.get(this)?.desk?.view();
-      if (!view) return;
-      const update: Record<string, unknown> = {};
-      if (view.deskShown !== this.data.deskShown) update.deskShown = view.deskShown;
-      if (view.deskStatus !== this.data.deskStatus) update.deskStatus = view.deskStatus;
-      if (view.deskBusy !== this.data.deskBusy) update.deskBusy = view.deskBusy;
-      if (JSON.stringify(view.deskActions) !== JSON.stringify(this.data.deskActions)) {
-        update.deskActions = view.deskActions;
-      }
-      if (Object.keys(update).length > 0) this.setData(update);
-    },
-
-    onDeskAction(event: WechatMiniprogram.CustomEvent<{ action: DeskAction }>) {
-      void contexts.get(this)?.desk?.run(event.detail.action);
-    },
-
-    /** More colleagues than an action sheet holds: the staff-picker list, answered by a tap. */
-    pickColleague(rows: readonly ColleagueRow[]): Promise<number | undefined> {
-      const context = contexts.get(this);
-      if (!context) return Promise.resolve(undefined);
-      context.picked?.(undefined);
-      this.setData({ pickerOpen: true, pickerRows: [...rows] });
-      return new Promise((resolve) => {
-        context.picked = resolve;
-      });
-    },
-
-    onPickerPick(event: WechatMiniprogram.CustomEvent<{ index: number }>) {
-      this.closePicker(event.detail.index);
-    },
-
-    onPickerCancel() {
-      this.closePicker(undefined);
-    },
-
-    closePicker(index: number | undefined) {
-      const context = contexts.get(this);
-      const answer = context?.picked;
-      if (context) delete context.picked;
-      this.setData({ pickerOpen: false, pickerRows: [] });
-      answer?.(index);
-    },
-
     onCannedToggle() {
       this.setData({ cannedOpen: !this.data.cannedOpen });
     },
@@ -365,6 +276,7 @@ Component({
       const context = contexts.get(this);
       if (!context) return;
       for (const stop of context.unsubscribe) stop();
+      stopDeskLine(this);
       context.client.setTyping(context.conversationId, false);
       context.client.close(context.conversationId);
       contexts.delete(this);

@@ -35,6 +35,7 @@ import {
   waitingAfter,
 } from '../../core';
 import { watchBanner } from '../../lib/banner';
+import { changedFields } from '../../lib/chat-window';
 import {
   byLatest,
   type ConversationItem,
@@ -217,13 +218,7 @@ Component({
       const context = contexts.get(this);
       if (!context) return;
       const tabs = deskTabs(context.tr, context.filter, context.counts);
-      const update: Record<string, unknown> = {};
-      if (JSON.stringify(tabs.owners) !== JSON.stringify(this.data.deskOwners)) {
-        update.deskOwners = tabs.owners;
-      }
-      if (JSON.stringify(tabs.states) !== JSON.stringify(this.data.deskStates)) {
-        update.deskStates = tabs.states;
-      }
+      const update = changedFields(this.data, { deskOwners: tabs.owners, deskStates: tabs.states });
       if (Object.keys(update).length > 0) this.setData(update);
     },
 
