@@ -104,6 +104,27 @@ export {
 export type { TypingUser } from './typing';
 export { ticketFromScan, WebLoginRequests } from './web-login-requests';
 export { DeskRequests, type DeskInboxPage } from './desk-requests';
+export {
+  DEFAULT_DESK_FILTER,
+  DESK_OWNER_TABS,
+  byLongestWaiting,
+  DESK_STATE_TABS,
+  type DeskAction,
+  deskActionLabel,
+  deskActions,
+  deskCountText,
+  type DeskFilterChoice,
+  type DeskInfo,
+  deskInfoOf,
+  deskLine,
+  type DeskOwnerFilter,
+  deskStateTab,
+  deskStatusText,
+  inDeskFilter,
+  selectDeskFilter,
+  waitingAfter,
+  waitingText,
+} from './desk-display';
 export type {
   CannedReply,
   CannedRepliesListFrame,
@@ -118,5 +139,6 @@ export {
   MAX_CANNED_REPLY_CHARS,
   MAX_CANNED_TITLE_CHARS,
 } from '../protocol/desk';
+export type { StaffMember, StaffStatus } from '../protocol/staff';
 export type { SearchResult, SearchResultsFrame } from '../protocol/search';
 export { MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, normalizeSearchText } from '../protocol/search';

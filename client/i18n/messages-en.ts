@@ -373,4 +373,14 @@ export const en: Catalog = {
   'search.more': 'Search older messages',
   'search.failed': 'Search failed: {reason}',
   'search.tooOld': 'This message is too far back: scroll up in the conversation to see it',
+  // The desk's workflow in the mini-program (issue 19, i19m).
+  'desk.transferTitle': 'Transfer to a colleague',
+  'desk.transferNone': 'No colleague to transfer to',
+  'desk.transferred': 'Transferred to {name}',
+  'desk.staffAwayMark': '{name} (away)',
+  'desk.pickCancel': 'Cancel',
+  'desk.onDuty': 'On duty',
+  'desk.away': 'Away',
+  'desk.awayHint': 'While away you do not count as online: students get the automatic reply',
+  'desk.awayFailed': 'Could not change your status: {reason}',
 };

@@ -375,4 +375,14 @@ export const zh = {
   'search.more': '继续搜索更早的消息',
   'search.failed': '搜索失败：{reason}',
   'search.tooOld': '这条消息太早，请在会话中向上滚动查看',
+  // The desk's workflow in the mini-program (issue 19, i19m).
+  'desk.transferTitle': '转交给同事',
+  'desk.transferNone': '没有可以转交的同事',
+  'desk.transferred': '已转交给 {name}',
+  'desk.staffAwayMark': '{name}（暂离）',
+  'desk.pickCancel': '取消',
+  'desk.onDuty': '在岗',
+  'desk.away': '暂离',
+  'desk.awayHint': '暂离时不算作在线，学生会收到自动回复',
+  'desk.awayFailed': '状态切换失败：{reason}',
 } as const;

@@ -85,6 +85,8 @@ describe('chat page', () => {
       canned: '常用语',
       cannedEmpty: '还没有常用语',
       attach: '选择图片',
+      transferTitle: '转交给同事',
+      pickCancel: '取消',
     });
     expect(page.querySelector('#send')?.dom.textContent?.trim()).toBe('发送');
     expect(app.shim.titles).toContain('自习室服务台');

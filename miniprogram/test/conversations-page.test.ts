@@ -1,6 +1,8 @@
 /**
  * The conversations page of the built mini-program, loaded headless with miniprogram-simulate,
  * signed in as a desk admin against the real local stack; raw protocol clients play students.
+ * The staff inbox is the desk's queue (待处理 by default, longest waiting first), as in the
+ * console; its filter, counts and the away switch are in desk-inbox.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../client/index';
@@ -58,30 +60,30 @@ afterAll(async () => {
 });
 
 describe('conversations page (desk admin)', () => {
-  it('lists student conversations newest first with unread badges and who is online', async () => {
+  it('lists the waiting student conversations, longest waiting first, with badges and who is online', async () => {
     // Act
     await waitFor(() => inbox().length === 2, 'the inbox');
 
-    // Assess
+    // Assess: the desk's queue (待处理, like the console), Sam waiting since his first message.
     expect(inbox()).toEqual([
-      ['Tia', '', '1'],
       ['Sam', 'online', '2'],
+      ['Tia', '', '1'],
     ]);
     // In Chinese (WeChat's language in the shim): words, recency, title.
     expect(page.instance.data.t).toMatchObject({ students: '学生', rooms: '群聊', online: '在线' });
     const inboxData = page.instance.data.inbox as { time: string; preview: string }[];
     expect(inboxData.map((i) => i.time)).toEqual(['刚刚', '刚刚']);
-    expect(inboxData[0]?.preview).toBe('Tia：Lost my card');
+    expect(inboxData[1]?.preview).toBe('Tia：Lost my card');
     expect(app.shim.titles).toContain('消息');
     await screenshotPage(app, page, 'zh-desk-inbox');
   });
 
-  it('moves a conversation to the top and counts it when a new message arrives', async () => {
+  it('counts a new message live, keeping the order (Sam still waits since his first)', async () => {
     // Act
     const [sam] = students;
     if (!sam) throw new Error('no student');
     await write(sam, 'support:sam', 'Still there?');
-    await waitFor(() => inbox()[0]?.[0] === 'Sam', 'Sam to move up');
+    await waitFor(() => inbox()[0]?.[2] === '3', 'Sam to be counted');
 
     // Assess
     expect(inbox()).toEqual([
@@ -114,11 +116,11 @@ describe('conversations page (desk admin)', () => {
 
     // Act
     await write(renamed, 'support:tia', '找到卡了');
-    await waitFor(() => inbox()[0]?.[0] === '小缇', 'the new name');
+    await waitFor(() => inbox()[1]?.[0] === '小缇', 'the new name');
     await page.instance.refresh?.();
 
     // Assess: live, and from the server's list too.
-    expect(inbox()[0]?.[0]).toBe('小缇');
+    expect(inbox()[1]?.[0]).toBe('小缇');
   });
 
   it('reloads on pull-down and stops the refresh animation', async () => {
@@ -130,7 +132,7 @@ describe('conversations page (desk admin)', () => {
     await page.instance.onPullDownRefresh?.();
 
     // Assess
-    expect(inbox().map((row) => row[0])).toEqual(['Uma', '小缇', 'Sam']);
+    expect(inbox().map((row) => row[0])).toEqual(['Sam', '小缇', 'Uma']);
     expect(app.shim.pullDownStops).toBe(stopsBefore + 1);
   });
 });

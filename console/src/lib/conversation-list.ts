@@ -5,6 +5,7 @@
  * the directory of every room for joining. Pure: no DOM, unit-tested on Node.
  */
 import {
+  byLongestWaiting,
   type ChatMessage,
   type ConversationSummary,
   type DeskState,
@@ -12,6 +13,7 @@ import {
   type PresenceFrame,
   previewText,
   type Translator,
+  waitingAfter,
 } from '../../../client/index';
 
 export interface ListItem {
@@ -66,32 +68,10 @@ function itemOf(tr: Translator, summary: ConversationSummary): ListItem {
   };
 }
 
-/** Longest waiting first; those nobody waits in after them, newest activity first. */
-function longestWaitingFirst(items: Iterable<ListItem>): ListItem[] {
-  return [...items].sort((a, b) => {
-    if (a.waitingSince !== undefined && b.waitingSince !== undefined) {
-      return a.waitingSince < b.waitingSince ? -1 : a.waitingSince > b.waitingSince ? 1 : 0;
-    }
-    if (a.waitingSince !== undefined) return -1;
-    if (b.waitingSince !== undefined) return 1;
-    return a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0;
-  });
-}
-
 function newestFirst<T extends { readonly lastActivityAt: string }>(items: Iterable<T>): T[] {
   return [...items].sort((a, b) =>
     a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0,
   );
-}
-
-/**
- * Waiting-since after a message, as the server keeps it: a student's message starts it when
- * nothing waited, a staff reply clears it (rooms have none).
- */
-function waitingAfter(item: ListItem, message: ChatMessage): Partial<ListItem> {
-  if (item.kind !== 'support') return {};
-  if (message.senderRole === 'admin') return { waitingSince: undefined };
-  return { waitingSince: item.waitingSince ?? message.sentAt };
 }
 
 export class ConversationList {
@@ -200,7 +180,7 @@ export class ConversationList {
   /** Support conversations, newest activity first (a student's one, or the admin inbox). */
   support(): ListItem[] {
     const support = [...this.items.values()].filter((i) => i.kind === 'support');
-    return this.byWaiting ? longestWaitingFirst(support) : newestFirst(support);
+    return this.byWaiting ? byLongestWaiting(support) : newestFirst(support);
   }
 
   /**

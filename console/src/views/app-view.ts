@@ -12,9 +12,11 @@ import {
   type ChatClientErrorEvent,
   type ChatMessage,
   type ConnectionState,
+  deskInfoOf,
   deskTitle,
   errorText,
   ImageUrlCache,
+  inDeskFilter,
   LoginError,
   loginErrorText,
   ProtocolError,
@@ -367,21 +369,13 @@ export class AppView {
   private deskInfo(id: string): DeskInfo | undefined {
     const item = this.list.get(id);
     if (!item || item.kind !== 'support') return undefined;
-    return {
-      state: item.deskState ?? 'open',
-      ...(item.ownerName !== undefined ? { ownerName: item.ownerName } : {}),
-      ...(item.ownerId !== undefined ? { ownerId: item.ownerId } : {}),
-    };
+    return deskInfoOf(item);
   }
 
   /** Whether a listed conversation still belongs in the staff inbox's filter. */
   private inFilter(item: ListItem): boolean {
     const filter = this.deskFilter?.filter;
-    if (!filter) return true;
-    if ((item.deskState ?? 'open') !== filter.state) return false;
-    if (filter.owner === 'mine') return item.ownerId === this.user.id;
-    if (filter.owner === 'unassigned') return item.ownerId === undefined;
-    return true;
+    return !filter || inDeskFilter(item, filter, this.user.id);
   }
 
   /** A desk change, live: the desk line, the inbox row (or the list again) and the counts. */

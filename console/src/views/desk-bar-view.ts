@@ -5,21 +5,21 @@
  * answering: "王老师 正在为你服务" (a display name; the server never sends a staff id to students).
  */
 import {
-  type DeskState,
+  type ChatClient,
+  type DeskAction,
+  deskActionLabel,
+  deskActions,
+  type DeskInfo,
+  deskInfoOf,
   type DeskStateFrame,
+  deskStatusText,
   errorText,
   type SessionUser,
   type Translator,
-  type ChatClient,
 } from '../../../client/index';
 import { h, replaceChildren, setText } from '../dom';
 
-/** What the line shows about one conversation. */
-export interface DeskInfo {
-  readonly state: DeskState;
-  readonly ownerName?: string;
-  readonly ownerId?: string;
-}
+export type { DeskInfo };
 
 export class DeskBarView {
   readonly element: HTMLElement;
@@ -83,11 +83,7 @@ export class DeskBarView {
   /** A desk change arrived: applies it when it is about the open conversation. */
   changed(frame: DeskStateFrame): void {
     if (frame.conversationId !== this.conversationId) return;
-    this.info = {
-      state: frame.state,
-      ...(frame.ownerName !== undefined ? { ownerName: frame.ownerName } : {}),
-      ...(frame.ownerId !== undefined ? { ownerId: frame.ownerId } : {}),
-    };
+    this.info = deskInfoOf(frame);
     this.render();
   }
 
@@ -110,51 +106,34 @@ export class DeskBarView {
       replaceChildren(this.buttons);
       return;
     }
-    const mine = info.ownerId === this.user.id;
-    const owner =
-      info.state === 'claimed'
-        ? mine
-          ? this.tr.t('desk.ownedByMe')
-          : this.tr.t('desk.ownedBy', { name: info.ownerName ?? '' })
-        : info.state === 'resolved' && info.ownerName
-          ? this.tr.t('desk.resolvedBy', { name: info.ownerName })
-          : this.tr.t('desk.unowned');
-    setText(this.status, `${this.tr.t(`desk.state.${info.state}`)} · ${owner}`);
-    const button = (action: string, label: string, run: () => Promise<DeskStateFrame>) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: action === 'claim' ? 'desk-claim' : 'secondary',
-          'data-desk-action': action,
-          onclick: () => void this.act(run),
-        },
-        label,
-      );
+    setText(this.status, deskStatusText(this.tr, info, this.user.id));
     const desk = this.client.desk();
+    const run: Record<Exclude<DeskAction, 'transfer'>, () => Promise<DeskStateFrame>> = {
+      claim: () => desk.claim(id),
+      release: () => desk.release(id),
+      resolve: () => desk.resolve(id),
+    };
     replaceChildren(
       this.buttons,
-      !(info.state === 'claimed' && mine) &&
-        button('claim', this.tr.t('desk.claim'), () => desk.claim(id)),
-      info.state === 'claimed' &&
-        mine &&
-        button('release', this.tr.t('desk.release'), () => desk.release(id)),
-      info.state !== 'resolved' &&
-        button('resolve', this.tr.t('desk.resolve'), () => desk.resolve(id)),
-      (info.state !== 'claimed' || mine) &&
+      ...deskActions(info, this.user.id).map((action) =>
         h(
           'button',
           {
             type: 'button',
-            class: 'secondary',
-            'data-desk-action': 'transfer',
+            class: action === 'claim' ? 'desk-claim' : 'secondary',
+            'data-desk-action': action,
             onclick: () => {
+              if (action !== 'transfer') {
+                void this.act(run[action]);
+                return;
+              }
               this.transferForm.hidden = !this.transferForm.hidden;
               if (!this.transferForm.hidden) this.transferInput.focus();
             },
           },
-          this.tr.t('desk.transfer'),
+          deskActionLabel(this.tr, action),
         ),
+      ),
     );
   }
 

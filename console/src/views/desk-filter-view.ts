@@ -4,25 +4,24 @@
  * and sorts (longest waiting first); this only says what to ask for.
  */
 import {
-  DESK_COUNT_CAP,
+  DEFAULT_DESK_FILTER,
+  DESK_OWNER_TABS,
+  DESK_STATE_TABS,
   type DeskCounts,
   type DeskFilter,
-  type DeskState,
+  type DeskFilterChoice,
+  deskStateTab,
+  selectDeskFilter,
   type Translator,
 } from '../../../client/index';
 import { h, replaceChildren } from '../dom';
-
-type Owner = NonNullable<DeskFilter['owner']>;
-
-const OWNERS: readonly Owner[] = ['mine', 'unassigned', 'all'];
-const STATES: readonly DeskState[] = ['open', 'claimed', 'resolved'];
 
 export class DeskFilterView {
   readonly element: HTMLElement;
   private readonly owners: HTMLElement;
   private readonly states: HTMLElement;
   private counts: DeskCounts | undefined;
-  filter: { state: DeskState; owner: Owner } = { state: 'open', owner: 'all' };
+  filter: DeskFilterChoice = DEFAULT_DESK_FILTER;
 
   constructor(
     private readonly tr: Translator,
@@ -45,13 +44,8 @@ export class DeskFilterView {
     this.render();
   }
 
-  private select(next: Partial<{ state: DeskState; owner: Owner }>): void {
-    const filter = { ...this.filter, ...next };
-    // Nobody owns a waiting conversation, and an unassigned one is always waiting.
-    if (next.owner === 'unassigned') filter.state = 'open';
-    if (next.owner === 'mine' && filter.state === 'open') filter.state = 'claimed';
-    if (next.state === 'open' && filter.owner === 'mine') filter.owner = 'all';
-    if (next.state && next.state !== 'open' && filter.owner === 'unassigned') filter.owner = 'all';
+  private select(next: Partial<DeskFilterChoice>): void {
+    const filter = selectDeskFilter(this.filter, next);
     this.filter = filter;
     this.render();
     this.changed(filter);
@@ -60,7 +54,7 @@ export class DeskFilterView {
   private render(): void {
     replaceChildren(
       this.owners,
-      ...OWNERS.map((owner) =>
+      ...DESK_OWNER_TABS.map((owner) =>
         h(
           'button',
           {
@@ -76,11 +70,8 @@ export class DeskFilterView {
     );
     replaceChildren(
       this.states,
-      ...STATES.map((state) => {
-        const count = this.counts?.[state];
-        const shown =
-          count === undefined ? '' : count >= DESK_COUNT_CAP ? `${DESK_COUNT_CAP}+` : String(count);
-        return h(
+      ...DESK_STATE_TABS.map((state) =>
+        h(
           'button',
           {
             type: 'button',
@@ -89,11 +80,9 @@ export class DeskFilterView {
             'aria-pressed': String(this.filter.state === state),
             onclick: () => this.select({ state }),
           },
-          this.tr
-            .t('desk.stateTab', { state: this.tr.t(`desk.state.${state}`), count: shown })
-            .trim(),
-        );
-      }),
+          deskStateTab(this.tr, state, this.counts?.[state]),
+        ),
+      ),
     );
   }
 }

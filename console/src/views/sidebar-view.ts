@@ -6,9 +6,9 @@
 import { MAX_ROOM_TITLE_CHARS } from '../../../protocol/limits';
 import { h, type KeyedItem, reconcile } from '../dom';
 import type { ConversationList, ListItem, RoomEntry } from '../lib/conversation-list';
-import { deskLine } from '../lib/desk-text';
 import {
   badgeText,
+  deskLine,
   formatRecency,
   membersText,
   type Translator,

@@ -39,3 +39,23 @@ export function itemUpdates(
   for (let i = previous.length; i < next.length; i++) updates[`items[${i}]`] = next[i];
   return updates;
 }
+
+/**
+ * The fields of `next` that differ from the page's `data` (arrays and objects compared by
+ * value), as a setData payload; empty when nothing changed.
+ */
+export function changedFields(
+  data: Readonly<Record<string, unknown>>,
+  next: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    const before = data[key];
+    const same =
+      typeof value === 'object' && value !== null
+        ? JSON.stringify(value) === JSON.stringify(before)
+        : value === before;
+    if (!same) update[key] = value;
+  }
+  return update;
+}

@@ -3,6 +3,10 @@
  * send state (tap a failed one to retry), typing indicator, read marks, the connection banner,
  * older messages on scroll-up, and an input limited to 4000 characters with a counter.
  *
+ * Staff in a support conversation get the desk line (components/desk-bar, lib/desk-workflow.ts):
+ * its state and owner, 接待 / 放回队列 / 标记已解决 / 转交, live from `deskstate` frames; a transfer
+ * picks a colleague from an action sheet or, past its 6 items, the staff-picker component.
+ *
  * In the student's own support conversation, a line tells whether the desk's reply will come as
  * a WeChat notification, with a switch; a Send tap also asks for the "desk replied" subscribe
  * message (services/subscribe-message.ts), unless the user rejected it with "always keep".
@@ -37,6 +41,7 @@ import { type ChatItem, chatItems } from '../../lib/chat-items';
 import { itemUpdates, MAX_WINDOW_ROWS, WINDOW_ROWS, windowed } from '../../lib/chat-window';
 import { labels } from '../../lib/labels';
 import { type CannedRow, cannedRows, servingText } from '../../lib/desk-lines';
+import { deskLine, startDeskLine, stopDeskLine } from '../../behaviors/desk-line';
 import { currentUser, startChat } from '../../services/chat-session';
 import { appTranslator } from '../../services/locale';
 import { pickImage, previewImage } from '../../services/media';
@@ -56,6 +61,8 @@ interface PageContext {
   notify?: SubscriptionStateFrame;
   /** Renewed picture URLs and upload progress. */
   readonly images: ChatImages;
+  /** The desk state the conversations page knew (`desk`, `owner`, `ownerName` in the query). */
+  readonly deskQuery: Record<string, string | undefined>;
 }
 
 // Per-page state that is not rendered stays out of `data` (setData copies everything in it).
@@ -68,10 +75,14 @@ function pageLabels(tr: Translator) {
     canned: 'canned.open',
     cannedEmpty: 'canned.empty',
     attach: 'image.attach',
+    transferTitle: 'desk.transferTitle',
+    pickCancel: 'desk.pickCancel',
   });
 }
 
 Component({
+  // Staff: the desk line (desk-bar) and, past 6 colleagues, the transfer list (staff-picker).
+  behaviors: [deskLine],
   data: {
     t: {} as ReturnType<typeof pageLabels>,
     lang: '',
@@ -118,6 +129,7 @@ Component({
         visible: true,
         windowRows: WINDOW_ROWS,
         images: new ChatImages(client, conversationId, () => this.render()),
+        deskQuery: query,
       };
       contexts.set(this, context);
       this.setData({ t: pageLabels(tr), lang: tr.tag, conversationId });
@@ -208,6 +220,7 @@ Component({
       if (!context || !context.conversationId.startsWith('support:')) return;
       const { client, tr, user, conversationId } = context;
       if (user?.role === 'admin') {
+        void startDeskLine(this, client, tr, user.id, conversationId, context.deskQuery);
         context.unsubscribe.push(
           client.on('cannedreplies', (frame) =>
             this.setData({ cannedShown: true, canned: cannedRows(frame.replies) }),
@@ -263,6 +276,7 @@ Component({
       const context = contexts.get(this);
       if (!context) return;
       for (const stop of context.unsubscribe) stop();
+      stopDeskLine(this);
       context.client.setTyping(context.conversationId, false);
       context.client.close(context.conversationId);
       contexts.delete(this);

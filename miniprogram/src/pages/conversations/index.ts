@@ -1,21 +1,48 @@
 /**
  * The conversations page. A student sees "联系服务台" (their support conversation) and the rooms
- * they joined; an admin sees the inbox of student conversations, newest activity first, with
- * unread badges and who is online, and the rooms. Pull down to refresh; new messages and
- * presence update the list live; the list is fetched again when the page shows again and when
- * a room's members change. The language switch is at the bottom.
+ * they joined; staff (admins) see the desk's inbox — filtered like the console's by owner (我的 /
+ * 未分配 / 全部) and state (待处理 / 处理中 / 已解决, with counts, "99+" at the server's cap),
+ * longest waiting first, each row with its state, owner and waiting time — with unread badges and
+ * who is online, their own 在岗 / 暂离 switch, and the rooms. Pull down to refresh; new messages,
+ * presence and desk changes update the list live; the list is fetched again when the page shows
+ * again and when a room's members change. The language switch is at the bottom.
  */
 import type {
   ChatClient,
   ChatMessage,
+  DeskCounts,
+  DeskFilterChoice,
+  DeskOwnerFilter,
+  DeskState,
+  DeskStateFrame,
   Locale,
   PresenceFrame,
   SessionUser,
   Translator,
 } from '../../core';
-import { badgeText, deskTitle, formatRecency, previewText, ticketFromScan } from '../../core';
+import {
+  badgeText,
+  byLongestWaiting,
+  DEFAULT_DESK_FILTER,
+  deskInfoOf,
+  deskTitle,
+  errorText,
+  formatRecency,
+  inDeskFilter,
+  previewText,
+  selectDeskFilter,
+  ticketFromScan,
+  waitingAfter,
+} from '../../core';
 import { watchBanner } from '../../lib/banner';
-import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
+import { changedFields } from '../../lib/chat-window';
+import {
+  byLatest,
+  type ConversationItem,
+  conversationItem,
+  withDeskLine,
+} from '../../lib/conversation-items';
+import { type DeskTab, deskTabs } from '../../lib/desk-lines';
 import { labels } from '../../lib/labels';
 import { currentUser, signOut, startChat } from '../../services/chat-session';
 import { scanCode } from '../../services/scan';
@@ -34,12 +61,20 @@ interface PageContext {
   readonly tr: Translator;
   readonly user: SessionUser | undefined;
   readonly unsubscribe: (() => void)[];
+  /** Staff: the inbox's filter and the last counts per state. */
+  filter: DeskFilterChoice;
+  counts?: DeskCounts;
 }
 
 const contexts = new WeakMap<object, PageContext>();
 
-function chatUrl(id: string, title: string): string {
-  return `/pages/chat/index?id=${encodeURIComponent(id)}&title=${encodeURIComponent(title)}`;
+function chatUrl(id: string, title: string, item?: ConversationItem): string {
+  const url = `/pages/chat/index?id=${encodeURIComponent(id)}&title=${encodeURIComponent(title)}`;
+  // Staff: the desk line starts from the state the list holds (deskstate frames keep it current).
+  if (!item || item.deskState === '') return url;
+  const owner = item.ownerId ? `&owner=${encodeURIComponent(item.ownerId)}` : '';
+  const name = item.ownerName ? `&ownerName=${encodeURIComponent(item.ownerName)}` : '';
+  return `${url}&desk=${item.deskState}${owner}${name}`;
 }
 
 function pageLabels(tr: Translator, userName: string) {
@@ -56,6 +91,11 @@ function pageLabels(tr: Translator, userName: string) {
     scanLogin: 'weblogin.scan',
     signOut: ['home.signedInAs', { name: userName }],
     otherLanguage: tr.locale === 'zh' ? 'lang.en' : 'lang.zh',
+    filterLabel: 'desk.filterLabel',
+    stateLabel: 'desk.stateLabel',
+    onDuty: 'desk.onDuty',
+    away: 'desk.away',
+    awayHint: 'desk.awayHint',
   });
 }
 
@@ -70,6 +110,11 @@ Component({
     cursor: '',
     loading: true,
     banner: '',
+    /** Staff: the filter's tabs (desk-filter) and their own status (在岗 on, 暂离 off). */
+    deskOwners: [] as DeskTab[],
+    deskStates: [] as DeskTab[],
+    awayShown: false,
+    onDuty: true,
   },
   methods: {
     async onLoad() {
@@ -77,7 +122,13 @@ Component({
       setTitle(tr.t('nav.conversations'));
       const client = await startChat();
       const user = await currentUser();
-      const context: PageContext = { client, tr, user, unsubscribe: [] };
+      const context: PageContext = {
+        client,
+        tr,
+        user,
+        unsubscribe: [],
+        filter: DEFAULT_DESK_FILTER,
+      };
       this.setData({
         t: pageLabels(tr, user?.name ?? ''),
         lang: tr.tag,
@@ -88,7 +139,12 @@ Component({
         client.on('message', (message) => this.onMessage(message)),
         client.on('presence', (presence) => this.onPresence(presence)),
         watchBanner(tr, client, (banner) => this.setData({ banner })),
+        client.on('deskstate', (frame) => this.onDeskState(frame)),
       );
+      if (user?.role === 'admin') {
+        this.renderTabs();
+        void this.loadStatus();
+      }
       await this.refresh();
     },
 
@@ -112,20 +168,41 @@ Component({
       const context = contexts.get(this);
       if (!context) return;
       const { client, user, tr } = context;
+      const isAdmin = user?.role === 'admin';
       try {
-        const page = await client.conversations(
-          more && this.data.cursor ? { cursor: this.data.cursor } : {},
-        );
+        const cursor = more && this.data.cursor ? { cursor: this.data.cursor } : {};
         const now = Date.now();
+        if (isAdmin) {
+          // Staff: the desk's page for the filter; the rooms come first in the plain list.
+          const [inbox, list] = await Promise.all([
+            client.desk().inbox(context.filter, cursor.cursor),
+            more ? undefined : client.conversations(),
+          ]);
+          if (inbox.counts) context.counts = inbox.counts;
+          const support = inbox.conversations.map((c) => conversationItem(tr, c, now, user.id));
+          const rooms = (list?.conversations ?? [])
+            .filter((c) => c.kind === 'room')
+            .map((c) => conversationItem(tr, c, now));
+          this.setData({
+            isAdmin,
+            desk: null,
+            inbox: byLongestWaiting(more ? [...this.data.inbox, ...support] : support),
+            ...(more ? {} : { rooms: byLatest(rooms) }),
+            cursor: inbox.cursor ?? '',
+            loading: false,
+          });
+          this.renderTabs();
+          return;
+        }
+        const page = await client.conversations(cursor);
         const items = page.conversations.map((c) => conversationItem(tr, c, now));
         const support = items.filter((i) => i.kind === 'support');
         const rooms = items.filter((i) => i.kind === 'room');
-        const isAdmin = user?.role === 'admin';
         const desk = support[0];
         this.setData({
           isAdmin,
-          desk: isAdmin || !desk ? null : { ...desk, title: deskTitle(tr, desk.title) },
-          inbox: isAdmin ? byLatest(more ? [...this.data.inbox, ...support] : support) : [],
+          desk: !desk ? null : { ...desk, title: deskTitle(tr, desk.title) },
+          inbox: [],
           rooms: byLatest(more ? [...this.data.rooms, ...rooms] : rooms),
           cursor: page.cursor ?? '',
           loading: false,
@@ -136,19 +213,120 @@ Component({
       }
     },
 
+    /** The filter's tabs, sent only when they changed (a count, a tap). */
+    renderTabs() {
+      const context = contexts.get(this);
+      if (!context) return;
+      const tabs = deskTabs(context.tr, context.filter, context.counts);
+      const update = changedFields(this.data, { deskOwners: tabs.owners, deskStates: tabs.states });
+      if (Object.keys(update).length > 0) this.setData(update);
+    },
+
+    onDeskOwner(event: WechatMiniprogram.CustomEvent<{ value: DeskOwnerFilter }>) {
+      this.chooseFilter({ owner: event.detail.value });
+    },
+
+    onDeskStateTab(event: WechatMiniprogram.CustomEvent<{ value: DeskState }>) {
+      this.chooseFilter({ state: event.detail.value });
+    },
+
+    chooseFilter(next: Partial<DeskFilterChoice>) {
+      const context = contexts.get(this);
+      if (!context) return;
+      context.filter = selectDeskFilter(context.filter, next);
+      this.renderTabs();
+      this.setData({ inbox: [], cursor: '', loading: true });
+      void this.refresh();
+    },
+
+    /**
+     * A desk change (own or a colleague's), live: the counts, the row's state and owner — gone
+     * from the list when it no longer matches the filter, fetched when it now does.
+     */
+    onDeskState(frame: DeskStateFrame) {
+      const context = contexts.get(this);
+      if (!context || context.user?.role !== 'admin') return;
+      if (frame.counts) {
+        context.counts = frame.counts;
+        this.renderTabs();
+      }
+      const me = context.user.id;
+      const index = this.data.inbox.findIndex((i) => i.id === frame.conversationId);
+      const info = deskInfoOf(frame);
+      const matches = inDeskFilter(
+        { deskState: info.state, ...(info.ownerId !== undefined ? { ownerId: info.ownerId } : {}) },
+        context.filter,
+        me,
+      );
+      if (index < 0) {
+        if (matches) void this.refresh();
+        return;
+      }
+      if (!matches) {
+        this.setData({ inbox: this.data.inbox.filter((i) => i.id !== frame.conversationId) });
+        return;
+      }
+      const item = this.data.inbox[index] as ConversationItem;
+      const changed = withDeskLine(
+        context.tr,
+        {
+          ...item,
+          deskState: info.state,
+          ownerId: info.ownerId ?? '',
+          ownerName: info.ownerName ?? '',
+          waitingSince: frame.waitingSince ?? '',
+        },
+        me,
+        Date.now(),
+      );
+      this.setData({ [`inbox[${index}]`]: changed });
+    },
+
+    /** Staff: whether they are on duty, from the staff list. */
+    async loadStatus() {
+      const context = contexts.get(this);
+      if (!context?.user) return;
+      try {
+        const staff = await context.client.desk().staff();
+        const own = staff.find((member) => member.userId === context.user?.id);
+        if (own) this.setData({ awayShown: true, onDuty: own.status === 'active' });
+      } catch {
+        // No switch without the list; the desk works the same.
+      }
+    },
+
+    /** The 在岗 / 暂离 switch: away staff do not count as the desk being online. */
+    async onDutySwitch(event: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+      const context = contexts.get(this);
+      if (!context?.user) return;
+      const onDuty = event.detail.value;
+      try {
+        const staff = await context.client.desk().setAway(!onDuty);
+        const own = staff.find((member) => member.userId === context.user?.id);
+        this.setData({ onDuty: own ? own.status === 'active' : onDuty });
+      } catch (error) {
+        toast(context.tr.t('desk.awayFailed', { reason: errorText(context.tr, error) }));
+        // The switch goes back to what the server holds.
+        this.setData({ onDuty: !onDuty });
+      }
+    },
+
     onMessage(message: ChatMessage) {
       const context = contexts.get(this);
       if (!context) return;
       const { tr } = context;
       const mine = message.senderId === context.user?.id;
+      const isAdmin = context.user?.role === 'admin';
       // The desk calls a support conversation by the student's current name.
       const fromStudent = message.conversationId === `support:${message.senderId}`;
       const update = (item: ConversationItem): ConversationItem => {
         // Older history loaded by the chat page (seqs the list already counted) changes nothing.
         if (item.id !== message.conversationId || message.seq <= item.lastSeq) return item;
         const unread = mine ? item.unread : item.unread + 1;
-        return {
+        const waiting = waitingAfter(item, message);
+        const next: ConversationItem = {
           ...item,
+          ...(item.kind === 'support' ? { waitingSince: waiting.waitingSince ?? '' } : {}),
           ...(fromStudent && !mine && item.kind === 'support' ? { title: message.senderName } : {}),
           lastSeq: message.seq,
           preview: previewText(tr, message),
@@ -157,19 +335,23 @@ Component({
           unread,
           badge: badgeText(unread),
         };
+        return isAdmin && next.kind === 'support'
+          ? withDeskLine(tr, next, context.user?.id, Date.now())
+          : next;
       };
       const known =
         this.data.desk?.id === message.conversationId ||
         this.data.inbox.some((i) => i.id === message.conversationId) ||
         this.data.rooms.some((i) => i.id === message.conversationId);
       if (!known) {
-        // A student wrote to the desk for the first time: fetch the list.
-        void this.refresh();
+        // A student wrote to the desk for the first time: fetch the list. (Staff: not listed
+        // under this filter; the conversation's `deskstate` says whether it now belongs.)
+        if (!isAdmin) void this.refresh();
         return;
       }
       this.setData({
         desk: this.data.desk ? update(this.data.desk) : null,
-        inbox: byLatest(this.data.inbox.map(update)),
+        inbox: byLongestWaiting(this.data.inbox.map(update)),
         rooms: byLatest(this.data.rooms.map(update)),
       });
     },
@@ -188,7 +370,13 @@ Component({
 
     onOpen(event: WechatMiniprogram.BaseEvent) {
       const { id, title } = event.currentTarget.dataset as { id: string; title: string };
-      navigateTo(chatUrl(id, title));
+      navigateTo(
+        chatUrl(
+          id,
+          title,
+          this.data.inbox.find((i) => i.id === id),
+        ),
+      );
     },
 
     onContactDesk() {
