@@ -120,3 +120,26 @@ export {
 } from '../protocol/desk';
 export type { SearchResult, SearchResultsFrame } from '../protocol/search';
 export { MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, normalizeSearchText } from '../protocol/search';
+export {
+  inviteCodeFromScan,
+  inviteQrText,
+  StaffRequests,
+} from './staff-requests';
+export type {
+  StaffAuditEntry,
+  StaffAuditPageFrame,
+  StaffChange,
+  StaffListFrame,
+  StaffMember,
+  StaffRole,
+} from '../protocol/staff';
+export { MAX_STAFF, STAFF_CHANGES, STAFF_ROLES } from '../protocol/staff';
+export type { InvitedFrame, InviteFrame } from '../protocol/staff-invites';
+export { MAX_STAFF_INVITES, STAFF_INVITE_SECONDS } from '../protocol/staff-invites';
+export {
+  staffChangeText,
+  staffErrorText,
+  type StaffRequestKind,
+  staffRoleText,
+  staffStatusText,
+} from './staff-text';
