@@ -120,11 +120,7 @@ export {
 } from '../protocol/desk';
 export type { SearchResult, SearchResultsFrame } from '../protocol/search';
 export { MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, normalizeSearchText } from '../protocol/search';
-export {
-  inviteCodeFromScan,
-  inviteQrText,
-  StaffRequests,
-} from './staff-requests';
+export { inviteCodeFromScan, inviteQrText, StaffRequests } from './staff-requests';
 export type {
   StaffAuditEntry,
   StaffAuditPageFrame,

@@ -4,12 +4,7 @@
  * console, viewing and accepting one from the phone). Reads are resent after a lost connection;
  * changes are not (the outcome may have happened: the pushed `staff` list shows it).
  */
-import type {
-  SetStaffFrame,
-  StaffAuditPageFrame,
-  StaffMember,
-  StaffRole,
-} from '../protocol/staff';
+import type { SetStaffFrame, StaffAuditPageFrame, StaffMember, StaffRole } from '../protocol/staff';
 import {
   type InvitedFrame,
   type InviteFrame,
@@ -86,4 +81,3 @@ export class StaffRequests {
     return this.requests.call({ action: 'acceptinvite', code }, false);
   }
 }
-

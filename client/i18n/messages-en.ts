@@ -421,6 +421,7 @@ export const en: Catalog = {
   'staff.change.invite': "{target} accepted {actor}'s invitation as {role}",
   'staff.invite': 'Invite by scan',
   'staff.inviteAs': 'Invitation code ({role})',
+  'staff.inviteFor': 'Invitation as {role}',
   'staff.inviteHint':
     'Ask them to scan it with "Scan to join the desk" in the mini-program. Valid for {minutes} minutes, once.',
   'staff.inviteExpires': 'Valid until {time}',

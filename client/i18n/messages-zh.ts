@@ -421,6 +421,7 @@ export const zh = {
   'staff.change.invite': '{target} 接受了 {actor} 的邀请，成为{role}',
   'staff.invite': '邀请扫码加入',
   'staff.inviteAs': '生成邀请二维码（{role}）',
+  'staff.inviteFor': '邀请身份：{role}',
   'staff.inviteHint': '请对方用小程序“扫码加入服务台”扫描。{minutes} 分钟内有效，只能使用一次。',
   'staff.inviteExpires': '有效期至 {time}',
   'staff.inviteCodeLabel': '服务台邀请二维码',
