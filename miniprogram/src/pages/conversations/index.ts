@@ -13,7 +13,14 @@ import type {
   SessionUser,
   Translator,
 } from '../../core';
-import { badgeText, deskTitle, formatRecency, previewText, ticketFromScan } from '../../core';
+import {
+  badgeText,
+  deskTitle,
+  formatRecency,
+  inviteCodeFromScan,
+  previewText,
+  ticketFromScan,
+} from '../../core';
 import { watchBanner } from '../../lib/banner';
 import { byLatest, type ConversationItem, conversationItem } from '../../lib/conversation-items';
 import { labels } from '../../lib/labels';
@@ -54,6 +61,7 @@ function pageLabels(tr: Translator, userName: string) {
     online: 'sidebar.online',
     browseRooms: 'home.browseRooms',
     scanLogin: 'weblogin.scan',
+    scanInvite: 'invite.scan',
     signOut: ['home.signedInAs', { name: userName }],
     otherLanguage: tr.locale === 'zh' ? 'lang.en' : 'lang.zh',
   });
@@ -216,6 +224,20 @@ Component({
         return;
       }
       navigateTo(`/pages/weblogin/index?ticket=${ticket}`);
+    },
+
+    /** Not staff yet: scan a manager's invitation (the console's code) and answer it. */
+    async onScanInvite() {
+      const context = contexts.get(this);
+      if (!context) return;
+      const scanned = await scanCode();
+      if (scanned === undefined) return; // cancelled
+      const code = inviteCodeFromScan(scanned);
+      if (!code) {
+        toast(context.tr.t('invite.notCode'));
+        return;
+      }
+      navigateTo(`/pages/invite/index?code=${code}`);
     },
 
     async onMore() {
