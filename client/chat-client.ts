@@ -51,6 +51,7 @@ import type { SessionUser } from './session';
 import { messageTextProblem, outgoingText } from './text';
 import { IncomingTyping, OutgoingTyping } from './typing';
 import { WebLoginRequests } from './web-login-requests';
+import { StaffRequests } from './staff-requests';
 
 /** Pages of rooms `rooms()` reads at most (100 rooms each by default). */
 const MAX_ROOM_PAGES = 20;
@@ -417,6 +418,11 @@ export class ChatClient {
     return new DeskRequests(this.requests);
   }
 
+  /** Staff management and invitations (staff-requests.ts). */
+  staff(): StaffRequests {
+    return new StaffRequests(this.requests);
+  }
+
   /**
    * Searches the messages the user may read (or one conversation's), newest first; resend
    * safely (a read). Pass the previous page's `cursor` to go on where its scan stopped.
@@ -544,6 +550,10 @@ export class ChatClient {
       case 'cannedreplies':
         this.requests.settle(frame);
         this.emitter.emit('cannedreplies', frame);
+        return;
+      case 'staff':
+        this.requests.settle(frame);
+        this.emitter.emit('staff', frame);
         return;
       case 'recalled':
         this.recalled(frame);

@@ -7,6 +7,7 @@ import type {
   ReadNoticeFrame,
   RecalledFrame,
 } from '../protocol/server-frames';
+import type { StaffListFrame } from '../protocol/staff';
 import type { Clock } from './clock';
 import type { ConnectionState } from './connection';
 import type { OutboxEntry } from './outbox';
@@ -79,6 +80,8 @@ export interface ChatClientEvents {
   deskstate: [DeskStateFrame];
   /** Staff: the canned replies changed (the whole list). */
   cannedreplies: [CannedRepliesListFrame];
+  /** Staff: the staff list changed (the whole list: a reply, or pushed after a change). */
+  staff: [StaffListFrame];
   /** Upload progress (0…1) of an image message waiting in the outbox, by its clientId. */
   uploadProgress: [
     { readonly clientId: string; readonly conversationId: string; readonly fraction: number },

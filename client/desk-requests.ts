@@ -1,13 +1,12 @@
 /**
  * The desk's workflow from a staff client (protocol/desk.ts): claim, release, transfer, resolve a
- * support conversation; page through the inbox by state and owner; the shared canned replies; the
- * staff list (whom to transfer to) and one's own away status.
+ * support conversation; page through the inbox by state and owner; the shared canned replies (the
+ * staff list and one's away status are StaffRequests', client/staff-requests.ts).
  * Claims and changes are not resent after a lost connection (the outcome may have changed: the
  * caller sees the state in the next inbox page or `deskstate` frame); reads are.
  */
 import type { CannedReply, DeskCounts, DeskFilter, DeskStateFrame } from '../protocol/desk';
 import type { ConversationSummary } from '../protocol/server-frames';
-import type { StaffMember } from '../protocol/staff';
 import type { RequestChannel } from './request-channel';
 
 export interface DeskInboxPage {
@@ -46,16 +45,6 @@ export class DeskRequests {
 
   resolve(conversationId: string): Promise<DeskStateFrame> {
     return this.requests.call({ action: 'resolve', conversationId }, false);
-  }
-
-  /** The staff list (oldest first, at most MAX_STAFF): whom a conversation can go to. */
-  async staff(): Promise<StaffMember[]> {
-    return (await this.requests.call({ action: 'staff' }, true)).staff;
-  }
-
-  /** Sets oneself away (暂离) or back (在岗); idempotent, so resent. Resolves with the list. */
-  async setAway(away: boolean): Promise<StaffMember[]> {
-    return (await this.requests.call({ action: 'setaway', away }, true)).staff;
   }
 
   async cannedReplies(): Promise<CannedReply[]> {

@@ -139,6 +139,25 @@ export {
   MAX_CANNED_REPLY_CHARS,
   MAX_CANNED_TITLE_CHARS,
 } from '../protocol/desk';
-export type { StaffMember, StaffStatus } from '../protocol/staff';
 export type { SearchResult, SearchResultsFrame } from '../protocol/search';
 export { MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, normalizeSearchText } from '../protocol/search';
+export { inviteCodeFromScan, inviteQrText, StaffRequests } from './staff-requests';
+export type {
+  StaffAuditEntry,
+  StaffAuditPageFrame,
+  StaffChange,
+  StaffListFrame,
+  StaffMember,
+  StaffRole,
+  StaffStatus,
+} from '../protocol/staff';
+export { MAX_STAFF, STAFF_CHANGES, STAFF_ROLES } from '../protocol/staff';
+export type { InvitedFrame, InviteFrame } from '../protocol/staff-invites';
+export { MAX_STAFF_INVITES, STAFF_INVITE_SECONDS } from '../protocol/staff-invites';
+export {
+  staffChangeText,
+  staffErrorText,
+  type StaffRequestKind,
+  staffRoleText,
+  staffStatusText,
+} from './staff-text';

@@ -258,6 +258,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   frameRoute('setstaff', { staff: 'readWrite' }),
   frameRoute('setaway', { staff: 'readWrite' }),
   frameRoute('staffaudit', {}),
+  // Invitations by scan (functions/domain/staff-invites.ts): created and viewed in staffInvites;
+  // accepting deletes the invitation and puts the member and the audit entry (one transaction),
+  // then closes the invitee's connections.
+  frameRoute('createinvite', { staffInvites: 'readWrite' }),
+  frameRoute('viewinvite', { staffInvites: 'read' }),
+  frameRoute('acceptinvite', { staffInvites: 'readWrite', staff: 'readWrite' }),
   {
     routeKey: 'ping',
     integration: { kind: 'mock', response: '{"type":"pong"}' },

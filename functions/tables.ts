@@ -57,7 +57,8 @@ export type TableId =
   | 'notifyCredits'
   | 'deskEvents'
   | 'cannedReplies'
-  | 'staff';
+  | 'staff'
+  | 'staffInvites';
 
 export const INDEX = {
   connectionsByUser: 'byUser',
@@ -272,6 +273,17 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: { name: 'key', type: 'S' },
     globalIndexes: [],
     lifecycle: 'durable',
+  },
+  {
+    id: 'staffInvites',
+    envVar: 'STAFF_INVITES_TABLE',
+    description:
+      'Invitations to the staff by scan (functions/domain/staff-invites.ts): partition `invite`, one item per outstanding code (the role, the inviting manager, the expiry); single-use (accepting deletes it in the transaction that adds the staff member), live about ten minutes (protocol/staff-invites.ts STAFF_INVITE_SECONDS), at most MAX_STAFF_INVITES at once.',
+    partitionKey: { name: 'list', type: 'S' },
+    sortKey: { name: 'code', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+    lifecycle: 'ephemeral',
   },
 ];
 

@@ -34,6 +34,7 @@ import {
 } from './desk';
 import { SearchFrame } from './search';
 import { SetAwayFrame, SetStaffFrame, StaffAuditFrame, StaffFrame } from './staff';
+import { AcceptInviteFrame, CreateInviteFrame, ViewInviteFrame } from './staff-invites';
 
 const frameId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FRAME_ID_LENGTH));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CONVERSATION_ID_LENGTH));
@@ -257,7 +258,10 @@ export type ClientFrame =
   | StaffFrame
   | SetStaffFrame
   | SetAwayFrame
-  | StaffAuditFrame;
+  | StaffAuditFrame
+  | CreateInviteFrame
+  | ViewInviteFrame
+  | AcceptInviteFrame;
 
 /** Every client action, each with its schema. */
 export const CLIENT_FRAMES = {
@@ -297,6 +301,9 @@ export const CLIENT_FRAMES = {
   setstaff: SetStaffFrame,
   setaway: SetAwayFrame,
   staffaudit: StaffAuditFrame,
+  createinvite: CreateInviteFrame,
+  viewinvite: ViewInviteFrame,
+  acceptinvite: AcceptInviteFrame,
 } as const;
 
 export type ClientAction = keyof typeof CLIENT_FRAMES;

@@ -45,6 +45,9 @@ export const REPLY_TYPES = {
   setstaff: 'staff',
   setaway: 'staff',
   staffaudit: 'staffaudit',
+  createinvite: 'invite',
+  viewinvite: 'invite',
+  acceptinvite: 'invited',
 } as const satisfies Record<ClientAction, ServerFrame['type'] | undefined>;
 
 /** Actions the server answers. */

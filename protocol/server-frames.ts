@@ -18,6 +18,7 @@ import { AutoReply } from './desk-hours';
 import { CannedRepliesListFrame, DeskCounts, DeskState, DeskStateFrame } from './desk';
 import { SearchResultsFrame } from './search';
 import { StaffAuditPageFrame, StaffListFrame } from './staff';
+import { InvitedFrame, InviteFrame } from './staff-invites';
 
 export const Role = v.picklist(['student', 'admin']);
 export const ConversationKind = v.picklist(['support', 'room']);
@@ -290,6 +291,8 @@ export const ServerFrame = v.variant('type', [
   SearchResultsFrame,
   StaffListFrame,
   StaffAuditPageFrame,
+  InviteFrame,
+  InvitedFrame,
 ]);
 
 export type Role = v.InferOutput<typeof Role>;

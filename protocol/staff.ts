@@ -102,6 +102,9 @@ export const STAFF_CHANGES = [
   'remove',
   'away',
   'back',
+  // Joined by accepting a manager's invitation (protocol/staff-invites.ts): the actor is the
+  // manager who created it.
+  'invite',
 ] as const;
 
 export const StaffAuditEntry = v.object({

@@ -331,6 +331,15 @@ beforeAll(async () => {
   await request(admin.client, 'setaway', { action: 'setaway', away: true });
   await request(admin.client, 'setaway: back', { action: 'setaway', away: false });
   await request(admin.client, 'staffaudit', { action: 'staffaudit' });
+  // Invitations by scan (functions/domain/staff-invites.ts): a manager's code, viewed and accepted
+  // by a student (whose connections then close).
+  const invite = await request(admin.client, 'createinvite', {
+    action: 'createinvite',
+    role: 'staff',
+  });
+  const invitee = await connectStep('$connect: an invitee', 'ta-yi');
+  await request(invitee.client, 'viewinvite', { action: 'viewinvite', code: invite.code });
+  await request(invitee.client, 'acceptinvite', { action: 'acceptinvite', code: invite.code });
   // Scan to log in: a ticket, its view and approval from the mini-program, the console's
   // collection, a console connection, the web sessions list and a sign-out.
   const ticket = await step('POST /weblogin', 'weblogin-create', async () => {

@@ -106,7 +106,7 @@ async function showApp(
     forgetSession(tabStorage());
     showLogin(tr, root, config, notice);
   };
-  const signOut = () => end();
+  const signOut = (notice?: string) => end(notice);
   const app = new AppView(tr, client, session.user, signOut, durable, uploader);
   const unwatch = watchBrowser(client, () => app.visible());
   // The stored outbox first: the views show what is still waiting to be sent from the start.

@@ -22,13 +22,13 @@ const STAFF = 'staff';
 const AUDIT = 'audit';
 
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<
+export type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
 
-/** A StaffStore backed by DynamoDB. */
-export function createDynamoStaffStore(client: DynamoDBDocumentClient, table: string): StaffStore {
-  const auditPut = (audit: StaffAuditRecord): TransactItem => ({
+/** The transaction item that puts one audit entry (also the invitations' adapter's). */
+export function staffAuditPut(table: string, audit: StaffAuditRecord): TransactItem {
+  return {
     Put: {
       TableName: table,
       Item: {
@@ -37,7 +37,17 @@ export function createDynamoStaffStore(client: DynamoDBDocumentClient, table: st
         ...audit,
       },
     },
-  });
+  };
+}
+
+/** The key of one member's item. */
+export function staffKey(userId: string): { list: string; key: string } {
+  return { list: STAFF, key: userId };
+}
+
+/** A StaffStore backed by DynamoDB. */
+export function createDynamoStaffStore(client: DynamoDBDocumentClient, table: string): StaffStore {
+  const auditPut = (audit: StaffAuditRecord): TransactItem => staffAuditPut(table, audit);
   return {
     async list() {
       const records: StaffRecord[] = [];

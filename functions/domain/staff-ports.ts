@@ -56,3 +56,39 @@ export interface StaffStore {
     before?: string,
   ): Promise<{ entries: StaffAuditRecord[]; next?: string | undefined }>;
 }
+
+/** One outstanding invitation to the staff (protocol/staff-invites.ts). Times: epoch ms. */
+export interface StaffInviteRecord {
+  readonly code: string;
+  readonly role: StaffRole;
+  readonly inviterId: string;
+  readonly inviterName: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * The invitations (functions/adapters/dynamo-staff-invites.ts). Accepting one is one transaction
+ * with the staff table: the invitation deleted (it must exist and not have expired), the member
+ * put (they must not be staff), the audit entry put.
+ */
+export interface StaffInviteStore {
+  /**
+   * The invitations that have not expired at `now` (bounded: at most MAX_STAFF_INVITES live, and
+   * the expired ones this finds are deleted).
+   */
+  live(now: number): Promise<StaffInviteRecord[]>;
+  put(invite: StaffInviteRecord): Promise<void>;
+  /** The invitation, if it exists and has not expired at `now`. */
+  get(code: string, now: number): Promise<StaffInviteRecord | undefined>;
+  /**
+   * Uses the invitation: `used` when it was gone or expired, `conflict` when the member is already
+   * on the staff (or either changed meanwhile).
+   */
+  accept(change: {
+    readonly code: string;
+    readonly now: number;
+    readonly member: StaffRecord;
+    readonly audit: StaffAuditRecord;
+  }): Promise<'saved' | 'used' | 'conflict'>;
+}

@@ -180,7 +180,8 @@ async function requireStaff(staff: StaffDirectory, caller: Caller): Promise<Staf
   return member;
 }
 
-async function requireManager(staff: StaffDirectory, caller: Caller): Promise<StaffRecord> {
+/** The caller's staff item when they are a manager (read fresh); FORBIDDEN otherwise. */
+export async function requireManager(staff: StaffDirectory, caller: Caller): Promise<StaffRecord> {
   const member = await requireStaff(staff, caller);
   if (member.role !== 'manager') throw new ForbiddenError('only managers can do this');
   return member;
@@ -219,10 +220,22 @@ async function answerAndBroadcast(
 ): Promise<void> {
   const frame = await listFrame(staff);
   await reply(ctx, caller.connectionId, withId(frame, id));
+  await broadcastStaffList(ctx, staff, caller.connectionId, frame);
+}
+
+/**
+ * The staff list after a change, to every staff connection but `except` (best effort: the change
+ * is stored; the others see it on their next `staff`).
+ */
+export async function broadcastStaffList(
+  ctx: ChatContext,
+  staff: StaffDirectory,
+  except?: string,
+  frame?: StaffListFrame,
+): Promise<void> {
   try {
-    await fanOut(ctx, [ADMINS_TOPIC], frame, caller.connectionId);
+    await fanOut(ctx, [ADMINS_TOPIC], frame ?? (await listFrame(staff)), except);
   } catch (error) {
-    // Stored; the others see it on their next `staff`.
     ctx.log.warn('staff list broadcast failed', { error: describe(error) });
   }
 }

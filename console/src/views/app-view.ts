@@ -39,7 +39,9 @@ import { CannedPickerView } from './canned-picker-view';
 import { DeskBarView, type DeskInfo } from './desk-bar-view';
 import { DeskFilterView } from './desk-filter-view';
 import { SearchView } from './search-view';
-import type { CannedReply, DeskStateFrame } from '../../../client/index';
+import { AwayToggleView } from './away-toggle-view';
+import { StaffView } from './staff-view';
+import type { CannedReply, DeskStateFrame, StaffMember } from '../../../client/index';
 import type { ListItem } from '../lib/conversation-list';
 
 /** How often the inbox is drawn again so its waiting times stay current. */
@@ -72,12 +74,16 @@ export class AppView {
   private readonly cannedPicker: CannedPickerView | undefined;
   private readonly cannedManage: CannedManageView | undefined;
   private waitingTimer: ReturnType<typeof setInterval> | undefined;
+  /** Staff: 人员管理 (the staff list; managers change it) and away / back in the header. */
+  private readonly staff: StaffView | undefined;
+  private readonly away: AwayToggleView | undefined;
 
   constructor(
     private readonly tr: Translator,
     private readonly client: ChatClient,
     private readonly user: SessionUser,
-    signOut: () => void,
+    /** Ends the session (back to login), with a notice when it ended for a reason. */
+    signOut: (notice?: string) => void,
     durable: boolean,
     uploader: BrowserImageUploader,
   ) {
@@ -144,6 +150,14 @@ export class AppView {
         this.cannedChanged(replies),
       );
       this.sidebar.element.append(this.cannedManage.element);
+      const staffChanged = (staff: StaffMember[]) => this.staffChanged(staff);
+      this.staff = new StaffView(tr, client, user, staffChanged, () =>
+        signOut(tr.t('staff.ended')),
+      );
+      this.sidebar.element.append(this.staff.element);
+      this.away = new AwayToggleView(tr, client, user.id, staffChanged, (text) =>
+        this.showNotice('action', text),
+      );
     }
     this.layout = h(
       'div',
@@ -174,10 +188,11 @@ export class AppView {
             h('strong', {}, user.name),
             h('span', { class: 'who-id' }, ` (${user.id})`),
           ),
+          this.away?.element,
           languageSwitch(tr),
           h(
             'button',
-            { type: 'button', class: 'secondary', onclick: signOut },
+            { type: 'button', class: 'secondary', onclick: () => signOut() },
             tr.t('header.signOut'),
           ),
         ),
@@ -214,6 +229,7 @@ export class AppView {
       client.on('error', (event) => this.clientError(event)),
       client.on('deskstate', (frame) => this.deskChanged(frame)),
       client.on('cannedreplies', (frame) => this.cannedChanged(frame.replies)),
+      client.on('staff', (frame) => this.staffChanged(frame.staff)),
     );
     this.waitingTimer = setInterval(() => this.renderList(), WAITING_REFRESH_MS);
     this.banner.show(client.state);
@@ -223,7 +239,10 @@ export class AppView {
     if (this.user.role === 'student') {
       void this.open(`support:${this.user.id}`, deskTitle(this.tr, undefined));
     }
-    if (client.state.status === 'online') void this.refresh();
+    if (client.state.status === 'online') {
+      void this.refresh();
+      void this.staff?.load();
+    }
   }
 
   /** Stops listening (sign out). */
@@ -251,6 +270,8 @@ export class AppView {
       this.clearNotice('session');
       void this.refresh();
       void this.reports?.load();
+      // Also whether the caller is still on the staff (a removal closed their connection).
+      void this.staff?.load();
     }
   }
 
@@ -396,6 +417,12 @@ export class AppView {
       }
     }
     this.renderList();
+  }
+
+  /** The staff list (a reply or pushed after anyone's change): the panel and the away toggle. */
+  private staffChanged(staff: readonly StaffMember[]): void {
+    this.staff?.render(staff);
+    this.away?.render(staff);
   }
 
   private cannedChanged(replies: readonly CannedReply[]): void {

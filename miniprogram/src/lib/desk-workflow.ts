@@ -150,7 +150,7 @@ export class DeskWorkflow {
   }
 
   private async transfer(): Promise<void> {
-    const rows = colleagueRows(this.tr, await this.client.desk().staff(), this.me);
+    const rows = colleagueRows(this.tr, await this.client.staff().list(), this.me);
     if (rows.length === 0) {
       this.ui.notice(this.tr.t('desk.transferNone'));
       return;

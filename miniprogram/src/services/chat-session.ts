@@ -5,7 +5,7 @@
 import { ChatClient, type ConnectionPolicy, type SessionUser } from '../core';
 import { serverConfig } from './environment';
 import { watchLifecycle } from './lifecycle';
-import { forgetSession, sessionProvider, storedSession } from './login';
+import { forgetSession, login, sessionProvider, storedSession } from './login';
 import { socketTransport } from './socket-transport';
 import { wxImageUploader } from './media';
 import { wxStorage } from './storage';
@@ -60,4 +60,18 @@ export async function signOut(api: WxApi = globalWx()): Promise<void> {
   }
   await forgetSession(api);
   await wxStorage(api).remove(OUTBOX_KEY);
+}
+
+/**
+ * Logs in again (the user's role changed: they joined the staff), stopping the client that runs on
+ * the old session; the next `startChat` connects with the new one, whose user names the new role.
+ * Unsent messages stay stored.
+ */
+export async function loginAgain(api: WxApi = globalWx()): Promise<void> {
+  if (current) {
+    current.unwatch();
+    current.client.stop();
+    current = undefined;
+  }
+  await login(undefined, api);
 }

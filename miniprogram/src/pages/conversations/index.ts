@@ -29,6 +29,7 @@ import {
   errorText,
   formatRecency,
   inDeskFilter,
+  inviteCodeFromScan,
   previewText,
   selectDeskFilter,
   ticketFromScan,
@@ -89,6 +90,7 @@ function pageLabels(tr: Translator, userName: string) {
     online: 'sidebar.online',
     browseRooms: 'home.browseRooms',
     scanLogin: 'weblogin.scan',
+    scanInvite: 'invite.scan',
     signOut: ['home.signedInAs', { name: userName }],
     otherLanguage: tr.locale === 'zh' ? 'lang.en' : 'lang.zh',
     filterLabel: 'desk.filterLabel',
@@ -287,7 +289,7 @@ Component({
       const context = contexts.get(this);
       if (!context?.user) return;
       try {
-        const staff = await context.client.desk().staff();
+        const staff = await context.client.staff().list();
         const own = staff.find((member) => member.userId === context.user?.id);
         if (own) this.setData({ awayShown: true, onDuty: own.status === 'active' });
       } catch {
@@ -301,7 +303,7 @@ Component({
       if (!context?.user) return;
       const onDuty = event.detail.value;
       try {
-        const staff = await context.client.desk().setAway(!onDuty);
+        const staff = await context.client.staff().setAway(!onDuty);
         const own = staff.find((member) => member.userId === context.user?.id);
         this.setData({ onDuty: own ? own.status === 'active' : onDuty });
       } catch (error) {
@@ -404,6 +406,20 @@ Component({
         return;
       }
       navigateTo(`/pages/weblogin/index?ticket=${ticket}`);
+    },
+
+    /** Not staff yet: scan a manager's invitation (the console's code) and answer it. */
+    async onScanInvite() {
+      const context = contexts.get(this);
+      if (!context) return;
+      const scanned = await scanCode();
+      if (scanned === undefined) return; // cancelled
+      const code = inviteCodeFromScan(scanned);
+      if (!code) {
+        toast(context.tr.t('invite.notCode'));
+        return;
+      }
+      navigateTo(`/pages/invite/index?code=${code}`);
     },
 
     async onMore() {
