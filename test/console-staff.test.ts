@@ -15,6 +15,7 @@ import { findChromium, launchChromium } from './support/browser';
 import { ChatTestClient, login } from './support/chat-client';
 import { ConsoleDriver, inboxRow } from './support/console-driver';
 import { startTestStack } from './support/test-stack';
+import { STAFF_INVITE_SECONDS } from '../protocol/staff-invites';
 
 const chromiumPath = findChromium();
 if (!chromiumPath && process.env.CI) {
@@ -186,5 +187,25 @@ describe.runIf(chromiumPath)('人员管理 in the browser console', () => {
     await expect(row(boss, 'xiaohong').locator('.staff-added').textContent()).resolves.toContain(
       '张主任 添加于',
     );
+  });
+
+  it('takes an invitation off the screen once it has expired', async () => {
+    // Prepare: the page's timers on a clock the test moves (Playwright's clock; time still flows).
+    const boss = await staffPanel('boss', '张主任');
+    await boss.clock.install();
+    await boss.locator('[data-invite-role="staff"]').click();
+    const code = boss.locator('.staff-invite-code[data-role="staff"]');
+    await code.locator('svg.qr-code').waitFor();
+
+    // Act: just before and then just after the invitation's lifetime.
+    await boss.clock.fastForward(STAFF_INVITE_SECONDS * 1000 - 5_000);
+    const before = await code.locator('svg.qr-code').count();
+    await boss.clock.fastForward(10_000);
+
+    // Assess
+    expect(before).toBe(1);
+    await code.locator('p', { hasText: '邀请二维码已过期，请重新生成。' }).waitFor();
+    expect(await code.locator('svg.qr-code').count()).toBe(0);
+    expect(await code.getAttribute('data-code')).toBeNull();
   });
 });

@@ -435,6 +435,7 @@ export const en: Catalog = {
   'staff.inviteHint':
     'Ask them to scan it with "Scan to join the desk" in the mini-program. Valid for {minutes} minutes, once.',
   'staff.inviteExpires': 'Valid until {time}',
+  'staff.inviteExpired': 'This invitation code has expired; create a new one.',
   'staff.inviteCodeLabel': 'Desk invitation code',
   'invite.title': 'Join the desk',
   'invite.scan': 'Scan to join the desk',

@@ -434,6 +434,7 @@ export const zh = {
   'staff.inviteFor': '邀请身份：{role}',
   'staff.inviteHint': '请对方用小程序“扫码加入服务台”扫描。{minutes} 分钟内有效，只能使用一次。',
   'staff.inviteExpires': '有效期至 {time}',
+  'staff.inviteExpired': '邀请二维码已过期，请重新生成。',
   'staff.inviteCodeLabel': '服务台邀请二维码',
   'invite.title': '加入服务台',
   'invite.scan': '扫码加入服务台',
