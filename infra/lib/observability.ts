@@ -1,7 +1,7 @@
 /**
- * What an operator watches: alarms on handler errors and throttles, DynamoDB throttling and
- * server-side errors on both APIs, all notifying one SNS topic; and a small dashboard with
- * connections, messages, errors and p99 handler duration.
+ * What an operator watches: alarms on handler errors and throttles (HANDLERS_PER_ALARM functions
+ * an alarm), DynamoDB throttling and server-side errors on both APIs, all notifying one SNS topic;
+ * and a small dashboard with connections, messages, errors and p99 handler duration per function.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,6 +15,13 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 const PERIOD = Duration.minutes(5);
+
+/**
+ * Handler functions one errors (or throttles) alarm watches: an alarm's metric math may reference
+ * at most 10 metrics, a hard limit
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html).
+ */
+export const HANDLERS_PER_ALARM = 10;
 
 export interface ObservabilityProps {
   /** Handler functions by a short name (route key or `login`). */
@@ -70,18 +77,33 @@ export class Observability extends Construct {
       this.alarms.push(created);
     };
 
-    for (const [name, fn] of props.functions) {
+    // Errors and throttles of the handlers, HANDLERS_PER_ALARM functions an alarm: one alarm per
+    // function would be two CloudFormation resources per route, and the stack must stay under
+    // CloudFormation's 500 resources as routes are added. The alarm names its functions; the
+    // dashboard's per-function graphs tell which one it was.
+    const handlers = [...props.functions];
+    for (let i = 0; i < handlers.length; i += HANDLERS_PER_ALARM) {
+      const group = handlers.slice(i, i + HANDLERS_PER_ALARM);
+      const names = group.map(([name]) => name).join(', ');
+      const sum = (metric: (fn: IFunction) => cloudwatch.IMetric, label: string) =>
+        new cloudwatch.MathExpression({
+          expression: group.map((_, j) => `m${j}`).join(' + '),
+          usingMetrics: Object.fromEntries(group.map(([, fn], j) => [`m${j}`, metric(fn)])),
+          period: PERIOD,
+          label,
+        });
+      const groupId = `Handlers${i / HANDLERS_PER_ALARM + 1}`;
       // Frame handlers answer client mistakes with error frames, so an Errors datapoint is an
       // unhandled exception or a timeout: worth a look every time.
       alarm(
-        `${safeId(name)}Errors`,
-        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-        `campus-chat handler ${name}: unhandled errors or timeouts`,
+        `${groupId}Errors`,
+        sum((fn) => fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), 'handler errors'),
+        `campus-chat handlers ${names}: unhandled errors or timeouts`,
       );
       alarm(
-        `${safeId(name)}Throttles`,
-        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
-        `campus-chat handler ${name}: invocations throttled (account concurrency exhausted?)`,
+        `${groupId}Throttles`,
+        sum((fn) => fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), 'handler throttles'),
+        `campus-chat handlers ${names}: invocations throttled (account concurrency exhausted?)`,
       );
     }
 
