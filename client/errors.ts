@@ -21,11 +21,16 @@ export class ProtocolError extends Error {
   }
 
   /**
-   * Whether the same request may succeed later (RATE_LIMITED and UNAVAILABLE after the wait,
-   * INTERNAL).
+   * Whether the same request may succeed later (RATE_LIMITED, UNAVAILABLE and BUSY after the
+   * wait, INTERNAL).
    */
   get retryable(): boolean {
-    return this.code === 'RATE_LIMITED' || this.code === 'UNAVAILABLE' || this.code === 'INTERNAL';
+    return (
+      this.code === 'RATE_LIMITED' ||
+      this.code === 'UNAVAILABLE' ||
+      this.code === 'BUSY' ||
+      this.code === 'INTERNAL'
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Sends the outbox: per conversation one message at a time, in the order typed, each retried with
  * its own id until the server acknowledges it (or a `message` with its clientId arrives through a
- * push or a sync, which proves it was stored). RATE_LIMITED and UNAVAILABLE wait `retryAfterMs`; INTERNAL, API
+ * push or a sync, which proves it was stored). RATE_LIMITED and UNAVAILABLE wait `retryAfterMs`; BUSY
+ * waits `retryAfterMs` plus a backoff that grows with each BUSY in a row; INTERNAL, API
  * Gateway failures, lost connections and missing acks retry with backoff; a refusal (BAD_REQUEST,
  * FORBIDDEN, NOT_FOUND, TOO_LARGE, CONTENT_REJECTED…) marks the message failed for the user to retry or discard.
  */
@@ -111,7 +112,16 @@ export class OutboxSender {
     const flight = this.inFlight.get(entry.conversationId);
     if (!flight || flight.clientId !== entry.clientId) return true;
     this.land(entry.conversationId);
-    if (frame.code === 'RATE_LIMITED' || frame.code === 'UNAVAILABLE') {
+    if (frame.code === 'BUSY') {
+      // The server shed the send (nothing stored): at least its `retryAfterMs`, and on each BUSY
+      // in a row a longer full-jitter backoff on top, so a crowd of clients spreads out instead
+      // of coming back together (docs/protocol.md "Errors").
+      const failures = (this.failures.get(entry.clientId) ?? 0) + 1;
+      this.failures.set(entry.clientId, failures);
+      const floor = frame.retryAfterMs ?? RETRY_BASE_MS;
+      const extra = fullJitterDelay(failures - 1, floor, RETRY_CAP_MS, this.deps.random);
+      this.hold(entry.conversationId, floor + extra);
+    } else if (frame.code === 'RATE_LIMITED' || frame.code === 'UNAVAILABLE') {
       // Wait what the server says, plus a little jitter so several devices do not retry together.
       // UNAVAILABLE: content security could not check the text; nothing was stored, so the same
       // id is sent again (docs/protocol.md "Content security").

@@ -227,6 +227,45 @@ describe('send', () => {
     expect(stored(storage)).toEqual([]);
   });
 
+  it('waits at least retryAfterMs on BUSY, longer on each BUSY in a row, and retries the same id', async () => {
+    // Prepare
+    const h = harness();
+    await online(h);
+    let refusals = 0;
+    h.server.intercept = (frame) => {
+      if (frame.action !== 'sendmessage' || refusals >= 2) return undefined;
+      refusals++;
+      return { type: 'error', id: frame.id, code: 'BUSY', message: 'busy', retryAfterMs: 500 };
+    };
+    const entry = h.client.send(SUPPORT, 'hi');
+    await h.clock.advance(0);
+
+    // Act: each resend comes retryAfterMs at the earliest after the BUSY before it.
+    const gaps: number[] = [];
+    let last = h.clock.now();
+    let seen = 1;
+    for (let t = 0; t < 20_000; t += 10) {
+      await h.clock.advance(10);
+      const sent = h.transport.last.framesOf('sendmessage').length;
+      if (sent > seen) {
+        gaps.push(h.clock.now() - last);
+        last = h.clock.now();
+        seen = sent;
+      }
+    }
+
+    // Assess
+    expect(gaps).toHaveLength(2);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(500);
+    expect(h.transport.last.framesOf('sendmessage').map((f) => f.id)).toEqual([
+      entry.clientId,
+      entry.clientId,
+      entry.clientId,
+    ]);
+    expect(h.client.view(SUPPORT).pending).toEqual([]);
+    expect(h.client.view(SUPPORT).messages).toHaveLength(1);
+  });
+
   it('waits retryAfterMs on RATE_LIMITED and retries the same id', async () => {
     // Prepare
     const h = harness();

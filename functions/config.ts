@@ -98,6 +98,8 @@ export const TUNING_VARIABLES = [
   'FANOUT_CONCURRENCY',
   'CONNECTION_TTL_SECONDS',
   'SEND_RETRY_BUDGET_MS',
+  'SEND_MAX_IN_FLIGHT',
+  'SEND_MAX_IN_FLIGHT_PER_CONVERSATION',
   'DESK_TITLE',
   'TOKEN_TTL_SECONDS',
   'WEB_LOGIN_TICKETS_PER_MINUTE',
@@ -213,6 +215,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       fanOutConcurrency: intFrom(env, 'FANOUT_CONCURRENCY', 50),
       connectionTtlSeconds: intFrom(env, 'CONNECTION_TTL_SECONDS', 2 * 3600 + 15 * 60),
       sendRetryBudgetMs: intFrom(env, 'SEND_RETRY_BUDGET_MS', 7000),
+      sendMaxInFlight: intFrom(env, 'SEND_MAX_IN_FLIGHT', 48),
+      sendMaxInFlightPerConversation: intFrom(env, 'SEND_MAX_IN_FLIGHT_PER_CONVERSATION', 24),
       deskTitle: env.DESK_TITLE ?? '自习室服务台',
     },
     admins: new Set(

@@ -7,6 +7,7 @@
  * process, and tests may build a runtime from any environment without touching `process.env`.
  * Per request only the @connections sender is bound (its endpoint comes from the event).
  */
+import { SendGate } from './domain/send-gate';
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { connectionsEndpoint, createConnectionSender } from './adapters/connection-sender';
@@ -74,6 +75,8 @@ export interface InstanceThrottles {
    * one post back per window, not one per frame.
    */
   readonly rateLimitNotices: SendLimitMemory;
+  /** Sends in flight, bounded in all and per conversation (domain/send-gate.ts). */
+  readonly sendGate: SendGate;
 }
 
 export interface Runtime {
@@ -137,6 +140,10 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     presence: new TokenBuckets(chat.presenceBurst, chat.presencePerSecond),
     sendLimits: new SendLimitMemory(),
     rateLimitNotices: new SendLimitMemory(),
+    sendGate: new SendGate({
+      maxInFlight: chat.sendMaxInFlight,
+      maxPerConversation: chat.sendMaxInFlightPerConversation,
+    }),
   };
   const chatConfig = { ...chat };
   const staff = new StaffDirectory(createDynamoStaffStore(db, config.tables.staff), {

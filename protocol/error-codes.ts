@@ -22,6 +22,11 @@ export const ERROR_CODES = [
    * frame carries the owner's display name as `ownerName`.
    */
   'CONFLICT',
+  /**
+   * The server is at capacity for this request (sends in flight on the function instance or in
+   * the conversation): nothing was done; retry unchanged after `retryAfterMs`, with backoff.
+   */
+  'BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -320,6 +320,7 @@ export const en: Catalog = {
   // The desk's workflow (issue 19)
   'error.CONFLICT': 'A colleague is already handling this conversation',
   'error.CONFLICT.owner': '{name} is already handling this conversation',
+  'error.BUSY': 'the server is busy; your message will be sent again shortly',
   'desk.state.open': 'Waiting',
   'desk.state.claimed': 'In progress',
   'desk.state.resolved': 'Resolved',

@@ -322,6 +322,7 @@ export const zh = {
   // The desk's workflow (issue 19)
   'error.CONFLICT': '同事已在处理这个会话',
   'error.CONFLICT.owner': '{name} 已在处理这个会话',
+  'error.BUSY': '服务器繁忙，消息稍后会自动重发',
   'desk.state.open': '待处理',
   'desk.state.claimed': '处理中',
   'desk.state.resolved': '已解决',

@@ -73,6 +73,7 @@ const CODE_MESSAGES: Readonly<Record<string, MessageId>> = {
   CONTENT_REJECTED: 'error.CONTENT_REJECTED',
   UNAVAILABLE: 'error.UNAVAILABLE',
   CONFLICT: 'error.CONFLICT',
+  BUSY: 'error.BUSY',
 };
 
 /** CONTENT_REJECTED's label in words (protocol/content-labels.ts). */

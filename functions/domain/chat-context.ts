@@ -37,6 +37,10 @@ export interface ChatConfig {
   readonly connectionTtlSeconds: number;
   /** How long a send keeps retrying after losing optimistic-concurrency races, in ms. */
   readonly sendRetryBudgetMs: number;
+  /** Sends in flight in one function instance before the send gate answers BUSY. */
+  readonly sendMaxInFlight: number;
+  /** Sends in flight in one conversation (per instance) before the send gate answers BUSY. */
+  readonly sendMaxInFlightPerConversation: number;
   /** The title a student sees for their support conversation. */
   readonly deskTitle: string;
 }

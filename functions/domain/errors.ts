@@ -8,7 +8,7 @@ import type { ErrorCode } from '../../protocol/error-codes';
 
 export class ChatError extends Error {
   readonly code: ErrorCode;
-  /** RATE_LIMITED, UNAVAILABLE: when a retry can succeed. */
+  /** RATE_LIMITED, UNAVAILABLE, BUSY: when a retry can succeed. */
   readonly retryAfterMs: number | undefined;
   /** CONTENT_REJECTED: what content security found (sent to the client as `label`). */
   readonly label: ContentLabel | undefined;
@@ -82,6 +82,15 @@ export class ConflictError extends ChatError {
     readonly ownerName?: string,
   ) {
     super('CONFLICT', message);
+  }
+}
+/**
+ * Shed under load (functions/domain/send-gate.ts): too much in flight to take this request now.
+ * Nothing was done; the client retries unchanged after `retryAfterMs`, with backoff.
+ */
+export class BusyError extends ChatError {
+  constructor(message: string, retryAfterMs: number) {
+    super('BUSY', message, retryAfterMs);
   }
 }
 export class InternalError extends ChatError {

@@ -19,6 +19,13 @@ const admission = {
 };
 
 export const handler = admittingFrameHandler(runtime, async (ctx, caller, body) => {
-  const admitted = await admitSend(ctx, admission, caller, body);
-  await sendMessage(ctx, caller, admitted, admission, images, desk);
+  // Shed first (BUSY, nothing done) when too much is in flight; see domain/send-gate.ts.
+  const conversationId = typeof body.conversationId === 'string' ? body.conversationId : '';
+  const release = runtime.throttles.sendGate.enter(conversationId, ctx.now);
+  try {
+    const admitted = await admitSend(ctx, admission, caller, body);
+    await sendMessage(ctx, caller, admitted, admission, images, desk);
+  } finally {
+    release();
+  }
 });
