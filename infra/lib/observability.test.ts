@@ -77,7 +77,7 @@ describe('alarms', () => {
         .map((a) =>
           (a.Metrics as LambdaQuery[])
             .filter((m) => isLambda(m, metric))
-            .map((m) => referencedId(m.MetricStat.Metric.Dimensions[0].Value)),
+            .map((m) => referencedId(m.MetricStat.Metric.Dimensions[0]?.Value)),
         );
       // Each function in exactly one alarm, at most CloudWatch's 10 metrics an alarm.
       expect(groups.flat().sort()).toEqual([...functions].sort());
