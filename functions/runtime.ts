@@ -167,7 +167,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
   const contextWith = (endpoint: string): ChatContext => ({
     ...stores,
     content,
-    sender: createConnectionSender(endpoint, config.region),
+    sender: createConnectionSender(endpoint, config.region, chat.fanOutConcurrency),
     config: chatConfig,
     log,
     now,

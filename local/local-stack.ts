@@ -65,6 +65,11 @@ export interface LocalStackOptions {
   readonly wechat?: WeChatStandInOptions;
   /** Run the stream consumers of functions/event-sources.ts (default true). */
   readonly streams?: boolean;
+  /**
+   * Modelled latency of every @connections call, ms (default 0: loopback). The bench sets 20 or
+   * 50 to show what a fan-out costs where each post is a round trip to API Gateway.
+   */
+  readonly connectionsLatencyMs?: number;
 }
 
 export interface LocalStack {
@@ -93,6 +98,8 @@ export interface LocalStack {
   readonly wechat: WeChatStandIn;
   /** The stream pollers (functions/event-sources.ts) and their on-failure destination. */
   readonly streams: StreamPollers;
+  /** Changes the modelled @connections latency (LocalStackOptions.connectionsLatencyMs). */
+  setConnectionsLatency(ms: number): void;
   stop(): Promise<void>;
   /** Ends everything at once, DynamoDB Local included, without waiting for $disconnect. */
   forceStop(): void;
@@ -115,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
   const routes = options.routes ?? ROUTES;
   let callbackDomain = '';
+  let connectionsLatencyMs = options.connectionsLatencyMs ?? 0;
   const wechat = new WeChatStandIn(LOCAL_WECHAT_APP, options.wechat);
   const gateway = new WebSocketGateway({
     stage: STAGE,
@@ -172,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
           secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
         }),
+        connectionsLatencyMs,
       );
     }
     for (const httpRoute of HTTP_ROUTES) {
@@ -299,6 +308,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     wechat,
     streams,
+    setConnectionsLatency(ms) {
+      if (!(ms >= 0)) throw new Error('the @connections latency must be 0 or more ms');
+      connectionsLatencyMs = ms;
+    },
     // In dependency order: the gateway stops accepting and closes its connections, running their
     // $disconnect (which needs DynamoDB), then the stream pollers finish their batch, then the
     // HTTP server (the WeChat stand-in), then DynamoDB Local.

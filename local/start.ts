@@ -59,6 +59,7 @@ try {
     ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
     idleTimeoutMs: wholeNumber('IDLE_TIMEOUT_MS', 10 * 60 * 1000),
     maxConnectionMs: wholeNumber('MAX_CONNECTION_MS', 2 * 60 * 60 * 1000),
+    connectionsLatencyMs: wholeNumber('CONNECTIONS_LATENCY_MS', 0, true),
   });
   // Build the console now, so a broken build fails here and not on the first page load.
   const site = await stack.console?.ready().catch(async (error: unknown) => {

@@ -4,6 +4,8 @@
  * connection, DELETE closes it. Errors carry `x-amzn-ErrorType`, which the SDK turns into
  * GoneException (410), PayloadTooLargeException (413) or ForbiddenException (403). Fault tests
  * make POSTs fail through the gateway's `setPostFaults` (410, 429 LimitExceededException, 5xx).
+ * `latencyMs` models the service's own latency (local stack `connectionsLatencyMs`): every call
+ * waits that long after its signature is checked, as a call to AWS does in flight.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody } from './read-body';
@@ -33,6 +35,7 @@ export async function handleConnectionsApi(
   connectionId: string,
   maxMessageBytes: number,
   credentials: () => LocalCredentials,
+  latencyMs = 0,
 ): Promise<void> {
   let body: Buffer;
   try {
@@ -47,6 +50,9 @@ export async function handleConnectionsApi(
   // does this API, with the credentials the local stack gave its handlers.
   const rejection = await verifySignature(request, body, credentials());
   if (rejection) return error(response, 403, rejection.type, rejection.message);
+  // The modelled service latency of API Gateway's @connections call (about 20 ms a post on AWS,
+  // nothing over loopback): the request waits before the gateway acts on it and answers.
+  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
   switch (request.method) {
     case 'POST': {
       const fault = gateway.postFault(connectionId, body);
