@@ -1,12 +1,14 @@
 /**
  * Overload shedding: with the send gate's per-conversation limit at 1 (a test stack setting), a
  * second send to a conversation while the first is still being stored is refused at once with
- * BUSY and a retryAfterMs, nothing stored; the same frame sent again afterwards is stored.
+ * BUSY and a retryAfterMs, nothing stored; the same frame sent again afterwards is stored. A send
+ * that keeps losing the seq race is shed with BUSY after SEND_SEQ_ATTEMPTS tries (not INTERNAL
+ * after seconds of retries), and its resend is stored once.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
 import type { LocalStack } from '../local/local-stack';
-import { type ChatTestClient, connectAs } from './support/chat-client';
+import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
 import { startTestStack } from './support/test-stack';
 
 let proxy: DynamoDbProxy;
@@ -28,6 +30,16 @@ afterAll(async () => {
   await stack.stop();
   await proxy.stop();
 });
+
+/** The resend, as the outbox does it: after each BUSY, wait its retryAfterMs (bounded tries). */
+async function resendWhileBusy(frame: Record<string, unknown>, answer: Frame): Promise<Frame> {
+  let again = answer;
+  for (let tries = 0; again.code === 'BUSY' && tries < 20; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, Number(again.retryAfterMs)));
+    again = await admin.request(frame);
+  }
+  return again;
+}
 
 describe('send gate', () => {
   it('answers BUSY with retryAfterMs while the conversation is full, and the resend is stored', async () => {
@@ -58,17 +70,54 @@ describe('send gate', () => {
     release();
     proxy.setInterceptor(undefined);
     const firstAck = await first;
-    // The resend, as the outbox does it: after each BUSY, wait its retryAfterMs (bounded tries).
-    let again = second;
-    for (let tries = 0; again.code === 'BUSY' && tries < 20; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, Number(again.retryAfterMs)));
-      again = await admin.request({ action: 'sendmessage', conversationId: roomId, text: 'two' });
-    }
+    const again = await resendWhileBusy(
+      { action: 'sendmessage', conversationId: roomId, text: 'two' },
+      second,
+    );
 
     // Assess
     expect(second).toMatchObject({ type: 'error', code: 'BUSY' });
     expect(second.retryAfterMs).toBeGreaterThan(0);
     expect(firstAck).toMatchObject({ type: 'ack', message: { seq: 1, text: 'one' } });
     expect(again).toMatchObject({ type: 'ack', message: { seq: 2, text: 'two' } });
+  });
+
+  it('answers BUSY with retryAfterMs after a few lost seq races, and the resend is stored once', async () => {
+    // Prepare: every message transaction is cancelled as a lost race (another transaction held
+    // one of its items), the way a crowded room answers.
+    const created = await admin.request({ action: 'createroom', title: 'Contended room' });
+    const roomId = (created.conversation as { id: string }).id;
+    let transactions = 0;
+    proxy.setInterceptor((request) => {
+      if (request.operation !== 'TransactWriteItems') return Promise.resolve(undefined);
+      transactions++;
+      return Promise.resolve({
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+          CancellationReasons: [{ Code: 'TransactionConflict' }],
+        }),
+      });
+    });
+    const frame = { action: 'sendmessage', conversationId: roomId, text: 'contended', id: 'c-1' };
+
+    // Act
+    const shed = await admin.request(frame);
+    const tried = transactions;
+    proxy.setInterceptor(undefined);
+    const resent = await admin.request(frame);
+    // The first send's handler may still hold the gate (ack before delivery): BUSY is allowed.
+    const again = await resendWhileBusy(frame, await admin.request(frame));
+    const history = await admin.request({ action: 'sync', conversationId: roomId, after: 0 });
+
+    // Assess: 4 tries (SEND_SEQ_ATTEMPTS' default), then BUSY; the resends are one message.
+    expect(shed).toMatchObject({ type: 'error', code: 'BUSY' });
+    expect(shed.retryAfterMs).toBeGreaterThan(0);
+    expect(tried).toBe(4);
+    expect(resent).toMatchObject({ type: 'ack', message: { seq: 1, text: 'contended' } });
+    expect(again).toMatchObject({ type: 'ack', message: { seq: 1, text: 'contended' } });
+    expect((history.messages as { seq: number }[]).map((m) => m.seq)).toEqual([1]);
   });
 });

@@ -35,8 +35,11 @@ export interface ChatConfig {
   readonly fanOutConcurrency: number;
   /** Connection and subscription items expire this long after connecting (past the 2 h maximum). */
   readonly connectionTtlSeconds: number;
-  /** How long a send keeps retrying after losing optimistic-concurrency races, in ms. */
-  readonly sendRetryBudgetMs: number;
+  /**
+   * How many times a send tries to take the next seq (optimistic concurrency) before it answers
+   * BUSY with retryAfterMs: a few quick tries, never a long wait that piles up under load.
+   */
+  readonly sendSeqAttempts: number;
   /** Sends in flight in one function instance before the send gate answers BUSY. */
   readonly sendMaxInFlight: number;
   /** Sends in flight in one conversation (per instance) before the send gate answers BUSY. */

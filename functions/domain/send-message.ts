@@ -16,7 +16,7 @@ import type { ChatMessage } from '../../protocol/server-frames';
 import { authorizeParticipant } from './access';
 import type { ChatContext } from './chat-context';
 import { deliveryTopics } from './conversation-ids';
-import { BadRequestError, ForbiddenError, InternalError } from './errors';
+import { BadRequestError, BusyError, ForbiddenError, InternalError } from './errors';
 import { deliver, describe, encodeFrame, recipientsOf, reply } from './fan-out';
 import type { Caller } from './identity';
 import { verifyImageAttachment } from './image-attachment';
@@ -29,6 +29,7 @@ import {
   rateLimitWindow,
   windowFull,
 } from './send-admission';
+import { BUSY_RETRY_MAX_MS, BUSY_RETRY_MIN_MS } from './send-gate';
 import { truncateCodePoints } from './text';
 import { announceDeskChange } from './desk';
 import type { DeskChange, DeskStore } from './desk-ports';
@@ -51,7 +52,6 @@ export async function sendMessage(
   if (frame.image && !images) throw new BadRequestError('image messages are not enabled');
   let image: MessageImage | undefined;
 
-  const giveUpAt = ctx.now() + ctx.config.sendRetryBudgetMs;
   let loaded: SendContext | undefined;
   for (let attempt = 1; ; attempt++) {
     loaded ??= await ctx.messages.loadSendContext(target.id, caller.userId, frame.id);
@@ -142,16 +142,22 @@ export async function sendMessage(
           result.lastSeq !== undefined && result.lastSeq !== expectedLastSeq && loaded.conversation
             ? { ...loaded, conversation: { ...loaded.conversation, lastSeq: result.lastSeq } }
             : undefined;
-        if (ctx.now() >= giveUpAt) {
-          ctx.log.warn('send gave up after repeated seq conflicts', {
+        if (attempt >= ctx.config.sendSeqAttempts) {
+          // A few quick tries, then shed: a long retry loop under contention only adds load
+          // (congestion collapse). Nothing is stored; the outbox resends the same id later.
+          ctx.log.warn('send shed after repeated seq conflicts', {
             conversationId: target.id,
             attempt,
           });
-          throw new InternalError('conversation is busy; retry the send with the same id');
+          throw new BusyError(
+            'conversation is busy; retry the send with the same id',
+            seqBusyRetryMs(attempt),
+          );
         }
-        // Full jitter over a window that doubles up to 400 ms: a herd of losers that retried at
-        // once would keep colliding (and load the table with transactions that cannot win).
-        await sleep(Math.random() * Math.min(400, 8 * 2 ** attempt));
+        // Full jitter over a window that doubles (16, 32, 64 ms ...): a herd of losers that
+        // retried at once would keep colliding (and load the table with transactions that
+        // cannot win).
+        await sleep(Math.random() * Math.min(SEQ_JITTER_MAX_MS, 8 * 2 ** attempt));
     }
   }
 }
@@ -228,6 +234,26 @@ async function announceReopen(
   } catch (error) {
     ctx.log.warn('desk reopen announcement failed', { conversationId, error: describe(error) });
   }
+}
+
+/** The longest jittered pause between two tries at the next seq. */
+const SEQ_JITTER_MAX_MS = 100;
+
+/**
+ * The retryAfterMs of a send shed after its seq tries: about as long as those tries took, within
+ * the send gate's bounds (send-gate.ts), so the resend lands after the burst it lost to.
+ */
+function seqBusyRetryMs(attempts: number): number {
+  const spent = Array.from({ length: attempts }, (_, i) =>
+    Math.min(SEQ_JITTER_MAX_MS, 8 * 2 ** (i + 1)),
+  );
+  return Math.min(
+    BUSY_RETRY_MAX_MS,
+    Math.max(
+      BUSY_RETRY_MIN_MS,
+      spent.reduce((a, b) => a + b, 0),
+    ),
+  );
 }
 
 function sleep(ms: number): Promise<void> {
