@@ -380,6 +380,27 @@ export const HTTP_ROUTES: readonly HttpRouteDefinition[] = [
     timeoutSeconds: 5,
     fromConsole: false,
   },
+  {
+    // Export and figures (functions/domain/export.ts), authorized by the session token: the
+    // caller (users, staff; webSessions for a console token), the desk's record by day and per
+    // conversation (deskEvents), the conversations now, and with text their messages. Bounded
+    // reads (protocol/export.ts) keep it within API Gateway's 30 s and Lambda's 6 MB answer.
+    method: 'GET',
+    path: '/export',
+    handler: 'export',
+    tables: {
+      users: 'read',
+      staff: 'read',
+      webSessions: 'read',
+      deskEvents: 'read',
+      conversations: 'read',
+      messages: 'read',
+    },
+    secrets: ['JWT_SECRET'],
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    fromConsole: true,
+  },
 ];
 
 /** The path parameters of `path` when it matches the route's `{name}` template, else undefined. */

@@ -66,6 +66,7 @@ export const INDEX = {
   membersByUser: 'byUser',
   openReports: 'openReports',
   conversationsByDesk: 'byDesk',
+  deskEventsByDay: 'byDay',
 } as const;
 
 export const TABLES: readonly TableDefinition[] = [
@@ -251,7 +252,17 @@ export const TABLES: readonly TableDefinition[] = [
       "The desk's record of support-conversation state changes: who claimed, released, transferred or resolved which conversation and when, and a student's reopening. Written in the same transaction as the change.",
     partitionKey: { name: 'conversationId', type: 'S' },
     sortKey: { name: 'entry', type: 'S' },
-    globalIndexes: [],
+    globalIndexes: [
+      {
+        // Export and figures (functions/domain/export.ts): the records of a UTC day, in time
+        // order, so a date range is one bounded query per day, never a scan. One partition per
+        // day: desk records are a few per conversation, far below a partition's write rate.
+        indexName: INDEX.deskEventsByDay,
+        partitionKey: { name: 'utcDay', type: 'S' },
+        sortKey: { name: 'entry', type: 'S' },
+        projection: 'ALL',
+      },
+    ],
     lifecycle: 'durable',
   },
   {

@@ -195,9 +195,11 @@ describe('resolving and reopening', () => {
       waitingSince: Date.parse(String((ack.message as Frame).sentAt)),
     });
     expect(item.ownerId).toBeUndefined();
+    // The staff reply that answered the waiting student is on the record too (response times).
     expect((await deskEvents(id)).map((e) => e.change)).toEqual([
       'new',
       'claim',
+      'reply',
       'resolve',
       'reopen',
     ]);

@@ -369,6 +369,17 @@ beforeAll(async () => {
     ),
   );
   clients.push(desk);
+  // Export and figures (functions/domain/export.ts) with the console token: a manager's CSV with
+  // the message text reads the web session, the desk's record by day and the messages.
+  await step('GET /export: a manager, CSV with text', 'export', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const response = await fetch(
+      `${stack.urls.http}/export?from=${today}&to=${today}&format=csv&text=1`,
+      { headers: { authorization: `Bearer ${String(collected.token)}` } },
+    );
+    if (response.status !== 200) throw new Error(`export: ${response.status}`);
+    return response.text();
+  });
   const listed = await request(admin.client, 'websessions', {
     action: 'websessions',
     id: nextId('w'),

@@ -107,7 +107,12 @@ async function showApp(
     showLogin(tr, root, config, notice);
   };
   const signOut = (notice?: string) => end(notice);
-  const app = new AppView(tr, client, session.user, signOut, durable, uploader);
+  // GET /export sits beside /login on the HTTP API; the token is the session's latest (renewed).
+  const exports = {
+    url: new URL('export', config.loginUrl).href,
+    token: () => storedSession(tabStorage())?.token ?? session.token,
+  };
+  const app = new AppView(tr, client, session.user, signOut, durable, uploader, exports);
   const unwatch = watchBrowser(client, () => app.visible());
   // The stored outbox first: the views show what is still waiting to be sent from the start.
   await client.start();

@@ -10,7 +10,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DeskState } from '../../protocol/desk';
-import type { DeskEventRecord, DeskStore } from '../domain/desk-ports';
+import type { DeskEventRecord, DeskReplyRecord, DeskStore } from '../domain/desk-ports';
 import type { ConversationRecord } from '../domain/ports';
 import { INDEX } from '../tables';
 import { toConversation } from './dynamo-conversations';
@@ -23,11 +23,27 @@ export interface DeskTables {
   readonly deskEvents: string;
 }
 
-/** The deskEvents item of a record: sorted by time within its conversation. */
-export function deskEventItem(event: DeskEventRecord): Item {
+/** The sort key of a record: time first (15 digits of epoch ms), then its id. */
+export function deskEntry(at: number, eventId: string): string {
+  return `${String(at).padStart(15, '0')}#${eventId}`;
+}
+
+/** The UTC date of an epoch-ms time: the byDay index's partition (functions/tables.ts). */
+export function utcDayOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/**
+ * The deskEvents item of a record: sorted by time within its conversation, and by time within
+ * its UTC day on the byDay index. `seq`: the message that made the change (a reopening), which
+ * tells an export where the case's messages begin.
+ */
+export function deskEventItem(event: DeskEventRecord, seq?: number): Item {
   return {
     conversationId: event.conversationId,
-    entry: `${String(event.at).padStart(15, '0')}#${event.eventId}`,
+    entry: deskEntry(event.at, event.eventId),
+    utcDay: utcDayOf(event.at),
+    ...(seq !== undefined ? { seq } : {}),
     at: event.at,
     change: event.change,
     actorId: event.actorId,
@@ -36,6 +52,21 @@ export function deskEventItem(event: DeskEventRecord): Item {
     ...(event.ownerId !== undefined ? { ownerId: event.ownerId } : {}),
     ...(event.ownerName !== undefined ? { ownerName: event.ownerName } : {}),
     ...(event.previousOwnerId !== undefined ? { previousOwnerId: event.previousOwnerId } : {}),
+  };
+}
+
+/** The deskEvents item of a staff reply that answered a waiting student (`change: reply`). */
+export function deskReplyItem(reply: DeskReplyRecord, seq: number): Item {
+  return {
+    conversationId: reply.conversationId,
+    entry: deskEntry(reply.at, reply.eventId),
+    utcDay: utcDayOf(reply.at),
+    seq,
+    at: reply.at,
+    change: 'reply',
+    actorId: reply.actorId,
+    actorName: reply.actorName,
+    waitingSince: reply.waitingSince,
   };
 }
 

@@ -17,7 +17,7 @@ import * as v from 'valibot';
 import { AutoReply } from '../../protocol/desk-hours';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { batchGetAll } from './dynamo-batch';
-import { deskEventItem } from './dynamo-desk';
+import { deskEventItem, deskReplyItem } from './dynamo-desk';
 import { toConversation, toMember } from './dynamo-conversations';
 import {
   type CancellationReason,
@@ -277,7 +277,15 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
   ];
   const event = request.desk?.reopen?.event;
   // After the rate limit: the cancellation reasons above keep their indexes.
-  if (event) items.push({ Put: { TableName: tables.deskEvents, Item: deskEventItem(event) } });
+  if (event) {
+    items.push({ Put: { TableName: tables.deskEvents, Item: deskEventItem(event, message.seq) } });
+  }
+  const answered = request.desk?.answered;
+  if (answered) {
+    items.push({
+      Put: { TableName: tables.deskEvents, Item: deskReplyItem(answered, message.seq) },
+    });
+  }
   return items;
 }
 

@@ -36,6 +36,21 @@ export interface DeskEventRecord {
   readonly previousOwnerId?: string;
 }
 
+/**
+ * A staff reply that answered a waiting student, recorded in the send transaction (deskEvents,
+ * `change: reply`): the desk's response times (functions/domain/export.ts).
+ */
+export interface DeskReplyRecord {
+  readonly conversationId: string;
+  /** Epoch ms of the reply. */
+  readonly at: number;
+  readonly eventId: string;
+  readonly actorId: string;
+  readonly actorName: string;
+  /** Epoch ms of the student's oldest message it answered. */
+  readonly waitingSince: number;
+}
+
 /** The desk fields a message writes, inside the send transaction (desk-send.ts). */
 export interface DeskSendUpdate {
   /** Set, or removed when null (a staff reply answers everything waiting). */
@@ -46,6 +61,8 @@ export interface DeskSendUpdate {
    * conversation): written only if the state is still `expected` (absent: no state yet).
    */
   readonly reopen?: { readonly expected: DeskState | undefined; readonly event: DeskEventRecord };
+  /** Set when a staff reply answers a waiting student (never with `reopen`). */
+  readonly answered?: DeskReplyRecord;
 }
 
 /** A conditional desk state change. */

@@ -25,7 +25,23 @@ export function deskUpdateForSend(
   // A conversation from before the desk workflow (or a new one) gets its first state here; a
   // student writing to a resolved one reopens it, for the queue (no owner).
   const reopens = state === undefined || (fromStudent && state === 'resolved');
-  if (!reopens) return { waitingSince, deskSort };
+  if (!reopens) {
+    const waited = fromStudent ? undefined : conversation?.waitingSince;
+    if (waited === undefined) return { waitingSince, deskSort };
+    // A staff reply to a waiting student: its response time goes on the desk's record.
+    return {
+      waitingSince,
+      deskSort,
+      answered: {
+        conversationId,
+        at: sentAt,
+        eventId,
+        actorId: sender.userId,
+        actorName: sender.name,
+        waitingSince: waited,
+      },
+    };
+  }
   return {
     waitingSince,
     deskSort,

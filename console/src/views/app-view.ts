@@ -41,6 +41,7 @@ import { DeskFilterView } from './desk-filter-view';
 import { SearchView } from './search-view';
 import { AwayToggleView } from './away-toggle-view';
 import { StaffView } from './staff-view';
+import { StatsView } from './stats-view';
 import type { CannedReply, DeskStateFrame, StaffMember } from '../../../client/index';
 import type { ListItem } from '../lib/conversation-list';
 
@@ -86,6 +87,8 @@ export class AppView {
     signOut: (notice?: string) => void,
     durable: boolean,
     uploader: BrowserImageUploader,
+    /** Staff: 统计 (figures and exports) over GET /export with the session's token now. */
+    exports?: { readonly url: string; readonly token: () => string },
   ) {
     const isAdmin = user.role === 'admin';
     const lightbox = new Lightbox(tr);
@@ -155,6 +158,9 @@ export class AppView {
         signOut(tr.t('staff.ended')),
       );
       this.sidebar.element.append(this.staff.element);
+      if (exports) {
+        this.sidebar.element.append(new StatsView(tr, exports.url, exports.token).element);
+      }
       this.away = new AwayToggleView(tr, client, user.id, staffChanged, (text) =>
         this.showNotice('action', text),
       );

@@ -1,0 +1,104 @@
+/**
+ * 统计 in the browser console, in a real Chromium page on the console served by the real local
+ * stack (zh locale): a student's conversation is claimed, answered and resolved over real
+ * WebSockets; the manager opens the panel, sees the figures as text and the chart (its title and
+ * description), and downloads the CSV export (a Blob download fetched with the bearer token).
+ * The screenshot goes to test-results/console/ (docs/img/zh-console-stats.png is a copy).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../local/local-stack';
+import { findChromium, launchChromium } from './support/browser';
+import { ChatTestClient, login } from './support/chat-client';
+import { ConsoleDriver } from './support/console-driver';
+import { startTestStack } from './support/test-stack';
+
+const chromiumPath = findChromium();
+if (!chromiumPath && process.env.CI) {
+  throw new Error('CI must run the browser console tests: no Chromium found (.ci/run installs it)');
+}
+
+const SCREENSHOTS = join('test-results', 'console');
+const ZH = { locale: 'zh-CN' } as const;
+
+let stack: LocalStack;
+let browser: Browser | undefined;
+let driver: ConsoleDriver;
+const clients: ChatTestClient[] = [];
+
+async function raw(name: string, displayName: string): Promise<ChatTestClient> {
+  const { token } = await login(stack, name, displayName);
+  const client = await ChatTestClient.connect(
+    `${stack.urls.websocket}?token=${encodeURIComponent(token)}`,
+  );
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  stack = await startTestStack({ env: { ADMINS: 'boss', DESK_HOURS: 'Mon-Sun 00:00-24:00' } });
+  if (chromiumPath) {
+    browser = await launchChromium(chromiumPath);
+    driver = new ConsoleDriver(stack, browser);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(clients.map((c) => c.close()));
+  await stack?.stop();
+});
+
+afterEach(async () => {
+  if (driver) expect(await driver.closeAll()).toEqual([]);
+});
+
+describe.runIf(chromiumPath)('统计 in the browser console', () => {
+  it('shows a manager the figures and chart, and downloads the CSV export', async () => {
+    // Prepare: one case, claimed, answered and resolved by the manager.
+    const boss = await raw('boss', '张主任');
+    const student = await raw('stat-stu', '小红');
+    const id = 'support:stat-stu';
+    expect(
+      (await student.request({ action: 'sendmessage', conversationId: id, text: '在吗' })).type,
+    ).toBe('ack');
+    expect((await boss.request({ action: 'claim', conversationId: id })).type).not.toBe('error');
+    expect(
+      (await boss.request({ action: 'sendmessage', conversationId: id, text: '在' })).type,
+    ).toBe('ack');
+    expect((await boss.request({ action: 'resolve', conversationId: id })).type).not.toBe('error');
+    const page = await driver.openConsole('boss', '张主任', undefined, ZH);
+
+    // Act
+    await page.locator('.stats button', { hasText: '查看' }).click();
+    await page.locator('.stats-figures').waitFor();
+    const figures = await page.locator('.stats-figures').innerText();
+    const title = await page.locator('.stats-chart title').textContent();
+    const desc = await page.locator('.stats-chart desc').textContent();
+    const bars = await page.locator('.stats-chart rect').count();
+    await page.locator('.stats').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'zh-console-stats.png') });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.stats button', { hasText: '导出 CSV' }).click(),
+    ]);
+    const csv = readFileSync(String(await download.path()), 'utf8');
+
+    // Assess
+    expect(figures).toContain('会话数');
+    expect(figures).toContain('100%');
+    expect(title).toBe('每日会话数');
+    expect(desc).toContain('共 1 个');
+    expect(bars).toBe(7);
+    expect(download.suggestedFilename()).toMatch(
+      /^campus-chat-\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/,
+    );
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain('support:stat-stu,小红,');
+    expect(csv).toContain('张主任');
+    await page.locator('.stats [role="status"]', { hasText: '已导出' }).waitFor();
+  });
+});
