@@ -481,9 +481,9 @@ export const zh = {
   'stats.colMedian': '首次响应中位数',
   'stats.exportCsv': '导出 CSV',
   'stats.exportJson': '导出 JSON',
-  'stats.withText': '包含消息原文（仅主管）',
+  'stats.withText': '包含消息原文（仅管理员）',
   'stats.exported': '已导出 {file}',
   'stats.exportFailed': '导出失败：{reason}',
   'stats.tooLarge': '范围太大，请缩短日期范围',
-  'stats.forbidden': '只有主管可以导出消息原文',
+  'stats.forbidden': '只有管理员可以导出消息原文',
 } as const;
