@@ -100,5 +100,27 @@ describe.runIf(chromiumPath)('统计 in the browser console', () => {
     expect(csv).toContain('support:stat-stu,小红,');
     expect(csv).toContain('张主任');
     await page.locator('.stats [role="status"]', { hasText: '已导出' }).waitFor();
+    expect(await page.locator('#stats-text').isVisible()).toBe(true);
+  });
+
+  it('offers the message text only to managers', async () => {
+    // Prepare: 王老师 on the staff, not a manager.
+    const boss = await raw('boss', '张主任');
+    await raw('stat-wang', '王老师');
+    const added = await boss.request({
+      action: 'setstaff',
+      op: 'add',
+      userId: 'stat-wang',
+      role: 'staff',
+    });
+    expect(added.type).toBe('staff');
+
+    // Act
+    const page = await driver.openConsole('stat-wang', '王老师', undefined, ZH);
+    await page.locator('.stats button', { hasText: '导出 CSV' }).waitFor();
+    await page.locator('.staff-member[data-staff="stat-wang"]').waitFor({ state: 'attached' });
+
+    // Assess: the option is not offered (the server would refuse it anyway).
+    expect(await page.locator('#stats-text').isVisible()).toBe(false);
   });
 });

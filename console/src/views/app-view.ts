@@ -78,6 +78,8 @@ export class AppView {
   /** Staff: 人员管理 (the staff list; managers change it) and away / back in the header. */
   private readonly staff: StaffView | undefined;
   private readonly away: AwayToggleView | undefined;
+  /** Staff with the HTTP API: 统计 (figures and exports). */
+  private readonly stats: StatsView | undefined;
 
   constructor(
     private readonly tr: Translator,
@@ -159,7 +161,8 @@ export class AppView {
       );
       this.sidebar.element.append(this.staff.element);
       if (exports) {
-        this.sidebar.element.append(new StatsView(tr, exports.url, exports.token).element);
+        this.stats = new StatsView(tr, exports.url, exports.token, user.id);
+        this.sidebar.element.append(this.stats.element);
       }
       this.away = new AwayToggleView(tr, client, user.id, staffChanged, (text) =>
         this.showNotice('action', text),
@@ -429,6 +432,7 @@ export class AppView {
   private staffChanged(staff: readonly StaffMember[]): void {
     this.staff?.render(staff);
     this.away?.render(staff);
+    this.stats?.staffChanged(staff);
   }
 
   private cannedChanged(replies: readonly CannedReply[]): void {

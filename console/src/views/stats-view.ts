@@ -6,7 +6,7 @@
  * to the HTTP API with the session's bearer token (connect-src already allows it: it is where
  * /login lives) and a download is a Blob URL, so no token ever appears in a link.
  */
-import type { Translator } from '../../../client/index';
+import type { StaffMember, Translator } from '../../../client/index';
 import { h, replaceChildren } from '../dom';
 
 interface StatsDay {
@@ -39,6 +39,8 @@ export class StatsView {
   private readonly from = h('input', { type: 'date', id: 'stats-from', value: campusDay(-6) });
   private readonly to = h('input', { type: 'date', id: 'stats-to', value: campusDay(0) });
   private readonly withText = h('input', { type: 'checkbox', id: 'stats-text' });
+  /** Only a manager may ask for the text (the server checks again): hidden until the list says so. */
+  private readonly textOption = h('label', { hidden: true }, this.withText);
   private readonly status = h('p', { class: 'muted', role: 'status' });
   private readonly output = h('div', { class: 'stats-output' });
 
@@ -48,7 +50,9 @@ export class StatsView {
     private readonly exportUrl: string,
     /** The session's token now. */
     private readonly token: () => string,
+    private readonly userId: string,
   ) {
+    this.textOption.append(tr.t('stats.withText'));
     const button = (label: string, onclick: () => void) =>
       h('button', { type: 'button', class: 'secondary', onclick }, label);
     this.element = h(
@@ -62,7 +66,7 @@ export class StatsView {
       button(tr.t('stats.show'), () => void this.load()),
       this.status,
       this.output,
-      h('label', {}, this.withText, tr.t('stats.withText')),
+      this.textOption,
       button(tr.t('stats.exportCsv'), () => void this.download('csv')),
       button(tr.t('stats.exportJson'), () => void this.download('json')),
     );
@@ -97,6 +101,13 @@ export class StatsView {
     } catch (error) {
       this.status.textContent = this.tr.t('stats.failed', { reason: (error as Error).message });
     }
+  }
+
+  /** The staff list (loaded or pushed): the text option follows the user's own role. */
+  staffChanged(staff: readonly StaffMember[]): void {
+    const manager = staff.some((m) => m.userId === this.userId && m.role === 'manager');
+    this.textOption.hidden = !manager;
+    if (!manager) this.withText.checked = false;
   }
 
   private async download(format: 'csv' | 'json'): Promise<void> {
