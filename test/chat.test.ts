@@ -22,7 +22,8 @@ function messageOf(frame: Frame): Frame {
 }
 
 async function send(c: ChatTestClient, conversationId: string, text: string, id = nextId('m')) {
-  const reply = await c.request({ action: 'sendmessage', id, conversationId, text });
+  // Concurrent senders may be shed with BUSY (docs/protocol.md "Errors"): resent as clients must.
+  const reply = await c.requestHonouringBusy({ action: 'sendmessage', id, conversationId, text });
   expect(reply.type, JSON.stringify(reply)).toBe('ack');
   return messageOf(reply);
 }

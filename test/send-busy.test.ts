@@ -32,14 +32,8 @@ afterAll(async () => {
 });
 
 /** The resend, as the outbox does it: after each BUSY, wait its retryAfterMs (bounded tries). */
-async function resendWhileBusy(frame: Record<string, unknown>, answer: Frame): Promise<Frame> {
-  let again = answer;
-  for (let tries = 0; again.code === 'BUSY' && tries < 20; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, Number(again.retryAfterMs)));
-    again = await admin.request(frame);
-  }
-  return again;
-}
+const resendWhileBusy = (frame: Record<string, unknown>, answer: Frame): Promise<Frame> =>
+  admin.requestHonouringBusy(frame, 20, answer);
 
 describe('send gate', () => {
   it('answers BUSY with retryAfterMs while the conversation is full, and the resend is stored', async () => {

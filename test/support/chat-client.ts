@@ -98,6 +98,25 @@ export class ChatTestClient {
     return reply;
   }
 
+  /**
+   * Sends `frame` (give it an `id`: a resend must carry the same one) and, as the client core's
+   * outbox does, sends it again after each `BUSY` once its `retryAfterMs` has passed (at most
+   * `tries` times); resolves with the first other answer, or the last BUSY.
+   */
+  async requestHonouringBusy(
+    frame: Record<string, unknown>,
+    tries = 20,
+    first?: Frame,
+  ): Promise<Frame> {
+    const sent = { ...frame, id: (frame.id as string | undefined) ?? nextId(String(frame.action)) };
+    let answer = first ?? (await this.request(sent));
+    for (let i = 0; answer.type === 'error' && answer.code === 'BUSY' && i < tries; i++) {
+      await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfterMs)));
+      answer = await this.request(sent);
+    }
+    return answer;
+  }
+
   /** `message` frames received for a conversation, in arrival order. */
   messages(conversationId: string): Frame[] {
     return this.frames.filter(
