@@ -5,56 +5,22 @@
  * the student is told who is serving; a canned reply is picked with "/" and the keyboard and sent.
  * Screenshots go to test-results/console/ (docs/img/ holds copies for docs/console.md).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../local/local-stack';
-import { findChromium, launchChromium } from './support/browser';
-import { ChatTestClient, type Frame, login } from './support/chat-client';
-import { ConsoleDriver, inboxRow, messageRow } from './support/console-driver';
-import { startTestStack } from './support/test-stack';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Frame } from './support/chat-client';
+import type { ConsoleDriver } from './support/console-driver';
+import { inboxRow, messageRow } from './support/console-driver';
+import { chromiumPath, SCREENSHOTS, useConsoleSuite, ZH } from './support/console-suite';
 
-const chromiumPath = findChromium();
-if (!chromiumPath && process.env.CI) {
-  throw new Error('CI must run the browser console tests: no Chromium found (.ci/run installs it)');
-}
-
-const SCREENSHOTS = join('test-results', 'console');
-const ZH = { locale: 'zh-CN' } as const;
-
-let stack: LocalStack;
-let browser: Browser | undefined;
 let driver: ConsoleDriver;
-const clients: ChatTestClient[] = [];
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startTestStack({ env: { ADMINS: 'admin,wang,li' } });
-  if (chromiumPath) {
-    browser = await launchChromium(chromiumPath);
-    driver = new ConsoleDriver(stack, browser);
-  }
+const suite = useConsoleSuite({ env: { ADMINS: 'admin,wang,li' } });
+beforeAll(() => {
+  ({ driver } = suite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(clients.map((c) => c.close()));
-  await stack?.stop();
-});
-
-afterEach(async () => {
-  if (driver) expect(await driver.closeAll()).toEqual([]);
-});
-
-async function raw(name: string, displayName: string): Promise<ChatTestClient> {
-  const { token } = await login(stack, name, displayName);
-  const client = await ChatTestClient.connect(
-    `${stack.urls.websocket}?token=${encodeURIComponent(token)}`,
-  );
-  clients.push(client);
-  return client;
-}
+const raw = (name: string, displayName: string) => suite().raw(name, displayName);
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

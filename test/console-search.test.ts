@@ -4,61 +4,30 @@
  * the results, and choosing a result deep in a long history opens the conversation scrolled to
  * that message, marked. A student's console finds their own messages and never another's.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../functions/adapters/dynamo-client';
 import type { LocalStack } from '../local/local-stack';
-import { findChromium, launchChromium } from './support/browser';
-import { ChatTestClient, type Frame, login } from './support/chat-client';
-import { ConsoleDriver } from './support/console-driver';
+import type { Frame } from './support/chat-client';
+import type { ConsoleDriver } from './support/console-driver';
 import { seedHistory } from './support/seed-history';
-import { startTestStack } from './support/test-stack';
-
-const chromiumPath = findChromium();
-if (!chromiumPath && process.env.CI) {
-  throw new Error('CI must run the browser console tests: no Chromium found (.ci/run installs it)');
-}
-
-const SCREENSHOTS = join('test-results', 'console');
-const ZH = { locale: 'zh-CN' } as const;
+import { chromiumPath, SCREENSHOTS, useConsoleSuite, ZH } from './support/console-suite';
 
 let stack: LocalStack;
-let browser: Browser | undefined;
 let driver: ConsoleDriver;
 let db: ReturnType<typeof createDocumentClient>;
-const clients: ChatTestClient[] = [];
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startTestStack({ env: { ADMINS: 'wang' } });
+const suite = useConsoleSuite({ env: { ADMINS: 'wang' } });
+beforeAll(() => {
+  ({ stack, driver } = suite());
   db = createDocumentClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1' });
-  if (chromiumPath) {
-    browser = await launchChromium(chromiumPath);
-    driver = new ConsoleDriver(stack, browser);
-  }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(clients.map((c) => c.close()));
-  await stack?.stop();
+const raw = (name: string, displayName: string) => suite().raw(name, displayName);
+
+afterAll(() => {
   db?.destroy();
 });
-
-afterEach(async () => {
-  if (driver) expect(await driver.closeAll()).toEqual([]);
-});
-
-async function raw(name: string, displayName: string): Promise<ChatTestClient> {
-  const { token } = await login(stack, name, displayName);
-  const client = await ChatTestClient.connect(
-    `${stack.urls.websocket}?token=${encodeURIComponent(token)}`,
-  );
-  clients.push(client);
-  return client;
-}
 
 describe.runIf(chromiumPath)('message search in the browser console', () => {
   it('finds a Chinese phrase and opens the conversation at it, deep in a long history', async () => {

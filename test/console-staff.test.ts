@@ -6,57 +6,25 @@
  * their open console; an invitation created in the console and accepted by a student shows up
  * live. Screenshots go to test-results/console/ (docs/img/zh-console-staff.png is a copy).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../local/local-stack';
-import { findChromium, launchChromium } from './support/browser';
-import { ChatTestClient, login } from './support/chat-client';
-import { ConsoleDriver, inboxRow } from './support/console-driver';
-import { startTestStack } from './support/test-stack';
+import { login } from './support/chat-client';
+import type { ConsoleDriver } from './support/console-driver';
+import { inboxRow } from './support/console-driver';
+import { chromiumPath, SCREENSHOTS, useConsoleSuite, ZH } from './support/console-suite';
 import { STAFF_INVITE_SECONDS } from '../protocol/staff-invites';
 
-const chromiumPath = findChromium();
-if (!chromiumPath && process.env.CI) {
-  throw new Error('CI must run the browser console tests: no Chromium found (.ci/run installs it)');
-}
-
-const SCREENSHOTS = join('test-results', 'console');
-const ZH = { locale: 'zh-CN' } as const;
-
 let stack: LocalStack;
-let browser: Browser | undefined;
 let driver: ConsoleDriver;
-const clients: ChatTestClient[] = [];
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startTestStack({ env: { ADMINS: 'boss' } });
-  if (chromiumPath) {
-    browser = await launchChromium(chromiumPath);
-    driver = new ConsoleDriver(stack, browser);
-  }
+const suite = useConsoleSuite({ env: { ADMINS: 'boss' } });
+beforeAll(() => {
+  ({ stack, driver } = suite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(clients.map((c) => c.close()));
-  await stack?.stop();
-});
-
-afterEach(async () => {
-  if (driver) expect(await driver.closeAll()).toEqual([]);
-});
-
-async function raw(name: string, displayName: string): Promise<ChatTestClient> {
-  const { token } = await login(stack, name, displayName);
-  const client = await ChatTestClient.connect(
-    `${stack.urls.websocket}?token=${encodeURIComponent(token)}`,
-  );
-  clients.push(client);
-  return client;
-}
+const raw = (name: string, displayName: string) => suite().raw(name, displayName);
 
 /** The console of `userId`, with 人员管理 open. */
 async function staffPanel(userId: string, name: string): Promise<Page> {

@@ -5,56 +5,20 @@
  * description), and downloads the CSV export (a Blob download fetched with the bearer token).
  * The screenshot goes to test-results/console/ (docs/img/zh-console-stats.png is a copy).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../local/local-stack';
-import { findChromium, launchChromium } from './support/browser';
-import { ChatTestClient, login } from './support/chat-client';
-import { ConsoleDriver } from './support/console-driver';
-import { startTestStack } from './support/test-stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleDriver } from './support/console-driver';
+import { chromiumPath, SCREENSHOTS, useConsoleSuite, ZH } from './support/console-suite';
 
-const chromiumPath = findChromium();
-if (!chromiumPath && process.env.CI) {
-  throw new Error('CI must run the browser console tests: no Chromium found (.ci/run installs it)');
-}
-
-const SCREENSHOTS = join('test-results', 'console');
-const ZH = { locale: 'zh-CN' } as const;
-
-let stack: LocalStack;
-let browser: Browser | undefined;
 let driver: ConsoleDriver;
-const clients: ChatTestClient[] = [];
 
-async function raw(name: string, displayName: string): Promise<ChatTestClient> {
-  const { token } = await login(stack, name, displayName);
-  const client = await ChatTestClient.connect(
-    `${stack.urls.websocket}?token=${encodeURIComponent(token)}`,
-  );
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startTestStack({ env: { ADMINS: 'boss', DESK_HOURS: 'Mon-Sun 00:00-24:00' } });
-  if (chromiumPath) {
-    browser = await launchChromium(chromiumPath);
-    driver = new ConsoleDriver(stack, browser);
-  }
+const suite = useConsoleSuite({ env: { ADMINS: 'boss', DESK_HOURS: 'Mon-Sun 00:00-24:00' } });
+beforeAll(() => {
+  ({ driver } = suite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(clients.map((c) => c.close()));
-  await stack?.stop();
-});
-
-afterEach(async () => {
-  if (driver) expect(await driver.closeAll()).toEqual([]);
-});
+const raw = (name: string, displayName: string) => suite().raw(name, displayName);
 
 describe.runIf(chromiumPath)('统计 in the browser console', () => {
   it('shows a manager the figures and chart, and downloads the CSV export', async () => {
