@@ -184,6 +184,35 @@ describe('the automatic desk reply', () => {
     expect(autos.map((m) => m.clientId)).toEqual([`auto-${late.id}`]);
   });
 
+  it('sends none for a record handled late, once the desk has answered', async () => {
+    // Prepare: the student's message handled while the desk is online (no reply); its event kept.
+    const admin = await connect('admin');
+    const student = await connect('qin');
+    const poller = stack.streams.pollers.get('notify');
+    const asked = await say(student, 'support:qin', '三楼开着吗');
+    const handled = (id: string) =>
+      eventually(
+        async () => JSON.stringify(poller?.lastEvent ?? null),
+        (event) => event.includes(id),
+      );
+    await handled(asked.id);
+    const event = poller?.lastEvent;
+    const answer = await say(admin, 'support:qin', '开着');
+    await handled(answer.id);
+    await admin.close();
+    await deskClosed();
+
+    // Act: the stream delivers the student's record again (a retried or backed-up batch), now
+    // with nobody at the desk — but the desk has already answered her.
+    if (poller) poller.lastEvent = event;
+    await poller?.redeliverLast();
+
+    // Assess
+    const autos = (await history(student, 'support:qin')).filter((m) => m.kind === 'auto');
+    expect(autos).toEqual([]);
+    expect(autoFrames(student)).toHaveLength(0);
+  });
+
   it('stores no second reply when the stream delivers the record again', async () => {
     const student = await connect('lu');
     const asked = await say(student, 'support:lu', '请问');

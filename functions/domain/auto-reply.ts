@@ -56,13 +56,14 @@ export interface AutoReplyTrigger {
 /**
  * Stores the automatic reply to `trigger` and delivers it; `duplicate` when an earlier delivery
  * of the same record stored it already (it is not delivered again: the client has it, or gets it
- * with its next sync). Throws when it could not be stored (the record is retried).
+ * with its next sync); `answered` when no student message waits any more (the desk answered
+ * before the record was handled). Throws when it could not be stored (the record is retried).
  */
 export async function postAutoReply(
   deps: AutoReplyDeps,
   trigger: AutoReplyTrigger,
   now: number,
-): Promise<'stored' | 'duplicate'> {
+): Promise<'stored' | 'duplicate' | 'answered'> {
   const { chat } = deps;
   const target = parseConversationId(trigger.conversationId);
   if (target?.kind !== 'support') throw new InternalError('automatic replies are for support');
@@ -79,6 +80,9 @@ export async function postAutoReply(
     const lastSeq = loaded.conversation?.lastSeq;
     // The student's message created the conversation; without it there is nothing to answer.
     if (lastSeq === undefined) throw new InternalError('support conversation not found');
+    // Handled late (a retried or backed-up stream record): the desk may have answered since, and
+    // "nobody is at the desk" would then be false. A staff reply clears waitingSince.
+    if (loaded.conversation?.waitingSince === undefined) return 'answered';
     const message: ChatMessage = {
       id: chat.newId(),
       clientId,
