@@ -23,6 +23,9 @@ export class Lightbox {
     // A click on the picture, the close button or the backdrop (the dialog itself) closes.
     this.element.addEventListener('click', () => this.close());
     this.element.addEventListener('close', () => {
+      // The close event is a queued task: a picture opened again before it ran (Esc, then Enter
+      // at once) keeps its image and its way back.
+      if (this.element.open) return;
       this.image?.remove();
       this.image = undefined;
       const target = this.returnFocus?.();
