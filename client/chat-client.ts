@@ -227,7 +227,8 @@ export class ChatClient {
   /** What to render for a conversation (empty until opened). */
   view(conversationId: string): ConversationView {
     const timeline = this.sync.timeline(conversationId);
-    const messages = timeline?.messages() ?? [];
+    // A `skipped` filler only keeps a room's seqs gap-free: nothing to show.
+    const messages = (timeline?.messages() ?? []).filter((m) => m.kind !== 'skipped');
     const me = this.user?.id;
     // Someone who wrote at seq N has seen everything before it: a reply counts as read. The
     // desk's automatic reply is no one's reply: nobody read anything.
@@ -586,7 +587,7 @@ export class ChatClient {
       if (message.seq > (this.latestSeen.get(conversationId) ?? 0)) {
         this.latestSeen.set(conversationId, message.seq);
       }
-      this.emitter.emit('message', message);
+      if (message.kind !== 'skipped') this.emitter.emit('message', message);
     }
     this.changed(conversationId);
   }

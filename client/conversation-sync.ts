@@ -4,7 +4,7 @@
  * and pages backwards on demand. At most one catch-up runs per conversation; a request for
  * another while one runs makes it go round once more.
  */
-import { SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT } from '../protocol/limits';
+import { SEQ_HOLE_RECHECK_MS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT } from '../protocol/limits';
 import type { ChatMessage, HistoryFrame } from '../protocol/server-frames';
 import { type Clock, TimerSlot } from './clock';
 import { ProtocolError } from './errors';
@@ -46,6 +46,8 @@ interface Tracked {
    */
   recheck: boolean;
   readonly retry: TimerSlot;
+  /** Catch-ups in a row that ended with a hole held (a room send on its way, or one that died). */
+  holeChecks: number;
   firstLoad: Promise<void>;
 }
 
@@ -60,6 +62,9 @@ export const SYNC_RETRY_CAP_MS = 60_000;
  * request the server cannot answer (a reply it cannot send, a fault) is not re-read forever.
  */
 export const MAX_SYNC_RETRIES = 5;
+
+/** Re-checks of a hole held after a catch-up, before waiting for the next message or reconnect. */
+export const MAX_HOLE_CHECKS = 3;
 
 /** How long the `attempt`-th retry (0-based) of a failed catch-up waits. */
 export function syncRetryDelay(attempt: number): number {
@@ -94,6 +99,7 @@ export class ConversationSync {
       failures: 0,
       recheck: false,
       retry: new TimerSlot(this.deps.clock),
+      holeChecks: 0,
       firstLoad: Promise.resolve(),
     };
     this.tracked.set(conversationId, tracked);
@@ -182,6 +188,14 @@ export class ConversationSync {
         }
       } while (tracked.again);
       tracked.failures = 0;
+      // A hole the server did not fill yet (younger than SEQ_HOLE_AGE_MS): ask again once it is
+      // old enough to be filled, a bounded number of times (the next message or reconnect asks
+      // anyway).
+      if (!timeline.hasGap) tracked.holeChecks = 0;
+      else if (this.deps.online() && tracked.holeChecks < MAX_HOLE_CHECKS) {
+        tracked.holeChecks++;
+        tracked.retry.set(SEQ_HOLE_RECHECK_MS, () => void this.catchUp(tracked));
+      }
     } catch (error) {
       // Closed while the request was out: nobody shows this conversation any more.
       if (!this.isTracked(tracked)) return;

@@ -13,6 +13,14 @@ export const MAX_CONVERSATION_ID_LENGTH = 128;
 /** `sync` page size when the frame names none, and the most it may ask for. */
 export const SYNC_DEFAULT_LIMIT = 50;
 export const SYNC_MAX_LIMIT = 200;
+/**
+ * A room seq with nothing stored at it for this long (ms) is filled with a `skipped` filler by
+ * the next `sync` that reads across it: its send died between taking the seq and storing the
+ * message. Younger holes are a send still on its way; a client holding one asks again after
+ * SEQ_HOLE_RECHECK_MS.
+ */
+export const SEQ_HOLE_AGE_MS = 2000;
+export const SEQ_HOLE_RECHECK_MS = 3000;
 /** `conversations` page size for the admin inbox, and the most a frame may ask for. */
 export const CONVERSATIONS_DEFAULT_LIMIT = 100;
 export const CONVERSATIONS_MAX_LIMIT = 200;

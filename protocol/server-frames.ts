@@ -49,8 +49,13 @@ export const ChatMessage = v.object({
    * `auto`: written by the server, not by a person — the desk's automatic reply while no admin is
    * online (protocol/desk-hours.ts), with what it says in `auto`. Clients render it from their
    * catalog and never count it as the desk having read or answered.
+   *
+   * `skipped`: no message — a room's seq whose send failed after the seq was taken (see "Seq
+   * numbers" in docs/protocol.md). It arrives only in `history` replies, never live, so that a
+   * client's seqs stay gap-free; its text and sender fields are empty. Clients keep it for
+   * contiguity and show nothing.
    */
-  kind: v.optional(v.literal('auto')),
+  kind: v.optional(v.picklist(['auto', 'skipped'])),
   auto: v.optional(AutoReply),
 });
 

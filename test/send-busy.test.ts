@@ -106,12 +106,21 @@ describe('send gate', () => {
     const again = await resendWhileBusy(frame, await admin.request(frame));
     const history = await admin.request({ action: 'sync', conversationId: roomId, after: 0 });
 
-    // Assess: 4 tries (SEND_SEQ_ATTEMPTS' default), then BUSY; the resends are one message.
+    // Assess: 4 tries at the seq the room's counter gave (SEND_SEQ_ATTEMPTS' default), then
+    // BUSY, that seq filled as `skipped`; the resends are one message, at the next seq.
     expect(shed).toMatchObject({ type: 'error', code: 'BUSY' });
     expect(shed.retryAfterMs).toBeGreaterThan(0);
     expect(tried).toBe(4);
-    expect(resent).toMatchObject({ type: 'ack', message: { seq: 1, text: 'contended' } });
-    expect(again).toMatchObject({ type: 'ack', message: { seq: 1, text: 'contended' } });
-    expect((history.messages as { seq: number }[]).map((m) => m.seq)).toEqual([1]);
+    expect(resent).toMatchObject({ type: 'ack', message: { seq: 2, text: 'contended' } });
+    expect(again).toMatchObject({ type: 'ack', message: { seq: 2, text: 'contended' } });
+    expect(
+      (history.messages as { seq: number; kind?: string; text: string }[]).map((m) => [
+        m.seq,
+        m.kind ?? m.text,
+      ]),
+    ).toEqual([
+      [1, 'skipped'],
+      [2, 'contended'],
+    ]);
   });
 });

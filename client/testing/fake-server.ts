@@ -42,6 +42,38 @@ export class FakeServer {
     return this.state.stored.get(conversationId) ?? [];
   }
 
+  /** Seqs taken but not yet readable (`conversationId#seq`): `sync` leaves them out. */
+  private readonly holes = new Set<string>();
+
+  /**
+   * Takes the next seq as a room send that died does: nothing readable there until `fillHoles`
+   * writes its `skipped` filler (as the real server's repair does once the hole is old).
+   */
+  reserveHole(conversationId: string): number {
+    const list = this.state.stored.get(conversationId) ?? [];
+    const seq = list.length + 1;
+    list.push({
+      id: `skipped:${seq}`,
+      clientId: '',
+      conversationId,
+      seq,
+      senderId: '',
+      senderName: '',
+      senderRole: 'student',
+      text: '',
+      sentAt: new Date(Date.UTC(2026, 10, 21) + list.length * 1000).toISOString(),
+      kind: 'skipped',
+    });
+    this.state.stored.set(conversationId, list);
+    this.holes.add(`${conversationId}#${seq}`);
+    return seq;
+  }
+
+  /** Makes every reserved hole readable as its filler. */
+  fillHoles(): void {
+    this.holes.clear();
+  }
+
   /** Stores a message from someone else; pushes it to open sockets unless `push` is false. */
   deliver(conversationId: string, text: string, push = true, senderId = 'admin'): ChatMessage {
     const message = this.store(conversationId, text, `other-${Math.random()}`, {
@@ -107,7 +139,10 @@ export class FakeServer {
         const before = frame.before as number | undefined;
         const limit = (frame.limit as number | undefined) ?? 50;
         const range = this.messages(conversationId).filter(
-          (m) => m.seq > after && (before === undefined || m.seq < before),
+          (m) =>
+            m.seq > after &&
+            (before === undefined || m.seq < before) &&
+            !this.holes.has(`${conversationId}#${m.seq}`),
         );
         const page = before === undefined ? range.slice(0, limit) : range.slice(-limit);
         return {

@@ -248,6 +248,7 @@ export function toConversation(item: Item): ConversationRecord {
     ...(typeof item.ownerName === 'string' ? { ownerName: item.ownerName } : {}),
     ...(item.waitingSince !== undefined ? { waitingSince: Number(item.waitingSince) } : {}),
     ...(item.deskSort !== undefined ? { deskSort: Number(item.deskSort) } : {}),
+    ...(item.seqAllocatedAt !== undefined ? { seqAllocatedAt: Number(item.seqAllocatedAt) } : {}),
   };
   return record;
 }

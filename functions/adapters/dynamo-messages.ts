@@ -16,7 +16,9 @@ import type { MessageImage } from '../../protocol/images';
 import * as v from 'valibot';
 import { AutoReply } from '../../protocol/desk-hours';
 import type { ChatMessage } from '../../protocol/server-frames';
+import { skippedAt } from '../domain/seq-holes';
 import { batchGetAll } from './dynamo-batch';
+import { createSeqCounter, SKIPPED_KIND, sendKey } from './dynamo-seq-counter';
 import { deskEventItem, deskReplyItem } from './dynamo-desk';
 import { toConversation, toMember } from './dynamo-conversations';
 import {
@@ -38,11 +40,6 @@ export interface MessageTables {
   readonly deskEvents: string;
 }
 
-/** The idempotency key of a send: the sender's id and the frame id. */
-export function sendKey(userId: string, clientId: string): string {
-  return `${userId}#${clientId}`;
-}
-
 // The order of TransactItems in append(); cancellation reasons come back in the same order.
 const CONVERSATION = 0;
 const IDEMPOTENCY = 2;
@@ -55,6 +52,8 @@ export function createDynamoMessageStore(
   tables: MessageTables,
 ): MessageStore {
   return {
+    ...createSeqCounter(client, tables),
+
     async loadSendContext(conversationId, userId, clientId) {
       const found = await batchGetAll(client, {
         [tables.conversations]: [{ conversationId }],
@@ -100,7 +99,8 @@ export function createDynamoMessageStore(
           ConsistentRead: true,
         }),
       );
-      return Item ? toMessage(Item) : undefined;
+      // A filler holds a seq, not a message.
+      return Item && Item.kind !== SKIPPED_KIND ? toMessage(Item) : undefined;
     },
 
     async list(conversationId, { after, before, limit, newest }) {
@@ -344,6 +344,13 @@ function classify(reasons: CancellationReason[]): AppendOutcome | undefined {
 }
 
 function toMessage(item: Item): ChatMessage {
+  if (item.kind === SKIPPED_KIND) {
+    return skippedAt(
+      String(item.conversationId),
+      Number(item.seq),
+      Date.parse(String(item.sentAt)),
+    );
+  }
   return {
     id: String(item.id),
     clientId: String(item.clientId),

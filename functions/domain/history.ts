@@ -10,6 +10,7 @@ import { itemsWithinBudget } from './frame-budget';
 import type { Caller } from './identity';
 import type { ImageServices } from './images';
 import { withImageUrls } from './images';
+import { pageSpan, repairHoles } from './seq-holes';
 import { peerReadSeq } from './summaries';
 
 /**
@@ -47,12 +48,18 @@ export async function syncHistory(
   let page: { messages: ChatMessage[]; hasMore: boolean } = { messages: [], hasMore: false };
   // Nothing newer than what the client holds: answer without touching the messages table.
   if (conversation && after < conversation.lastSeq) {
-    page = await ctx.messages.list(target.id, {
+    const range = {
       after,
       ...(frame.before !== undefined ? { before: frame.before } : {}),
       limit,
       newest: frame.before !== undefined,
-    });
+    };
+    page = await ctx.messages.list(target.id, range);
+    // Rooms number by counter (room-send.ts): a seq whose send died is filled here once old.
+    const span = target.kind === 'room' && pageSpan(page, range, conversation.lastSeq);
+    if (span && page.messages.length < span.to - span.from + 1) {
+      page = { ...page, messages: await repairHoles(ctx, conversation, page.messages, span) };
+    }
   }
   // Image messages get their download URLs before the budget is counted: URLs are long (about
   // 1.5 KB each on AWS with the session token), and a page stops early to carry them.

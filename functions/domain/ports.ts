@@ -151,6 +151,8 @@ export interface ConversationRecord {
   readonly waitingSince?: number;
   /** The byDesk index's sort key as stored (desk-ports.ts deskSortOf). */
   readonly deskSort?: number;
+  /** Rooms: epoch ms of the latest seq allocation (how old a hole below lastSeq is at least). */
+  readonly seqAllocatedAt?: number;
 }
 
 export interface MemberRecord {
@@ -231,6 +233,23 @@ export interface AppendRequest {
   readonly desk?: DeskSendUpdate;
 }
 
+/** A room message at an allocated seq (MessageStore.appendAt). */
+export interface AppendAtRequest {
+  readonly message: ChatMessage;
+  readonly rateLimit: RateLimitWindow;
+}
+
+export type AppendAtOutcome =
+  | { readonly outcome: 'stored' }
+  /** The sender's id is stored already (this send raced itself, or a retry after a lost reply). */
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'notMember' }
+  | { readonly outcome: 'rateLimited' }
+  /** The seq was filled meanwhile (the send took longer than a reader waits for a hole). */
+  | { readonly outcome: 'seqTaken' }
+  /** Another write held one of the items (the sender's member or rate-limit item): try again. */
+  | { readonly outcome: 'conflict' };
+
 export interface RateLimitWindow {
   readonly key: string;
   readonly limit: number;
@@ -250,6 +269,26 @@ export interface MessageStore {
   loadSendContext(conversationId: string, userId: string, clientId: string): Promise<SendContext>;
   /** Stores the message, its idempotency key, the new lastSeq and the sender's read position, all or nothing. */
   append(request: AppendRequest): Promise<AppendOutcome>;
+  /**
+   * Rooms (functions/domain/room-send.ts): takes the next seq from the conversation's counter
+   * (one atomic increment, so concurrent senders never conflict). Undefined: no such
+   * conversation.
+   */
+  allocateSeq(conversationId: string, at: number): Promise<number | undefined>;
+  /**
+   * Rooms: stores a message at a seq `allocateSeq` gave, with its idempotency key, the sender's
+   * read position and the rate-limit count, all or nothing. The conversation item is not part of
+   * it (see setPreview), so senders of one room never hold the same item.
+   */
+  appendAt(request: AppendAtRequest): Promise<AppendAtOutcome>;
+  /**
+   * Writes a `skipped` filler at `seq` unless something is stored there: the seq of a send that
+   * failed after allocation, so readers see no gap. `taken`: a message (or filler) is there.
+   */
+  fillSeq(conversationId: string, seq: number, at: number): Promise<'filled' | 'taken'>;
+  /** Rooms: the conversation's preview and activity time, unless a later seq's are there. */
+  setPreview(conversationId: string, preview: MessagePreviewRecord, at: number): Promise<void>;
+  /** A stored message; undefined when there is none at `seq` (a `skipped` filler is none). */
   get(conversationId: string, seq: number): Promise<ChatMessage | undefined>;
   /** Messages with after < seq < before, ascending; `newest` takes the last `limit` of them. */
   list(

@@ -7,6 +7,10 @@
  * being what was read, so concurrent senders get consecutive seqs with no gaps, and a crash can
  * never leave a half-written send. A retry with the same `id` finds the idempotency key and gets
  * the original ack, whichever step the first attempt died in.
+ *
+ * That conditional transaction is how support conversations are numbered (their desk state
+ * changes in it). Rooms take the seq from a counter instead and write the message at it
+ * (room-send.ts): many senders, no race.
  */
 
 import type { SendMessageFrame } from '../../protocol/client-frames';
@@ -22,7 +26,8 @@ import type { Caller } from './identity';
 import { verifyImageAttachment } from './image-attachment';
 import { submitImageCheck } from './image-check';
 import { type ImageServices, withImageUrls } from './images';
-import type { AppendRequest, SendContext } from './ports';
+import type { AppendRequest, MessagePreviewRecord, SendContext } from './ports';
+import { appendToRoom } from './room-send';
 import {
   type AdmissionState,
   type AdmittedSend,
@@ -73,20 +78,61 @@ export async function sendMessage(
       }
     }
 
-    const expectedLastSeq = loaded.conversation?.lastSeq ?? 0;
-    const sentAt = ctx.now();
-    const message: ChatMessage = {
+    const compose = (seq: number, at: number): ChatMessage => ({
       id: ctx.newId(),
       clientId: frame.id,
       conversationId: target.id,
-      seq: expectedLastSeq + 1,
+      seq,
       senderId: caller.userId,
       senderName: caller.name,
       senderRole: caller.role,
       text,
-      sentAt: new Date(sentAt).toISOString(),
+      sentAt: new Date(at).toISOString(),
       ...(image ? { image } : {}),
-    };
+    });
+
+    if (target.kind === 'room') {
+      // Rooms take their seq from a counter (room-send.ts): no race between their senders.
+      const result = await appendToRoom(
+        ctx,
+        target.id,
+        caller.userId,
+        compose,
+        (at) => rateLimitWindow(ctx, caller.userId, at),
+        admission,
+      );
+      if (result.outcome === 'duplicate') {
+        loaded = undefined;
+        continue;
+      }
+      const stored = result.message;
+      const preview = ctx.messages
+        .setPreview(target.id, previewOf(stored), Date.parse(stored.sentAt))
+        .catch((error: unknown) => {
+          // Stored and acked: the next message's preview replaces the stale one.
+          ctx.log.warn('room preview not updated', {
+            conversationId: target.id,
+            seq: stored.seq,
+            error: describe(error),
+          });
+        });
+      try {
+        await acknowledgeAndDeliver(
+          ctx,
+          caller,
+          frame.id,
+          await withImageUrls(ctx, images?.store, stored),
+          deliveryTopics(target),
+        );
+      } finally {
+        await preview;
+      }
+      return;
+    }
+
+    const expectedLastSeq = loaded.conversation?.lastSeq ?? 0;
+    const sentAt = ctx.now();
+    const message = compose(expectedLastSeq + 1, sentAt);
     // Support conversations: waiting-since and a reopening, in the same transaction (desk-send.ts).
     const deskUpdate =
       target.kind === 'support'
@@ -96,16 +142,8 @@ export async function sendMessage(
       message,
       ...(deskUpdate ? { desk: deskUpdate } : {}),
       expectedLastSeq,
-      requireMembership: target.kind === 'room',
-      preview: {
-        seq: message.seq,
-        senderId: message.senderId,
-        senderName: message.senderName,
-        senderRole: message.senderRole,
-        text: truncateCodePoints(text, PREVIEW_CHARS),
-        sentAt: message.sentAt,
-        ...(image ? { image: true as const } : {}),
-      },
+      requireMembership: false,
+      preview: previewOf(message),
       rateLimit: rateLimitWindow(ctx, caller.userId, sentAt),
       ...(target.kind === 'support' && !loaded.conversation
         ? { createConversation: { kind: 'support', title: caller.name, studentId: caller.userId } }
@@ -234,6 +272,19 @@ async function announceReopen(
   } catch (error) {
     ctx.log.warn('desk reopen announcement failed', { conversationId, error: describe(error) });
   }
+}
+
+/** A conversation list's line for `message`. */
+function previewOf(message: ChatMessage): MessagePreviewRecord {
+  return {
+    seq: message.seq,
+    senderId: message.senderId,
+    senderName: message.senderName,
+    senderRole: message.senderRole,
+    text: truncateCodePoints(message.text, PREVIEW_CHARS),
+    sentAt: message.sentAt,
+    ...(message.image ? { image: true as const } : {}),
+  };
 }
 
 /** The longest jittered pause between two tries at the next seq. */

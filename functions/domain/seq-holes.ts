@@ -1,0 +1,100 @@
+/**
+ * Repair of room seq holes (room-send.ts): a seq the counter gave to a send that died before its
+ * message or filler was written. A `sync` that reads across a hole older than SEQ_HOLE_AGE_MS
+ * fills it, so every client's seqs become gap-free again; a younger one is probably a send still
+ * on its way and is left alone (the client asks again, protocol/limits.ts SEQ_HOLE_RECHECK_MS).
+ * A send that finds its seq filled takes a new one, so the repair never loses a message.
+ */
+import { SEQ_HOLE_AGE_MS } from '../../protocol/limits';
+import type { ChatMessage } from '../../protocol/server-frames';
+import type { ChatContext } from './chat-context';
+import type { ConversationRecord } from './ports';
+
+/** Holes filled per `sync` at most (each costs a conditional write). */
+export const MAX_HOLE_REPAIRS_PER_SYNC = 20;
+
+/** The seq range a history page covers completely, had nothing been missing. */
+export interface PageSpan {
+  /** Lowest seq the page should hold. */
+  readonly from: number;
+  /** Highest seq the page should hold. */
+  readonly to: number;
+}
+
+/**
+ * The span a page of `list` covers: from `after + 1` (or, scrolling up with more below, its
+ * first message) to `before - 1` or lastSeq (or, catching up with more above, its last message).
+ */
+export function pageSpan(
+  page: { readonly messages: readonly ChatMessage[]; readonly hasMore: boolean },
+  range: { readonly after: number; readonly before?: number; readonly newest: boolean },
+  lastSeq: number,
+): PageSpan | undefined {
+  const first = page.messages[0]?.seq;
+  const last = page.messages[page.messages.length - 1]?.seq;
+  const top = Math.min(lastSeq, range.before !== undefined ? range.before - 1 : lastSeq);
+  if (page.hasMore && (first === undefined || last === undefined)) return undefined;
+  const from = range.newest && page.hasMore ? (first as number) : range.after + 1;
+  const to = !range.newest && page.hasMore ? (last as number) : top;
+  return from <= to ? { from, to } : undefined;
+}
+
+/**
+ * Returns the page's messages with the old holes of its span filled (ascending): each filled
+ * hole as its `skipped` filler, or as the message that landed there meanwhile.
+ */
+export async function repairHoles(
+  ctx: ChatContext,
+  conversation: Pick<ConversationRecord, 'conversationId' | 'seqAllocatedAt'>,
+  messages: readonly ChatMessage[],
+  span: PageSpan,
+): Promise<ChatMessage[]> {
+  const now = ctx.now();
+  const held = new Map(messages.map((m) => [m.seq, m]));
+  const old: number[] = [];
+  // A hole is at least as old as the next message stored above it (its seq was taken first);
+  // above the last one, as old as the latest allocation.
+  let newerSentAt = conversation.seqAllocatedAt;
+  for (let seq = span.to; seq >= span.from; seq--) {
+    const message = held.get(seq);
+    if (message) newerSentAt = Date.parse(message.sentAt);
+    else if (newerSentAt !== undefined && now - newerSentAt >= SEQ_HOLE_AGE_MS) old.push(seq);
+  }
+  if (old.length === 0) return [...messages];
+  const repairs = old.slice(-MAX_HOLE_REPAIRS_PER_SYNC);
+  const { conversationId } = conversation;
+  const found = await Promise.all(
+    repairs.map(async (seq) => {
+      if ((await ctx.messages.fillSeq(conversationId, seq, now)) === 'taken') {
+        // A late send (or another reader) got there first: read what is there.
+        const page = await ctx.messages.list(conversationId, {
+          after: seq - 1,
+          before: seq + 1,
+          limit: 1,
+          newest: false,
+        });
+        return page.messages[0];
+      }
+      ctx.log.info('filled a room seq hole', { conversationId, seq });
+      return skippedAt(conversationId, seq, now);
+    }),
+  );
+  for (const message of found) if (message) held.set(message.seq, message);
+  return [...held.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** A `skipped` filler as a frame carries it (protocol/server-frames.ts ChatMessage). */
+export function skippedAt(conversationId: string, seq: number, at: number): ChatMessage {
+  return {
+    id: `skipped:${seq}`,
+    clientId: '',
+    conversationId,
+    seq,
+    senderId: '',
+    senderName: '',
+    senderRole: 'student',
+    text: '',
+    sentAt: new Date(at).toISOString(),
+    kind: 'skipped',
+  };
+}

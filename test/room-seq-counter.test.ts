@@ -1,0 +1,177 @@
+/**
+ * Rooms take their seqs from a counter (functions/domain/room-send.ts): 20 members sending at the
+ * same moment get seqs 1..20 with no cancelled transaction at DynamoDB (the optimistic scheme
+ * needed about N rounds for N senders); a send that dies after taking its seq leaves a hole that
+ * a `sync` fills once it is SEQ_HOLE_AGE_MS old, and never before.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
+import type { LocalStack } from '../local/local-stack';
+import { SEQ_HOLE_AGE_MS } from '../protocol/limits';
+import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
+import { startTestStack } from './support/test-stack';
+
+let proxy: DynamoDbProxy;
+let stack: LocalStack;
+const open: ChatTestClient[] = [];
+
+beforeAll(async () => {
+  proxy = await startDynamoDbProxy({ target: inject('dynamodbEndpoint') });
+  stack = await startTestStack({ dynamodbEndpoint: proxy.endpoint });
+});
+
+afterAll(async () => {
+  proxy.setInterceptor(undefined);
+  await Promise.all(open.map((c) => c.close()));
+  await stack.stop();
+  await proxy.stop();
+});
+
+async function member(name: string, roomId: string): Promise<ChatTestClient> {
+  const client = await connectAs(stack, name);
+  open.push(client);
+  const joined = await client.request({ action: 'join', conversationId: roomId });
+  expect(joined.type).toBe('joined');
+  return client;
+}
+
+async function newRoom(title: string): Promise<string> {
+  const admin = await connectAs(stack, 'admin');
+  open.push(admin);
+  const created = await admin.request({ action: 'createroom', title });
+  return (created.conversation as { id: string }).id;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('room seqs from a counter', () => {
+  it('numbers 20 simultaneous senders 1..20 without a cancelled transaction', async () => {
+    // Prepare: 20 members, each with one message ready.
+    const roomId = await newRoom('Crowded room');
+    const members = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => member(`crowd${i}`, roomId)),
+    );
+    proxy.reset();
+
+    // Act: everyone sends at once.
+    const acks = await Promise.all(
+      members.map((m, i) =>
+        m.request({ action: 'sendmessage', conversationId: roomId, text: `hi ${i}` }),
+      ),
+    );
+    const calls = proxy.calls();
+    const history = await members[0]?.request({
+      action: 'sync',
+      conversationId: roomId,
+      after: 0,
+      limit: 50,
+    });
+
+    // Assess: 20 acks at distinct seqs 1..20; DynamoDB cancelled none of the sends' transactions.
+    expect(acks.map((a) => a.type)).toEqual(Array(20).fill('ack'));
+    const seqs = acks.map((a) => (a.message as { seq: number }).seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const transactions = calls.filter((c) => c.operation === 'TransactWriteItems');
+    expect(transactions).toHaveLength(20);
+    expect(transactions.filter((c) => c.errorType !== undefined)).toEqual([]);
+    expect((history?.messages as Frame[]).map((m) => m.text).sort()).toEqual(
+      members.map((_, i) => `hi ${i}`).sort(),
+    );
+  });
+
+  it('fills the seq of a send that died once it is old, not before, and the resend takes the next', async () => {
+    // Prepare: ann's send fails after taking seq 1, and so does her filler (a crashed function).
+    const roomId = await newRoom('Hole room');
+    const ann = await member('ann', roomId);
+    const ben = await member('ben', roomId);
+    let dying = true;
+    proxy.setInterceptor((request) => {
+      const body = JSON.stringify(request.body);
+      const failing =
+        dying &&
+        ((request.operation === 'TransactWriteItems' && body.includes('lost words')) ||
+          (request.operation === 'PutItem' && body.includes('skipped')));
+      return failing
+        ? {
+            status: 500,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: JSON.stringify({
+              __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+              message: 'Internal server error',
+            }),
+          }
+        : undefined;
+    });
+    const lostFrame = {
+      action: 'sendmessage',
+      conversationId: roomId,
+      text: 'lost words',
+      id: 'l-1',
+    };
+
+    // Act
+    const failed = await ann.request(lostFrame);
+    dying = false;
+    const after = await ben.request({
+      action: 'sendmessage',
+      conversationId: roomId,
+      text: 'next',
+    });
+    const young = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
+    await sleep(SEQ_HOLE_AGE_MS + 200);
+    const old = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
+    const resent = await ann.request(lostFrame);
+    const again = await ann.request(lostFrame);
+    const final = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
+
+    // Assess: the young hole stays (its send may still be on its way); the old one is filled;
+    // the resend is stored once, at seq 3; seqs 1..3 with no gap.
+    const view = (page: Frame) => (page.messages as Frame[]).map((m) => [m.seq, m.kind ?? m.text]);
+    expect(failed).toMatchObject({ type: 'error', code: 'INTERNAL' });
+    expect(after).toMatchObject({ type: 'ack', message: { seq: 2 } });
+    expect(view(young)).toEqual([[2, 'next']]);
+    expect(view(old)).toEqual([
+      [1, 'skipped'],
+      [2, 'next'],
+    ]);
+    expect(resent).toMatchObject({ type: 'ack', message: { seq: 3, text: 'lost words' } });
+    expect(again).toMatchObject({ type: 'ack', message: { seq: 3 } });
+    expect(view(final)).toEqual([
+      [1, 'skipped'],
+      [2, 'next'],
+      [3, 'lost words'],
+    ]);
+    const skipped = (final.messages as Frame[])[0];
+    expect([skipped?.senderId, skipped?.text, skipped?.clientId]).toEqual(['', '', '']);
+  });
+
+  it('fills the seq of a send refused after allocation at once (the sender left the room)', async () => {
+    // Prepare: cara's member item is gone by the time her message is written (she left from
+    // another device between the send's read and its write).
+    const roomId = await newRoom('Leaving room');
+    const cara = await member('cara', roomId);
+    const dan = await member('dan', roomId);
+    proxy.setInterceptor((request) => {
+      if (
+        request.operation !== 'UpdateItem' ||
+        !JSON.stringify(request.body).includes('ADD lastSeq')
+      ) {
+        return undefined;
+      }
+      proxy.setInterceptor(undefined);
+      return cara.request({ action: 'leave', conversationId: roomId }).then(() => undefined);
+    });
+
+    // Act
+    const refused = await cara.request({
+      action: 'sendmessage',
+      conversationId: roomId,
+      text: 'bye',
+    });
+    const history = await dan.request({ action: 'sync', conversationId: roomId, after: 0 });
+
+    // Assess: refused as a non-member; seq 1 is a filler straight away, with no wait.
+    expect(refused).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    expect((history.messages as Frame[]).map((m) => [m.seq, m.kind])).toEqual([[1, 'skipped']]);
+  });
+});
