@@ -25,7 +25,7 @@ export interface OverloadStep {
   readonly refusals: Readonly<Record<string, number>>;
   /** Refusals by code and the server's message (a shed and a lost seq race read differently). */
   readonly refusalReasons: Readonly<Record<string, number>>;
-  /** Frame sent → refusal back, ms, over every refusal. */
+  /** Frame sent → refusal back, ms, over every error frame (TIMEOUT, no answer, left out). */
   readonly refusalLatency: LatencySummary;
   /** Messages acked only after at least one refusal. */
   readonly ackedAfterRefusal: number;
@@ -97,7 +97,8 @@ export function summarizeOutcomes(
     for (const refusal of outcome.refusals) {
       refusals[refusal.code] = (refusals[refusal.code] ?? 0) + 1;
       refusalReasons[refusal.reason] = (refusalReasons[refusal.reason] ?? 0) + 1;
-      refusalLatency.record(refusal.afterMs);
+      // A missing ack is no answer: only the server's refusals have a latency.
+      if (refusal.code !== 'TIMEOUT') refusalLatency.record(refusal.afterMs);
     }
     if (outcome.acked) {
       ack.record(outcome.ackMs ?? 0);
