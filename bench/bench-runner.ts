@@ -19,6 +19,7 @@ import { machineInfo } from './machine';
 import type { BenchOptions } from './options';
 import { coldStartPhase } from './phases/cold-start-phase';
 import { latencyByRoomSize, scalingWithConnections, warmUp } from './phases/comparison';
+import { seqConflictPhase } from './phases/seq-conflict-phase';
 import { throughputPhase } from './phases/throughput-phase';
 import { capacityChart, latencyChart } from './report/chart';
 import { evaluateGoals } from './report/goals';
@@ -85,6 +86,13 @@ export async function runBench(
     log('heartbeat: dead-socket detection');
     const detection = await measureDetection(ours.info, 'heartbeat-probe', OUR_HEARTBEAT);
     const throughput = await throughputPhase(ours, ADMIN, sizes, scratchDir, log);
+    const seqConflicts = await seqConflictPhase(
+      ours,
+      ADMIN,
+      sizes,
+      sizes.overload.retryBudgetMs,
+      log,
+    );
     measured = {
       mode: sizes.mode,
       sizes,
@@ -93,6 +101,7 @@ export async function runBench(
       latencyByRoomSize: latency,
       scaling,
       throughput,
+      seqConflicts,
       session,
       heartbeat: {
         ours: {

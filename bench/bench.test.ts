@@ -118,6 +118,44 @@ describe('npm run bench (smoke sizes)', () => {
     for (const goal of report.goals) expect(typeof goal.pass).toBe('boolean');
   });
 
+  it('has the overload curve and the seq-contention scenarios, every message accounted for', () => {
+    const { overload } = report.throughput;
+    expect(overload.steps.map((s) => s.multiple)).toEqual([...SIZES.smoke.overload.multiples]);
+    for (const step of overload.steps) {
+      expect(step.offeredRate).toBe(Math.round(overload.baseRate * step.multiple));
+      expect(step.sent).toBe(Math.round(step.offeredRate * SIZES.smoke.overload.stepSeconds));
+      // Each message typed is acked or failed for good, never lost from the count.
+      expect(step.acked + step.failedForGood).toBe(step.sent);
+      expect(step.ack.count).toBe(step.acked);
+      const answered = Object.entries(step.refusals)
+        .filter(([code]) => code !== 'TIMEOUT')
+        .reduce((n, [, c]) => n + c, 0);
+      expect(step.refusalLatency.count).toBe(answered);
+      // DynamoDB's side was counted: a stored message takes at least one write, whatever design.
+      expect(step.contention.writeRequests).toBeGreaterThanOrEqual((100 * step.acked) / step.sent);
+    }
+    const plan = SIZES.smoke.seqConflicts;
+    expect(report.seqConflicts.map((c) => [c.members, c.senders])).toEqual(
+      plan.scenarios.map((c) => [c.members, c.senders]),
+    );
+    for (const scenario of report.seqConflicts) {
+      expect(scenario.sent).toBe(
+        plan.rooms * plan.rounds * Math.min(scenario.senders, scenario.members),
+      );
+      expect(scenario.acked + scenario.failedForGood).toBe(scenario.sent);
+      expect(scenario.attemptsPerMessage).toBeGreaterThanOrEqual(1);
+      expect(scenario.contention.writeRequests).toBeGreaterThanOrEqual(
+        (100 * scenario.acked) / scenario.sent,
+      );
+    }
+    expect(report.goals.map((g) => g.goal)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Overload/),
+        expect.stringMatching(/^Seq conflicts/),
+      ]),
+    );
+  });
+
   it('writes benchmarks.md with its provenance, sections and well-formed tables', () => {
     for (const heading of [
       '# Benchmarks',
@@ -126,6 +164,8 @@ describe('npm run bench (smoke sizes)', () => {
       '## 2. Growing total connections, fixed room',
       '## 3. DynamoDB work per send',
       '## 4. Throughput',
+      `### Overload: ${SIZES.smoke.overload.multiples.map((m) => `${m}×`).join(', ')} the sustained rate`,
+      '### Seq conflicts by room size and simultaneous senders',
       '## 5. Cost',
       '## 6. Heartbeat',
       '## 7. Cold start',
@@ -145,6 +185,12 @@ describe('npm run bench (smoke sizes)', () => {
       expect(separator?.every((c) => /^-+$/.test(c))).toBe(true);
       for (const row of rows) expect(row).toHaveLength(header?.length ?? 0);
     }
+    const overloadTable = all.find((t) => t[0]?.[0] === '× sustained');
+    expect(overloadTable?.slice(2).map((row) => row[0])).toEqual(
+      report.throughput.overload.steps.map((s) => `${s.multiple}×`),
+    );
+    const conflictTable = all.find((t) => t[0]?.[1] === 'sending at once');
+    expect(conflictTable?.slice(2)).toHaveLength(report.seqConflicts.length);
     const goals = all.find((t) => t[0]?.[0] === 'goal');
     expect(goals?.slice(2).map((row) => row[3])).toEqual(
       report.goals.map((g) => (g.pass ? '**PASS**' : '**FAIL**')),

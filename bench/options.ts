@@ -25,6 +25,24 @@ export interface BenchSizes {
     readonly maxSteps: number;
     readonly stepSeconds: number;
   };
+  /**
+   * The overload curve, after the throughput search on the same rooms: offered rates as
+   * multiples of the sustained rate, seconds of arrivals per step, and each message's retry budget.
+   */
+  readonly overload: {
+    readonly multiples: readonly number[];
+    readonly stepSeconds: number;
+    readonly retryBudgetMs: number;
+  };
+  /**
+   * Seq contention: room size and simultaneous senders per scenario, rooms per scenario and
+   * rounds (each round, `senders` members of every room send at once).
+   */
+  readonly seqConflicts: {
+    readonly scenarios: readonly { readonly members: number; readonly senders: number }[];
+    readonly rooms: number;
+    readonly rounds: number;
+  };
   /** Fresh-process module-initialisation runs per bundle (median reported). */
   readonly coldStartRuns: number;
 }
@@ -41,6 +59,17 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     scalingSamples: 60,
     totalConnections: [1000, 5000],
     throughput: { rooms: 20, members: 4, startRate: 20, factor: 1.5, maxSteps: 9, stepSeconds: 8 },
+    overload: { multiples: [1, 1.5, 2, 3], stepSeconds: 6, retryBudgetMs: 7000 },
+    seqConflicts: {
+      scenarios: [
+        { members: 4, senders: 1 },
+        { members: 4, senders: 4 },
+        { members: 20, senders: 5 },
+        { members: 20, senders: 20 },
+      ],
+      rooms: 2,
+      rounds: 10,
+    },
     coldStartRuns: 20,
   },
   quick: {
@@ -54,6 +83,16 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     scalingSamples: 20,
     totalConnections: [150, 400],
     throughput: { rooms: 8, members: 4, startRate: 20, factor: 2, maxSteps: 3, stepSeconds: 2 },
+    overload: { multiples: [1, 1.5, 2, 3], stepSeconds: 2, retryBudgetMs: 7000 },
+    seqConflicts: {
+      scenarios: [
+        { members: 4, senders: 1 },
+        { members: 4, senders: 4 },
+        { members: 20, senders: 20 },
+      ],
+      rooms: 1,
+      rounds: 5,
+    },
     coldStartRuns: 1,
   },
   smoke: {
@@ -67,6 +106,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     scalingSamples: 4,
     totalConnections: [15, 30],
     throughput: { rooms: 2, members: 3, startRate: 10, factor: 2, maxSteps: 2, stepSeconds: 1 },
+    overload: { multiples: [1, 2], stepSeconds: 1, retryBudgetMs: 7000 },
+    seqConflicts: { scenarios: [{ members: 3, senders: 3 }], rooms: 1, rounds: 2 },
     coldStartRuns: 1,
   },
 };

@@ -7,6 +7,8 @@
  *   npm run bench -- --quick      smaller sizes (CI smoke), writes bench/.out/quick/
  *   npm run bench -- --smoke      tiny sizes, for the test that checks the report's structure
  *   npm run bench -- --images     only the image-message figures, writes bench/.out/images/
+ *   npm run bench -- --overload [--quick|--smoke]
+ *                                 only throughput, the overload curve and seq conflicts, printed
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +46,30 @@ if (searchAt >= 0) {
       console.log(`[bench] ${line}`),
     );
     console.log(searchMarkdown(result));
+  } finally {
+    await local.stop();
+  }
+  process.exit(0);
+}
+
+// `--overload [--quick|--smoke]`: only the throughput phase and the seq-contention scenarios.
+if (process.argv.includes('--overload')) {
+  const { overloadBench } = await import('./overload-bench');
+  const { SIZES } = await import('./options');
+  const mode = process.argv.includes('--smoke')
+    ? 'smoke'
+    : process.argv.includes('--quick')
+      ? 'quick'
+      : 'full';
+  const local = await startDynamoDbLocal();
+  try {
+    const markdown = await overloadBench(
+      local.endpoint,
+      SIZES[mode],
+      fileURLToPath(new URL(`./.out/overload-${mode}`, import.meta.url)),
+      (line) => console.log(`[bench] ${line}`),
+    );
+    console.log(markdown);
   } finally {
     await local.stop();
   }

@@ -11,6 +11,18 @@ export interface SendResult {
   readonly ackMs?: number;
 }
 
+/** A send answered with an error frame: its code and, for retryable codes, `retryAfterMs`. */
+export class SendRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly serverMessage: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
 interface Pending {
   readonly startedAt: number;
   remaining: number;
@@ -66,13 +78,15 @@ export class DeliveryTracker {
     this.settle(id, entry);
   }
 
-  /** The send `id` failed (an error frame). */
-  failed(id: string, reason: string): void {
+  /** The send `id` failed: an error frame with `code` (and `retryAfterMs`, if it had one). */
+  failed(id: string, code: string, message: string, retryAfterMs?: number): void {
     const entry = this.pending.get(id);
     if (!entry) return;
     clearTimeout(entry.timer);
     this.pending.delete(id);
-    entry.reject(new Error(`send ${id} failed: ${reason}`));
+    entry.reject(
+      new SendRefused(`send ${id} failed: ${code} ${message}`, code, message, retryAfterMs),
+    );
   }
 
   private settle(id: string, entry: Pending): void {

@@ -5,7 +5,7 @@
 import type WebSocket from 'ws';
 import type { StackInfo } from '../stack/stack-process';
 import { mapConcurrently } from './concurrency';
-import { DeliveryTracker } from './delivery-tracker';
+import { DeliveryTracker, type SendResult } from './delivery-tracker';
 import {
   closeSocket,
   connectWithToken,
@@ -15,6 +15,12 @@ import {
   request,
 } from './ours-protocol';
 import type { RoomHandle } from './room';
+
+/** A room on our stack: sends may also reuse an id (a retry, as the client outbox does). */
+export interface OursRoomHandle extends RoomHandle {
+  /** Sends from member `from` with the frame id `id`; rejects with SendRefused on an error frame. */
+  sendWithId(from: number, id: string): Promise<SendResult>;
+}
 
 export interface OursRoomOptions {
   readonly tag: string;
@@ -26,7 +32,7 @@ export interface OursRoomOptions {
 export async function openOursRoom(
   stack: StackInfo,
   options: OursRoomOptions,
-): Promise<RoomHandle> {
+): Promise<OursRoomHandle> {
   const adminSocket = await connectWithToken(
     stack.websocket,
     await login(stack.login, options.admin),
@@ -57,22 +63,28 @@ export async function openOursRoom(
       } else if (frame.type === 'ack') {
         tracker.acked(String(frame.id));
       } else if (frame.type === 'error' && frame.id) {
-        tracker.failed(String(frame.id), `${frame.code} ${frame.message}`);
+        tracker.failed(
+          String(frame.id),
+          String(frame.code),
+          String(frame.message),
+          typeof frame.retryAfterMs === 'number' ? frame.retryAfterMs : undefined,
+        );
       }
     });
     return ws;
   });
 
+  const sendWithId = (from: number, id: string) => {
+    const ws = sockets[from % sockets.length] as WebSocket;
+    const done = tracker.expect(id, options.size - 1, true);
+    ws.send(JSON.stringify({ action: 'sendmessage', id, conversationId, text: `bench ${id}` }));
+    return done;
+  };
   return {
     system: 'ours',
     size: options.size,
-    send(from = 0) {
-      const ws = sockets[from % sockets.length] as WebSocket;
-      const id = frameId('m');
-      const done = tracker.expect(id, options.size - 1, true);
-      ws.send(JSON.stringify({ action: 'sendmessage', id, conversationId, text: `bench ${id}` }));
-      return done;
-    },
+    send: (from = 0) => sendWithId(from, frameId('m')),
+    sendWithId,
     async close() {
       await Promise.all(sockets.map(closeSocket));
     },

@@ -1,5 +1,5 @@
 /** Writes load.md from a LoadReport: every figure comes from the report object. */
-import { table } from '../report/markdown';
+import { table } from '../report/format';
 import type { LoadReport } from './load-runner';
 
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '—');

@@ -7,38 +7,17 @@ import { PRICE_REGION, PRICES, PRICES_CHECKED } from '../cost/aws-prices';
 import { OUR_HEARTBEAT } from '../heartbeat/heartbeat-policy';
 import type { ScenarioResult, SystemResult } from '../workloads/latency';
 import { SYSTEM_LABELS } from './chart';
+import { ms, num, table } from './format';
 import { capacityUnits } from './goals';
+import { overloadSection, seqConflictSection } from './overload-markdown';
 import type { BenchReport } from './report-types';
 
-const ms = (n: number | undefined) =>
-  n === undefined || !Number.isFinite(n) ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1);
-const num = (n: number | undefined, d = 2) =>
-  n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(d);
 const usd = (n: number) => (n >= 0.01 ? `$${n.toFixed(4)}` : `$${n.toPrecision(3)}`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ratio = (a: number | undefined, b: number | undefined) =>
   a !== undefined && b !== undefined && b > 0 && Number.isFinite(a / b)
     ? `${(a / b).toFixed(2)}`
     : '—';
-
-/**
- * A markdown table with its columns padded to equal width, the layout the repository's formatter
- * (Biome) gives tables, so the generated file is already formatted.
- */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const clean = (c: string) => c.replaceAll('|', '\\|').replaceAll('\n', ' ');
-  const all = [header, ...rows].map((r) => r.map(clean));
-  const width = (c: string) => [...c].length;
-  const widths = header.map((_, i) => Math.max(3, ...all.map((r) => width(r[i] ?? ''))));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c))).join(' | ')} |`;
-  const [head, ...body] = all;
-  return [
-    line(head ?? []),
-    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
-    ...body.map(line),
-  ].join('\n');
-}
 
 function find(s: ScenarioResult, system: SystemResult['system']): SystemResult | undefined {
   return s.systems.find((r) => r.system === system);
@@ -316,6 +295,10 @@ export function renderMarkdown(report: BenchReport): string {
       ]),
     ),
     '',
+    ...overloadSection(report.throughput),
+    '',
+    ...seqConflictSection(report.seqConflicts),
+    '',
     '## 5. Cost',
     '',
     `Priced with AWS's public on-demand prices, ${PRICE_REGION}, no free tier, read ${PRICES_CHECKED} (constants in \`bench/cost/aws-prices.ts\`):`,
@@ -427,6 +410,7 @@ export function renderMarkdown(report: BenchReport): string {
     '- On AWS, a Lambda function serves one request at a time and scales out; here every invocation shares one Node process, so heavy fan-out (the Scan baseline posting to every connection) also delays everything else, as a saturated function concurrency would.',
     "- Handlers log at `SILENT` during the bench (the local stack's default for tests) so logging to a pipe does not skew the figures.",
     `- Raw results: \`bench/.out/${report.mode}/report.json\` (not committed); CPU profile of the throughput phase: \`bench/.out/${report.mode}/stack-throughput.cpuprofile\` (open in Chrome DevTools).`,
+    '- Only the throughput phase, the overload curve and the seq-contention scenarios, printed: `npm run bench -- --overload` (add `--quick` for smaller sizes, about 2 minutes); raw results in `bench/.out/overload-<mode>/overload.json`.',
     '- What content security (WeChat msgSecCheck before every send is stored) adds to the ack, at a stand-in latency of 0 and 80 ms: [benchmarks-content-check.md](benchmarks-content-check.md), from `npm run bench:content-check`.',
     '',
   );

@@ -8,6 +8,8 @@ import type { ProfileSummary } from '../metrics/cpu-profile';
 import type { WorkSummary } from '../metrics/dynamo-work';
 import type { BenchSizes } from '../options';
 import type { ScenarioResult } from '../workloads/latency';
+import type { SeqConflictScenario } from '../phases/seq-conflict-phase';
+import type { OverloadStep } from '../workloads/overload';
 import type { ThroughputStep } from '../workloads/throughput';
 
 export interface ProcessCpu {
@@ -63,7 +65,15 @@ export interface BenchReport {
     readonly sustainedDeliveriesPerSecond: number;
     readonly profile: ProfileSummary;
     readonly processCpu: readonly ProcessCpu[];
+    /** The overload curve on the same rooms, at multiples of `baseRate` (the sustained rate). */
+    readonly overload: {
+      readonly baseRate: number;
+      readonly retryBudgetMs: number;
+      readonly steps: readonly OverloadStep[];
+    };
   };
+  /** Seq contention by room size and simultaneous senders. */
+  readonly seqConflicts: readonly SeqConflictScenario[];
   readonly session: { readonly connect: WorkSummary; readonly disconnect: WorkSummary };
   readonly heartbeat: {
     readonly ours: HeartbeatPolicy & {

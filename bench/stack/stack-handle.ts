@@ -2,6 +2,7 @@
 import type { DynamoDbCall, OperationTotals } from '../../local/dynamodb-proxy';
 import { BenchChild } from '../ipc';
 import type { ProfileSummary } from '../metrics/cpu-profile';
+import type { DynamoOutcomes } from '../metrics/dynamo-outcomes';
 import type { InvocationRecord } from './invocation-log';
 import type { StackInfo, StackStartOptions } from './stack-process';
 
@@ -46,6 +47,15 @@ export class StackHandle {
   /** Waits until no invocation is running in the stack. */
   settle(): Promise<void> {
     return this.child.call('settle');
+  }
+
+  /** DynamoDB's answers by operation and error type since `resetOutcomes` (always counted). */
+  outcomes(): Promise<DynamoOutcomes> {
+    return this.child.call('outcomes');
+  }
+
+  resetOutcomes(): Promise<void> {
+    return this.child.call('resetOutcomes');
   }
 
   setRecording(record: boolean): Promise<void> {

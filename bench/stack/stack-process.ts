@@ -20,6 +20,7 @@ const SCAN_HANDLERS = new Set(
 import { createScanTable, scanTableName } from '../baselines/scan-chat/table';
 import { serve } from '../ipc';
 import { summarizeProfile } from '../metrics/cpu-profile';
+import { OutcomeCounter } from '../metrics/dynamo-outcomes';
 import { invocations, notePost, resetInvocations, settleInvocations } from './invocation-log';
 
 export interface StackStartOptions {
@@ -39,6 +40,7 @@ export interface StackInfo {
 let proxy: DynamoDbProxy | undefined;
 let stack: LocalStack | undefined;
 let profiler: Session | undefined;
+const outcomes = new OutcomeCounter();
 const failures: Record<string, number> = {};
 
 function timedUrl(name: string, moduleUrl: string): string {
@@ -50,6 +52,7 @@ function timedUrl(name: string, moduleUrl: string): string {
 serve({
   async start(options: StackStartOptions): Promise<StackInfo> {
     proxy = await startDynamoDbProxy({ target: options.dynamodbEndpoint });
+    proxy.on('call', (call) => outcomes.note(call));
     const env: Record<string, string> = { ...options.env };
     if (options.system === 'scan') {
       env.TABLE_NAME = scanTableName(options.tablePrefix);
@@ -105,6 +108,13 @@ serve({
 
   /** Resolves once no handler invocation is running. */
   settle: () => settleInvocations(),
+
+  /** What DynamoDB answered since the last `resetOutcomes`, by operation and error type. */
+  outcomes: () => outcomes.snapshot(),
+
+  resetOutcomes(): void {
+    outcomes.reset();
+  },
 
   setRecording(record: boolean): void {
     proxy?.setRecording(record);

@@ -1,0 +1,89 @@
+/**
+ * What DynamoDB answered, counted by operation and error type at the proxy in front of it, so a
+ * figure like "seq conflicts per 100 sends" counts what DynamoDB refused (a cancelled transaction,
+ * a failed condition) whatever way the handlers allocate seqs. Counted from every call, also while
+ * the proxy keeps no call list (the throughput phase), so it costs a map update per request.
+ */
+import type { DynamoDbCall } from '../../local/dynamodb-proxy';
+
+/** Requests and refusals of one operation. */
+export interface OperationOutcome {
+  readonly requests: number;
+  /** Non-2xx answers by DynamoDB's error type (`TransactionCanceledException`…). */
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+/** Outcomes by operation (`TransactWriteItems`, `UpdateItem`…). */
+export type DynamoOutcomes = Readonly<Record<string, OperationOutcome>>;
+
+/** Counts calls as they finish. */
+export class OutcomeCounter {
+  private counts = new Map<string, { requests: number; errors: Record<string, number> }>();
+
+  /** Adds one finished call. */
+  note(call: Pick<DynamoDbCall, 'operation' | 'status' | 'errorType'>): void {
+    let entry = this.counts.get(call.operation);
+    if (!entry) {
+      entry = { requests: 0, errors: {} };
+      this.counts.set(call.operation, entry);
+    }
+    entry.requests += 1;
+    if (call.status >= 400 || call.status === 0) {
+      const type = call.errorType ?? `HTTP ${call.status}`;
+      entry.errors[type] = (entry.errors[type] ?? 0) + 1;
+    }
+  }
+
+  /** The counts since the last reset. */
+  snapshot(): DynamoOutcomes {
+    return Object.fromEntries(
+      [...this.counts].map(([op, e]) => [op, { requests: e.requests, errors: { ...e.errors } }]),
+    );
+  }
+
+  reset(): void {
+    this.counts = new Map();
+  }
+}
+
+/** The refusals that measure contention, per 100 messages sent. */
+export interface ContentionFigures {
+  /** TransactWriteItems answered TransactionCanceledException (a condition failed or a conflict). */
+  readonly cancelledTransactions: number;
+  /** Single-item writes answered ConditionalCheckFailedException. */
+  readonly conditionalFailures: number;
+  /** Every DynamoDB write request (transactions and single-item writes), per 100 sends. */
+  readonly writeRequests: number;
+  /** Every DynamoDB request. */
+  readonly requests: number;
+}
+
+const WRITE_OPERATIONS = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'ExecuteTransaction',
+]);
+
+/** Totals of `outcomes` per 100 of `sends` (0 sends: all zero). */
+export function contentionPer100(outcomes: DynamoOutcomes, sends: number): ContentionFigures {
+  let cancelled = 0;
+  let conditional = 0;
+  let writes = 0;
+  let requests = 0;
+  for (const [operation, outcome] of Object.entries(outcomes)) {
+    requests += outcome.requests;
+    if (WRITE_OPERATIONS.has(operation)) writes += outcome.requests;
+    cancelled += outcome.errors.TransactionCanceledException ?? 0;
+    conditional += outcome.errors.ConditionalCheckFailedException ?? 0;
+  }
+  const per100 = (n: number) => (sends > 0 ? (n * 100) / sends : 0);
+  return {
+    cancelledTransactions: per100(cancelled),
+    conditionalFailures: per100(conditional),
+    writeRequests: per100(writes),
+    requests: per100(requests),
+  };
+}
