@@ -5,6 +5,7 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKERS } from '../../functions/workers';
 import { EVENT_SOURCES } from '../../functions/event-sources';
 import { HTTP_ROUTES, ROUTES } from '../../functions/routes';
 import { TABLES } from '../../functions/tables';
@@ -69,7 +70,8 @@ describe('alarms', () => {
     expect(functions).toHaveLength(
       ROUTES.filter((r) => r.integration.kind === 'lambda').length +
         HTTP_ROUTES.length +
-        EVENT_SOURCES.length,
+        EVENT_SOURCES.length +
+        WORKERS.length,
     );
     for (const metric of ['Errors', 'Throttles']) {
       const groups = alarms()
