@@ -62,7 +62,10 @@ describe('alarms', () => {
     const http = [...synth.stack.login.functions.values()].map((fn) =>
       logicalId(fn.function.node.defaultChild),
     );
-    return [...ids, ...http, ...consumers];
+    const workers = [...synth.stack.workers.functions.values()].map((fn) =>
+      logicalId(fn.function.node.defaultChild),
+    );
+    return [...ids, ...http, ...consumers, ...workers];
   };
 
   it('watch every handler function for errors and throttles', () => {
