@@ -165,6 +165,8 @@ function markdown(
       'the same process, on the same cores, where on AWS each is a function instance of its own, ' +
       'and the Invoke call is held the modelled latency too.',
     '',
+    "Reading the split rows: a worker starts posting only after the Invoke call (one modelled round trip), so a split pays only beyond one wave of `FANOUT_CONCURRENCY` posts (50): below that it adds a round trip, which is why the default threshold (100) leaves a 50-member room unsplit. Above it, each slice waits ⌈slice / 50⌉ waves instead of the whole room's ⌈n / 50⌉. In this one process the 500-member room is CPU-bound (its 0 ms row: the 500 clients, the emulator and every function share these cores), so the overlap of waits shows here only in part; on AWS each worker is its own instance.",
+    '',
     `Load average (1 / 5 / 15 min) on ${cpus().length} cores: ${loads(load.before)} at the start, ` +
       `${loads(load.after)} at the end.`,
     '',
