@@ -8,6 +8,8 @@ import { fieldType } from './domain/subscribe-fields';
 import { resolveTableNames, type TableId } from './tables';
 import { type BucketId, resolveBucketNames } from './buckets';
 import { type DeskHoursRule, parseDeskHours } from '../protocol/desk-hours';
+import { MAX_SLICE_SIZE } from './domain/fan-out-split';
+import { FAN_OUT_WORKER } from './workers';
 
 export interface RuntimeConfig {
   readonly tables: Record<TableId, string>;
@@ -72,6 +74,20 @@ export interface RuntimeConfig {
    * posts the automatic reply): a URL, no placeholders (CONNECTIONS_API_URL; the stack sets it).
    */
   readonly connectionsApiUrl: string | undefined;
+  /** Split fan-out (functions/domain/fan-out-split.ts). */
+  readonly fanOut: {
+    /**
+     * The fan-out worker's function name (FAN_OUT_WORKER_FUNCTION), set by the stack only on the
+     * functions granted to invoke it (functions/routes.ts `invokes`); unset, nothing is split.
+     */
+    readonly workerFunction: string | undefined;
+    /** Unset on AWS; the local stack points it at its own Lambda Invoke API. */
+    readonly lambdaEndpoint: string | undefined;
+    /** Fan-outs to more recipients than this are split (FAN_OUT_SPLIT_THRESHOLD). */
+    readonly threshold: number;
+    /** Recipients per slice, the sender's own included (FAN_OUT_SLICE_SIZE). */
+    readonly sliceSize: number;
+  };
 }
 
 /**
@@ -96,6 +112,9 @@ export const TUNING_VARIABLES = [
   'MAX_CONNECTIONS_PER_USER',
   'IDENTITY_CACHE_SECONDS',
   'FANOUT_CONCURRENCY',
+  // Split fan-out (docs/benchmarks-fan-out.md chose the defaults).
+  'FAN_OUT_SPLIT_THRESHOLD',
+  'FAN_OUT_SLICE_SIZE',
   'CONNECTION_TTL_SECONDS',
   'SEND_SEQ_ATTEMPTS',
   'SEND_MAX_IN_FLIGHT',
@@ -196,6 +215,21 @@ function deskHours(env: NodeJS.ProcessEnv): DeskHoursRule[] | undefined {
   return parseDeskHours(raw);
 }
 
+/**
+ * Split fan-out's defaults, chosen by `npm run bench:fan-out` (docs/benchmarks-fan-out.md): a
+ * fan-out to a 50-member room is not split, a larger one is cut into slices of this size.
+ */
+export const DEFAULT_FAN_OUT_SPLIT_THRESHOLD = 100;
+export const DEFAULT_FAN_OUT_SLICE_SIZE = 100;
+
+function sliceSize(env: NodeJS.ProcessEnv): number {
+  const size = intFrom(env, 'FAN_OUT_SLICE_SIZE', DEFAULT_FAN_OUT_SLICE_SIZE);
+  if (size > MAX_SLICE_SIZE) {
+    throw new Error(`FAN_OUT_SLICE_SIZE must be at most ${MAX_SLICE_SIZE} (the invoke payload)`);
+  }
+  return size;
+}
+
 /** The configuration from an environment (default: this process's). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   return {
@@ -271,5 +305,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       deskHours: deskHours(env),
     },
     connectionsApiUrl: env.CONNECTIONS_API_URL || undefined,
+    fanOut: {
+      workerFunction: env[FAN_OUT_WORKER.nameVariable] || undefined,
+      lambdaEndpoint: env.LAMBDA_ENDPOINT || undefined,
+      threshold: intFrom(env, 'FAN_OUT_SPLIT_THRESHOLD', DEFAULT_FAN_OUT_SPLIT_THRESHOLD),
+      sliceSize: sliceSize(env),
+    },
   };
 }

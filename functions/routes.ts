@@ -8,6 +8,7 @@
 import type { SecretName } from './adapters/secrets';
 import type { TableId } from './tables';
 import type { BucketId } from './buckets';
+import type { WorkerId } from './workers';
 
 export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
 
@@ -33,6 +34,11 @@ export interface LambdaIntegration {
    * its copies (s3:DeleteObject; a risky picture, functions/domain/image-check.ts).
    */
   readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
+  /**
+   * Worker functions (functions/workers.ts) the handler invokes: the stack grants
+   * lambda:InvokeFunction on each and sets its name in the worker's `nameVariable`.
+   */
+  readonly invokes?: readonly WorkerId[];
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
 }
@@ -76,6 +82,15 @@ export const WECHAT_API_ACCESS = {
   tables: Partial<Record<TableId, TableAccess>>;
   secrets: readonly SecretName[];
 };
+
+/**
+ * The route, its handler allowed to split a large fan-out across fan-out workers
+ * (functions/domain/fan-out-split.ts): the routes that deliver to a whole room.
+ */
+function splittingFanOut(route: RouteDefinition): RouteDefinition {
+  if (route.integration.kind !== 'lambda') throw new Error(`${route.routeKey} runs no function`);
+  return { ...route, integration: { ...route.integration, invokes: ['fanOutWorker'] } };
+}
 
 /** A route whose handler file is named after its route key and answers frames. */
 function frameRoute(
@@ -146,25 +161,27 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   frameRoute('conversations', { conversations: 'read', members: 'read' }),
   // The text is checked with WeChat's msgSecCheck before it is stored (WECHAT_API_ACCESS).
-  frameRoute(
-    'sendmessage',
-    {
-      conversations: 'readWrite',
-      members: 'readWrite',
-      messages: 'readWrite',
-      idempotency: 'readWrite',
-      // Only the conditional counter update inside the send transaction; never read.
-      rateLimits: 'write',
-      // A student reopening a resolved conversation is recorded in the send transaction.
-      deskEvents: 'write',
-      ...WECHAT_API_ACCESS.tables,
-      // The trace of a picture's mediaCheckAsync (put only; functions/domain/image-check.ts).
-      moderation: 'write',
-    },
-    WECHAT_API_ACCESS.secrets,
-    // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and fan-out
-    // and for WeChat's picture check (a GET URL of the display copy).
-    { images: 'presignAndHead' },
+  splittingFanOut(
+    frameRoute(
+      'sendmessage',
+      {
+        conversations: 'readWrite',
+        members: 'readWrite',
+        messages: 'readWrite',
+        idempotency: 'readWrite',
+        // Only the conditional counter update inside the send transaction; never read.
+        rateLimits: 'write',
+        // A student reopening a resolved conversation is recorded in the send transaction.
+        deskEvents: 'write',
+        ...WECHAT_API_ACCESS.tables,
+        // The trace of a picture's mediaCheckAsync (put only; functions/domain/image-check.ts).
+        moderation: 'write',
+      },
+      WECHAT_API_ACCESS.secrets,
+      // An image attachment: HEAD of the upload and its display copy, GET URLs in the ack and
+      // fan-out and for WeChat's picture check (a GET URL of the display copy).
+      { images: 'presignAndHead' },
+    ),
   ),
   frameRoute(
     'sync',
@@ -188,8 +205,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
     WECHAT_API_ACCESS.secrets,
   ),
-  frameRoute('join', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
-  frameRoute('leave', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
+  // The presence notice goes to every member's connections, as a message does.
+  splittingFanOut(
+    frameRoute('join', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
+  ),
+  splittingFanOut(
+    frameRoute('leave', { conversations: 'readWrite', members: 'readWrite', users: 'readWrite' }),
+  ),
   frameRoute('rooms', { conversations: 'read', members: 'read' }),
   // Admins only: sets a user's blocked flag and closes their open connections.
   frameRoute('block', { users: 'readWrite' }),

@@ -17,6 +17,7 @@ import { createDynamoConversationStore } from './adapters/dynamo-conversations';
 import { createDynamoMessageStore } from './adapters/dynamo-messages';
 import { createDynamoModerationStore } from './adapters/dynamo-moderation';
 import { createDynamoUserStore } from './adapters/dynamo-users';
+import { createLambdaFanOut } from './adapters/lambda-fan-out';
 import { createLogger } from './adapters/logger';
 import { readSecret, type SecretName } from './adapters/secrets';
 import { type WeChatClient, createWeChatClient } from './adapters/wechat-client';
@@ -163,6 +164,17 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
   });
   const content = createWeChatContentChecker(wechat.api, log);
   let tokens: Promise<TokenService> | undefined;
+  // Only a function the stack let invoke the fan-out worker has its name (routes.ts `invokes`).
+  const { fanOut } = config;
+  const fanOutWorkers = fanOut.workerFunction
+    ? createLambdaFanOut({
+        functionName: fanOut.workerFunction,
+        region: config.region,
+        endpoint: fanOut.lambdaEndpoint,
+        threshold: fanOut.threshold,
+        sliceSize: fanOut.sliceSize,
+      })
+    : undefined;
   /** A chat context whose sender posts to the @connections API at `endpoint`. */
   const contextWith = (endpoint: string): ChatContext => ({
     ...stores,
@@ -173,6 +185,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     now,
     newId: () => randomUUID(),
     staff,
+    ...(fanOutWorkers ? { fanOutWorkers } : {}),
   });
 
   return {

@@ -29,6 +29,13 @@ import { ephemeralSecret, localPushToken, localSigningSecret } from './local-sec
 import { type RunningS3, startLocalS3 } from './s3-local';
 import { handleCode2Session, WeChatStandIn, type WeChatStandInOptions } from './wechat-stand-in';
 import { startStreamPollers, type StreamPollers } from './stream-pollers';
+import {
+  INVOKE_PATH,
+  type InvokeRefusal,
+  LocalLambdaInvoke,
+  localFunctionName,
+} from './lambda-invoke';
+import { WORKERS, type WorkerId } from '../functions/workers';
 
 export const STAGE = 'local';
 const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -98,6 +105,15 @@ export interface LocalStack {
   readonly wechat: WeChatStandIn;
   /** The stream pollers (functions/event-sources.ts) and their on-failure destination. */
   readonly streams: StreamPollers;
+  /** Lambda's Invoke API for the worker functions (functions/workers.ts; local/lambda-invoke.ts). */
+  readonly lambda: {
+    /** Invocations of the worker accepted so far. */
+    invocations(id: WorkerId): number;
+    /** Refuses every invocation with 429 or 500 from now on (undefined: accepts them again). */
+    refuse(status: InvokeRefusal | undefined): void;
+    /** Resolves once every asynchronous invocation started so far has finished. */
+    idle(): Promise<void>;
+  };
   /** Changes the modelled @connections latency (LocalStackOptions.connectionsLatencyMs). */
   setConnectionsLatency(ms: number): void;
   stop(): Promise<void>;
@@ -124,6 +140,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let callbackDomain = '';
   let connectionsLatencyMs = options.connectionsLatencyMs ?? 0;
   const wechat = new WeChatStandIn(LOCAL_WECHAT_APP, options.wechat);
+  const localCredentials = () => ({
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+  });
+  const lambda = new LocalLambdaInvoke(
+    runtime,
+    localCredentials,
+    onError,
+    () => connectionsLatencyMs,
+  );
   const gateway = new WebSocketGateway({
     stage: STAGE,
     apiId: 'local',
@@ -176,12 +202,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         response,
         decodeURIComponent(management[1]),
         MAX_MESSAGE_BYTES,
-        () => ({
-          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
-          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
-        }),
+        localCredentials,
         connectionsLatencyMs,
       );
+    }
+    const invoke = INVOKE_PATH.exec(url.pathname);
+    if (invoke?.[1] && request.method === 'POST') {
+      return lambda.handle(request, response, decodeURIComponent(invoke[1]));
     }
     for (const httpRoute of HTTP_ROUTES) {
       const pathParameters = matchHttpPath(httpRoute.path, url.pathname);
@@ -267,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const r of routes)
       if (r.integration.kind === 'lambda') await runtime.load(r.integration.handler);
     for (const httpRoute of HTTP_ROUTES) await runtime.load(httpRoute.handler);
+    for (const worker of WORKERS) await runtime.load(worker.handler);
     streams = await startStreamPollers({
       enabled: options.streams ?? true,
       endpoint,
@@ -308,6 +336,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     wechat,
     streams,
+    lambda: {
+      invocations: (id) => lambda.invocations(id),
+      refuse: (status) => lambda.refuse(status),
+      idle: () => lambda.idle(),
+    },
     setConnectionsLatency(ms) {
       if (!(ms >= 0)) throw new Error('the @connections latency must be 0 or more ms');
       connectionsLatencyMs = ms;
@@ -317,6 +350,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // HTTP server (the WeChat stand-in), then DynamoDB Local.
     async stop() {
       await wechat.pushesSettled();
+      await lambda.idle();
       await gateway.shutdown();
       await streams.stop();
       server.closeAllConnections();
@@ -360,8 +394,12 @@ function configureHandlers(
     env.AWS_SECRET_ACCESS_KEY = 'local';
   }
   env.CONNECTIONS_ENDPOINT = 'http://{domainName}/{stage}';
-  // The stream consumers' @connections endpoint (they have no event to read it from).
+  // The stream consumers' and workers' @connections endpoint (they have no event to read it from).
   env.CONNECTIONS_API_URL = `http://${callbackDomain}/${STAGE}`;
+  // Lambda's Invoke API for the workers (local/lambda-invoke.ts), under their local names. Every
+  // handler here shares this environment; on AWS only the routes that declare `invokes` get it.
+  env.LAMBDA_ENDPOINT = `http://${callbackDomain}`;
+  for (const worker of WORKERS) env[worker.nameVariable] = localFunctionName(worker);
   env.WECHAT_API_BASE = `http://${callbackDomain}/wechat`;
   env.WECHAT_APPID = LOCAL_WECHAT_APP.appId;
   env.WECHAT_SECRET = LOCAL_WECHAT_APP.appSecret;

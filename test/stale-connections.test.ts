@@ -79,7 +79,7 @@ describe('stale connection cleanup during fan-out', () => {
     // Act
     const report = await fanOut(ctx, [topic], frame as never);
     // Assess
-    expect(report).toEqual({ delivered: 0, gone: 1, failed: 0 });
+    expect(report).toEqual({ delivered: 0, gone: 1, failed: 0, dispatched: 0 });
     expect(await ctx.connections.lookup(connectionId)).toMatchObject({ connectionId });
     expect(await ctx.connections.subscribers(topic)).toEqual([{ connectionId, userId: 'u1' }]);
   });
@@ -90,7 +90,7 @@ describe('stale connection cleanup during fan-out', () => {
     // Act
     const report = await fanOut(ctx, [topic], frame as never);
     // Assess
-    expect(report).toEqual({ delivered: 0, gone: 1, failed: 0 });
+    expect(report).toEqual({ delivered: 0, gone: 1, failed: 0, dispatched: 0 });
     expect(await ctx.connections.lookup(connectionId)).toBeUndefined();
     expect(await ctx.connections.subscribers(topic)).toEqual([]);
   });

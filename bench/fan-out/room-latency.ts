@@ -7,10 +7,17 @@
  *   npm run bench:fan-out                full sizes, writes docs/benchmarks-fan-out.md
  *   npm run bench:fan-out -- --quick     fewer sends, writes bench/.out/quick/benchmarks-fan-out.md
  *
- * The stack runs in this process (as `npm start` does), so the process CPU per recipient covers
- * the clients, the emulator and the handlers together; it compares latencies, not systems.
+ * Each room is measured with and without split fan-out (functions/domain/fan-out-split.ts): one
+ * child process per split setting, since the handlers read their configuration once at module
+ * load. The stack runs in that process (as `npm start` does), so the process CPU per recipient
+ * covers the clients, the emulator, the handlers and the fan-out workers together; it compares
+ * latencies, not systems. The fan-out workers run in the same process on this machine's cores,
+ * where on AWS each is its own function instance: the split's gain here is its overlap of
+ * modelled @connections waits, not extra CPU (the Invoke call is held the same modelled latency).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
@@ -26,7 +33,21 @@ export const LATENCIES_MS = [0, 20, 50] as const;
 /** Room sizes, members (each send reaches size - 1). */
 export const ROOM_SIZES = [50, 500] as const;
 
+/** The split settings each room is measured with (FAN_OUT_SPLIT_THRESHOLD, FAN_OUT_SLICE_SIZE). */
+export const SPLITS = [
+  { label: 'not split', env: { FAN_OUT_WORKER_FUNCTION: '' } },
+  {
+    label: 'split, slices of 100 (default)',
+    env: { FAN_OUT_SPLIT_THRESHOLD: '100', FAN_OUT_SLICE_SIZE: '100' },
+  },
+  {
+    label: 'split, slices of 25',
+    env: { FAN_OUT_SPLIT_THRESHOLD: '25', FAN_OUT_SLICE_SIZE: '25' },
+  },
+] as const;
+
 export interface FanOutRow {
+  readonly split: string;
   readonly roomSize: number;
   readonly latencyMs: number;
   readonly delivered: LatencySummary;
@@ -40,7 +61,8 @@ const samples = quick ? 8 : 60;
 const warmup = quick ? 2 : 5;
 const log = (line: string) => console.log(`[fan-out] ${line}`);
 
-async function measureRooms(dynamodbEndpoint: string): Promise<FanOutRow[]> {
+async function measureRooms(dynamodbEndpoint: string, splitAt: number): Promise<FanOutRow[]> {
+  const split = SPLITS[splitAt] as (typeof SPLITS)[number];
   const stack = await startLocalStack({
     dynamodbEndpoint,
     tablePrefix: `fanout${Date.now()}-`,
@@ -48,7 +70,7 @@ async function measureRooms(dynamodbEndpoint: string): Promise<FanOutRow[]> {
     port: 0,
     streams: false,
     console: false,
-    env: { LOG_LEVEL: 'SILENT', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { LOG_LEVEL: 'SILENT', POWERTOOLS_LOG_LEVEL: 'SILENT', ...split.env },
   });
   const rows: FanOutRow[] = [];
   try {
@@ -71,6 +93,7 @@ async function measureRooms(dynamodbEndpoint: string): Promise<FanOutRow[]> {
           }
           const used = process.cpuUsage(cpu);
           const row: FanOutRow = {
+            split: split.label,
             roomSize: size,
             latencyMs,
             delivered: delivered.summary(),
@@ -78,7 +101,7 @@ async function measureRooms(dynamodbEndpoint: string): Promise<FanOutRow[]> {
             cpuMicrosPerRecipient: (used.user + used.system) / (samples * (size - 1)),
           };
           log(
-            `room of ${size} at ${latencyMs} ms: delivered p50 ${row.delivered.p50} p99 ${row.delivered.p99} ms`,
+            `${split.label}: room of ${size} at ${latencyMs} ms: delivered p50 ${row.delivered.p50} p99 ${row.delivered.p99} ms`,
           );
           rows.push(row);
         }
@@ -93,7 +116,36 @@ async function measureRooms(dynamodbEndpoint: string): Promise<FanOutRow[]> {
   return rows;
 }
 
-function markdown(rows: readonly FanOutRow[], sdk: readonly SdkVariantResult[]): string {
+/** Measures the rooms with one split setting in a child process; resolves with its rows. */
+function measureInChild(dynamodbEndpoint: string, splitAt: number): Promise<FanOutRow[]> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--rooms', String(splitAt)];
+  if (quick) args.push('--quick');
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, BENCH_DYNAMODB_ENDPOINT: dynamodbEndpoint },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    out += text;
+    process.stdout.write(text.replace(/^ROWS .*$/m, ''));
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('ROWS '));
+      if (code !== 0 || !line) reject(new Error(`room measurement ${splitAt} exited ${code}`));
+      else resolve(JSON.parse(line.slice('ROWS '.length)) as FanOutRow[]);
+    });
+  });
+}
+
+function markdown(
+  rows: readonly FanOutRow[],
+  sdk: readonly SdkVariantResult[],
+  load: { readonly before: readonly number[]; readonly after: readonly number[] },
+): string {
+  const loads = (l: readonly number[]) => l.map((n) => n.toFixed(2)).join(' / ');
   const command = `npm run bench:fan-out${quick ? ' -- --quick' : ''}`;
   const f = (n: number) => n.toFixed(1);
   return [
@@ -108,13 +160,25 @@ function markdown(rows: readonly FanOutRow[], sdk: readonly SdkVariantResult[]):
       '(`CONNECTIONS_LATENCY_MS`; AWS: about 20 ms a post). Delivered: send → every other member ' +
       'has the message. CPU: this whole process (clients, emulator, handlers) per recipient.',
     '',
-    '| room | @connections latency | delivered p50 | delivered p99 | ack p50 | ack p99 | CPU / recipient |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.roomSize} | ${r.latencyMs} ms | ${f(r.delivered.p50)} ms | ${f(r.delivered.p99)} ms | ` +
-        `${f(r.acked.p50)} ms | ${f(r.acked.p99)} ms | ${Math.round(r.cpuMicrosPerRecipient)} µs |`,
-    ),
+    'Split: functions/domain/fan-out-split.ts with the threshold and slice size given (a room ' +
+      'of 50 has 49 recipients, under the default threshold of 100); the fan-out workers run in ' +
+      'the same process, on the same cores, where on AWS each is a function instance of its own, ' +
+      'and the Invoke call is held the modelled latency too.',
+    '',
+    "Reading the split rows: a worker starts posting only after the Invoke call (one modelled round trip), so a split pays only beyond one wave of `FANOUT_CONCURRENCY` posts (50): below that it adds a round trip, which is why the default threshold (100) leaves a 50-member room unsplit. Above it, each slice waits ⌈slice / 50⌉ waves instead of the whole room's ⌈n / 50⌉. In this one process the 500-member room is CPU-bound (its 0 ms row: the 500 clients, the emulator and every function share these cores), so the overlap of waits shows here only in part; on AWS each worker is its own instance.",
+    '',
+    `Load average (1 / 5 / 15 min) on ${cpus().length} cores: ${loads(load.before)} at the start, ` +
+      `${loads(load.after)} at the end.`,
+    '',
+    '| fan-out | room | @connections latency | delivered p50 | delivered p99 | ack p50 | ack p99 | CPU / recipient |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...[...rows]
+      .sort((a, b) => a.roomSize - b.roomSize || a.latencyMs - b.latencyMs)
+      .map(
+        (r) =>
+          `| ${r.split} | ${r.roomSize} | ${r.latencyMs} ms | ${f(r.delivered.p50)} ms | ${f(r.delivered.p99)} ms | ` +
+          `${f(r.acked.p50)} ms | ${f(r.acked.p99)} ms | ${Math.round(r.cpuMicrosPerRecipient)} µs |`,
+      ),
     '',
     '## @connections client CPU per post, per SDK tuning step',
     '',
@@ -135,13 +199,26 @@ function markdown(rows: readonly FanOutRow[], sdk: readonly SdkVariantResult[]):
   ].join('\n');
 }
 
+const roomsAt = process.argv.indexOf('--rooms');
+if (roomsAt >= 0) {
+  // A child: one split setting, its rows as one JSON line.
+  const rows = await measureRooms(
+    process.env.BENCH_DYNAMODB_ENDPOINT as string,
+    Number(process.argv[roomsAt + 1]),
+  );
+  console.log(`ROWS ${JSON.stringify(rows)}`);
+  process.exit(0);
+}
+
 const outDir = quick
   ? fileURLToPath(new URL('../.out/quick', import.meta.url))
   : fileURLToPath(new URL('../../docs', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const db = await startDynamoDbLocal();
 try {
-  const rows = await measureRooms(db.endpoint);
+  const before = loadavg();
+  const rows: FanOutRow[] = [];
+  for (let i = 0; i < SPLITS.length; i++) rows.push(...(await measureInChild(db.endpoint, i)));
   log('SDK tuning steps');
   const sdk = await measureSdkVariants({
     recipients: 50,
@@ -151,7 +228,7 @@ try {
     rounds: quick ? 2 : 4,
   });
   const file = join(outDir, 'benchmarks-fan-out.md');
-  writeFileSync(file, markdown(rows, sdk));
+  writeFileSync(file, markdown(rows, sdk, { before, after: loadavg() }));
   log(`wrote ${file}`);
 } finally {
   await db.stop();

@@ -8,6 +8,7 @@ import type {
   ModerationStore,
   UserStore,
 } from './ports';
+import type { FanOutWorkers } from './fan-out-split';
 import type { StaffDirectory } from './staff-directory';
 
 export interface ChatConfig {
@@ -72,6 +73,11 @@ export interface ChatContext {
    * (answered by the gateway, so no identity check would run).
    */
   readonly staff?: StaffDirectory;
+  /**
+   * Where slices of a large fan-out go (fan-out-split.ts); undefined: every fan-out is posted by
+   * this function alone (the function may not invoke a fan-out worker, or it is one).
+   */
+  readonly fanOutWorkers?: FanOutWorkers;
 }
 
 /** The expiry (epoch seconds) of connection state created now. */

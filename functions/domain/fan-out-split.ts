@@ -2,7 +2,7 @@
  * Split fan-out (issue 18 "Large rooms on AWS"): one function posting to 500 connections at a
  * concurrency of 50 waits out ten waves of @connections latency (about 20 ms each on AWS). Above a
  * threshold the recipients are cut into slices; the sending function keeps the first and hands
- * the others to fan-out workers (functions/routes.ts FAN_OUT_WORKER), invoked asynchronously, so
+ * the others to fan-out workers (functions/workers.ts FAN_OUT_WORKER), invoked asynchronously, so
  * the waves run side by side in several function instances. A slice whose invocation is refused
  * (after the SDK's own retries) is delivered by the sender itself: every recipient is posted by
  * exactly one function.

@@ -1,19 +1,24 @@
 /**
  * Delivery of one frame to every connection subscribed to some topics. Posts run concurrently with
  * a bound; a connection the gateway reports gone is removed from the registry (awaited, so the
- * cleanup is not lost when the function freezes) and never fails the delivery.
+ * cleanup is not lost when the function freezes) and never fails the delivery. Above the
+ * configured threshold a fan-out is split across fan-out workers (fan-out-split.ts).
  */
 import type { ServerFrame } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import { MAX_MESSAGE_BYTES } from '../../protocol/limits';
 import { ADMINS_TOPIC } from './conversation-ids';
+import { type FanOutWorkers, planFanOut } from './fan-out-split';
 import { ConnectionGoneError } from './errors';
 import { utf8Length } from './frame-budget';
 
 export interface FanOutReport {
+  /** Posted by this function. */
   readonly delivered: number;
   readonly gone: number;
   readonly failed: number;
+  /** Handed to fan-out workers (posted, and counted, there). */
+  readonly dispatched: number;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -108,8 +113,61 @@ async function closeDemoted(ctx: ChatContext, connectionIds: readonly string[]):
   });
 }
 
-/** Posts already-encoded data to connections; see fanOut. */
+/**
+ * Posts already-encoded data to connections; see fanOut. With fan-out workers in the context and
+ * more recipients than their threshold, the slices past the first are dispatched to workers while
+ * this function posts the first; a slice whose dispatch is refused is posted here afterwards, so
+ * every recipient is posted by exactly one function.
+ */
 export async function deliver(
+  ctx: ChatContext,
+  connectionIds: readonly string[],
+  data: string,
+): Promise<FanOutReport> {
+  const workers = ctx.fanOutWorkers;
+  if (!workers || connectionIds.length <= workers.threshold) {
+    return post(ctx, connectionIds, data);
+  }
+  const plan = planFanOut(connectionIds, workers);
+  const [own, refused] = await Promise.all([
+    post(ctx, plan.inline, data),
+    dispatchSlices(ctx, workers, plan.slices, data),
+  ]);
+  const late = refused.length > 0 ? await post(ctx, refused, data) : undefined;
+  return {
+    delivered: own.delivered + (late?.delivered ?? 0),
+    gone: own.gone + (late?.gone ?? 0),
+    failed: own.failed + (late?.failed ?? 0),
+    dispatched: connectionIds.length - plan.inline.length - refused.length,
+  };
+}
+
+/** Dispatches every slice at once; resolves with the recipients of the slices refused. */
+async function dispatchSlices(
+  ctx: ChatContext,
+  workers: FanOutWorkers,
+  slices: readonly (readonly string[])[],
+  data: string,
+): Promise<string[]> {
+  const outcomes = await Promise.all(
+    slices.map((connectionIds) =>
+      workers.dispatch({ data, connectionIds }).then(
+        () => [],
+        (error: unknown) => {
+          ctx.log.warn('fan-out slice refused; posting it inline', {
+            recipients: connectionIds.length,
+            error: describe(error),
+          });
+          return connectionIds;
+        },
+      ),
+    ),
+  );
+  return outcomes.flat();
+}
+
+/** Posts data to each connection from this function. */
+async function post(
   ctx: ChatContext,
   connectionIds: readonly string[],
   data: string,
@@ -132,7 +190,7 @@ export async function deliver(
       }
     }
   });
-  return { delivered, gone, failed };
+  return { delivered, gone, failed, dispatched: 0 };
 }
 
 /** Replies to one connection; a vanished caller is cleaned up instead of failing the request. */

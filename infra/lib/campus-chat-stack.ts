@@ -28,6 +28,8 @@ import type { CampusChatSettings, CampusChatStackProps } from './stack-config';
 import { ChatWebSocketApi } from './websocket-api';
 import { EVENT_SOURCES } from '../../functions/event-sources';
 import { StreamConsumers } from './stream-consumers';
+import { WORKERS } from '../../functions/workers';
+import { WorkerFunctions } from './worker-functions';
 
 /**
  * Configuration every handler gets: the log level and the tuning knobs set in context (one
@@ -61,6 +63,7 @@ export class CampusChatStack extends Stack {
   /** The browser console behind CloudFront (when the stack was given its build). */
   readonly console: ConsoleHosting | undefined;
   readonly streams: StreamConsumers;
+  readonly workers: WorkerFunctions;
 
   constructor(scope: Construct, id: string, props: CampusChatStackProps) {
     super(scope, id, props);
@@ -220,6 +223,22 @@ export class CampusChatStack extends Stack {
       logRetention,
     });
 
+    // Functions invoked by functions (functions/workers.ts), granted to the routes that declare them.
+    this.workers = new WorkerFunctions(this, 'Workers', {
+      workers: WORKERS,
+      targets,
+      webSocket: { api: this.webSocket.api, stage: this.webSocket.stage },
+      environment,
+      platform,
+      logRetention,
+    });
+    for (const route of ROUTES) {
+      const fn = this.webSocket.functions.get(route.routeKey);
+      if (fn && route.integration.kind === 'lambda' && route.integration.invokes) {
+        this.workers.grantInvokeTo(fn, route.integration.invokes);
+      }
+    }
+
     const functions = new Map(
       [...this.webSocket.functions].map(([routeKey, fn]) => [routeKey, fn.function] as const),
     );
@@ -228,6 +247,7 @@ export class CampusChatStack extends Stack {
       if (fn !== this.login.function) functions.set(handler, fn.function);
     }
     for (const [id, fn] of this.streams.functions) functions.set(id, fn.function);
+    for (const [id, fn] of this.workers.functions) functions.set(id, fn.function);
     this.observability = new Observability(this, 'Operations', {
       functions,
       tables: this.data.tables,

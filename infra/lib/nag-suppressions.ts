@@ -82,6 +82,9 @@ export const NAG_REASONS = {
     "CDK's BucketNotificationsHandler is the singleton function CloudFormation runs once at deploy " +
     'time to write the bucket notification of process-image; CDK gives its role ' +
     'AWSLambdaBasicExecutionRole and offers no way to replace it.',
+  workerInvoke:
+    'grantInvoke adds "<function>:*" beside the function so the caller may invoke its versions ' +
+    'and aliases; the resource stays this one worker function (functions/workers.ts).',
   imageObjectGrant:
     'Object keys are created at run time (one random key per upload), so the grant names the ' +
     'key prefix of functions/buckets.ts ("up/*", "img/*", "th/*", "bad/*") in this one bucket.',
@@ -125,6 +128,20 @@ export function acknowledgeManageConnections(
     grantee,
     `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${stageName}/*/@connections/*]`,
     NAG_REASONS.manageConnections,
+  );
+}
+
+/** The `<function>:*` (versions and aliases) resource of a worker function's invoke grant. */
+export function acknowledgeInvoke(
+  grantee: IConstruct,
+  worker: { readonly function: IConstruct },
+): void {
+  const cfn = worker.function.node.defaultChild as CfnElement;
+  const logicalId = Stack.of(cfn).resolve(cfn.logicalId) as string;
+  acknowledge(
+    grantee,
+    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+    NAG_REASONS.workerInvoke,
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKERS } from '../../functions/workers';
 import { EVENT_SOURCES } from '../../functions/event-sources';
 import { HTTP_ROUTES, ROUTES } from '../../functions/routes';
 import { TABLES } from '../../functions/tables';
@@ -61,7 +62,10 @@ describe('alarms', () => {
     const http = [...synth.stack.login.functions.values()].map((fn) =>
       logicalId(fn.function.node.defaultChild),
     );
-    return [...ids, ...http, ...consumers];
+    const workers = [...synth.stack.workers.functions.values()].map((fn) =>
+      logicalId(fn.function.node.defaultChild),
+    );
+    return [...ids, ...http, ...consumers, ...workers];
   };
 
   it('watch every handler function for errors and throttles', () => {
@@ -69,7 +73,8 @@ describe('alarms', () => {
     expect(functions).toHaveLength(
       ROUTES.filter((r) => r.integration.kind === 'lambda').length +
         HTTP_ROUTES.length +
-        EVENT_SOURCES.length,
+        EVENT_SOURCES.length +
+        WORKERS.length,
     );
     for (const metric of ['Errors', 'Throttles']) {
       const groups = alarms()

@@ -170,6 +170,8 @@ describe('settingsFromContext', () => {
       'DYNAMODB_ENDPOINT',
       ...BUCKETS.map((b) => b.envVar),
       'S3_ENDPOINT',
+      'FAN_OUT_WORKER_FUNCTION',
+      'LAMBDA_ENDPOINT',
       'AWS_REGION',
       'AWS_DEFAULT_REGION',
     ]);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretIdVariable } from '../../functions/adapters/secrets';
 import { type LambdaIntegration, ROUTE_SELECTION_EXPRESSION, ROUTES } from '../../functions/routes';
 import { type TableId, tableDefinition } from '../../functions/tables';
+import { worker } from '../../functions/workers';
 import { type BucketId, bucketDefinition } from '../../functions/buckets';
 import {
   type CfnResourceJson,
@@ -248,6 +249,15 @@ describe('the handler functions', () => {
         ],
       };
     }
+    for (const id of route.integration.invokes ?? []) {
+      // The name of each worker it invokes (infra/lib/worker-functions.test.ts checks the grant).
+      expected[worker(id).nameVariable] = {
+        Ref: synth.stack.resolve(
+          (synth.stack.workers.functions.get(id)?.function.node.defaultChild as CfnElement)
+            .logicalId,
+        ) as string,
+      };
+    }
     expect(env).toEqual(expected);
   });
 
@@ -365,6 +375,8 @@ describe('the handler functions', () => {
         // s3 only for a handler that declares a bucket (infra/lib/image-storage.test.ts).
         const allowed = ['dynamodb', 'execute-api', 'logs', 'secretsmanager'];
         if (route.integration.buckets) allowed.push('s3');
+        // lambda only for a handler that invokes a worker (infra/lib/worker-functions.test.ts).
+        if (route.integration.invokes) allowed.push('lambda');
         expect(allowed).toContain(service);
       }
     },

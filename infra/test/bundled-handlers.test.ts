@@ -28,6 +28,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { BUCKETS } from '../../functions/buckets';
 import { sourceHandlerUrl } from '../../local/gateway/lambda-runtime';
 import { EVENT_SOURCES } from '../../functions/event-sources';
+import { WORKERS } from '../../functions/workers';
 import { ESM_REQUIRE_BANNER } from '../lib/bundle-settings';
 import { REPO_ROOT } from '../lib/handler-function';
 import { DEFAULT_SETTINGS } from '../lib/stack-config';
@@ -48,6 +49,7 @@ const HANDLERS = [
   ...ROUTES.flatMap((r) => (r.integration.kind === 'lambda' ? [r.integration.handler] : [])),
   ...HTTP_ROUTES.map((r) => r.handler),
   ...EVENT_SOURCES.map((s) => s.handler),
+  ...WORKERS.map((w) => w.handler),
 ];
 
 /** The S3-event functions (functions/buckets.ts), bundled with sharp for their CPU. */
@@ -73,6 +75,15 @@ function streamFunction(synth: Synthesized, sourceId: string) {
   return { fn: resource };
 }
 
+/** A worker's function (functions/workers.ts), from the stack's worker functions. */
+function workerFunction(synth: Synthesized, workerId: (typeof WORKERS)[number]['id']) {
+  const fn = synth.stack.workers.functions.get(workerId)?.function;
+  const id = synth.stack.resolve((fn?.node.defaultChild as CfnElement).logicalId) as string;
+  const resource = synth.json.Resources[id];
+  if (!resource) throw new Error(`no function for worker ${workerId}`);
+  return { fn: resource };
+}
+
 /** The function of an S3-event handler (functions/buckets.ts), from the stack's image storage. */
 function bucketFunction(synth: Synthesized, handler: string) {
   const fn = synth.stack.images.functions.get(handler)?.function;
@@ -89,19 +100,22 @@ function bucketFunction(synth: Synthesized, handler: string) {
 function bundleFor(synth: Synthesized, handler: string): string {
   const consumer = EVENT_SOURCES.find((s) => s.handler === handler);
   const http = HTTP_ROUTES.find((r) => r.handler === handler);
+  const worker = WORKERS.find((w) => w.handler === handler);
   const found = consumer
     ? streamFunction(synth, consumer.id)
-    : BUCKET_HANDLERS.includes(handler)
-      ? bucketFunction(synth, handler)
-      : http
-        ? functionForRoute(synth.json, apiOf(synth, 'HTTP'), `${http.method} ${http.path}`)
-        : functionForRoute(
-            synth.json,
-            apiOf(synth, 'WEBSOCKET'),
-            (ROUTES.find(
-              (r) => r.integration.kind === 'lambda' && r.integration.handler === handler,
-            )?.routeKey as string) ?? '',
-          );
+    : worker
+      ? workerFunction(synth, worker.id)
+      : BUCKET_HANDLERS.includes(handler)
+        ? bucketFunction(synth, handler)
+        : http
+          ? functionForRoute(synth.json, apiOf(synth, 'HTTP'), `${http.method} ${http.path}`)
+          : functionForRoute(
+              synth.json,
+              apiOf(synth, 'WEBSOCKET'),
+              (ROUTES.find(
+                (r) => r.integration.kind === 'lambda' && r.integration.handler === handler,
+              )?.routeKey as string) ?? '',
+            );
   const key = found.fn.Properties.Code.S3Key as string;
   const [moduleName] = (found.fn.Properties.Handler as string).split('.');
   return join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`, `${moduleName}.mjs`);
