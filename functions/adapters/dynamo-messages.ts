@@ -18,7 +18,14 @@ import { AutoReply } from '../../protocol/desk-hours';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { skippedAt } from '../domain/seq-holes';
 import { batchGetAll } from './dynamo-batch';
-import { createSeqCounter, SKIPPED_KIND, sendKey } from './dynamo-seq-counter';
+import { createSeqCounter, SKIPPED_KIND } from './dynamo-seq-counter';
+import {
+  idempotencyPut,
+  messagePut,
+  rateLimitUpdate,
+  readPositionUpdate,
+  sendKey,
+} from './dynamo-send-items';
 import { deskEventItem, deskReplyItem } from './dynamo-desk';
 import { toConversation, toMember } from './dynamo-conversations';
 import {
@@ -232,48 +239,10 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     },
-    {
-      Put: {
-        TableName: tables.messages,
-        Item: { ...message },
-        ConditionExpression: 'attribute_not_exists(seq)',
-      },
-    },
-    {
-      Put: {
-        TableName: tables.idempotency,
-        Item: {
-          sendKey: sendKey(message.senderId, message.clientId),
-          conversationId: message.conversationId,
-          seq: message.seq,
-          messageId: message.id,
-        },
-        ConditionExpression: 'attribute_not_exists(sendKey)',
-      },
-    },
-    {
-      Update: {
-        TableName: tables.members,
-        Key: { conversationId: message.conversationId, userId: message.senderId },
-        UpdateExpression: 'SET readSeq = :seq',
-        ...(request.requireMembership ? { ConditionExpression: 'attribute_exists(userId)' } : {}),
-        ExpressionAttributeValues: { ':seq': message.seq },
-      },
-    },
-    {
-      Update: {
-        TableName: tables.rateLimits,
-        Key: { limitKey: rateLimit.key },
-        UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': rateLimit.limit,
-          ':expiresAt': rateLimit.expiresAt,
-        },
-      },
-    },
+    messagePut(tables.messages, message),
+    idempotencyPut(tables.idempotency, message),
+    readPositionUpdate(tables.members, message, request.requireMembership),
+    rateLimitUpdate(tables.rateLimits, rateLimit),
   ];
   const event = request.desk?.reopen?.event;
   // After the rate limit: the cancellation reasons above keep their indexes.

@@ -29,6 +29,12 @@ import type {
   MessageStore,
 } from '../domain/ports';
 import { cancellationReasons, isConditionalCheckFailed } from './dynamo-errors';
+import {
+  idempotencyPut,
+  messagePut,
+  rateLimitUpdate,
+  readPositionUpdate,
+} from './dynamo-send-items';
 
 /** The tables a room send writes. */
 export interface SeqCounterTables {
@@ -37,11 +43,6 @@ export interface SeqCounterTables {
   readonly conversations: string;
   readonly members: string;
   readonly rateLimits: string;
-}
-
-/** The idempotency key of a send: the sender's id and the frame id. */
-export function sendKey(userId: string, clientId: string): string {
-  return `${userId}#${clientId}`;
 }
 
 /** The `kind` of a filler item in the messages table (protocol/server-frames.ts ChatMessage). */
@@ -137,48 +138,10 @@ export function createSeqCounter(
 
 function appendAtItems(tables: SeqCounterTables, { message, rateLimit }: AppendAtRequest) {
   return [
-    {
-      Put: {
-        TableName: tables.messages,
-        Item: { ...message },
-        ConditionExpression: 'attribute_not_exists(seq)',
-      },
-    },
-    {
-      Put: {
-        TableName: tables.idempotency,
-        Item: {
-          sendKey: sendKey(message.senderId, message.clientId),
-          conversationId: message.conversationId,
-          seq: message.seq,
-          messageId: message.id,
-        },
-        ConditionExpression: 'attribute_not_exists(sendKey)',
-      },
-    },
-    {
-      Update: {
-        TableName: tables.members,
-        Key: { conversationId: message.conversationId, userId: message.senderId },
-        UpdateExpression: 'SET readSeq = :seq',
-        ConditionExpression: 'attribute_exists(userId)',
-        ExpressionAttributeValues: { ':seq': message.seq },
-      },
-    },
-    {
-      Update: {
-        TableName: tables.rateLimits,
-        Key: { limitKey: rateLimit.key },
-        UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': rateLimit.limit,
-          ':expiresAt': rateLimit.expiresAt,
-        },
-      },
-    },
+    messagePut(tables.messages, message),
+    idempotencyPut(tables.idempotency, message),
+    readPositionUpdate(tables.members, message, true),
+    rateLimitUpdate(tables.rateLimits, rateLimit),
   ];
 }
 
