@@ -18,6 +18,13 @@ export async function login(loginUrl: string, name: string): Promise<string> {
   }
 }
 
+/** A refused handshake; `status` is what the gateway answered (429: throttled). */
+export class HandshakeRefused extends Error {
+  constructor(readonly status: number | undefined) {
+    super(`handshake refused with ${status}`);
+  }
+}
+
 /** Opens a WebSocket; rejects when the handshake fails. */
 export function openSocket(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -29,7 +36,7 @@ export function openSocket(url: string): Promise<WebSocket> {
     });
     ws.once('unexpected-response', (_request, response) => {
       ws.terminate();
-      reject(new Error(`handshake refused with ${response.statusCode}`));
+      reject(new HandshakeRefused(response.statusCode));
     });
     ws.once('error', reject);
   });
@@ -38,6 +45,28 @@ export function openSocket(url: string): Promise<WebSocket> {
 /** Connects as an authenticated user. */
 export function connectWithToken(websocketUrl: string, token: string): Promise<WebSocket> {
   return openSocket(`${websocketUrl}?token=${encodeURIComponent(token)}`);
+}
+
+/** Handshakes refused with 429 and tried again, by this process, since it started. */
+export let throttledHandshakes = 0;
+
+/**
+ * Opens a WebSocket as the apps reconnect: a handshake refused with 429 (API Gateway's
+ * new-connection quota, 500 per second per account, which thousands of bench clients connecting
+ * at once can exceed) is tried again after an exponential, jittered backoff; other refusals and
+ * the sixth 429 in a row reject.
+ */
+export async function openSocketWithBackoff(url: string): Promise<WebSocket> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openSocket(url);
+    } catch (cause) {
+      if (!(cause instanceof HandshakeRefused) || cause.status !== 429 || attempt >= 5) throw cause;
+      throttledHandshakes += 1;
+      const ceiling = 100 * 2 ** attempt;
+      await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * ceiling));
+    }
+  }
 }
 
 let counter = 0;

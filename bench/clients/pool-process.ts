@@ -8,7 +8,7 @@
 import type WebSocket from 'ws';
 import { serve } from '../ipc';
 import { mapConcurrently } from './concurrency';
-import { closeSocket, connectWithToken, login, openSocket } from './ours-protocol';
+import { closeSocket, login, openSocketWithBackoff, throttledHandshakes } from './ours-protocol';
 
 const sockets: WebSocket[] = [];
 let received = 0;
@@ -24,7 +24,9 @@ serve({
   }): Promise<number> {
     const opened = await mapConcurrently(args.to - args.from, 24, async (i) => {
       const token = await login(args.login, `${args.prefix}${args.from + i}`);
-      const ws = await connectWithToken(args.websocket, token);
+      const ws = await openSocketWithBackoff(
+        `${args.websocket}?token=${encodeURIComponent(token)}`,
+      );
       ws.on('message', () => {
         received += 1;
       });
@@ -37,7 +39,7 @@ serve({
   /** Opens `count` plain connections to the Scan baseline. */
   async connectScan(args: { websocket: string; count: number }): Promise<number> {
     const opened = await mapConcurrently(args.count, 32, async () => {
-      const ws = await openSocket(args.websocket);
+      const ws = await openSocketWithBackoff(args.websocket);
       ws.on('message', (data) => {
         const message = JSON.parse(data.toString()) as { room?: string };
         if (message.room === '(none of ours)') received += 1;
@@ -48,11 +50,23 @@ serve({
     return sockets.length;
   },
 
-  stats: () => ({ connections: sockets.length, received }),
+  stats: () => ({ connections: sockets.length, received, throttledHandshakes }),
   cpuUsage: () => process.cpuUsage(),
 
   async closeAll(): Promise<void> {
     const all = sockets.splice(0);
     await mapConcurrently(all.length, 64, (i) => closeSocket(all[i] as WebSocket));
+  },
+
+  /**
+   * Closes up to `count` of the connections; resolves with how many are left. Closing thousands
+   * at once starts thousands of $disconnect invocations in the local stack's one process (on AWS,
+   * each its own Lambda), which then share one DynamoDB client's sockets and time out; the bench
+   * closes in waves and lets each wave's invocations finish.
+   */
+  async closeSome(count: number): Promise<number> {
+    const wave = sockets.splice(0, count);
+    await mapConcurrently(wave.length, 64, (i) => closeSocket(wave[i] as WebSocket));
+    return sockets.length;
   },
 });

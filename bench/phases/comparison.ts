@@ -70,6 +70,9 @@ export async function latencyByRoomSize(
   return results;
 }
 
+/** Background connections closed at once at the end (as many as the 500-member room closes). */
+const CLOSE_WAVE = 500;
+
 /** Ours and the Scan baseline with a fixed room while total connections grow. */
 export async function scalingWithConnections(
   servers: Servers,
@@ -116,7 +119,23 @@ export async function scalingWithConnections(
       await closeAll([ours, scan], servers);
     }
   } finally {
-    await Promise.all([oursPool.call('closeAll'), scanPool.call('closeAll')]);
+    for (const [pool, stack] of [
+      [oursPool, servers.ours],
+      [scanPool, servers.scan],
+    ] as const) {
+      while ((await pool.call<number>('closeSome', CLOSE_WAVE)) > 0) await stack.settle();
+    }
+    for (const [system, pool] of [
+      ['ours', oursPool],
+      ['Scan baseline', scanPool],
+    ] as const) {
+      const stats = await pool.call<{ throttledHandshakes: number }>('stats');
+      if (stats.throttledHandshakes > 0) {
+        log(
+          `scaling: ${system}: ${stats.throttledHandshakes} handshakes refused with 429, retried`,
+        );
+      }
+    }
     await Promise.all([oursPool.stop(), scanPool.stop()]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await Promise.all([servers.ours.settle(), servers.scan.settle()]);
