@@ -155,6 +155,8 @@ describe('npm run bench (smoke sizes)', () => {
       expect.arrayContaining([
         expect.stringMatching(/^Overload/),
         expect.stringMatching(/^Seq conflicts/),
+        expect.stringMatching(/^Delivery to a 500-member room/),
+        expect.stringMatching(/^Function time per 50-member send/),
       ]),
     );
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DynamoDbProxy, startDynamoDbProxy } from '../../local/dynamodb-proxy';
 import { contentionPer100, OutcomeCounter } from './dynamo-outcomes';
 
-const table = `outcomes-${randomBytes(4).toString('hex')}`;
+const table = `outcomes-${randomBytes(4).toString('hex')}-campus-chat-conversations`;
 let proxy: DynamoDbProxy;
 let client: DynamoDBClient;
 const counter = new OutcomeCounter();
@@ -67,24 +67,37 @@ describe('DynamoDB outcome counter (real DynamoDB Local behind the proxy)', () =
     expect(outcomes.PutItem).toEqual({
       requests: 1,
       errors: { ConditionalCheckFailedException: 1 },
+      conditionalByTable: { conversations: 1 },
     });
     expect(proxy.calls()).toHaveLength(0);
   });
 
-  it('gives the refusals and write requests per 100 sends', () => {
+  it('gives the refusals and write requests per 100 sends, previews kept apart', () => {
     const figures = contentionPer100(
       {
         TransactWriteItems: { requests: 6, errors: { TransactionCanceledException: 2 } },
-        UpdateItem: { requests: 4, errors: { ConditionalCheckFailedException: 1 } },
+        // Two refused updates: one a conversation's preview (kept by design), one elsewhere.
+        UpdateItem: {
+          requests: 4,
+          errors: { ConditionalCheckFailedException: 2 },
+          conditionalByTable: { conversations: 1, members: 1 },
+        },
+        // A refused filler put on the messages table is a failed condition, not a preview.
+        PutItem: {
+          requests: 2,
+          errors: { ConditionalCheckFailedException: 1 },
+          conditionalByTable: { conversations: 0, messages: 1 },
+        },
         Query: { requests: 4, errors: {} },
       },
       4,
     );
     expect(figures).toEqual({
       cancelledTransactions: 50,
-      conditionalFailures: 25,
-      writeRequests: 250,
-      requests: 350,
+      conditionalFailures: 50,
+      previewsKept: 25,
+      writeRequests: 300,
+      requests: 400,
     });
     expect(contentionPer100({}, 0).cancelledTransactions).toBe(0);
   });

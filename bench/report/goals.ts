@@ -1,5 +1,6 @@
 /** The goals the report is held to (issue 7), each evaluated from the measured figures. */
 import type { ScenarioResult, SystemResult } from '../workloads/latency';
+import { fanOutGoals } from './fan-out-goals';
 import { overloadGoals } from './overload-goals';
 import type { BenchReport, Goal } from './report-types';
 
@@ -120,7 +121,7 @@ export function evaluateGoals(report: Measured): Goal[] {
       : 'not measured',
     pass: shipped.length > 0 && shipped.every((e) => e.bytes <= BUNDLE_LIMIT_BYTES),
   });
-  goals.push(...overloadGoals(report));
+  goals.push(...fanOutGoals(report), ...overloadGoals(report));
   return goals;
 }
 

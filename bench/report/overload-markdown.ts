@@ -53,6 +53,7 @@ export function overloadSection(t: BenchReport['throughput']): string[] {
         'failed for good',
         'cancelled transactions / 100',
         'failed conditions / 100',
+        'previews kept / 100',
       ],
       o.steps.map((s) => [
         `${s.multiple}×`,
@@ -74,6 +75,7 @@ export function overloadSection(t: BenchReport['throughput']): string[] {
               .join('; ')})`,
         num(s.contention.cancelledTransactions, 1),
         num(s.contention.conditionalFailures, 1),
+        num(s.contention.previewsKept, 1),
       ]),
     ),
     ...(reasons.length > 0 ? ['', 'Refusals by reason:', '', ...reasons] : []),
@@ -85,7 +87,7 @@ export function seqConflictSection(scenarios: BenchReport['seqConflicts']): stri
   return [
     '### Seq conflicts by room size and simultaneous senders',
     '',
-    'Fresh rooms per row; every round, that many members of each room send at the same instant (rotating through the members: with one sender they take turns), through the same outboxes as above, and the next round starts once every message of the round is acked or has failed for good. What DynamoDB refused meanwhile is counted at the proxy in front of it: transactions cancelled (`TransactionCanceledException`: a seq taken by another send, or a conflicting transaction) and single-item writes whose condition failed (`ConditionalCheckFailedException`; with rooms numbered by counter, a last-message preview that arrived after the preview of a later message and is dropped by design), per 100 messages sent — what the store refused, whichever way the handlers allocate seqs. BUSY counts the refusals the senders got (seq races given up after a few tries, or sheds).',
+    'Fresh rooms per row; every round, that many members of each room send at the same instant (rotating through the members: with one sender they take turns), through the same outboxes as above, and the next round starts once every message of the round is acked or has failed for good. What DynamoDB refused meanwhile is counted at the proxy in front of it: transactions cancelled (`TransactionCanceledException`: a seq taken by another send, or a conflicting transaction) and single-item writes whose condition failed (`ConditionalCheckFailedException`: a filler that found its seq stored after all, or any other refused write), per 100 messages sent, and apart from them the previews kept (the last-message preview of a room that arrived after a later message preview and is dropped by design, never retried: an `UpdateItem` on the conversations table) — what the store refused, whichever way the handlers allocate seqs. BUSY counts the refusals the senders got (seq races given up after a few tries, or sheds).',
     '',
     table(
       [
@@ -96,6 +98,7 @@ export function seqConflictSection(scenarios: BenchReport['seqConflicts']): stri
         'acked',
         'cancelled transactions / 100',
         'failed conditions / 100',
+        'previews kept / 100',
         'BUSY / 100',
         'frames per message',
         'DynamoDB writes / message',
@@ -109,6 +112,7 @@ export function seqConflictSection(scenarios: BenchReport['seqConflicts']): stri
         String(c.acked),
         num(c.contention.cancelledTransactions, 1),
         num(c.contention.conditionalFailures, 1),
+        num(c.contention.previewsKept, 1),
         num(c.busyPer100, 1),
         num(c.attemptsPerMessage, 2),
         num(c.contention.writeRequests / 100, 2),

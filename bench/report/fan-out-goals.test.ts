@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { LatencySummary } from '../metrics/histogram';
+import type { WorkSummary } from '../metrics/dynamo-work';
+import type { ScenarioResult } from '../workloads/latency';
+import { fanOutGoals } from './fan-out-goals';
+
+const latency = (p99: number): LatencySummary => ({
+  count: 100,
+  p50: p99 / 2,
+  p95: p99,
+  p99,
+  max: p99,
+  mean: p99 / 2,
+});
+
+const work = (meanMs: number) =>
+  ({ durationMs: { mean: meanMs, p50: meanMs } }) as unknown as WorkSummary;
+
+function scenario(roomSize: number, ours: number, io: number, fnMs = 10): ScenarioResult {
+  return {
+    roomSize,
+    totalConnections: roomSize,
+    systems: [
+      { system: 'ours', latency: latency(ours), failures: 0, work: work(fnMs) },
+      { system: 'socketio', latency: latency(io), failures: 0 },
+    ],
+  } as unknown as ScenarioResult;
+}
+
+const verdicts = (latencyByRoomSize: ScenarioResult[]) =>
+  fanOutGoals({ latencyByRoomSize }).map((g) => g.pass);
+
+describe("issue 18's delivery goals", () => {
+  it('pass when each figure is within its target', () => {
+    expect(verdicts([scenario(50, 25, 5, 20.3), scenario(500, 150, 15)])).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('fail on each figure past its target, one at a time', () => {
+    expect(verdicts([scenario(50, 25.1, 5), scenario(500, 100, 15)])).toEqual([false, true, true]);
+    // 500-member p99 within 150 ms, but 11× socket.io: the gap is not halved (21.9× before).
+    expect(verdicts([scenario(50, 20, 5), scenario(500, 110, 10)])).toEqual([true, false, true]);
+    expect(verdicts([scenario(50, 20, 5), scenario(500, 151, 100)])).toEqual([true, false, true]);
+    expect(verdicts([scenario(50, 20, 5, 20.4), scenario(500, 100, 15)])).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('fail, saying so, when a room size was not measured', () => {
+    const goals = fanOutGoals({ latencyByRoomSize: [scenario(2, 5, 1)] });
+    expect(goals.map((g) => g.pass)).toEqual([false, false, false]);
+    expect(goals.every((g) => g.measured === 'not measured at these sizes')).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The delivery goals of issue 18, evaluated from the latency-by-room-size figures. The baselines
+ * ("halved", "the gap halved") are the figures of the full run of 2026-11-21 that the issue quotes:
+ * the function ran 40.6 ms per 50-member send, and a 500-member room's p99 was 348 ms against
+ * socket.io's 15.9 ms (21.9×).
+ */
+import type { ScenarioResult, SystemResult } from '../workloads/latency';
+import type { BenchReport, Goal } from './report-types';
+
+export const ROOM_50_P99_MS = 25;
+export const ROOM_500_P99_MS = 150;
+/** Ours ÷ socket.io p99 in a 500-member room on 2026-11-21, and the target: half of it. */
+export const ROOM_500_GAP_BEFORE = 348 / 15.9;
+/** Mean function time per 50-member send on 2026-11-21 (ms), and the target: half of it. */
+export const FUNCTION_MS_BEFORE = 40.6;
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+function system(
+  scenario: ScenarioResult | undefined,
+  id: SystemResult['system'],
+): SystemResult | undefined {
+  return scenario?.systems.find((s) => s.system === id);
+}
+
+export function fanOutGoals(report: Pick<BenchReport, 'latencyByRoomSize'>): Goal[] {
+  const room = (size: number) => report.latencyByRoomSize.find((s) => s.roomSize === size);
+  const ours50 = system(room(50), 'ours');
+  const ours500 = system(room(500), 'ours');
+  const io500 = system(room(500), 'socketio');
+  const gap = ours500 && io500 ? ours500.latency.p99 / io500.latency.p99 : Number.NaN;
+  const fnMs = ours50?.work?.durationMs.mean;
+  return [
+    {
+      goal: 'Delivery to a 50-member room, issue 18',
+      target: `p99 ≤ ${ROOM_50_P99_MS} ms`,
+      measured: ours50
+        ? `p99 ${fmt(ours50.latency.p99)} ms (acked at p99 ${fmt(ours50.ack?.p99 ?? Number.NaN)} ms)`
+        : 'not measured at these sizes',
+      pass: ours50 !== undefined && ours50.latency.p99 <= ROOM_50_P99_MS,
+    },
+    {
+      goal: 'Delivery to a 500-member room',
+      target: `p99 ≤ ${ROOM_500_P99_MS} ms, and the gap to socket.io half of ${fmt(ROOM_500_GAP_BEFORE)}× (≤ ${fmt(ROOM_500_GAP_BEFORE / 2)}×)`,
+      measured:
+        ours500 && io500
+          ? `p99 ${fmt(ours500.latency.p99)} ms, socket.io ${fmt(io500.latency.p99)} ms: ${fmt(gap)}×`
+          : 'not measured at these sizes',
+      pass:
+        ours500 !== undefined &&
+        ours500.latency.p99 <= ROOM_500_P99_MS &&
+        gap <= ROOM_500_GAP_BEFORE / 2,
+    },
+    {
+      goal: 'Function time per 50-member send',
+      target: `halved: mean ≤ ${fmt(FUNCTION_MS_BEFORE / 2)} ms (${fmt(FUNCTION_MS_BEFORE)} ms on 2026-11-21)`,
+      measured: fnMs !== undefined ? `mean ${fmt(fnMs)} ms` : 'not measured at these sizes',
+      pass: fnMs !== undefined && fnMs <= FUNCTION_MS_BEFORE / 2,
+    },
+  ];
+}
