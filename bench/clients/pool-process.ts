@@ -53,11 +53,6 @@ serve({
   stats: () => ({ connections: sockets.length, received, throttledHandshakes }),
   cpuUsage: () => process.cpuUsage(),
 
-  async closeAll(): Promise<void> {
-    const all = sockets.splice(0);
-    await mapConcurrently(all.length, 64, (i) => closeSocket(all[i] as WebSocket));
-  },
-
   /**
    * Closes up to `count` of the connections; resolves with how many are left. Closing thousands
    * at once starts thousands of $disconnect invocations in the local stack's one process (on AWS,
