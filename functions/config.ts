@@ -220,7 +220,7 @@ function deskHours(env: NodeJS.ProcessEnv): DeskHoursRule[] | undefined {
  * fan-out to a 50-member room is not split, a larger one is cut into slices of this size.
  */
 export const DEFAULT_FAN_OUT_SPLIT_THRESHOLD = 100;
-export const DEFAULT_FAN_OUT_SLICE_SIZE = 100;
+export const DEFAULT_FAN_OUT_SLICE_SIZE = 25;
 
 function sliceSize(env: NodeJS.ProcessEnv): number {
   const size = intFrom(env, 'FAN_OUT_SLICE_SIZE', DEFAULT_FAN_OUT_SLICE_SIZE);

@@ -20,6 +20,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_FAN_OUT_SLICE_SIZE,
+  DEFAULT_FAN_OUT_SPLIT_THRESHOLD,
+} from '../../functions/config';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { startLocalStack } from '../../local/local-stack';
 import { openOursRoom } from '../clients/ours-room';
@@ -37,11 +41,11 @@ export const ROOM_SIZES = [50, 500] as const;
 export const SPLITS = [
   { label: 'not split', env: { FAN_OUT_WORKER_FUNCTION: '' } },
   {
-    label: 'split, slices of 100 (default)',
+    label: 'split above 100, slices of 100',
     env: { FAN_OUT_SPLIT_THRESHOLD: '100', FAN_OUT_SLICE_SIZE: '100' },
   },
   {
-    label: 'split, slices of 25',
+    label: 'split above 25, slices of 25',
     env: { FAN_OUT_SPLIT_THRESHOLD: '25', FAN_OUT_SLICE_SIZE: '25' },
   },
 ] as const;
@@ -148,6 +152,14 @@ function markdown(
   const loads = (l: readonly number[]) => l.map((n) => n.toFixed(2)).join(' / ');
   const command = `npm run bench:fan-out${quick ? ' -- --quick' : ''}`;
   const f = (n: number) => n.toFixed(1);
+  const largest = Math.max(...ROOM_SIZES);
+  const bestAt = (latencyMs: number) =>
+    rows
+      .filter((r) => r.roomSize === largest && r.latencyMs === latencyMs)
+      .reduce<FanOutRow | undefined>(
+        (best, r) => (!best || r.delivered.p99 < best.delivered.p99 ? r : best),
+        undefined,
+      )?.split ?? '—';
   return [
     '# Fan-out cost',
     '',
@@ -160,12 +172,18 @@ function markdown(
       '(`CONNECTIONS_LATENCY_MS`; AWS: about 20 ms a post). Delivered: send → every other member ' +
       'has the message. CPU: this whole process (clients, emulator, handlers) per recipient.',
     '',
-    'Split: functions/domain/fan-out-split.ts with the threshold and slice size given (a room ' +
-      'of 50 has 49 recipients, under the default threshold of 100); the fan-out workers run in ' +
+    'Split: functions/domain/fan-out-split.ts with the threshold and slice size given; the ' +
+      `defaults (split above ${DEFAULT_FAN_OUT_SPLIT_THRESHOLD} recipients, slices of ` +
+      `${DEFAULT_FAN_OUT_SLICE_SIZE}) are the "not split" rows for a room of 50 (49 recipients) ` +
+      'and the "slices of 25" rows for a room of 500. The fan-out workers run in ' +
       'the same process, on the same cores, where on AWS each is a function instance of its own, ' +
       'and the Invoke call is held the modelled latency too.',
     '',
-    "Reading the split rows: a worker starts posting only after the Invoke call (one modelled round trip), so a split pays only beyond one wave of `FANOUT_CONCURRENCY` posts (50): below that it adds a round trip, which is why the default threshold (100) leaves a 50-member room unsplit. Above it, each slice waits ⌈slice / 50⌉ waves instead of the whole room's ⌈n / 50⌉. In this one process the 500-member room is CPU-bound (its 0 ms row: the 500 clients, the emulator and every function share these cores), so the overlap of waits shows here only in part; on AWS each worker is its own instance.",
+    "Reading the split rows: a worker starts posting only after the Invoke call (one modelled round trip), so a split pays only beyond one wave of `FANOUT_CONCURRENCY` posts (50): below that it adds a round trip, which is why the default threshold (100) leaves a 50-member room unsplit (compare its rows split above 25 at 20 and 50 ms). Above it, each slice waits ⌈slice / 50⌉ waves instead of the whole room's ⌈n / 50⌉, and smaller slices spread the room's posts over more workers. In this one process the 500-member room is CPU-bound (its 0 ms row: the 500 clients, the emulator and every function share these cores), so the overlap of waits shows here only in part; on AWS each worker is its own instance.",
+    '',
+    `Lowest delivered p99 for the largest room (${largest} members), by modelled latency: ` +
+      LATENCIES_MS.map((l) => `${l} ms: ${bestAt(l)}`).join('; ') +
+      '. These rows chose the default slice size.',
     '',
     `Load average (1 / 5 / 15 min) on ${cpus().length} cores: ${loads(load.before)} at the start, ` +
       `${loads(load.after)} at the end.`,
