@@ -4,6 +4,7 @@ import {
   byLongestWaiting,
   deskActions,
   deskCountText,
+  deskHoldsConversations,
   deskLine,
   deskStateTab,
   deskStatusText,
@@ -28,6 +29,13 @@ describe('desk display', () => {
     expect(deskStateTab(zh, 'resolved', 99)).toBe('已解决 99+');
     expect(deskStateTab(zh, 'open', undefined)).toBe('待处理');
     expect(deskStateTab(en, 'open', 2)).toMatch(/2$/);
+  });
+
+  it('tells an empty filter from an empty desk by the counts of every state', () => {
+    expect(deskHoldsConversations(undefined)).toBe(false);
+    expect(deskHoldsConversations({ open: 0, claimed: 0, resolved: 0 })).toBe(false);
+    expect(deskHoldsConversations({ open: 0, claimed: 1, resolved: 0 })).toBe(true);
+    expect(deskHoldsConversations({ open: 0, claimed: 0, resolved: 99 })).toBe(true);
   });
 
   it('words the waiting time and the inbox line', () => {

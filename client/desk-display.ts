@@ -3,7 +3,7 @@
  * the words of a conversation's state and owner, which actions apply, how long a student has
  * waited, the inbox filter's rules and its capped counts. Pure: no DOM, no WeChat.
  */
-import { DESK_COUNT_CAP, type DeskFilter, type DeskState } from '../protocol/desk';
+import { DESK_COUNT_CAP, type DeskCounts, type DeskFilter, type DeskState } from '../protocol/desk';
 import type { Translator } from './i18n/index';
 
 /** Whose conversations the inbox shows. */
@@ -139,6 +139,14 @@ export function inDeskFilter(
   if (filter.owner === 'mine') return item.ownerId === me;
   if (filter.owner === 'unassigned') return item.ownerId === undefined;
   return true;
+}
+
+/**
+ * Whether the desk holds any conversation, in any state (the counts cover every owner): when it
+ * does, an empty inbox page means the filter is empty, not the inbox. False before counts arrive.
+ */
+export function deskHoldsConversations(counts: DeskCounts | undefined): boolean {
+  return counts !== undefined && counts.open + counts.claimed + counts.resolved > 0;
 }
 
 /** A state's count as shown: "99+" at the server's cap, empty before it is known. */

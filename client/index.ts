@@ -113,6 +113,7 @@ export {
   deskActionLabel,
   deskActions,
   deskCountText,
+  deskHoldsConversations,
   type DeskFilterChoice,
   type DeskInfo,
   deskInfoOf,

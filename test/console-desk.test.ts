@@ -72,6 +72,13 @@ describe.runIf(chromiumPath)("the desk's workflow in the browser console", () =>
     await li.locator('.notice', { hasText: '王老师 已在处理这个会话' }).waitFor();
     await li.getByRole('button', { name: '我的' }).click();
     await expect(inboxRow(li, 'support:xiaoming').count()).resolves.toBe(0);
+    // Her filter hides the desk's one conversation: the filter is empty, not the inbox.
+    const empty = li.locator('.empty-state');
+    await empty.locator('.empty-title', { hasText: '没有符合筛选的会话' }).waitFor();
+    await expect(empty.locator('.muted').textContent()).resolves.toBe(
+      '收件箱里还有其他会话，切换上面的标签查看。',
+    );
+    await screenshot(li, 'zh-desk-filter-empty');
     await screenshot(wang, 'zh-desk-claimed');
 
     // Act: "/" opens the canned replies; typing filters, ↓ and Enter insert, then send.

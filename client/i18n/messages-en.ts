@@ -189,6 +189,9 @@ export const en: Catalog = {
   'sidebar.inboxEmpty': 'The inbox is empty',
   'sidebar.inboxEmptyHint':
     'No student has written to the desk yet. Their conversations appear here.',
+  'sidebar.filterEmpty': 'No conversations match this filter',
+  'sidebar.filterEmptyHint':
+    'The inbox holds other conversations: switch the tabs above to see them.',
   'sidebar.loading': 'Loading…',
   'sidebar.noRoomsAdmin': 'No rooms yet: create one below.',
   'sidebar.noRooms': 'No rooms yet.',
@@ -222,6 +225,8 @@ export const en: Catalog = {
   'home.deskHint': 'Questions about rooms, bookings or opening hours? Ask us.',
   'home.students': 'Students',
   'home.noStudents': 'No student has written yet.',
+  'home.filterEmpty':
+    'No conversations match this filter: switch the tabs above to see the others.',
   'home.more': 'More conversations',
   'home.rooms': 'Rooms',
   'home.browseRooms': 'Browse rooms',

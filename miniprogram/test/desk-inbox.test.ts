@@ -108,6 +108,10 @@ describe('conversations page: the staff inbox filter', () => {
     tapTab('owner-mine');
     await waitFor(() => page.instance.data.loading === false && rows().length === 0, 'mine');
     expect(tabs('owner')).toEqual(['*我的', '未分配', '全部']);
+    // The desk holds conversations this filter hides: the filter is empty, not the inbox.
+    expect(page.querySelector('#inbox-empty')?.dom.textContent?.trim()).toBe(
+      '没有符合筛选的会话，切换上面的标签查看其他会话。',
+    );
 
     // Unassigned goes with 待处理 (nobody owns a waiting conversation).
     tapTab('owner-unassigned');

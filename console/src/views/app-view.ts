@@ -332,7 +332,7 @@ export class AppView {
   }
 
   private renderList(): void {
-    this.sidebar.render(this.list, Date.now());
+    this.sidebar.render(this.list, Date.now(), this.deskFilter?.inboxHasConversations ?? false);
     const unread = this.list.totalUnread();
     const title = this.tr.t('console.title');
     document.title = unread > 0 ? `(${unread}) ${title}` : title;

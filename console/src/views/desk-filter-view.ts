@@ -10,6 +10,7 @@ import {
   type DeskCounts,
   type DeskFilter,
   type DeskFilterChoice,
+  deskHoldsConversations,
   deskStateTab,
   selectDeskFilter,
   type Translator,
@@ -42,6 +43,11 @@ export class DeskFilterView {
     if (!counts) return;
     this.counts = counts;
     this.render();
+  }
+
+  /** Whether the desk holds any conversation (an empty page is then the filter's, not the inbox's). */
+  get inboxHasConversations(): boolean {
+    return deskHoldsConversations(this.counts);
   }
 
   private select(next: Partial<DeskFilterChoice>): void {

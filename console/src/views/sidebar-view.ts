@@ -43,6 +43,8 @@ export class SidebarView {
   private readonly rooms: HTMLUListElement;
   private readonly more: HTMLButtonElement;
   private readonly empty: HTMLElement;
+  private readonly emptyTitle: HTMLElement;
+  private readonly emptyHint: HTMLElement;
   private readonly noRooms: HTMLElement;
   private selected: string | undefined;
 
@@ -65,13 +67,15 @@ export class SidebarView {
       },
       tr.t('sidebar.loadMore'),
     );
+    this.emptyTitle = h('p', { class: 'empty-title' }, tr.t('sidebar.inboxEmpty'));
+    this.emptyHint = h('p', { class: 'muted' }, tr.t('sidebar.inboxEmptyHint'));
     this.empty = isAdmin
       ? h(
           'div',
           { class: 'empty-state', hidden: true },
           h('span', { class: 'empty-mark', 'aria-hidden': 'true' }),
-          h('p', { class: 'empty-title' }, tr.t('sidebar.inboxEmpty')),
-          h('p', { class: 'muted' }, tr.t('sidebar.inboxEmptyHint')),
+          this.emptyTitle,
+          this.emptyHint,
         )
       : h('p', { class: 'muted', hidden: true }, tr.t('sidebar.loading'));
     this.noRooms = h(
@@ -120,13 +124,25 @@ export class SidebarView {
     this.selected = id;
   }
 
-  render(list: ConversationList, now: number): void {
+  /**
+   * Renders the list. `othersElsewhere`: the staff inbox's filter hides conversations the desk
+   * holds (another state or owner), so an empty list says the filter is empty, not the inbox.
+   */
+  render(list: ConversationList, now: number, othersElsewhere = false): void {
     const support = list.support();
     reconcile(
       this.support,
       support.map((item) => this.supportItem(item, now)),
     );
     this.empty.hidden = support.length > 0;
+    if (this.isAdmin && support.length === 0) {
+      this.emptyTitle.textContent = this.tr.t(
+        othersElsewhere ? 'sidebar.filterEmpty' : 'sidebar.inboxEmpty',
+      );
+      this.emptyHint.textContent = this.tr.t(
+        othersElsewhere ? 'sidebar.filterEmptyHint' : 'sidebar.inboxEmptyHint',
+      );
+    }
     this.more.hidden = list.cursor === undefined;
     const rooms = list.rooms();
     this.noRooms.hidden = rooms.length > 0;

@@ -24,6 +24,7 @@ import {
   badgeText,
   byLongestWaiting,
   DEFAULT_DESK_FILTER,
+  deskHoldsConversations,
   deskInfoOf,
   deskTitle,
   errorText,
@@ -85,6 +86,7 @@ function pageLabels(tr: Translator, userName: string) {
     deskHint: 'home.deskHint',
     students: 'home.students',
     noStudents: 'home.noStudents',
+    filterEmpty: 'home.filterEmpty',
     more: 'home.more',
     rooms: 'home.rooms',
     online: 'sidebar.online',
@@ -117,6 +119,8 @@ Component({
     deskStates: [] as DeskTab[],
     awayShown: false,
     onDuty: true,
+    /** Staff: the desk holds conversations the filter hides (an empty list is the filter's). */
+    othersElsewhere: false,
   },
   methods: {
     async onLoad() {
@@ -220,7 +224,11 @@ Component({
       const context = contexts.get(this);
       if (!context) return;
       const tabs = deskTabs(context.tr, context.filter, context.counts);
-      const update = changedFields(this.data, { deskOwners: tabs.owners, deskStates: tabs.states });
+      const update = changedFields(this.data, {
+        deskOwners: tabs.owners,
+        deskStates: tabs.states,
+        othersElsewhere: deskHoldsConversations(context.counts),
+      });
       if (Object.keys(update).length > 0) this.setData(update);
     },
 
