@@ -5,6 +5,7 @@
  * socket.io's 15.9 ms (21.9×).
  */
 import type { ScenarioResult, SystemResult } from '../workloads/latency';
+import { fmt } from './format';
 import type { BenchReport, Goal } from './report-types';
 
 export const ROOM_50_P99_MS = 25;
@@ -14,9 +15,8 @@ export const ROOM_500_GAP_BEFORE = 348 / 15.9;
 /** Mean function time per 50-member send on 2026-11-21 (ms), and the target: half of it. */
 export const FUNCTION_MS_BEFORE = 40.6;
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-
-function system(
+/** One system's result in a scenario (undefined when it was not measured). */
+export function system(
   scenario: ScenarioResult | undefined,
   id: SystemResult['system'],
 ): SystemResult | undefined {

@@ -8,6 +8,9 @@ export const ms = (n: number | undefined) =>
 export const num = (n: number | undefined, d = 2) =>
   n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(d);
 
+/** A goal's figure: `digits` decimals (one unless told); — when not a finite number. */
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
 /**
  * A markdown table with its columns padded to equal width, the layout the repository's formatter
  * (Biome) gives tables, so the generated file is already formatted.

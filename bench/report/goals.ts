@@ -1,6 +1,7 @@
 /** The goals the report is held to (issue 7), each evaluated from the measured figures. */
-import type { ScenarioResult, SystemResult } from '../workloads/latency';
-import { fanOutGoals } from './fan-out-goals';
+import type { SystemResult } from '../workloads/latency';
+import { fanOutGoals, system } from './fan-out-goals';
+import { fmt } from './format';
 import { overloadGoals } from './overload-goals';
 import type { BenchReport, Goal } from './report-types';
 
@@ -10,18 +11,9 @@ export const BUNDLE_LIMIT_BYTES = 250 * 1024;
 export const HEARTBEAT_LIMIT_PER_HOUR = 30;
 export const DETECTION_LIMIT_MS = 10_000;
 
-function system(
-  scenario: ScenarioResult | undefined,
-  id: SystemResult['system'],
-): SystemResult | undefined {
-  return scenario?.systems.find((s) => s.system === id);
-}
-
 export function capacityUnits(result: SystemResult | undefined): number {
   return (result?.work?.readUnits ?? 0) + (result?.work?.writeUnits ?? 0);
 }
-
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
 export function evaluateGoals(report: Measured): Goal[] {
   const goals: Goal[] = [];

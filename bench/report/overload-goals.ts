@@ -1,10 +1,9 @@
 /** The goals of issue 18 for overload and seq contention, evaluated from the measured figures. */
+import { fmt } from './format';
 import type { BenchReport, Goal } from './report-types';
 
 export const OVERLOAD_SHARE_OF_PEAK = 0.9;
 export const REFUSAL_LIMIT_MS = 100;
-
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
 /** The highest accepted rate of any throughput step (rate search or overload curve). */
 export function peakAccepted(t: BenchReport['throughput']): number {
