@@ -14,6 +14,20 @@ export function peakAccepted(t: BenchReport['throughput']): number {
   );
 }
 
+/**
+ * The least time the last message typed in an overload step must wait, had every message been
+ * acked at `peak` msg/s from the step's first one: the step types `sent` messages in
+ * `sent / offeredRate` seconds and the stack cannot ack them in less than `sent / peak`. Past the
+ * retry budget, some messages fail for good however the stack sheds and the clients back off.
+ */
+export function leastLastWaitSeconds(
+  step: { readonly sent: number; readonly offeredRate: number },
+  peak: number,
+): number {
+  if (peak <= 0 || step.offeredRate <= 0) return Number.NaN;
+  return Math.max(0, step.sent / peak - step.sent / step.offeredRate);
+}
+
 export function overloadGoals(report: Pick<BenchReport, 'throughput' | 'seqConflicts'>): Goal[] {
   const t = report.throughput;
   const peak = peakAccepted(t);

@@ -4,7 +4,7 @@
  */
 import type { DynamoOutcomes } from '../metrics/dynamo-outcomes';
 import { ms, num, table } from './format';
-import { peakAccepted } from './overload-goals';
+import { leastLastWaitSeconds, peakAccepted } from './overload-goals';
 import type { BenchReport } from './report-types';
 
 /** `BUSY 12, TIMEOUT 1`, or `0`. */
@@ -36,7 +36,7 @@ export function overloadSection(t: BenchReport['throughput']): string[] {
   return [
     `### Overload: ${o.steps.map((s) => `${s.multiple}×`).join(', ')} the sustained rate`,
     '',
-    `The same ${t.rooms} rooms of ${t.members}, messages typed at a fixed multiple of the sustained rate (${num(o.baseRate, 0)} msg/s) whatever the answers, every member sending through an outbox that behaves as the app's (\`client/outbox-sender.ts\`): one message at a time in the order typed, the same id on every try, BUSY retried after \`retryAfterMs\` plus a full-jitter backoff growing with each refusal, RATE_LIMITED after \`retryAfterMs\`; a message not acked ${num(o.retryBudgetMs / 1000, 0)} s after its first try has failed for good (the app would keep trying). Accepted msg/s is acks per second from the first message typed to the last outcome; ack latency is typed → acked, queueing behind the member's earlier messages included; refusal latency is frame sent → error frame back (a TIMEOUT among the refusals is no answer within 30 s, retried with backoff as the outbox does, and has no refusal latency). The peak is the highest accepted rate of any step in this section (${num(peak, 1)} msg/s). DynamoDB's refusals are counted at the proxy in front of it, per 100 messages typed.`,
+    `The same ${t.rooms} rooms of ${t.members}, messages typed at a fixed multiple of the sustained rate (${num(o.baseRate, 0)} msg/s) whatever the answers, every member sending through an outbox that behaves as the app's (\`client/outbox-sender.ts\`): one message at a time in the order typed, the same id on every try, BUSY retried after \`retryAfterMs\` plus a full-jitter backoff growing with each refusal, RATE_LIMITED after \`retryAfterMs\`; a message not acked ${num(o.retryBudgetMs / 1000, 0)} s after its first try has failed for good (the app would keep trying). Accepted msg/s is acks per second from the first message typed to the last outcome; ack latency is typed → acked, queueing behind the member's earlier messages included; refusal latency is frame sent → error frame back (a TIMEOUT among the refusals is no answer within 30 s, retried with backoff as the outbox does, and has no refusal latency). The peak is the highest accepted rate of any step in this section (${num(peak, 1)} msg/s). The least wait of the last message typed is what it must wait even were every message acked at the peak rate from the step's start (sent ÷ peak − sent ÷ offered): where it passes the ${num(o.retryBudgetMs / 1000, 0)} s budget, some messages fail for good however the stack sheds, so that step measures the shedding, not whether none fails. DynamoDB's refusals are counted at the proxy in front of it, per 100 messages typed.`,
     '',
     table(
       [
@@ -51,6 +51,7 @@ export function overloadSection(t: BenchReport['throughput']): string[] {
         'refusal p50 / p99 ms',
         'acked after a refusal',
         'failed for good',
+        'least wait of the last typed, s',
         'cancelled transactions / 100',
         'failed conditions / 100',
         'previews kept / 100',
@@ -73,6 +74,7 @@ export function overloadSection(t: BenchReport['throughput']): string[] {
           : `${s.failedForGood} (${Object.entries(s.failureReasons)
               .map(([why, n]) => `${n}× ${why}`)
               .join('; ')})`,
+        num(leastLastWaitSeconds(s, peak), 1),
         num(s.contention.cancelledTransactions, 1),
         num(s.contention.conditionalFailures, 1),
         num(s.contention.previewsKept, 1),
