@@ -185,7 +185,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   ),
   frameRoute(
     'sync',
-    { conversations: 'read', members: 'read', messages: 'read' },
+    // Writes too: a page across an old room seq hole fills it and puts the room's preview back
+    // (functions/domain/seq-holes.ts fillSkipped).
+    { conversations: 'readWrite', members: 'read', messages: 'readWrite' },
     undefined,
     // GET URLs of image messages in the page.
     { images: 'presign' },

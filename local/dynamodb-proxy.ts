@@ -85,6 +85,16 @@ export interface InjectedResponse {
   readonly afterForwarding?: boolean;
 }
 
+/** DynamoDB's InternalServerError (HTTP 500), as the SDK receives it: a fault to inject. */
+export const INTERNAL_SERVER_ERROR: InjectedResponse = {
+  status: 500,
+  headers: { 'content-type': 'application/x-amz-json-1.0' },
+  body: JSON.stringify({
+    __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+    message: 'Internal server error',
+  }),
+};
+
 /** Close the caller's connection without any answer (after forwarding the request, if asked). */
 export interface DroppedConnection {
   readonly drop: true;

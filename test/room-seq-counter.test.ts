@@ -2,10 +2,16 @@
  * Rooms take their seqs from a counter (functions/domain/room-send.ts): 20 members sending at the
  * same moment get seqs 1..20 with no cancelled transaction at DynamoDB (the optimistic scheme
  * needed about N rounds for N senders); a send that dies after taking its seq leaves a hole that
- * a `sync` fills once it is SEQ_HOLE_AGE_MS old, and never before.
+ * a `sync` fills once it is SEQ_HOLE_AGE_MS old, and never before. The seq's increment writes the
+ * room's preview too (one write per send besides the message's transaction), and a filled seq's
+ * preview goes back to the newest message stored below it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
+import {
+  type DynamoDbProxy,
+  INTERNAL_SERVER_ERROR,
+  startDynamoDbProxy,
+} from '../local/dynamodb-proxy';
 import type { LocalStack } from '../local/local-stack';
 import { SEQ_HOLE_AGE_MS } from '../protocol/limits';
 import { type ChatTestClient, connectAs, type Frame } from './support/chat-client';
@@ -44,6 +50,14 @@ async function newRoom(title: string): Promise<string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The room's last-message preview as `member`'s room list shows it (seq and text). */
+async function previewOf(member: ChatTestClient, roomId: string) {
+  const list = await member.request({ action: 'rooms' });
+  const room = (list.rooms as Frame[]).find((r) => r.id === roomId);
+  const last = room?.lastMessage as Frame | null | undefined;
+  return last ? [last.seq, last.text] : last;
+}
+
 describe('room seqs from a counter', () => {
   it('numbers 20 simultaneous senders 1..20 without a cancelled transaction', async () => {
     // Prepare: 20 members, each with one message ready.
@@ -74,6 +88,12 @@ describe('room seqs from a counter', () => {
     const transactions = calls.filter((c) => c.operation === 'TransactWriteItems');
     expect(transactions).toHaveLength(20);
     expect(transactions.filter((c) => c.errorType !== undefined)).toEqual([]);
+    // The increments carried the previews: no write per send besides them and the transactions.
+    const updates = calls.filter((c) => c.operation === 'UpdateItem');
+    expect(updates).toHaveLength(20);
+    expect(updates.filter((c) => c.errorType !== undefined)).toEqual([]);
+    const twentieth = acks.find((a) => (a.message as { seq: number }).seq === 20)?.message as Frame;
+    expect(await previewOf(members[0] as ChatTestClient, roomId)).toEqual([20, twentieth.text]);
     expect((history?.messages as Frame[]).map((m) => m.text).sort()).toEqual(
       members.map((_, i) => `hi ${i}`).sort(),
     );
@@ -91,16 +111,7 @@ describe('room seqs from a counter', () => {
         dying &&
         ((request.operation === 'TransactWriteItems' && body.includes('lost words')) ||
           (request.operation === 'PutItem' && body.includes('skipped')));
-      return failing
-        ? {
-            status: 500,
-            headers: { 'content-type': 'application/x-amz-json-1.0' },
-            body: JSON.stringify({
-              __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-              message: 'Internal server error',
-            }),
-          }
-        : undefined;
+      return failing ? INTERNAL_SERVER_ERROR : undefined;
     });
     const lostFrame = {
       action: 'sendmessage',
@@ -151,11 +162,10 @@ describe('room seqs from a counter', () => {
     const roomId = await newRoom('Leaving room');
     const cara = await member('cara', roomId);
     const dan = await member('dan', roomId);
+    await dan.request({ action: 'sendmessage', conversationId: roomId, text: 'welcome' });
     proxy.setInterceptor((request) => {
-      if (
-        request.operation !== 'UpdateItem' ||
-        !JSON.stringify(request.body).includes('ADD lastSeq')
-      ) {
+      // Cara's seq increment (it carries her preview).
+      if (request.operation !== 'UpdateItem' || !JSON.stringify(request.body).includes('"bye"')) {
         return undefined;
       }
       proxy.setInterceptor(undefined);
@@ -170,8 +180,50 @@ describe('room seqs from a counter', () => {
     });
     const history = await dan.request({ action: 'sync', conversationId: roomId, after: 0 });
 
-    // Assess: refused as a non-member; seq 1 is a filler straight away, with no wait.
+    // Assess: refused as a non-member; seq 2 is a filler straight away, with no wait; the room's
+    // preview is dan's message again, not the refused one.
     expect(refused).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
-    expect((history.messages as Frame[]).map((m) => [m.seq, m.kind])).toEqual([[1, 'skipped']]);
+    expect((history.messages as Frame[]).map((m) => [m.seq, m.kind ?? m.text])).toEqual([
+      [1, 'welcome'],
+      [2, 'skipped'],
+    ]);
+    expect(await previewOf(dan, roomId)).toEqual([1, 'welcome']);
+  });
+
+  it("puts a dead send's preview back when a sync fills its seq", async () => {
+    // Prepare: eve writes seq 1; fay's send takes seq 2 and dies, filler and all.
+    const roomId = await newRoom('Preview room');
+    const eve = await member('eve', roomId);
+    const fay = await member('fay', roomId);
+    await eve.request({ action: 'sendmessage', conversationId: roomId, text: 'first' });
+    proxy.setInterceptor((request) => {
+      const body = JSON.stringify(request.body);
+      const failing =
+        (request.operation === 'TransactWriteItems' && body.includes('gone')) ||
+        (request.operation === 'PutItem' && body.includes('skipped'));
+      return failing ? INTERNAL_SERVER_ERROR : undefined;
+    });
+    const failed = await fay.request({
+      action: 'sendmessage',
+      conversationId: roomId,
+      text: 'gone',
+    });
+    proxy.setInterceptor(undefined);
+
+    // Act
+    const during = await previewOf(eve, roomId);
+    await sleep(SEQ_HOLE_AGE_MS + 200);
+    const history = await eve.request({ action: 'sync', conversationId: roomId, after: 0 });
+    const after = await previewOf(eve, roomId);
+
+    // Assess: while the seq was a hole the preview was the send's (written with its seq, like
+    // lastSeq); the sync filled the hole and the preview is eve's message again.
+    expect(failed).toMatchObject({ type: 'error', code: 'INTERNAL' });
+    expect(during).toEqual([2, 'gone']);
+    expect((history.messages as Frame[]).map((m) => [m.seq, m.kind ?? m.text])).toEqual([
+      [1, 'first'],
+      [2, 'skipped'],
+    ]);
+    expect(after).toEqual([1, 'first']);
   });
 });

@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   type DynamoDbProxy,
-  type InjectedResponse,
+  INTERNAL_SERVER_ERROR as SERVER_ERROR,
   startDynamoDbProxy,
 } from '../local/dynamodb-proxy';
 import { freePort } from '../local/free-port';
@@ -25,14 +25,6 @@ let proxy: DynamoDbProxy;
 let stack: LocalStack;
 let db: DynamoDBDocumentClient;
 const invoked: { routeKey: string; connectionId: string }[] = [];
-
-const SERVER_ERROR: InjectedResponse = {
-  status: 500,
-  body: JSON.stringify({
-    __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-    message: 'injected',
-  }),
-};
 
 beforeAll(async () => {
   proxy = await startDynamoDbProxy({ target: inject('dynamodbEndpoint') });

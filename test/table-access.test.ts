@@ -16,8 +16,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EVENT_SOURCES } from '../functions/event-sources';
 import { HTTP_ROUTES, ROUTES, type TableAccess } from '../functions/routes';
 import type { TableId } from '../functions/tables';
-import { type DynamoDbProxy, startDynamoDbProxy } from '../local/dynamodb-proxy';
+import {
+  type DynamoDbProxy,
+  INTERNAL_SERVER_ERROR,
+  startDynamoDbProxy,
+} from '../local/dynamodb-proxy';
 import type { LocalStack } from '../local/local-stack';
+import { SEQ_HOLE_AGE_MS } from '../protocol/limits';
 import { ChatTestClient, type Frame, login, nextId } from './support/chat-client';
 import {
   beginStep,
@@ -137,6 +142,10 @@ function request(client: ChatTestClient, label: string, frame: Record<string, un
 }
 
 const STALE_STEP = '$default: the reply finds its connection gone (410) and removes it';
+const DEAD_SEND_STEP = 'sendmessage: a room send dies after taking its seq';
+const HOLE_REPAIR_STEP = "sync: fills the dead send's old hole and puts its preview back";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   // Prepare: the stack behind the proxy, every handler wrapped; the test's own reads and writes
@@ -154,7 +163,11 @@ beforeAll(async () => {
       if (running) observed.push({ ...action, handler: running.handler, step: running.step });
       else unattributed.push(action);
     }
-    return undefined;
+    // A room send that dies after taking its seq: its message and its filler fail.
+    const dying =
+      running?.step === DEAD_SEND_STEP &&
+      (request.operation === 'TransactWriteItems' || request.operation === 'PutItem');
+    return dying ? INTERNAL_SERVER_ERROR : undefined;
   });
 
   // Act: every route, one step at a time.
@@ -244,6 +257,14 @@ beforeAll(async () => {
     conversationId: roomId,
     text: 'hi room',
   });
+  await request(sue.client, DEAD_SEND_STEP, {
+    action: 'sendmessage',
+    id: nextId('m'),
+    conversationId: roomId,
+    text: 'lost',
+  });
+  await sleep(SEQ_HOLE_AGE_MS + 100);
+  await request(sue.client, HOLE_REPAIR_STEP, { action: 'sync', conversationId: roomId, after: 0 });
   await request(sue.client, 'leave', { action: 'leave', conversationId: roomId });
   await request(sue.client, 'subscription', {
     action: 'subscription',
@@ -509,6 +530,16 @@ describe('table access of every Lambda route', () => {
         'PutItem moderation',
         'UpdateItem moderation',
       ]),
+    );
+  });
+
+  it("ran sync's hole repair to the end", () => {
+    // Assess: the old hole got its filler and the room its preview back.
+    const repair = observed
+      .filter((o) => o.step === HOLE_REPAIR_STEP && o.handler === 'sync')
+      .map((o) => `${o.action} ${tableIdOf(stack.tables, o.table)}`);
+    expect(repair).toEqual(
+      expect.arrayContaining(['PutItem messages', 'UpdateItem conversations']),
     );
   });
 

@@ -87,8 +87,9 @@ export interface ContentionFigures {
    */
   readonly conditionalFailures: number;
   /**
-   * A room's last-message preview refused because a later message's preview is there already
-   * (UpdateItem on the conversations table, `lastMessage.seq < :seq`): nothing is retried.
+   * A room's last-message preview not put back when a failed send's seq was filled, because a
+   * later send's preview is there already (UpdateItem on the conversations table, conditional on
+   * `lastMessageSeq`): nothing is retried.
    */
   readonly previewsKept: number;
   /** Every DynamoDB write request (transactions and single-item writes), per 100 sends. */

@@ -51,8 +51,8 @@ export function overloadGoals(report: Pick<BenchReport, 'throughput' | 'seqConfl
     pass: over.length > 0 && over.every(stepOk),
   };
   const contended = report.seqConflicts.filter((c) => c.senders <= 20);
-  // What the store refused of a send's writes; a preview kept for a later message is not a
-  // conflict (it is never retried) and is reported beside it.
+  // What the store refused of a send's writes; a later send's preview kept when a failed send's
+  // seq was filled is not a conflict (it is never retried) and is reported beside it.
   const refused = (c: (typeof contended)[number]) =>
     c.contention.cancelledTransactions + c.contention.conditionalFailures;
   const seqGoal: Goal = {

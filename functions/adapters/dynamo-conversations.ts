@@ -236,7 +236,7 @@ export function toConversation(item: Item): ConversationRecord {
     lastSeq: Number(item.lastSeq ?? 0),
     lastActivityAt: Number(item.lastActivityAt ?? 0),
     createdAt: Number(item.createdAt ?? 0),
-    ...(item.lastMessage ? { lastMessage: item.lastMessage as MessagePreviewRecord } : {}),
+    ...(item.lastMessage ? { lastMessage: previewOf(item) } : {}),
     ...(typeof item.studentId === 'string' ? { studentId: item.studentId } : {}),
     ...(item.memberCount !== undefined ? { memberCount: Number(item.memberCount) } : {}),
     ...(typeof item.createdBy === 'string' ? { createdBy: item.createdBy } : {}),
@@ -261,4 +261,13 @@ export function toMember(item: Item): MemberRecord {
     readSeq: Number(item.readSeq ?? 0),
     ...(item.joinedAt !== undefined ? { joinedAt: Number(item.joinedAt) } : {}),
   };
+}
+
+/**
+ * The preview of a conversation item, at its seq: lastMessageSeq (items written before it existed
+ * held the seq in the map).
+ */
+function previewOf(item: Item): MessagePreviewRecord {
+  const preview = item.lastMessage as MessagePreviewRecord;
+  return { ...preview, seq: Number(item.lastMessageSeq ?? preview.seq) };
 }

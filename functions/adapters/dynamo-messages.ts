@@ -111,6 +111,11 @@ export function createDynamoMessageStore(
     },
 
     async list(conversationId, { after, before, limit, newest }) {
+      const lo = after + 1;
+      const hi = before !== undefined ? before - 1 : Number.MAX_SAFE_INTEGER;
+      // DynamoDB refuses a BETWEEN whose bounds are reversed (ValidationException): an empty range
+      // holds nothing.
+      if (lo > hi) return { messages: [], hasMore: false };
       const items: Item[] = [];
       let startKey: Item | undefined;
       // Ask for one more than the page to learn whether there is more; follow pages because a
@@ -122,8 +127,8 @@ export function createDynamoMessageStore(
             KeyConditionExpression: 'conversationId = :c AND seq BETWEEN :lo AND :hi',
             ExpressionAttributeValues: {
               ':c': conversationId,
-              ':lo': after + 1,
-              ':hi': before !== undefined ? before - 1 : Number.MAX_SAFE_INTEGER,
+              ':lo': lo,
+              ':hi': hi,
             },
             ScanIndexForward: !newest,
             Limit: limit + 1 - items.length,
@@ -191,7 +196,9 @@ async function clearPreview(
         Key: { conversationId },
         UpdateExpression: 'SET lastMessage.#text = :empty, lastMessage.recalled = :by',
         // A newer message replaced the preview meanwhile: nothing of this one is left in it.
-        ConditionExpression: 'lastMessage.seq = :seq',
+        // (Items written before lastMessageSeq existed hold the seq in the preview map.)
+        ConditionExpression:
+          'lastMessageSeq = :seq OR (attribute_not_exists(lastMessageSeq) AND lastMessage.seq = :seq)',
         ExpressionAttributeNames: { '#text': 'text' },
         ExpressionAttributeValues: { ':empty': '', ':by': by, ':seq': seq },
       }),
@@ -202,12 +209,14 @@ async function clearPreview(
 }
 
 function appendItems(tables: MessageTables, request: AppendRequest) {
-  const { message, expectedLastSeq, createConversation, preview, rateLimit } = request;
+  const { message, expectedLastSeq, createConversation, rateLimit } = request;
+  // The seq is stored beside the preview (lastMessageSeq), as room sends must (dynamo-seq-counter.ts).
+  const { seq: _seq, ...preview } = request.preview;
   const sentAt = Date.parse(message.sentAt);
   const desk = deskParts(request);
   const conversationUpdate = createConversation
     ? {
-        UpdateExpression: `SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview, kind = :kind, title = :title, studentId = :studentId, createdAt = :at${desk.set}${desk.remove}`,
+        UpdateExpression: `SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview, lastMessageSeq = :seq, kind = :kind, title = :title, studentId = :studentId, createdAt = :at${desk.set}${desk.remove}`,
         ConditionExpression: 'attribute_not_exists(conversationId)',
         ExpressionAttributeValues: {
           ':seq': message.seq,
@@ -220,7 +229,7 @@ function appendItems(tables: MessageTables, request: AppendRequest) {
         },
       }
     : {
-        UpdateExpression: `SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview${desk.set}${desk.remove}`,
+        UpdateExpression: `SET lastSeq = :seq, lastActivityAt = :at, lastMessage = :preview, lastMessageSeq = :seq${desk.set}${desk.remove}`,
         ConditionExpression: `lastSeq = :expected${desk.condition}`,
         ExpressionAttributeValues: {
           ':seq': message.seq,

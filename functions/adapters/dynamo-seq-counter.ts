@@ -1,20 +1,20 @@
 /**
  * Room sends over a seq counter (functions/domain/room-send.ts), the DynamoDB side:
  *
- * - `allocateSeq`: one UpdateItem `ADD lastSeq 1` on the conversation item. DynamoDB applies
- *   updates to one item one after another, so concurrent senders get consecutive seqs and none
- *   of them fails.
+ * - `allocateSeq`: one UpdateItem on the conversation item that adds 1 to lastSeq and, in the
+ *   same write, makes the send's preview the last message at that seq. DynamoDB applies updates
+ *   to one item one after another, so concurrent senders get consecutive seqs, none of them
+ *   fails, and the preview is always the one of the highest seq taken.
  * - `appendAt`: one transaction of the message (conditional on its seq being free), the
  *   idempotency key, the sender's read position and the rate-limit count. It leaves the
  *   conversation item out: two senders' transactions then share no item, and DynamoDB cancels a
  *   transaction only when another one holds an item it writes (TransactionConflict).
- * - `fillSeq`: the `skipped` filler of a seq whose send failed after allocation.
- * - `setPreview`: the conversation's last-message preview, written after the message and only
- *   when no later seq's preview is there already.
+ * - `fillSeq`: the `skipped` filler of a seq whose send failed after allocation;
+ *   `replacePreview` then takes that send's preview back, unless a later send's is there.
  *
- * Write cost per send is what the single conditional transaction cost: the increment (1 WCU),
- * four transactional writes (2 WCU each) and the preview (1 WCU), against five transactional
- * writes before.
+ * Cost per send: the increment with the preview (1 WCU) and four transactional writes (2 WCU
+ * each), in two requests; against five transactional writes before the counter, and a third
+ * request for the preview after it.
  */
 import {
   type DynamoDBDocumentClient,
@@ -22,12 +22,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  AppendAtOutcome,
-  AppendAtRequest,
-  MessagePreviewRecord,
-  MessageStore,
-} from '../domain/ports';
+import type { AppendAtOutcome, AppendAtRequest, MessageStore } from '../domain/ports';
 import { cancellationReasons, isConditionalCheckFailed } from './dynamo-errors';
 import {
   idempotencyPut,
@@ -54,21 +49,24 @@ const IDEMPOTENCY = 1;
 const MEMBER = 2;
 const RATE_LIMIT = 3;
 
-/** The four room-send operations of the MessageStore. */
+/** The room-send operations of the MessageStore. */
 export function createSeqCounter(
   client: DynamoDBDocumentClient,
   tables: SeqCounterTables,
-): Pick<MessageStore, 'allocateSeq' | 'appendAt' | 'fillSeq' | 'setPreview'> {
+): Pick<MessageStore, 'allocateSeq' | 'appendAt' | 'fillSeq' | 'replacePreview'> {
   return {
-    async allocateSeq(conversationId, at) {
+    async allocateSeq(conversationId, at, preview) {
       try {
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: tables.conversations,
             Key: { conversationId },
-            UpdateExpression: 'ADD lastSeq :one SET seqAllocatedAt = :at',
+            // Every operand reads the item as it was before this update, so lastMessageSeq is the
+            // seq this update gives (the preview map cannot hold it: it is unknown until applied).
+            UpdateExpression:
+              'SET lastSeq = if_not_exists(lastSeq, :zero) + :one, lastMessageSeq = if_not_exists(lastSeq, :zero) + :one, lastMessage = :preview, lastActivityAt = :at, seqAllocatedAt = :at',
             ConditionExpression: 'attribute_exists(conversationId)',
-            ExpressionAttributeValues: { ':one': 1, ':at': at },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':preview': preview, ':at': at },
             ReturnValues: 'UPDATED_NEW',
           }),
         );
@@ -115,18 +113,23 @@ export function createSeqCounter(
       }
     },
 
-    async setPreview(conversationId, preview: MessagePreviewRecord, at) {
+    async replacePreview(conversationId, replaced, preview) {
+      const { seq, ...rest } = preview ?? { seq: undefined };
       try {
         await client.send(
           new UpdateCommand({
             TableName: tables.conversations,
             Key: { conversationId },
-            UpdateExpression: 'SET lastMessage = :preview, lastActivityAt = :at',
-            // A later message's preview stays: previews are written after their messages, in
-            // whatever order the senders finish.
-            ConditionExpression:
-              'attribute_exists(conversationId) AND (attribute_not_exists(lastMessage) OR lastMessage.seq < :seq)',
-            ExpressionAttributeValues: { ':preview': preview, ':at': at, ':seq': preview.seq },
+            UpdateExpression:
+              seq === undefined
+                ? 'REMOVE lastMessage, lastMessageSeq'
+                : 'SET lastMessage = :preview, lastMessageSeq = :seq',
+            // A later send's preview stays: it took a higher seq after the filled one.
+            ConditionExpression: 'lastMessageSeq = :replaced',
+            ExpressionAttributeValues: {
+              ':replaced': replaced,
+              ...(seq === undefined ? {} : { ':preview': rest, ':seq': seq }),
+            },
           }),
         );
       } catch (error) {

@@ -128,6 +128,9 @@ export interface MessagePreviewRecord {
   readonly image?: true;
 }
 
+/** A preview before its message has a seq: what a room send writes with the seq it takes. */
+export type PendingPreviewRecord = Omit<MessagePreviewRecord, 'seq'>;
+
 export interface ConversationRecord {
   readonly conversationId: string;
   readonly kind: ConversationKind;
@@ -271,14 +274,18 @@ export interface MessageStore {
   append(request: AppendRequest): Promise<AppendOutcome>;
   /**
    * Rooms (functions/domain/room-send.ts): takes the next seq from the conversation's counter
-   * (one atomic increment, so concurrent senders never conflict). Undefined: no such
-   * conversation.
+   * (one atomic increment, so concurrent senders never conflict) and, in the same write, makes
+   * `preview` the conversation's last message at that seq. Undefined: no such conversation.
    */
-  allocateSeq(conversationId: string, at: number): Promise<number | undefined>;
+  allocateSeq(
+    conversationId: string,
+    at: number,
+    preview: PendingPreviewRecord,
+  ): Promise<number | undefined>;
   /**
    * Rooms: stores a message at a seq `allocateSeq` gave, with its idempotency key, the sender's
    * read position and the rate-limit count, all or nothing. The conversation item is not part of
-   * it (see setPreview), so senders of one room never hold the same item.
+   * it, so senders of one room hold no item in common.
    */
   appendAt(request: AppendAtRequest): Promise<AppendAtOutcome>;
   /**
@@ -286,8 +293,16 @@ export interface MessageStore {
    * failed after allocation, so readers see no gap. `taken`: a message (or filler) is there.
    */
   fillSeq(conversationId: string, seq: number, at: number): Promise<'filled' | 'taken'>;
-  /** Rooms: the conversation's preview and activity time, unless a later seq's are there. */
-  setPreview(conversationId: string, preview: MessagePreviewRecord, at: number): Promise<void>;
+  /**
+   * Rooms: when the conversation's preview is the one of seq `replaced` (a seq filled as
+   * `skipped`), makes it `preview` instead (undefined: no preview). Otherwise a later send's is
+   * there, and stays.
+   */
+  replacePreview(
+    conversationId: string,
+    replaced: number,
+    preview: MessagePreviewRecord | undefined,
+  ): Promise<void>;
   /** A stored message; undefined when there is none at `seq` (a `skipped` filler is none). */
   get(conversationId: string, seq: number): Promise<ChatMessage | undefined>;
   /** Messages with after < seq < before, ascending; `newest` takes the last `limit` of them. */

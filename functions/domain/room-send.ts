@@ -10,6 +10,10 @@
  * conflicts), then writes the message at it (MessageStore.appendAt), a transaction that shares
  * no item with another sender's.
  *
+ * The increment writes the send's preview too (the conversation list's last message), so a send
+ * is two requests: the increment and the message's transaction. A send that fails after it puts
+ * the preview back when it fills its seq (seq-holes.ts fillSkipped).
+ *
  * A seq taken by a send that then fails must not become a gap that readers wait on forever:
  * - refused after allocation (the sender left the room, the window filled, the same id raced
  *   itself, or the store failed): the sender writes a `skipped` filler at its seq at once;
@@ -21,9 +25,10 @@ import type { ChatMessage } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import { BusyError, ForbiddenError } from './errors';
 import { describe } from './fan-out';
-import type { RateLimitWindow } from './ports';
+import type { PendingPreviewRecord, RateLimitWindow } from './ports';
 import { type AdmissionState, windowFull } from './send-admission';
 import { BUSY_RETRY_MIN_MS } from './send-gate';
+import { fillSkipped } from './seq-holes';
 
 /** What a room send ended in (errors are thrown). */
 export type RoomAppendResult =
@@ -32,7 +37,8 @@ export type RoomAppendResult =
   | { readonly outcome: 'duplicate' };
 
 /**
- * Allocates a seq and stores `build(seq, sentAt)` at it. Throws ForbiddenError (not a member),
+ * Allocates a seq with `preview(sentAt)` as the room's last message, and stores
+ * `build(seq, sentAt)` at it. Throws ForbiddenError (not a member),
  * RateLimitedError (window full) or BusyError (the rare retries ran out); every seq it took is
  * then filled, so readers see no gap.
  */
@@ -41,15 +47,17 @@ export async function appendToRoom(
   conversationId: string,
   senderId: string,
   build: (seq: number, sentAt: number) => ChatMessage,
+  preview: (sentAt: number) => PendingPreviewRecord,
   rateLimit: (sentAt: number) => RateLimitWindow,
   admission: Pick<AdmissionState, 'senders'>,
 ): Promise<RoomAppendResult> {
   const attempts = ctx.config.sendSeqAttempts;
   for (let allocation = 1; ; allocation++) {
-    const allocatedAt = ctx.now();
-    const seq = await ctx.messages.allocateSeq(conversationId, allocatedAt);
-    if (seq === undefined) throw new ForbiddenError('join the room first');
+    // The message is sent when its seq is taken: the hole repair (seq-holes.ts) dates a hole by
+    // the sentAt of the message above it.
     const sentAt = ctx.now();
+    const seq = await ctx.messages.allocateSeq(conversationId, sentAt, preview(sentAt));
+    if (seq === undefined) throw new ForbiddenError('join the room first');
     const message = build(seq, sentAt);
     const window = rateLimit(sentAt);
     let result;
@@ -92,7 +100,7 @@ export async function appendToRoom(
 /** Fills a seq this send took and will not use. A failure is left to the readers' repair. */
 async function fill(ctx: ChatContext, conversationId: string, seq: number): Promise<void> {
   try {
-    await ctx.messages.fillSeq(conversationId, seq, ctx.now());
+    await fillSkipped(ctx, conversationId, seq, ctx.now());
   } catch (error) {
     ctx.log.warn('could not fill a skipped seq; readers will', {
       conversationId,

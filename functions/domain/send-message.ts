@@ -14,7 +14,6 @@
  */
 
 import type { SendMessageFrame } from '../../protocol/client-frames';
-import { PREVIEW_CHARS } from '../../protocol/limits';
 import type { MessageImage } from '../../protocol/images';
 import type { ChatMessage } from '../../protocol/server-frames';
 import { authorizeParticipant } from './access';
@@ -26,7 +25,8 @@ import type { Caller } from './identity';
 import { verifyImageAttachment } from './image-attachment';
 import { submitImageCheck } from './image-check';
 import { type ImageServices, withImageUrls } from './images';
-import type { AppendRequest, MessagePreviewRecord, SendContext } from './ports';
+import type { AppendRequest, SendContext } from './ports';
+import { pendingPreviewOf, previewOf } from './previews';
 import { appendToRoom } from './room-send';
 import {
   type AdmissionState,
@@ -35,7 +35,6 @@ import {
   windowFull,
 } from './send-admission';
 import { BUSY_RETRY_MAX_MS, BUSY_RETRY_MIN_MS } from './send-gate';
-import { truncateCodePoints } from './text';
 import { announceDeskChange } from './desk';
 import type { DeskChange, DeskStore } from './desk-ports';
 import { deskUpdateForSend } from './desk-send';
@@ -78,17 +77,20 @@ export async function sendMessage(
       }
     }
 
-    const compose = (seq: number, at: number): ChatMessage => ({
-      id: ctx.newId(),
+    const body = {
       clientId: frame.id,
       conversationId: target.id,
-      seq,
       senderId: caller.userId,
       senderName: caller.name,
       senderRole: caller.role,
       text,
-      sentAt: new Date(at).toISOString(),
       ...(image ? { image } : {}),
+    };
+    const compose = (seq: number, at: number): ChatMessage => ({
+      id: ctx.newId(),
+      seq,
+      sentAt: new Date(at).toISOString(),
+      ...body,
     });
 
     if (target.kind === 'room') {
@@ -98,6 +100,7 @@ export async function sendMessage(
         target.id,
         caller.userId,
         compose,
+        (at) => pendingPreviewOf({ ...body, sentAt: new Date(at).toISOString() }),
         (at) => rateLimitWindow(ctx, caller.userId, at),
         admission,
       );
@@ -105,28 +108,13 @@ export async function sendMessage(
         loaded = undefined;
         continue;
       }
-      const stored = result.message;
-      const preview = ctx.messages
-        .setPreview(target.id, previewOf(stored), Date.parse(stored.sentAt))
-        .catch((error: unknown) => {
-          // Stored and acked: the next message's preview replaces the stale one.
-          ctx.log.warn('room preview not updated', {
-            conversationId: target.id,
-            seq: stored.seq,
-            error: describe(error),
-          });
-        });
-      try {
-        await acknowledgeAndDeliver(
-          ctx,
-          caller,
-          frame.id,
-          await withImageUrls(ctx, images?.store, stored),
-          deliveryTopics(target),
-        );
-      } finally {
-        await preview;
-      }
+      await acknowledgeAndDeliver(
+        ctx,
+        caller,
+        frame.id,
+        await withImageUrls(ctx, images?.store, result.message),
+        deliveryTopics(target),
+      );
       return;
     }
 
@@ -272,19 +260,6 @@ async function announceReopen(
   } catch (error) {
     ctx.log.warn('desk reopen announcement failed', { conversationId, error: describe(error) });
   }
-}
-
-/** A conversation list's line for `message`. */
-function previewOf(message: ChatMessage): MessagePreviewRecord {
-  return {
-    seq: message.seq,
-    senderId: message.senderId,
-    senderName: message.senderName,
-    senderRole: message.senderRole,
-    text: truncateCodePoints(message.text, PREVIEW_CHARS),
-    sentAt: message.sentAt,
-    ...(message.image ? { image: true as const } : {}),
-  };
 }
 
 /** The longest jittered pause between two tries at the next seq. */

@@ -4,14 +4,48 @@
  * fills it, so every client's seqs become gap-free again; a younger one is probably a send still
  * on its way and is left alone (the client asks again, protocol/limits.ts SEQ_HOLE_RECHECK_MS).
  * A send that finds its seq filled takes a new one, so the repair never loses a message.
+ *
+ * Every filler, a failed send's own or a reader's, goes through fillSkipped: the send wrote its
+ * preview with the seq it took (room-send.ts), and a conversation list must not show a message
+ * that is not there.
  */
 import { SEQ_HOLE_AGE_MS } from '../../protocol/limits';
 import type { ChatMessage } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import type { ConversationRecord } from './ports';
+import { previewOf } from './previews';
 
 /** Holes filled per `sync` at most (each costs a conditional write). */
 export const MAX_HOLE_REPAIRS_PER_SYNC = 20;
+
+/**
+ * Stored messages looked at, newest first, for the preview that replaces a filled seq's; none
+ * among them (all fillers): the conversation shows no preview until its next message.
+ */
+export const PREVIEW_LOOKBACK = 20;
+
+/**
+ * Writes the `skipped` filler at `seq` unless something is stored there, and then puts the
+ * conversation's preview back to the newest message stored below it, if the preview is still the
+ * one the failed send wrote. `taken`: a message (or filler) is at `seq`, and nothing changed.
+ */
+export async function fillSkipped(
+  ctx: ChatContext,
+  conversationId: string,
+  seq: number,
+  at: number,
+): Promise<'filled' | 'taken'> {
+  if ((await ctx.messages.fillSeq(conversationId, seq, at)) === 'taken') return 'taken';
+  const below = await ctx.messages.list(conversationId, {
+    after: Math.max(0, seq - PREVIEW_LOOKBACK - 1),
+    before: seq,
+    limit: PREVIEW_LOOKBACK,
+    newest: true,
+  });
+  const newest = below.messages.filter((m) => m.kind !== 'skipped').at(-1);
+  await ctx.messages.replacePreview(conversationId, seq, newest && previewOf(newest));
+  return 'filled';
+}
 
 /** The seq range a history page covers completely, had nothing been missing. */
 export interface PageSpan {
@@ -65,7 +99,7 @@ export async function repairHoles(
   const { conversationId } = conversation;
   const found = await Promise.all(
     repairs.map(async (seq) => {
-      if ((await ctx.messages.fillSeq(conversationId, seq, now)) === 'taken') {
+      if ((await fillSkipped(ctx, conversationId, seq, now)) === 'taken') {
         // A late send (or another reader) got there first: read what is there.
         const page = await ctx.messages.list(conversationId, {
           after: seq - 1,
