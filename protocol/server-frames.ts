@@ -329,3 +329,22 @@ export type MessageReport = v.InferOutput<typeof MessageReport>;
 export type ReportedFrame = v.InferOutput<typeof ReportedFrame>;
 export type ReportsListFrame = v.InferOutput<typeof ReportsListFrame>;
 export type ReportClosedFrame = v.InferOutput<typeof ReportClosedFrame>;
+
+/**
+ * A `skipped` filler as frames carry it (ChatMessage `kind`): the one shape of a room seq whose
+ * send failed after taking it, for the server's repair and for client test stand-ins alike.
+ */
+export function skippedMessage(conversationId: string, seq: number, sentAt: string): ChatMessage {
+  return {
+    id: `skipped:${seq}`,
+    clientId: '',
+    conversationId,
+    seq,
+    senderId: '',
+    senderName: '',
+    senderRole: 'student',
+    text: '',
+    sentAt,
+    kind: 'skipped',
+  };
+}

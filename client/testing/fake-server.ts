@@ -4,7 +4,7 @@
  * core uses: idempotent `sendmessage` acks, `sync` with after/before/limit/hasMore, `ping`.
  * Replies go out asynchronously, as over a network; a test can hold or drop them.
  */
-import type { ChatMessage } from '../../protocol/server-frames';
+import { type ChatMessage, skippedMessage } from '../../protocol/server-frames';
 import type { FakeSocket, FakeTransport } from './fake-transport';
 
 type Frame = Record<string, unknown>;
@@ -52,18 +52,13 @@ export class FakeServer {
   reserveHole(conversationId: string): number {
     const list = this.state.stored.get(conversationId) ?? [];
     const seq = list.length + 1;
-    list.push({
-      id: `skipped:${seq}`,
-      clientId: '',
-      conversationId,
-      seq,
-      senderId: '',
-      senderName: '',
-      senderRole: 'student',
-      text: '',
-      sentAt: new Date(Date.UTC(2026, 10, 21) + list.length * 1000).toISOString(),
-      kind: 'skipped',
-    });
+    list.push(
+      skippedMessage(
+        conversationId,
+        seq,
+        new Date(Date.UTC(2026, 10, 21) + list.length * 1000).toISOString(),
+      ),
+    );
     this.state.stored.set(conversationId, list);
     this.holes.add(`${conversationId}#${seq}`);
     return seq;

@@ -10,7 +10,7 @@
  * that is not there.
  */
 import { SEQ_HOLE_AGE_MS } from '../../protocol/limits';
-import type { ChatMessage } from '../../protocol/server-frames';
+import { type ChatMessage, skippedMessage } from '../../protocol/server-frames';
 import type { ChatContext } from './chat-context';
 import type { ConversationRecord } from './ports';
 import { previewOf } from './previews';
@@ -117,18 +117,7 @@ export async function repairHoles(
   return [...held.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** A `skipped` filler as a frame carries it (protocol/server-frames.ts ChatMessage). */
+/** A `skipped` filler written at `at` (epoch ms). */
 export function skippedAt(conversationId: string, seq: number, at: number): ChatMessage {
-  return {
-    id: `skipped:${seq}`,
-    clientId: '',
-    conversationId,
-    seq,
-    senderId: '',
-    senderName: '',
-    senderRole: 'student',
-    text: '',
-    sentAt: new Date(at).toISOString(),
-    kind: 'skipped',
-  };
+  return skippedMessage(conversationId, seq, new Date(at).toISOString());
 }
