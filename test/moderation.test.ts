@@ -162,6 +162,34 @@ describe('recall', () => {
     expect(records[0]).not.toHaveProperty('removedText');
   });
 
+  it('empties the preview of a conversation stored before lastMessageSeq (seq in the preview map)', async () => {
+    // Prepare: a room whose conversation item has the older shape: the preview map holds the seq
+    // and there is no lastMessageSeq beside it (as items written before it existed).
+    const desk = await connect('admin');
+    const gus = await connect('gus');
+    const roomId = await roomWith(desk, [gus]);
+    const said = await say(gus, roomId, 'from an older item');
+    await db.send(
+      new UpdateCommand({
+        TableName: stack.tables.conversations,
+        Key: { conversationId: roomId },
+        UpdateExpression: 'SET lastMessage.seq = lastMessageSeq REMOVE lastMessageSeq',
+      }),
+    );
+    const preview = async () =>
+      (((await gus.request({ action: 'rooms' })).rooms as Frame[]).find((r) => r.id === roomId)
+        ?.lastMessage ?? null) as Frame | null;
+    const before = await preview();
+
+    // Act
+    const reply = await gus.request({ action: 'recall', conversationId: roomId, seq: said.seq });
+
+    // Assess: the older item reads at its seq, and the recall empties its preview.
+    expect(before).toMatchObject({ seq: said.seq, text: 'from an older item' });
+    expect(reply).toMatchObject({ type: 'recalled', seq: said.seq });
+    expect(await preview()).toMatchObject({ seq: said.seq, text: '', recalled: 'sender' });
+  });
+
   it('refuses another’s message, a message older than 2 minutes, a non-member and a missing seq', async () => {
     // Prepare
     const [desk, carol, dan, eve] = await Promise.all([
