@@ -38,9 +38,9 @@ export type RoomAppendResult =
 
 /**
  * Allocates a seq with `preview(sentAt)` as the room's last message, and stores
- * `build(seq, sentAt)` at it. Throws ForbiddenError (not a member),
- * RateLimitedError (window full) or BusyError (the rare retries ran out); every seq it took is
- * then filled, so readers see no gap.
+ * `build(seq, sentAt)` at it. Throws ForbiddenError (not a member), RateLimitedError (window
+ * full) or BusyError (the rare retries ran out); every seq it took is then filled, so readers see
+ * no gap.
  */
 export async function appendToRoom(
   ctx: ChatContext,
