@@ -73,7 +73,7 @@ describe('room seqs from a counter', () => {
         m.request({ action: 'sendmessage', conversationId: roomId, text: `hi ${i}` }),
       ),
     );
-    const calls = proxy.calls();
+    const calls = [...proxy.calls()];
     const history = await members[0]?.request({
       action: 'sync',
       conversationId: roomId,
@@ -130,7 +130,9 @@ describe('room seqs from a counter', () => {
     });
     const young = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
     await sleep(SEQ_HOLE_AGE_MS + 200);
+    proxy.reset();
     const old = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
+    const repairCalls = [...proxy.calls()];
     const resent = await ann.request(lostFrame);
     const again = await ann.request(lostFrame);
     const final = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
@@ -152,6 +154,16 @@ describe('room seqs from a counter', () => {
       [2, 'next'],
       [3, 'lost words'],
     ]);
+    // The preview was ben's (seq 2), not the hole's: the repair wrote the filler and left the
+    // conversation item alone.
+    expect(repairCalls.filter((c) => c.operation === 'PutItem').map((c) => c.tables)).toEqual([
+      [stack.tables.messages],
+    ]);
+    expect(
+      repairCalls.filter(
+        (c) => c.tables.includes(stack.tables.conversations) && c.kind === 'write',
+      ),
+    ).toEqual([]);
     const skipped = (final.messages as Frame[])[0];
     expect([skipped?.senderId, skipped?.text, skipped?.clientId]).toEqual(['', '', '']);
   });

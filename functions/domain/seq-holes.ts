@@ -28,14 +28,20 @@ export const PREVIEW_LOOKBACK = 20;
  * Writes the `skipped` filler at `seq` unless something is stored there, and then puts the
  * conversation's preview back to the newest message stored below it, if the preview is still the
  * one the failed send wrote. `taken`: a message (or filler) is at `seq`, and nothing changed.
+ *
+ * `previewSeq`: the seq of the preview in a conversation record read after `seq` was taken
+ * (null: it had none). A preview that was not this seq's then never will be (later sends only
+ * raise it; a put-back names a stored message, never a hole), so the look below is skipped.
  */
 export async function fillSkipped(
   ctx: ChatContext,
   conversationId: string,
   seq: number,
   at: number,
+  previewSeq?: number | null,
 ): Promise<'filled' | 'taken'> {
   if ((await ctx.messages.fillSeq(conversationId, seq, at)) === 'taken') return 'taken';
+  if (previewSeq !== undefined && previewSeq !== seq) return 'filled';
   const below = await ctx.messages.list(conversationId, {
     after: Math.max(0, seq - PREVIEW_LOOKBACK - 1),
     before: seq,
@@ -79,7 +85,7 @@ export function pageSpan(
  */
 export async function repairHoles(
   ctx: ChatContext,
-  conversation: Pick<ConversationRecord, 'conversationId' | 'seqAllocatedAt'>,
+  conversation: Pick<ConversationRecord, 'conversationId' | 'seqAllocatedAt' | 'lastMessage'>,
   messages: readonly ChatMessage[],
   span: PageSpan,
 ): Promise<ChatMessage[]> {
@@ -97,9 +103,11 @@ export async function repairHoles(
   if (old.length === 0) return [...messages];
   const repairs = old.slice(-MAX_HOLE_REPAIRS_PER_SYNC);
   const { conversationId } = conversation;
+  // The record was read after every seq up to its lastSeq was taken, these holes included.
+  const previewSeq = conversation.lastMessage?.seq ?? null;
   const found = await Promise.all(
     repairs.map(async (seq) => {
-      if ((await fillSkipped(ctx, conversationId, seq, now)) === 'taken') {
+      if ((await fillSkipped(ctx, conversationId, seq, now, previewSeq)) === 'taken') {
         // A late send (or another reader) got there first: read what is there.
         const page = await ctx.messages.list(conversationId, {
           after: seq - 1,
