@@ -98,6 +98,7 @@ export async function runBench(
       sizes,
       command: options.command,
       machine,
+      functions: ours.info.functions,
       latencyByRoomSize: latency,
       scaling,
       throughput,

@@ -104,6 +104,15 @@ describe('npm run bench (smoke sizes)', () => {
   it('has throughput steps, a CPU profile, heartbeat, cold start and cost figures', () => {
     expect(report.throughput.steps.length).toBeGreaterThan(0);
     expect(report.throughput.profile.areas.length).toBeGreaterThan(0);
+    // The handlers run in a thread of their own, profiled beside the gateway's (both busy).
+    expect(report.functions).toBe('thread');
+    expect(report.throughput.profile.threads.map((t) => t.thread)).toEqual([
+      'gateway',
+      'functions',
+    ]);
+    for (const thread of report.throughput.profile.threads)
+      expect(thread.busyMs).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'scratch', 'stack-throughput-functions.cpuprofile'))).toBe(true);
     expect(report.throughput.processCpu.map((p) => p.process)).toContain(
       'gateway + handlers (stack process)',
     );

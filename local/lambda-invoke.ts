@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WORKERS, type WorkerFunction, type WorkerId } from '../functions/workers';
 import { BodyTooLargeError, readBody } from './gateway/read-body';
-import type { LambdaRuntime } from './gateway/lambda-runtime';
+import type { FunctionRuntime } from './gateway/lambda-runtime';
 import { type LocalCredentials, verifySignature } from './gateway/sigv4-verifier';
 
 /** The path of the Invoke API; the function name (or ARN) is the first group. */
@@ -44,7 +44,7 @@ export class LocalLambdaInvoke {
   private refusal: InvokeRefusal | undefined;
 
   constructor(
-    private readonly runtime: LambdaRuntime,
+    private readonly runtime: FunctionRuntime,
     private readonly credentials: () => LocalCredentials,
     private readonly onError: (message: string, error: unknown) => void,
     private readonly latencyMs: () => number = () => 0,

@@ -23,7 +23,7 @@ import { ensureTables } from './create-tables';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { handleConnectionsApi } from './gateway/connections-api';
 import { handleHttpApi } from './gateway/http-api';
-import { LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
+import { type FunctionRuntime, LambdaRuntime, sourceHandlerUrl } from './gateway/lambda-runtime';
 import { WebSocketGateway } from './gateway/websocket-gateway';
 import { ephemeralSecret, localPushToken, localSigningSecret } from './local-secrets';
 import { type RunningS3, startLocalS3 } from './s3-local';
@@ -60,6 +60,12 @@ export interface LocalStackOptions {
   /** Route table and handler modules; tests add fixture routes, the CDK tests bundled handlers. */
   readonly routes?: readonly RouteDefinition[];
   readonly resolveHandler?: (handler: string) => string;
+  /**
+   * What runs the handlers: by default a LambdaRuntime in this process (from `resolveHandler`);
+   * the bench passes a ThreadLambdaRuntime, apart from the gateway's event loop. The stack closes
+   * it when it stops.
+   */
+  readonly functionRuntime?: FunctionRuntime;
   readonly onError?: (message: string, error: unknown) => void;
   /**
    * The browser console at `/`: by default built from console/ in memory on first use; `dir`
@@ -135,7 +141,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const onError =
     options.onError ??
     ((message: string, error: unknown) => console.error(`[gateway] ${message}:`, error));
-  const runtime = new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
+  const runtime =
+    options.functionRuntime ?? new LambdaRuntime(options.resolveHandler ?? sourceHandlerUrl);
   const routes = options.routes ?? ROUTES;
   let callbackDomain = '';
   let connectionsLatencyMs = options.connectionsLatencyMs ?? 0;
@@ -311,6 +318,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await s3?.stop();
     await dynamodb?.stop();
+    await runtime.close();
     throw error;
   }
   ready = true;
@@ -356,11 +364,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       server.closeAllConnections();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await s3?.stop();
+      await runtime.close();
       await dynamodb?.stop();
     },
     forceStop() {
       gateway.kill();
       void streams.stop();
+      void runtime.close();
       server.closeAllConnections();
       server.close();
       void s3?.stop().catch(() => undefined);
@@ -369,6 +379,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async kill() {
       const cut = gateway.kill();
       await streams.stop();
+      await runtime.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       return cut;

@@ -10,7 +10,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EVENT_SOURCES, type StreamEventSource } from '../functions/event-sources';
 import type { TableId } from '../functions/tables';
 import { latestStreamArn } from './create-tables';
-import type { LambdaRuntime } from './gateway/lambda-runtime';
+import type { FunctionRuntime } from './gateway/lambda-runtime';
 import { type StreamFailureRecord, StreamPoller } from './stream-poller';
 
 export interface StreamInvocation {
@@ -36,7 +36,7 @@ export async function startStreamPollers(options: {
   readonly endpoint: string;
   readonly region: string;
   readonly tables: Record<TableId, string>;
-  readonly runtime: LambdaRuntime;
+  readonly runtime: FunctionRuntime;
   readonly onError: (message: string, error: unknown) => void;
   readonly sources?: readonly StreamEventSource[];
 }): Promise<StreamPollers> {

@@ -9,11 +9,13 @@
  *
  * Each room is measured with and without split fan-out (functions/domain/fan-out-split.ts): one
  * child process per split setting, since the handlers read their configuration once at module
- * load. The stack runs in that process (as `npm start` does), so the process CPU per recipient
- * covers the clients, the emulator, the handlers and the fan-out workers together; it compares
- * latencies, not systems. The fan-out workers run in the same process on this machine's cores,
- * where on AWS each is its own function instance: the split's gain here is its overlap of
- * modelled @connections waits, not extra CPU (the Invoke call is held the same modelled latency).
+ * load. The stack runs in that process, its handlers in a thread of their own beside the
+ * emulator and the clients (local/gateway/thread-runtime.ts, as bench/stack/stack-process.ts runs
+ * them), so the process CPU per recipient covers the clients, the emulator, the handlers and the
+ * fan-out workers together; it compares latencies, not systems. The fan-out workers run in the
+ * handlers' thread, where on AWS each is its own function instance: the split's gain here is its
+ * overlap of modelled @connections waits, not extra CPU (the Invoke call is held the same
+ * modelled latency).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import {
   DEFAULT_FAN_OUT_SPLIT_THRESHOLD,
 } from '../../functions/config';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
+import { ThreadLambdaRuntime } from '../../local/gateway/thread-runtime';
 import { startLocalStack } from '../../local/local-stack';
 import { openOursRoom } from '../clients/ours-room';
 import { LatencyRecorder, type LatencySummary } from '../metrics/histogram';
@@ -74,11 +77,17 @@ async function measureRooms(dynamodbEndpoint: string, splitAt: number): Promise<
     port: 0,
     streams: false,
     console: false,
+    functionRuntime: new ThreadLambdaRuntime(),
     env: { LOG_LEVEL: 'SILENT', POWERTOOLS_LOG_LEVEL: 'SILENT', ...split.env },
   });
   const rows: FanOutRow[] = [];
   try {
-    const info = { websocket: stack.urls.websocket, login: stack.urls.login, dynamodbEndpoint };
+    const info = {
+      websocket: stack.urls.websocket,
+      login: stack.urls.login,
+      dynamodbEndpoint,
+      functions: 'thread' as const,
+    };
     for (const size of ROOM_SIZES) {
       log(`room of ${size}: connecting`);
       const room = await openOursRoom(info, { tag: `f${size}`, size, admin: 'admin' });

@@ -12,6 +12,8 @@ export interface ProfileSummary {
   readonly busyMs: number;
   readonly areas: readonly { area: string; ms: number; share: number }[];
   readonly functions: readonly { name: string; where: string; ms: number; share: number }[];
+  /** Busy time of each profiled thread (the gateway's, the functions'), ms. */
+  readonly threads: readonly { thread: string; busyMs: number }[];
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,44 +54,59 @@ function where(frame: Runtime.CallFrame): string {
   return short ? `${short}:${frame.lineNumber + 1}` : '(native)';
 }
 
-/** Self time per area and the top `top` functions by self time, excluding idle. */
-export function summarizeProfile(profile: Profiler.Profile, top = 12): ProfileSummary {
-  const selfUs = new Map<number, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    const id = samples[i] as number;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
-  }
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+/** A profile of one thread of the stack process, named after what runs there. */
+export interface ThreadProfile {
+  readonly thread: string;
+  readonly profile: Profiler.Profile;
+}
+
+/**
+ * Self time per area and the top `top` functions by self time, excluding idle, over the profiles
+ * of one process's threads sampled over the same time: busy time is their sum (two threads can
+ * keep two cores busy), wall time the longest profile.
+ */
+export function summarizeProfile(profiles: readonly ThreadProfile[], top = 12): ProfileSummary {
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, { name: string; where: string; us: number }>();
-  let idleUs = 0;
-  let totalUs = 0;
-  for (const [id, us] of selfUs) {
-    const frame = nodes.get(id)?.callFrame;
-    if (!frame) continue;
-    totalUs += us;
-    const area = areaOf(frame);
-    if (area === '(idle)') {
-      idleUs += us;
-      continue;
+  const threads: { thread: string; busyMs: number }[] = [];
+  let wallUs = 0;
+  let busyUs = 0;
+  for (const { thread, profile } of profiles) {
+    const selfUs = new Map<number, number>();
+    const samples = profile.samples ?? [];
+    const deltas = profile.timeDeltas ?? [];
+    for (let i = 0; i < samples.length; i++) {
+      const id = samples[i] as number;
+      selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
     }
-    byArea.set(area, (byArea.get(area) ?? 0) + us);
-    const location = where(frame);
-    const key = `${frame.functionName}@${location}`;
-    const entry = byFunction.get(key) ?? {
-      name: frame.functionName || '(anonymous)',
-      where: location,
-      us: 0,
-    };
-    entry.us += us;
-    byFunction.set(key, entry);
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    let threadTotalUs = 0;
+    let threadBusyUs = 0;
+    for (const [id, us] of selfUs) {
+      const frame = nodes.get(id)?.callFrame;
+      if (!frame) continue;
+      threadTotalUs += us;
+      const area = areaOf(frame);
+      if (area === '(idle)') continue;
+      threadBusyUs += us;
+      byArea.set(area, (byArea.get(area) ?? 0) + us);
+      const location = where(frame);
+      const key = `${frame.functionName}@${location}`;
+      const entry = byFunction.get(key) ?? {
+        name: frame.functionName || '(anonymous)',
+        where: location,
+        us: 0,
+      };
+      entry.us += us;
+      byFunction.set(key, entry);
+    }
+    wallUs = Math.max(wallUs, threadTotalUs);
+    busyUs += threadBusyUs;
+    threads.push({ thread, busyMs: threadBusyUs / 1000 });
   }
-  const busyUs = totalUs - idleUs;
   const share = (us: number) => (busyUs > 0 ? us / busyUs : 0);
   return {
-    wallMs: totalUs / 1000,
+    wallMs: wallUs / 1000,
     busyMs: busyUs / 1000,
     areas: [...byArea]
       .sort((a, b) => b[1] - a[1])
@@ -98,5 +115,6 @@ export function summarizeProfile(profile: Profiler.Profile, top = 12): ProfileSu
       .sort((a, b) => b.us - a.us)
       .slice(0, top)
       .map((f) => ({ name: f.name, where: f.where, ms: f.us / 1000, share: share(f.us) })),
+    threads,
   };
 }

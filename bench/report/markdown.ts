@@ -97,6 +97,14 @@ function workRows(scenarios: readonly ScenarioResult[]): string[][] {
   );
 }
 
+/** How busy each profiled thread was, over how long. */
+function profileThreads(profile: BenchReport['throughput']['profile']): string {
+  const wall = `${num(profile.wallMs / 1000, 1)} s`;
+  if (profile.threads.length < 2) return `, ${num(profile.busyMs / 1000, 1)} s busy of ${wall}`;
+  const each = profile.threads.map((t) => `the ${t.thread} thread ${num(t.busyMs / 1000, 1)} s`);
+  return `s of its threads over ${wall}: busy ${each.join(', ')}`;
+}
+
 /** One sentence on where the stack process's CPU went, from the profile's areas. */
 function profileSentence(profile: BenchReport['throughput']['profile']): string {
   const share = (match: (area: string) => boolean) =>
@@ -160,7 +168,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     'Systems compared, on this one machine, in the same run:',
     '',
-    `- **${SYSTEM_LABELS.ours}** — the real local stack: API Gateway emulator, the Lambda handlers of \`functions/\` in-process, DynamoDB Local. A send is stored exactly once (ordered, idempotent, durable) and acked before it is delivered.`,
+    `- **${SYSTEM_LABELS.ours}** — the real local stack: API Gateway emulator, the Lambda handlers of \`functions/\` ${report.functions === 'thread' ? 'in a thread of their own beside the emulator (as Lambda is a service apart from API Gateway: a handler waits on its posts, it does not serve them)' : "in the emulator's own thread (`BENCH_FUNCTIONS=in-process`)"}, DynamoDB Local. A send is stored exactly once (ordered, idempotent, durable) and acked before it is delivered.`,
     `- **${SYSTEM_LABELS.socketio}** — a socket.io 4 server broadcasting to the room in memory (\`socket.to(room).emit\`), as the background articles build it. **No persistence, no ack, no ordering across restarts, no authentication.**`,
     `- **${SYSTEM_LABELS.scan}** — the design of AWS's published WebSocket chat sample (\`aws-samples/simple-websockets-chat-app\`), re-implemented from its description in \`bench/baselines/scan-chat/\`: a connections table keyed by connectionId only, a \`Scan\` of it on every send, a post to every connection, rooms filtered by the clients. Same gateway emulator, same DynamoDB Local. **No persistence, no ack, no authentication.**`,
     '',
@@ -276,7 +284,7 @@ export function renderMarkdown(report: BenchReport): string {
       ]),
     ),
     '',
-    `Inside the stack process (V8 CPU profile, ${num(t.profile.busyMs / 1000, 1)} s busy of ${num(t.profile.wallMs / 1000, 1)} s), self time by area. ${profileSentence(t.profile)}`,
+    `Inside the stack process (V8 CPU profile${profileThreads(t.profile)}), self time by area. ${profileSentence(t.profile)}`,
     '',
     table(
       ['area', 'ms', 'share of busy time'],
@@ -407,9 +415,9 @@ export function renderMarkdown(report: BenchReport): string {
     '## How to read these figures',
     '',
     "- Everything runs on one small shared machine: clients, gateway, handlers and DynamoDB Local compete for the same cores. Absolute latencies are the local stack's, not AWS's; DynamoDB Local (a JVM over SQLite) is much slower per request than DynamoDB, and loopback is much faster than a phone network.",
-    '- On AWS, a Lambda function serves one request at a time and scales out; here every invocation shares one Node process, so heavy fan-out (the Scan baseline posting to every connection) also delays everything else, as a saturated function concurrency would.',
+    '- On AWS, a Lambda function serves one request at a time and scales out; here every invocation shares one thread of one Node process, so heavy fan-out (the Scan baseline posting to every connection) also delays everything else, as a saturated function concurrency would.',
     "- Handlers log at `SILENT` during the bench (the local stack's default for tests) so logging to a pipe does not skew the figures.",
-    `- Raw results: \`bench/.out/${report.mode}/report.json\` (not committed); CPU profile of the throughput phase: \`bench/.out/${report.mode}/stack-throughput.cpuprofile\` (open in Chrome DevTools).`,
+    `- Raw results: \`bench/.out/${report.mode}/report.json\` (not committed); CPU profiles of the throughput phase: \`bench/.out/${report.mode}/stack-throughput.cpuprofile\` (the gateway's thread) and \`stack-throughput-functions.cpuprofile\` (the handlers' thread; open them in Chrome DevTools).`,
     '- Only the throughput phase, the overload curve and the seq-contention scenarios, printed: `npm run bench -- --overload` (add `--quick` for smaller sizes, about 2 minutes); raw results in `bench/.out/overload-<mode>/overload.json`.',
     '- What content security (WeChat msgSecCheck before every send is stored) adds to the ack, at a stand-in latency of 0 and 80 ms: [benchmarks-content-check.md](benchmarks-content-check.md), from `npm run bench:content-check`.',
     '',

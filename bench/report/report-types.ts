@@ -7,6 +7,7 @@ import type { MachineInfo } from '../machine';
 import type { ProfileSummary } from '../metrics/cpu-profile';
 import type { WorkSummary } from '../metrics/dynamo-work';
 import type { BenchSizes } from '../options';
+import type { FunctionsPlacement } from '../stack/stack-process';
 import type { ScenarioResult } from '../workloads/latency';
 import type { SeqConflictScenario } from '../phases/seq-conflict-phase';
 import type { OverloadStep } from '../workloads/overload';
@@ -50,6 +51,8 @@ export interface BenchReport {
   readonly sizes: BenchSizes;
   readonly command: string;
   readonly machine: MachineInfo;
+  /** Where the stacks ran their handlers: a thread of their own (the default) or the gateway's. */
+  readonly functions: FunctionsPlacement;
   readonly durationSeconds: number;
   /** 1, 5 and 15-minute load averages when the run ended (other work on the machine shows here). */
   readonly loadAverageAtEnd: readonly number[];

@@ -6,14 +6,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpApiEvent } from './lambda-events';
-import type { FunctionSpec, LambdaRuntime } from './lambda-runtime';
+import type { FunctionRuntime, FunctionSpec } from './lambda-runtime';
 import { BodyTooLargeError, readBody } from './read-body';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** Serves one request with the function behind `routeKey`. */
 export async function handleHttpApi(
-  runtime: LambdaRuntime,
+  runtime: FunctionRuntime,
   spec: FunctionSpec,
   routeKey: string,
   request: IncomingMessage,

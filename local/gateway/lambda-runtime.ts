@@ -15,6 +15,19 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
 }
 
+/**
+ * What the gateway, the Invoke API, the stream pollers and the bucket events call handlers
+ * through: in this process (LambdaRuntime) or in a thread of their own (ThreadLambdaRuntime).
+ */
+export interface FunctionRuntime {
+  /** Loads a handler module now (surfacing import errors at start-up rather than first use). */
+  load(handler: string): Promise<void>;
+  /** Invokes the handler with `event`; rejects with its error or a LambdaTimeoutError. */
+  invoke(spec: FunctionSpec, event: unknown): Promise<unknown>;
+  /** Releases what the runtime holds (a thread); invocations afterwards reject. */
+  close(): Promise<void>;
+}
+
 export class LambdaTimeoutError extends Error {
   constructor(seconds: number) {
     super(`Task timed out after ${seconds.toFixed(2)} seconds`);
@@ -27,17 +40,19 @@ export function sourceHandlerUrl(handler: string): string {
   return new URL(`../../functions/handlers/${handler}.ts`, import.meta.url).href;
 }
 
-export class LambdaRuntime {
+export class LambdaRuntime implements FunctionRuntime {
   private readonly modules = new Map<string, Promise<Handler>>();
 
   constructor(private readonly resolve: (handler: string) => string = sourceHandlerUrl) {}
 
-  /** Loads a handler module now (surfacing import errors at start-up rather than first use). */
   async load(handler: string): Promise<void> {
     await this.handlerFor(handler);
   }
 
-  /** Invokes the handler with `event`; rejects with its error or a LambdaTimeoutError. */
+  async close(): Promise<void> {
+    // Nothing to release: the modules stay loaded for as long as this process lives.
+  }
+
   async invoke(spec: FunctionSpec, event: unknown): Promise<unknown> {
     const handler = await this.handlerFor(spec.handler);
     const deadline = Date.now() + spec.timeoutSeconds * 1000;

@@ -50,7 +50,7 @@ import {
   gatewayId,
   messageEvent,
 } from './lambda-events';
-import type { LambdaRuntime } from './lambda-runtime';
+import type { FunctionRuntime } from './lambda-runtime';
 
 export interface GatewayOptions {
   readonly stage: string;
@@ -58,7 +58,7 @@ export interface GatewayOptions {
   /** The domain name handlers see (and call @connections on); known once the server listens. */
   readonly domainName: () => string;
   readonly routes: readonly RouteDefinition[];
-  readonly runtime: LambdaRuntime;
+  readonly runtime: FunctionRuntime;
   readonly idleTimeoutMs: number;
   readonly maxConnectionMs: number;
   readonly maxMessageBytes: number;
