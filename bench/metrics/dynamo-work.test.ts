@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoDbCall } from '../../local/dynamodb-proxy';
 import type { InvocationRecord } from '../stack/invocation-log';
-import { sequentialRoundTrips, summarizeWork, workPerInvocation } from './dynamo-work';
+import {
+  outstandingTime,
+  sequentialRoundTrips,
+  summarizeWork,
+  workPerInvocation,
+} from './dynamo-work';
 
 function call(
   operation: string,
@@ -41,6 +46,21 @@ describe('sequential round trips', () => {
   });
 });
 
+describe('time waiting on DynamoDB', () => {
+  it('sums the time some call was outstanding, overlaps once, gaps not at all', () => {
+    expect(outstandingTime([])).toBe(0);
+    expect(
+      outstandingTime([
+        { startedAt: 5, endedAt: 9 },
+        { startedAt: 0, endedAt: 5 },
+        { startedAt: 1, endedAt: 4 },
+        { startedAt: 10, endedAt: 12 },
+        { startedAt: 10.5, endedAt: 11 },
+      ]),
+    ).toBe(11);
+  });
+});
+
 describe('work per send', () => {
   it('attributes calls to the invocation that ran them and splits them at the ack', () => {
     // Prepare: a send (BatchGet, TransactWrite, ack, Query) and a call outside any invocation.
@@ -74,6 +94,7 @@ describe('work per send', () => {
       readUnits: 2.5,
       writeUnits: 5,
       durationMs: 12,
+      dynamoWaitMs: 8,
       posts: 3,
       operations: { BatchGetItem: 1, TransactWriteItems: 1, Query: 1 },
       unitsByTable: { t: 7.5 },
@@ -82,6 +103,7 @@ describe('work per send', () => {
       sends: 2,
       roundTripsBeforeAck: { mean: 2, max: 2 },
       requests: 3,
+      dynamoWaitMs: 8,
       operations: { BatchGetItem: 1, TransactWriteItems: 1, Query: 1 },
     });
   });

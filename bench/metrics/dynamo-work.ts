@@ -19,6 +19,11 @@ export interface SendWork {
   readonly writeUnits: number;
   /** Invocation duration, ms. */
   readonly durationMs: number;
+  /**
+   * Of it, the time at least one of its DynamoDB requests was outstanding, ms: what DynamoDB
+   * (Local, here) costs the function in waiting, apart from its own work and its posts.
+   */
+  readonly dynamoWaitMs: number;
   /** @connections posts (ack + deliveries). */
   readonly posts: number;
   readonly postBytes: number;
@@ -51,6 +56,27 @@ export function sequentialRoundTrips(
     }
   }
   return steps;
+}
+
+/** Time covered by at least one of the calls, ms (overlapping calls count once). */
+export function outstandingTime(
+  calls: readonly Pick<DynamoDbCall, 'startedAt' | 'endedAt'>[],
+): number {
+  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
+  let total = 0;
+  let from = Number.NEGATIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const call of sorted) {
+    if (call.startedAt > to) {
+      if (to > from) total += to - from;
+      from = call.startedAt;
+      to = call.endedAt;
+    } else {
+      to = Math.max(to, call.endedAt);
+    }
+  }
+  if (to > from) total += to - from;
+  return total;
 }
 
 /** The work of each invocation of `handler`, in order. */
@@ -90,6 +116,7 @@ export function workPerInvocation(
         readUnits,
         writeUnits,
         durationMs: end - invocation.startedAt,
+        dynamoWaitMs: outstandingTime(mine),
         posts: invocation.posts,
         postBytes: invocation.postBytes,
         operations,
@@ -107,6 +134,8 @@ export interface WorkSummary {
   readonly readUnits: number;
   readonly writeUnits: number;
   readonly durationMs: { readonly mean: number; readonly p50: number };
+  /** Mean time waiting on DynamoDB per invocation, ms (see SendWork). */
+  readonly dynamoWaitMs: number;
   readonly posts: number;
   readonly postBytes: number;
   /** Requests per send by operation (means). */
@@ -150,6 +179,7 @@ export function summarizeWork(work: readonly SendWork[]): WorkSummary {
       mean: mean((w) => w.durationMs),
       p50: durations[Math.floor(durations.length / 2)] ?? 0,
     },
+    dynamoWaitMs: mean((w) => w.dynamoWaitMs),
     posts: mean((w) => w.posts),
     postBytes: mean((w) => w.postBytes),
     operations,

@@ -14,7 +14,13 @@ const latency = (p99: number): LatencySummary => ({
 });
 
 const work = (meanMs: number) =>
-  ({ durationMs: { mean: meanMs, p50: meanMs } }) as unknown as WorkSummary;
+  ({
+    durationMs: { mean: meanMs, p50: meanMs },
+    dynamoWaitMs: meanMs / 4,
+    requests: 4,
+    roundTripsBeforeAck: { mean: 3, max: 3 },
+    posts: 50,
+  }) as unknown as WorkSummary;
 
 function scenario(roomSize: number, ours: number, io: number, fnMs = 10): ScenarioResult {
   return {
@@ -49,6 +55,13 @@ describe("issue 18's delivery goals", () => {
       true,
       false,
     ]);
+  });
+
+  it("splits the function's time into its DynamoDB waits and the rest", () => {
+    const [, , fn] = fanOutGoals({ latencyByRoomSize: [scenario(50, 20, 5, 40)] });
+    expect(fn?.measured).toMatch(/^mean 40(\.0)? ms: 10(\.0)? ms of it waiting on DynamoDB Local/);
+    expect(fn?.measured).toContain('30.0 ms the rest');
+    expect(fn?.measured).toContain('49 posts');
   });
 
   it('fail, saying so, when a room size was not measured', () => {

@@ -90,6 +90,7 @@ function workRows(scenarios: readonly ScenarioResult[]): string[][] {
           num(capacityUnits(r), 2),
           num(w.posts, 1),
           ms(w.durationMs.mean),
+          ms(w.dynamoWaitMs),
           ops,
         ],
       ];
@@ -229,6 +230,7 @@ export function renderMarkdown(report: BenchReport): string {
         'total units',
         'posts',
         'function ms',
+        'of it waiting on DynamoDB',
         'requests by operation',
       ],
       workRows(all),
