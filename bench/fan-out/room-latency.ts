@@ -169,6 +169,12 @@ function markdown(
         (best, r) => (!best || r.delivered.p99 < best.delivered.p99 ? r : best),
         undefined,
       )?.split ?? '—';
+  const defaultSplit = SPLITS.find(
+    (split) =>
+      'FAN_OUT_SLICE_SIZE' in split.env &&
+      split.env.FAN_OUT_SLICE_SIZE === String(DEFAULT_FAN_OUT_SLICE_SIZE),
+  )?.label;
+  const agreeing = LATENCIES_MS.filter((l) => bestAt(l) === defaultSplit).length;
   return [
     '# Fan-out cost',
     '',
@@ -179,20 +185,25 @@ function markdown(
     '',
     'The local stack with the gateway emulator holding every @connections call the given time ' +
       '(`CONNECTIONS_LATENCY_MS`; AWS: about 20 ms a post). Delivered: send → every other member ' +
-      'has the message. CPU: this whole process (clients, emulator, handlers) per recipient.',
+      'has the message. The handlers run in a thread of their own beside the emulator and the ' +
+      'clients (local/gateway/thread-runtime.ts). CPU: this whole process (clients, emulator, ' +
+      'handlers, both threads) per recipient.',
     '',
     'Split: functions/domain/fan-out-split.ts with the threshold and slice size given; the ' +
       `defaults (split above ${DEFAULT_FAN_OUT_SPLIT_THRESHOLD} recipients, slices of ` +
       `${DEFAULT_FAN_OUT_SLICE_SIZE}) are the "not split" rows for a room of 50 (49 recipients) ` +
       'and the "slices of 25" rows for a room of 500. The fan-out workers run in ' +
-      'the same process, on the same cores, where on AWS each is a function instance of its own, ' +
+      "the handlers' one thread, on the same cores, where on AWS each is a function instance of its own, " +
       'and the Invoke call is held the modelled latency too.',
     '',
-    "Reading the split rows: a worker starts posting only after the Invoke call (one modelled round trip), so a split pays only beyond one wave of `FANOUT_CONCURRENCY` posts (50): below that it adds a round trip, which is why the default threshold (100) leaves a 50-member room unsplit (compare its rows split above 25 at 20 and 50 ms). Above it, each slice waits ⌈slice / 50⌉ waves instead of the whole room's ⌈n / 50⌉, and smaller slices spread the room's posts over more workers. In this one process the 500-member room is CPU-bound (its 0 ms row: the 500 clients, the emulator and every function share these cores), so the overlap of waits shows here only in part; on AWS each worker is its own instance.",
+    "Reading the split rows: a worker starts posting only after the Invoke call (one modelled round trip), so a split pays only beyond one wave of `FANOUT_CONCURRENCY` posts (50): below that it adds a round trip, which is why the default threshold (100) leaves a 50-member room unsplit (compare its rows split above 25 at 20 and 50 ms). Above it, each slice waits ⌈slice / 50⌉ waves instead of the whole room's ⌈n / 50⌉, and smaller slices spread the room's posts over more workers. In this one process the 500-member room is CPU-bound (its 0 ms row: the 500 clients, the emulator and every function share these cores, every function in one thread), so the overlap of waits shows here only in part; on AWS each worker is its own instance.",
     '',
     `Lowest delivered p99 for the largest room (${largest} members), by modelled latency: ` +
       LATENCIES_MS.map((l) => `${l} ms: ${bestAt(l)}`).join('; ') +
-      '. These rows chose the default slice size.',
+      `. The default slices of ${DEFAULT_FAN_OUT_SLICE_SIZE} were chosen by two earlier runs of ` +
+      `this bench that agreed at every latency; this run agrees at ${agreeing} of ` +
+      `${LATENCIES_MS.length} (rows within a few per cent of each other swap places from run to run ` +
+      'on this shared machine).',
     '',
     `Load average (1 / 5 / 15 min) on ${cpus().length} cores: ${loads(load.before)} at the start, ` +
       `${loads(load.after)} at the end.`,
