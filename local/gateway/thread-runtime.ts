@@ -97,6 +97,8 @@ export class ThreadLambdaRuntime implements FunctionRuntime {
       if (answer.ok) pending.resolve(answer.value);
       else pending.reject(Object.assign(new Error(answer.error.message), answer.error));
     });
+    // An error nothing in the thread caught (a handler's stray rejection) ends the thread, and
+    // every invocation after it fails with that error: in-process it would have ended the process.
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the functions thread exited (${code})`)));
     this.worker = worker;
