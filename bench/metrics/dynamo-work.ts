@@ -40,43 +40,35 @@ export function shortTableName(name: string): string {
   return at >= 0 ? name.slice(at + 'campus-chat-'.length) : name;
 }
 
+/**
+ * The calls' time spans merged where they overlap, in order: each span is one sequential step
+ * (calls that overlap in time ran in parallel); a call starting as another ends starts a new one.
+ */
+function steps(
+  calls: readonly Pick<DynamoDbCall, 'startedAt' | 'endedAt'>[],
+): { from: number; to: number }[] {
+  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
+  const merged: { from: number; to: number }[] = [];
+  for (const call of sorted) {
+    const last = merged.at(-1);
+    if (last && call.startedAt < last.to) last.to = Math.max(last.to, call.endedAt);
+    else merged.push({ from: call.startedAt, to: call.endedAt });
+  }
+  return merged;
+}
+
 /** Number of sequential steps: calls that overlap in time run in parallel and count once. */
 export function sequentialRoundTrips(
   calls: readonly Pick<DynamoDbCall, 'startedAt' | 'endedAt'>[],
 ): number {
-  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
-  let steps = 0;
-  let stepEnd = Number.NEGATIVE_INFINITY;
-  for (const call of sorted) {
-    if (call.startedAt >= stepEnd) {
-      steps += 1;
-      stepEnd = call.endedAt;
-    } else {
-      stepEnd = Math.max(stepEnd, call.endedAt);
-    }
-  }
-  return steps;
+  return steps(calls).length;
 }
 
 /** Time covered by at least one of the calls, ms (overlapping calls count once). */
 export function outstandingTime(
   calls: readonly Pick<DynamoDbCall, 'startedAt' | 'endedAt'>[],
 ): number {
-  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
-  let total = 0;
-  let from = Number.NEGATIVE_INFINITY;
-  let to = Number.NEGATIVE_INFINITY;
-  for (const call of sorted) {
-    if (call.startedAt > to) {
-      if (to > from) total += to - from;
-      from = call.startedAt;
-      to = call.endedAt;
-    } else {
-      to = Math.max(to, call.endedAt);
-    }
-  }
-  if (to > from) total += to - from;
-  return total;
+  return steps(calls).reduce((total, step) => total + (step.to - step.from), 0);
 }
 
 /** The work of each invocation of `handler`, in order. */
