@@ -42,6 +42,8 @@ export interface OutboxSenderDeps {
 interface InFlight {
   readonly clientId: string;
   readonly ackTimer: TimerSlot;
+  /** The frame was the entry's first (no `resend`): a refusal that stored nothing keeps it so. */
+  readonly first: boolean;
 }
 
 /** Retries after INTERNAL or a missing ack: 1 s base, 15 s cap, full jitter. */
@@ -57,6 +59,15 @@ export class OutboxSender {
   private readonly unsaved = new Set<string>();
   /** Conversations whose head entry's picture is uploading (by conversation: its clientId). */
   private readonly uploading = new Map<string, string>();
+  /**
+   * Entries typed in this run and not sent yet: their first frame goes without `resend`. Any
+   * other frame of an entry (a retry, or an entry an earlier run left in the outbox) says
+   * `resend: true`, unless the only earlier frame was refused with a code that says nothing was
+   * stored (`BUSY`, `RATE_LIMITED`, `UNAVAILABLE`): that id is still unsent, and its retry costs
+   * the server no more than the first try. Bounded by the outbox: an id leaves this set when it
+   * is sent or discarded.
+   */
+  private readonly unsent = new Set<string>();
 
   constructor(private readonly deps: OutboxSenderDeps) {}
 
@@ -68,6 +79,7 @@ export class OutboxSender {
   /** Queues a new entry: it goes out once stored durably. */
   enqueue(entry: OutboxEntry): void {
     this.unsaved.add(entry.clientId);
+    this.unsent.add(entry.clientId);
     const saved = () => {
       this.unsaved.delete(entry.clientId);
       this.pump();
@@ -112,6 +124,8 @@ export class OutboxSender {
     const flight = this.inFlight.get(entry.conversationId);
     if (!flight || flight.clientId !== entry.clientId) return true;
     this.land(entry.conversationId);
+    const storedNothing = ['BUSY', 'RATE_LIMITED', 'UNAVAILABLE'].includes(frame.code);
+    if (storedNothing && flight.first) this.unsent.add(entry.clientId);
     if (frame.code === 'BUSY') {
       // The server shed the send (nothing stored): at least its `retryAfterMs`, and on each BUSY
       // in a row a longer full-jitter backoff on top, so a crowd of clients spreads out instead
@@ -187,6 +201,7 @@ export class OutboxSender {
   discard(clientId: string): boolean {
     const entry = this.deps.outbox.get(clientId);
     if (entry?.state !== 'failed') return false;
+    this.unsent.delete(clientId);
     void this.deps.outbox.remove(clientId).catch(() => undefined);
     this.deps.changed(entry.conversationId);
     return true;
@@ -247,10 +262,12 @@ export class OutboxSender {
       ...(image?.key !== undefined
         ? { image: { key: image.key, width: image.width, height: image.height, size: image.size } }
         : {}),
+      ...(this.unsent.has(entry.clientId) ? {} : { resend: true }),
     };
     if (!this.deps.send(frame)) return;
+    const first = this.unsent.delete(entry.clientId);
     const ackTimer = new TimerSlot(this.deps.clock);
-    this.inFlight.set(entry.conversationId, { clientId: entry.clientId, ackTimer });
+    this.inFlight.set(entry.conversationId, { clientId: entry.clientId, ackTimer, first });
     ackTimer.set(this.deps.policy.sendAckTimeoutMs, () => {
       this.land(entry.conversationId);
       this.deps.suspectDead();

@@ -139,8 +139,11 @@ describe('send', () => {
     await h.clock.advance(0);
 
     // Assess
-    const ids = h.transport.sockets.flatMap((s) => s.framesOf('sendmessage').map((f) => f.id));
-    expect(ids).toEqual([entry.clientId, entry.clientId]);
+    const frames = h.transport.sockets.flatMap((s) => s.framesOf('sendmessage'));
+    expect(frames.map((f) => f.id)).toEqual([entry.clientId, entry.clientId]);
+    // The first try is a first try; the second says it may have gone out before (the server
+    // then looks the id up before taking a seq).
+    expect(frames.map((f) => f.resend)).toEqual([undefined, true]);
     expect(h.server.messages(SUPPORT)).toHaveLength(1);
     expect(h.client.view(SUPPORT).messages.map((m) => m.clientId)).toEqual([entry.clientId]);
     expect(h.client.view(SUPPORT).pending).toEqual([]);
@@ -177,8 +180,10 @@ describe('send', () => {
     expect(persisted).toEqual([entry.clientId, unsent.clientId]);
     expect(restored).toEqual([entry.clientId, unsent.clientId]);
     // Same ids: the server replays the first ack instead of storing the message again.
-    const resent = second.transport.last.framesOf('sendmessage').map((f) => f.id);
-    expect(resent).toEqual([entry.clientId, unsent.clientId]);
+    const resent = second.transport.last.framesOf('sendmessage');
+    expect(resent.map((f) => f.id)).toEqual([entry.clientId, unsent.clientId]);
+    // Left by an earlier run: either may have gone out, so both are flagged.
+    expect(resent.map((f) => f.resend)).toEqual([true, true]);
     expect(first.server.messages(SUPPORT).map((m) => m.clientId)).toEqual([
       entry.clientId,
       unsent.clientId,
@@ -262,7 +267,39 @@ describe('send', () => {
       entry.clientId,
       entry.clientId,
     ]);
+    // BUSY stored nothing: each retry is still a first try, as cheap for the server as the first.
+    expect(h.transport.last.framesOf('sendmessage').map((f) => f.resend)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(h.client.view(SUPPORT).pending).toEqual([]);
+    expect(h.client.view(SUPPORT).messages).toHaveLength(1);
+  });
+
+  it('keeps flagging a resend once a try may have been stored, BUSY after it or not', async () => {
+    // Prepare: the first try is stored but its ack never comes; the retry is shed with BUSY.
+    const h = harness();
+    await online(h);
+    let tries = 0;
+    h.server.intercept = (frame) => {
+      if (frame.action !== 'sendmessage') return undefined;
+      tries++;
+      if (tries === 1) return 'noReply';
+      if (tries === 2) {
+        return { type: 'error', id: frame.id, code: 'BUSY', message: 'busy', retryAfterMs: 500 };
+      }
+      return undefined;
+    };
+    h.client.send(SUPPORT, 'hi');
+    await h.clock.advance(0);
+
+    // Act
+    for (let t = 0; t < 60_000 && tries < 3; t += 100) await h.clock.advance(100);
+
+    // Assess
+    const frames = h.transport.sockets.flatMap((s) => s.framesOf('sendmessage'));
+    expect(frames.map((f) => f.resend)).toEqual([undefined, true, true]);
     expect(h.client.view(SUPPORT).messages).toHaveLength(1);
   });
 

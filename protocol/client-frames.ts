@@ -59,6 +59,13 @@ export const SendMessageFrame = v.object({
   text: v.string(),
   /** An uploaded image (protocol/images.ts); with one, `text` is its caption and may be empty. */
   image: v.optional(ImageAttachmentInput),
+  /**
+   * True when this `id` may have gone out before (every try after the first, and a message left
+   * in the outbox by an earlier run): the server then looks the id up before it takes a seq, so a
+   * resend of a stored message costs nothing new. A hint only; the id is the idempotency key
+   * either way (docs/protocol.md "sendmessage").
+   */
+  resend: v.optional(v.boolean()),
 });
 
 export const SyncFrame = v.object({
