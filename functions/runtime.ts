@@ -34,6 +34,7 @@ import type {
   ModerationStore,
   UserStore,
 } from './domain/ports';
+import { KnownMembers } from './domain/known-members';
 import { SendLimitMemory } from './domain/send-limits';
 import { TokenBuckets } from './domain/token-bucket';
 import { CallerCache } from './handlers/caller-cache';
@@ -146,6 +147,8 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
       maxPerConversation: chat.sendMaxInFlightPerConversation,
     }),
   };
+  // Per instance, like the throttles: every chat context of this runtime shares it.
+  const knownMembers = new KnownMembers(config.identityCacheMs);
   const chatConfig = { ...chat };
   const staff = new StaffDirectory(createDynamoStaffStore(db, config.tables.staff), {
     admins: config.admins,
@@ -186,6 +189,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions = 
     newId: () => randomUUID(),
     staff,
     ...(fanOutWorkers ? { fanOutWorkers } : {}),
+    knownMembers,
   });
 
   return {

@@ -133,8 +133,9 @@ describe('room seqs from a counter', () => {
     proxy.reset();
     const old = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
     const repairCalls = [...proxy.calls()];
-    const resent = await ann.request(lostFrame);
-    const again = await ann.request(lostFrame);
+    // Resends say so, as the outbox's do (client/outbox-sender.ts).
+    const resent = await ann.request({ ...lostFrame, resend: true });
+    const again = await ann.request({ ...lostFrame, resend: true });
     const final = await ben.request({ action: 'sync', conversationId: roomId, after: 0 });
 
     // Assess: the young hole stays (its send may still be on its way); the old one is filled;

@@ -101,9 +101,11 @@ describe('send gate', () => {
     const shed = await admin.request(frame);
     const tried = transactions;
     proxy.setInterceptor(undefined);
-    const resent = await admin.request(frame);
+    // Resends say so, as the outbox marks them (protocol.md, `resend`).
+    const resend = { ...frame, resend: true };
+    const resent = await admin.request(resend);
     // The first send's handler may still hold the gate (ack before delivery): BUSY is allowed.
-    const again = await resendWhileBusy(frame, await admin.request(frame));
+    const again = await resendWhileBusy(resend, await admin.request(resend));
     const history = await admin.request({ action: 'sync', conversationId: roomId, after: 0 });
 
     // Assess: 4 tries at the seq the room's counter gave (SEND_SEQ_ATTEMPTS' default), then

@@ -9,6 +9,7 @@ import type {
   UserStore,
 } from './ports';
 import type { FanOutWorkers } from './fan-out-split';
+import type { KnownMembers } from './known-members';
 import type { StaffDirectory } from './staff-directory';
 
 export interface ChatConfig {
@@ -78,6 +79,11 @@ export interface ChatContext {
    * this function alone (the function may not invoke a fan-out worker, or it is one).
    */
   readonly fanOutWorkers?: FanOutWorkers;
+  /**
+   * Room members this instance saw pass the membership check lately (known-members.ts): their
+   * sends skip the read before the seq. Undefined: every send reads first.
+   */
+  readonly knownMembers?: KnownMembers;
 }
 
 /** The expiry (epoch seconds) of connection state created now. */

@@ -10,7 +10,10 @@
  *
  * That conditional transaction is how support conversations are numbered (their desk state
  * changes in it). Rooms take the seq from a counter instead and write the message at it
- * (room-send.ts): many senders, no race.
+ * (room-send.ts): many senders, no race. A first try (no `resend`) of a text send to a room, from
+ * a sender this instance saw pass the membership check lately, skips the read (known-members.ts):
+ * the seq, then the message's transaction, whose conditions are the same checks — two round trips
+ * before the ack. A resend reads first, so a stored id is answered without taking a seq.
  */
 
 import type { SendMessageFrame } from '../../protocol/client-frames';
@@ -51,10 +54,20 @@ export async function sendMessage(
   images?: ImageServices,
   desk?: DeskStore,
 ): Promise<void> {
-  const { frame, text, target } = admitted;
+  const { frame, target } = admitted;
   // An image attachment is checked by image-attachment.ts before anything is stored.
   if (frame.image && !images) throw new BadRequestError('image messages are not enabled');
   let image: MessageImage | undefined;
+
+  if (
+    target.kind === 'room' &&
+    !frame.image &&
+    frame.resend !== true &&
+    ctx.knownMembers?.has(target.id, caller.userId, ctx.now()) &&
+    (await sendAsKnownMember(ctx, caller, admitted, admission))
+  ) {
+    return;
+  }
 
   let loaded: SendContext | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -64,6 +77,7 @@ export async function sendMessage(
       return;
     }
     authorizeParticipant(caller, target, loaded.conversation, loaded.member);
+    if (target.kind === 'room') ctx.knownMembers?.remember(target.id, caller.userId, ctx.now());
     if (frame.image && images && !image) {
       image = await verifyImageAttachment(images, caller, target.id, frame.image, ctx.now);
       // WeChat's check, before the message is stored (fail closed; image-check.ts).
@@ -77,21 +91,8 @@ export async function sendMessage(
       }
     }
 
-    const body = {
-      clientId: frame.id,
-      conversationId: target.id,
-      senderId: caller.userId,
-      senderName: caller.name,
-      senderRole: caller.role,
-      text,
-      ...(image ? { image } : {}),
-    };
-    const compose = (seq: number, at: number): ChatMessage => ({
-      id: ctx.newId(),
-      seq,
-      sentAt: new Date(at).toISOString(),
-      ...body,
-    });
+    const body = messageBody(caller, admitted, image);
+    const compose = composer(ctx, body);
 
     if (target.kind === 'room') {
       // Rooms take their seq from a counter (room-send.ts): no race between their senders.
@@ -103,7 +104,10 @@ export async function sendMessage(
         (at) => pendingPreviewOf({ ...body, sentAt: new Date(at).toISOString() }),
         (at) => rateLimitWindow(ctx, caller.userId, at),
         admission,
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof ForbiddenError) ctx.knownMembers?.forget(target.id, caller.userId);
+        throw error;
+      });
       if (result.outcome === 'duplicate') {
         loaded = undefined;
         continue;
@@ -186,6 +190,68 @@ export async function sendMessage(
         await sleep(Math.random() * Math.min(SEQ_JITTER_MAX_MS, 8 * 2 ** attempt));
     }
   }
+}
+
+/** A message's fields apart from its id, seq and time. */
+type MessageBody = Omit<ChatMessage, 'id' | 'seq' | 'sentAt'>;
+
+function messageBody(caller: Caller, admitted: AdmittedSend, image?: MessageImage): MessageBody {
+  return {
+    clientId: admitted.frame.id,
+    conversationId: admitted.target.id,
+    senderId: caller.userId,
+    senderName: caller.name,
+    senderRole: caller.role,
+    text: admitted.text,
+    ...(image ? { image } : {}),
+  };
+}
+
+/** The message at a seq and time, with a new id. */
+function composer(ctx: ChatContext, body: MessageBody): (seq: number, at: number) => ChatMessage {
+  return (seq, at) => ({ id: ctx.newId(), seq, sentAt: new Date(at).toISOString(), ...body });
+}
+
+/**
+ * A text send to a room from a sender this instance saw pass the membership check lately
+ * (known-members.ts): the seq and the message's transaction, without the read before them. False
+ * when the store said otherwise — the id is stored already (the full path replays its ack) or
+ * the sender is no member (the entry is forgotten; the full path reads and answers the exact
+ * error). Any other outcome is final, as on the full path.
+ */
+async function sendAsKnownMember(
+  ctx: ChatContext,
+  caller: Caller,
+  admitted: AdmittedSend,
+  admission: Pick<AdmissionState, 'senders'>,
+): Promise<boolean> {
+  const { target } = admitted;
+  const body = messageBody(caller, admitted);
+  let result;
+  try {
+    result = await appendToRoom(
+      ctx,
+      target.id,
+      caller.userId,
+      composer(ctx, body),
+      (at) => pendingPreviewOf({ ...body, sentAt: new Date(at).toISOString() }),
+      (at) => rateLimitWindow(ctx, caller.userId, at),
+      admission,
+    );
+  } catch (error) {
+    if (!(error instanceof ForbiddenError)) throw error;
+    ctx.knownMembers?.forget(target.id, caller.userId);
+    return false;
+  }
+  if (result.outcome === 'duplicate') return false;
+  await acknowledgeAndDeliver(
+    ctx,
+    caller,
+    admitted.frame.id,
+    result.message,
+    deliveryTopics(target),
+  );
+  return true;
 }
 
 /**
