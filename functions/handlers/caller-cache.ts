@@ -3,9 +3,12 @@
  * instance (bounded) for `identityCacheMs`, saving reads on most frames of a warm function; after
  * that the records are read again, so a block or a staff change reaches every open connection
  * within that time even when nothing closed it (docs/protocol.md "When rights end"). The first read
- * of a connection younger than `identityCacheMs` trusts the block state its $connect read (no
- * older than the cache would be); a refresh reads the records and the caller's staff item at once
- * (one round trip): the staff item fresh, so a demotion ends admin rights within `identityCacheMs`.
+ * of a connection younger than `identityCacheMs` trusts the role and the block state its $connect
+ * read from the staff and users tables (a connection's first frame is then one round trip, its
+ * record, not two: issue 18), and that entry lasts until `identityCacheMs` after the connect, not
+ * after the frame — so a change made just after the connect still ends rights within the bound. A
+ * refresh reads the records and the caller's staff item at once (one round trip): the staff item
+ * fresh, so a demotion ends admin rights within `identityCacheMs`.
  */
 import type { RuntimeConfig } from '../config';
 import type { ChatContext } from '../domain/chat-context';
@@ -42,11 +45,16 @@ export class CallerCache {
       this.callers.delete(connectionId);
       return undefined;
     }
-    const member = known === record.userId ? knownStaff : await this.staff.member(record.userId);
-    if (StaffDirectory.roleOf(member) !== record.role) return 'revoked';
-    const connectedRecently = now - record.connectedAt < this.config.identityCacheMs;
-    if (!connectedRecently || known !== undefined) {
-      const user = known === record.userId ? knownUser : await ctx.users.get(record.userId);
+    const bound = this.config.identityCacheMs;
+    // $connect read the role and the block at most `bound` ago: trusted until `bound` after it.
+    const trustConnect = known === undefined && now - record.connectedAt < bound;
+    if (!trustConnect) {
+      // Read with the record when the user was known; otherwise both at once, after it.
+      const [member, user] =
+        known === record.userId
+          ? [knownStaff, knownUser]
+          : await Promise.all([this.staff.member(record.userId), ctx.users.get(record.userId)]);
+      if (StaffDirectory.roleOf(member) !== record.role) return 'revoked';
       if (!user || user.blocked) return 'revoked';
     }
     const caller: Caller = {
@@ -60,7 +68,10 @@ export class CallerCache {
       const oldest = this.callers.keys().next().value;
       if (oldest !== undefined) this.callers.delete(oldest);
     }
-    this.callers.set(connectionId, { caller, until: now + this.config.identityCacheMs });
+    this.callers.set(connectionId, {
+      caller,
+      until: (trustConnect ? record.connectedAt : now) + bound,
+    });
     return caller;
   }
 
