@@ -47,23 +47,32 @@ export function connectWithToken(websocketUrl: string, token: string): Promise<W
   return openSocket(`${websocketUrl}?token=${encodeURIComponent(token)}`);
 }
 
+/** Tries of one handshake before a 429 is final (about 19 to 57 s of backoff in all). */
+export const MAX_THROTTLED_TRIES = 12;
+
+/** The backoff's ceiling between two tries. */
+export const MAX_BACKOFF_MS = 6400;
+
 /** Handshakes refused with 429 and tried again, by this process, since it started. */
 export let throttledHandshakes = 0;
 
 /**
  * Opens a WebSocket as the apps reconnect: a handshake refused with 429 (API Gateway's
  * new-connection quota, 500 per second per account, which thousands of bench clients connecting
- * at once can exceed) is tried again after an exponential, jittered backoff; other refusals and
- * the sixth 429 in a row reject.
+ * at once can exceed) is tried again after an exponential, jittered backoff (its ceiling capped at
+ * MAX_BACKOFF_MS); other refusals and the 429 after MAX_THROTTLED_TRIES reject. Thousands of
+ * sockets queueing for a 500-per-second quota can each be refused many times in a row: six tries
+ * (about 1.5 to 4.6 s of waiting) once failed a full run's 5000-connection step.
  */
 export async function openSocketWithBackoff(url: string): Promise<WebSocket> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await openSocket(url);
     } catch (cause) {
-      if (!(cause instanceof HandshakeRefused) || cause.status !== 429 || attempt >= 5) throw cause;
+      if (!(cause instanceof HandshakeRefused) || cause.status !== 429) throw cause;
+      if (attempt + 1 >= MAX_THROTTLED_TRIES) throw cause;
       throttledHandshakes += 1;
-      const ceiling = 100 * 2 ** attempt;
+      const ceiling = Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS);
       await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * ceiling));
     }
   }

@@ -114,6 +114,21 @@ describe('CallerCache', () => {
     expect(past).toBe('revoked');
   });
 
+  it('keeps that trust no longer than the bound from now when connectedAt is ahead of this clock', async () => {
+    // Prepare: the instance that served $connect wrote a time 5 s ahead of this one's.
+    const { state, identify } = world('student');
+    state.connectedAt = CONNECTED_AT + 5000;
+    await identify();
+    state.blocked = true;
+
+    // Act: a bound later by this instance's clock (still before connectedAt).
+    state.now = CONNECTED_AT + BOUND_MS + 1;
+    const later = await identify();
+
+    // Assess
+    expect(later).toBe('revoked');
+  });
+
   it("reads an older connection's staff item and user record at once, after its record", async () => {
     // Prepare: the connection opened before the bound (another instance served it until now).
     const { state, identify } = world('student');

@@ -68,10 +68,9 @@ export class CallerCache {
       const oldest = this.callers.keys().next().value;
       if (oldest !== undefined) this.callers.delete(oldest);
     }
-    this.callers.set(connectionId, {
-      caller,
-      until: (trustConnect ? record.connectedAt : now) + bound,
-    });
+    // Never past `bound` from now, whatever another instance's clock wrote as connectedAt.
+    const from = trustConnect ? Math.min(record.connectedAt, now) : now;
+    this.callers.set(connectionId, { caller, until: from + bound });
     return caller;
   }
 
