@@ -12,7 +12,7 @@ import { CallerCache } from './caller-cache';
 const BOUND_MS = 1000;
 const CONNECTED_AT = 1_000_000;
 
-/** Stores that count reads and answer from maps the test edits; `now` is the test's clock. */
+/** Stores that log each read and answer from `state`, which the test edits; `now` is its clock. */
 function world(role: 'admin' | 'student') {
   const state = {
     now: CONNECTED_AT,
