@@ -18,6 +18,7 @@ import { BenchChild } from './ipc';
 import { machineInfo } from './machine';
 import type { BenchOptions } from './options';
 import { coldStartPhase } from './phases/cold-start-phase';
+import { postCostPhase } from './phases/post-cost-phase';
 import { latencyByRoomSize, scalingWithConnections, warmUp } from './phases/comparison';
 import { seqConflictPhase } from './phases/seq-conflict-phase';
 import { throughputPhase } from './phases/throughput-phase';
@@ -72,7 +73,7 @@ export async function runBench(
   );
   let measured: Omit<
     BenchReport,
-    'goals' | 'coldStart' | 'cost' | 'durationSeconds' | 'loadAverageAtEnd'
+    'goals' | 'coldStart' | 'postCost' | 'cost' | 'durationSeconds' | 'loadAverageAtEnd'
   >;
   let session: BenchReport['session'];
   try {
@@ -127,6 +128,8 @@ export async function runBench(
     ]);
   }
 
+  // With the stacks stopped, so nothing else competes for the client's CPU.
+  const postCost = await postCostPhase(sizes, log);
   const coldStart = await coldStartPhase(join(scratchDir, 'bundles'), sizes.coldStartRuns, log);
   const cost = costSection(measured.latencyByRoomSize, measured.scaling, session, {
     ours: measured.heartbeat.ours.messagesPerIdleHour,
@@ -135,6 +138,7 @@ export async function runBench(
   const withoutGoals = {
     ...measured,
     coldStart,
+    postCost,
     cost,
     durationSeconds: (Date.now() - started) / 1000,
     loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),

@@ -211,6 +211,24 @@ describe('npm run bench (smoke sizes)', () => {
     );
   });
 
+  it("measures the fan-out's floor: every post of both clients answered, and its table", () => {
+    const { postCost } = report;
+    const posts = postCost.recipients * SIZES.smoke.postCost.fanOuts * SIZES.smoke.postCost.rounds;
+    expect(postCost.recipients).toBe(49);
+    for (const row of [postCost.sdk, postCost.http]) {
+      // Every post resolved (a refused or failed post rejects the fan-out and the phase).
+      expect(row.posts).toBe(posts);
+      expect(row.cpuMicrosPerPost).toBeGreaterThan(0);
+      expect(row.fanOutMs).toBeGreaterThan(0);
+    }
+    expect(`\n${markdown}`).toContain("\n### The fan-out's floor: what a post costs the client\n");
+    const floor = tables(markdown).find((t) => t[0]?.[0] === 'client');
+    expect(floor?.slice(2).map((row) => row[0])).toEqual([
+      "the handlers' SDK client",
+      'bare node:http (reference)',
+    ]);
+  });
+
   it('writes the SVG charts the report links', () => {
     for (const chart of ['benchmarks-latency.svg', 'benchmarks-dynamodb.svg']) {
       expect(markdown).toContain(`(${chart})`);

@@ -45,6 +45,11 @@ export interface BenchSizes {
   };
   /** Fresh-process module-initialisation runs per bundle (median reported). */
   readonly coldStartRuns: number;
+  /**
+   * The fan-out's floor (bench/phases/post-cost-phase.ts): 49-post fan-outs per client and round,
+   * and the rounds the two clients take turns in.
+   */
+  readonly postCost: { readonly fanOuts: number; readonly rounds: number };
 }
 
 export const SIZES: Record<BenchMode, BenchSizes> = {
@@ -71,6 +76,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
       rounds: 10,
     },
     coldStartRuns: 20,
+    postCost: { fanOuts: 40, rounds: 4 },
   },
   quick: {
     mode: 'quick',
@@ -94,6 +100,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
       rounds: 5,
     },
     coldStartRuns: 1,
+    postCost: { fanOuts: 20, rounds: 2 },
   },
   smoke: {
     mode: 'smoke',
@@ -109,6 +116,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     overload: { multiples: [1, 2], stepSeconds: 1, retryBudgetMs: 7000 },
     seqConflicts: { scenarios: [{ members: 3, senders: 3 }], rooms: 1, rounds: 2 },
     coldStartRuns: 1,
+    postCost: { fanOuts: 2, rounds: 1 },
   },
 };
 

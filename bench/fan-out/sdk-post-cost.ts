@@ -1,19 +1,25 @@
 /**
  * Client-side CPU per @connections post, per SDK tuning step (issue 18 "Fan-out cost"): the same
- * fan-outs through the real `@aws-sdk/client-apigatewaymanagementapi` client built three ways —
- * the SDK's defaults, the socket pool sized to the fan-out, and the unneeded middleware trimmed
- * too — taking turns in one run. The server answering the posts is a separate process (a bare
- * HTTP server that reads the body and answers 200 `{}`), so process.cpuUsage here is the client's
- * own work: building, signing, sending and parsing each request.
+ * fan-outs through the real `@aws-sdk/client-apigatewaymanagementapi` client built each way — the
+ * SDK's defaults, then one tuning step after another up to what the handlers use — taking turns in
+ * one run. The server answering the posts is a separate process (a bare HTTP server that reads the
+ * body and answers 200 `{}`), so process.cpuUsage here is the client's own work: building,
+ * signing, sending and parsing each request.
+ *
+ * Beside them, for reference only, the same posts as bare `node:http` requests with the same
+ * keep-alive pool, path, headers and body, unsigned and unparsed (HTTP_REFERENCE): what any
+ * client must spend to put a request on the wire and read its answer. The handlers never post
+ * this way (the issue rules out a hand-rolled SigV4 client); the difference between the two is
+ * what the SDK itself costs per post, the part of the fan-out no handler change can remove.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Agent } from 'node:http';
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import {
   createConnectionsClient,
   type SenderClientOptions,
+  SOCKET_HEADROOM,
 } from '../../functions/adapters/connection-sender';
 import { forEachConcurrently } from '../../functions/domain/fan-out';
 
@@ -42,6 +48,18 @@ export const SDK_VARIANTS: readonly SdkVariant[] = [
   },
   { name: '+ one SigV4 signer per client (all of the above)' },
 ];
+
+/** The client the handlers use (every tuning step on). */
+export const HANDLERS_CLIENT = SDK_VARIANTS[SDK_VARIANTS.length - 1] as SdkVariant;
+
+/** The reference row: bare node:http posts, no SDK (see the module comment). */
+export const HTTP_REFERENCE = {
+  name: 'node:http alone, unsigned (reference: no SDK)',
+  http: true,
+} as const;
+
+/** A row of the measurement: an SDK client built some way, or the bare-HTTP reference. */
+export type PostVariant = SdkVariant | typeof HTTP_REFERENCE;
 
 export interface SdkVariantResult {
   readonly variant: string;
@@ -73,16 +91,71 @@ async function startServer(): Promise<{ child: ChildProcess; port: number }> {
   return { child, port };
 }
 
-function queued(client: ApiGatewayManagementApiClient): number {
-  const handler = client.config.requestHandler as unknown as { config?: { httpAgent?: Agent } };
-  const agent = handler.config?.httpAgent;
+function queuedIn(agent: Agent | undefined): number {
   if (!agent) return 0;
   return Object.values(agent.requests).reduce((n, list) => n + (list?.length ?? 0), 0);
 }
 
+/** One way of posting to a connection, with its agent's queue and its teardown. */
+interface Poster {
+  post(connectionId: string): Promise<void>;
+  queued(): number;
+  destroy(): void;
+}
+
+function sdkPoster(
+  variant: SdkVariant,
+  port: number,
+  concurrency: number,
+  data: Uint8Array,
+): Poster {
+  const client = createConnectionsClient(`http://127.0.0.1:${port}/local`, 'us-east-1', {
+    ...variant,
+    concurrency,
+  });
+  const handler = client.config.requestHandler as unknown as { config?: { httpAgent?: Agent } };
+  return {
+    async post(id) {
+      await client.send(new PostToConnectionCommand({ ConnectionId: id, Data: data }));
+    },
+    queued: () => queuedIn(handler.config?.httpAgent),
+    destroy: () => client.destroy(),
+  };
+}
+
+/**
+ * The same request as the SDK's on the wire (method, path, body, content type, a signature-sized
+ * authorization header), sent with node:http over a pool as large as the handlers' client's.
+ */
+function httpPoster(port: number, concurrency: number, data: Uint8Array): Poster {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency + SOCKET_HEADROOM });
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(data.byteLength),
+    'x-amz-date': '20261204T000000Z',
+    authorization: `AWS4-HMAC-SHA256 Credential=local/20261204/us-east-1/execute-api/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, Signature=${'0'.repeat(64)}`,
+  };
+  return {
+    post: (id) =>
+      new Promise<void>((resolve, reject) => {
+        const path = `/local/@connections/${encodeURIComponent(id)}`;
+        const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers });
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('status'))));
+        });
+        req.on('error', reject);
+        req.end(data);
+      }),
+    queued: () => queuedIn(agent),
+    destroy: () => agent.destroy(),
+  };
+}
+
 /**
  * Fan-outs of `recipients` posts at `concurrency`, `fanOuts` of them running at once (as
- * concurrent invocations share one client in the local stack), `rounds` turns per variant.
+ * concurrent invocations share one client in the local stack), `rounds` turns per variant
+ * (default: every SDK tuning step).
  */
 export async function measureSdkVariants(options: {
   readonly recipients: number;
@@ -90,37 +163,35 @@ export async function measureSdkVariants(options: {
   readonly parallelFanOuts: number;
   readonly fanOuts: number;
   readonly rounds: number;
+  readonly variants?: readonly PostVariant[];
 }): Promise<SdkVariantResult[]> {
+  const variants = options.variants ?? SDK_VARIANTS;
   const { child, port } = await startServer();
   const data = new TextEncoder().encode(JSON.stringify({ type: 'message', text: 'x'.repeat(120) }));
   const ids = Array.from({ length: options.recipients }, (_, i) => `conn-${i}=`);
-  const totals = SDK_VARIANTS.map(() => ({ cpu: 0, posts: 0, ms: 0, fanOuts: 0, maxQueued: 0 }));
-  const clients = SDK_VARIANTS.map((v) =>
-    createConnectionsClient(`http://127.0.0.1:${port}/local`, 'us-east-1', {
-      ...v,
-      concurrency: options.concurrency,
-    }),
-  );
+  const totals = variants.map(() => ({ cpu: 0, posts: 0, ms: 0, fanOuts: 0, maxQueued: 0 }));
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  const fanOut = async (i: number) => {
-    const client = clients[i] as ApiGatewayManagementApiClient;
-    await forEachConcurrently(ids, options.concurrency, async (id) => {
-      await client.send(new PostToConnectionCommand({ ConnectionId: id, Data: data }));
-    });
+  const posters = variants.map((v) =>
+    'http' in v
+      ? httpPoster(port, options.concurrency, data)
+      : sdkPoster(v, port, options.concurrency, data),
+  );
+  const fanOut = async (poster: Poster) => {
+    await forEachConcurrently(ids, options.concurrency, (id) => poster.post(id));
   };
   try {
     for (let round = -1; round < options.rounds; round++) {
-      for (let i = 0; i < SDK_VARIANTS.length; i++) {
+      for (let i = 0; i < variants.length; i++) {
         const total = totals[i] as (typeof totals)[number];
-        const client = clients[i] as ApiGatewayManagementApiClient;
+        const poster = posters[i] as Poster;
         const sampler = setInterval(() => {
-          total.maxQueued = Math.max(total.maxQueued, queued(client));
+          total.maxQueued = Math.max(total.maxQueued, poster.queued());
         }, 1);
         const cpu = process.cpuUsage();
         const start = performance.now();
         for (let n = 0; n < options.fanOuts; n += options.parallelFanOuts) {
-          await Promise.all(Array.from({ length: options.parallelFanOuts }, () => fanOut(i)));
+          await Promise.all(Array.from({ length: options.parallelFanOuts }, () => fanOut(poster)));
         }
         const elapsed = performance.now() - start;
         const used = process.cpuUsage(cpu);
@@ -137,10 +208,10 @@ export async function measureSdkVariants(options: {
       }
     }
   } finally {
-    for (const client of clients) client.destroy();
+    for (const poster of posters) poster.destroy();
     child.kill();
   }
-  return SDK_VARIANTS.map((v, i) => {
+  return variants.map((v, i) => {
     const t = totals[i] as (typeof totals)[number];
     return {
       variant: v.name,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LatencySummary } from '../metrics/histogram';
 import type { WorkSummary } from '../metrics/dynamo-work';
 import type { ScenarioResult } from '../workloads/latency';
-import { fanOutGoals } from './fan-out-goals';
+import { fanOutFloor, fanOutGoals } from './fan-out-goals';
+import type { BenchReport } from './report-types';
 
 const latency = (p99: number): LatencySummary => ({
   count: 100,
@@ -62,6 +63,49 @@ describe("issue 18's delivery goals", () => {
     expect(fn?.measured).toMatch(/^mean 40(\.0)? ms: 10(\.0)? ms of it waiting on DynamoDB Local/);
     expect(fn?.measured).toContain('30.0 ms the rest');
     expect(fn?.measured).toContain('49 posts');
+  });
+
+  const postCost = (sdkMicros: number, httpMicros: number) =>
+    ({
+      recipients: 49,
+      concurrency: 50,
+      sdk: { variant: 'sdk', posts: 980, cpuMicrosPerPost: sdkMicros, fanOutMs: 12, maxQueued: 0 },
+      http: {
+        variant: 'http',
+        posts: 980,
+        cpuMicrosPerPost: httpMicros,
+        fanOutMs: 4,
+        maxQueued: 0,
+      },
+    }) satisfies BenchReport['postCost'];
+
+  it("puts the function's floor at its DynamoDB wait plus the 49 posts' SDK CPU", () => {
+    expect(fanOutFloor(postCost(200, 50), 10)).toEqual({
+      sdkMs: 9.8,
+      httpMs: 2.45,
+      functionMs: 19.8,
+    });
+  });
+
+  it('says whether that floor is above the function-time target', () => {
+    // work(40): a DynamoDB wait of 10 ms; 10 + 49 × 0.25 = 22.25 ms > 20.3 ms.
+    const above = fanOutGoals({
+      latencyByRoomSize: [scenario(50, 20, 5, 40)],
+      postCost: postCost(250, 60),
+    });
+    expect(above[2]?.note).toContain('10.0 + 12.3 = 22.3 ms — above the 20.3 ms target');
+    expect(above[2]?.note).toContain('250 µs a post');
+    expect(above[2]?.note).toContain('bare node:http 60 µs');
+    // 10 + 49 × 0.2 = 19.8 ms ≤ 20.3 ms.
+    const within = fanOutGoals({
+      latencyByRoomSize: [scenario(50, 20, 5, 40)],
+      postCost: postCost(200, 60),
+    });
+    expect(within[2]?.note).toContain('within the 20.3 ms target');
+    // The delivery goal says what the posts cost after the ack.
+    expect(above[0]?.note).toContain('at least 12.3 ms of CPU');
+    // Without the measurement, no floor is claimed.
+    expect(fanOutGoals({ latencyByRoomSize: [scenario(50, 20, 5, 40)] })[2]?.note).toBeUndefined();
   });
 
   it('fail, saying so, when a room size was not measured', () => {

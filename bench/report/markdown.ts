@@ -10,6 +10,7 @@ import { SYSTEM_LABELS } from './chart';
 import { ms, num, table } from './format';
 import { capacityUnits } from './goals';
 import { overloadSection, seqConflictSection } from './overload-markdown';
+import { postCostSection } from './post-cost-markdown';
 import type { BenchReport } from './report-types';
 
 const usd = (n: number) => (n >= 0.01 ? `$${n.toFixed(4)}` : `$${n.toPrecision(3)}`);
@@ -241,6 +242,8 @@ export function renderMarkdown(report: BenchReport): string {
     table(tableUnitsRows(all).header, tableUnitsRows(all).rows),
     '',
     `Session start and end on ours: \`$connect\` ${num(report.session.connect.requests, 1)} requests, ${num(report.session.connect.readUnits + report.session.connect.writeUnits, 2)} capacity units, ${ms(report.session.connect.durationMs.mean)} ms; \`$disconnect\` ${num(report.session.disconnect.requests, 1)} requests, ${num(report.session.disconnect.readUnits + report.session.disconnect.writeUnits, 2)} capacity units, ${ms(report.session.disconnect.durationMs.mean)} ms (means of ${report.session.connect.sends} sessions).`,
+    '',
+    ...postCostSection(report),
     '',
     '## 4. Throughput',
     '',

@@ -9,6 +9,7 @@ import type { WorkSummary } from '../metrics/dynamo-work';
 import type { BenchSizes } from '../options';
 import type { FunctionsPlacement } from '../stack/stack-process';
 import type { ScenarioResult } from '../workloads/latency';
+import type { PostCostResult } from '../phases/post-cost-phase';
 import type { SeqConflictScenario } from '../phases/seq-conflict-phase';
 import type { OverloadStep } from '../workloads/overload';
 import type { ThroughputStep } from '../workloads/throughput';
@@ -93,6 +94,8 @@ export interface BenchReport {
     readonly detection: DetectionResult;
   };
   readonly coldStart: { readonly runs: number; readonly entries: readonly ColdStartEntry[] };
+  /** The fan-out's floor: a 49-post fan-out's client CPU, the handlers' SDK client and bare HTTP. */
+  readonly postCost: PostCostResult;
   readonly cost: {
     readonly perThousand: readonly PerThousandEntry[];
     readonly profile: CampusProfile;

@@ -1,0 +1,32 @@
+/** benchmarks.md: the fan-out's floor (bench/phases/post-cost-phase.ts). */
+import { fanOutFloor } from './fan-out-goals';
+import { ms, num, table } from './format';
+import type { BenchReport } from './report-types';
+
+/** The subsection's lines: what a 50-member send's posts cost the client, SDK and bare HTTP. */
+export function postCostSection(report: Pick<BenchReport, 'postCost'>): string[] {
+  const p = report.postCost;
+  const floor = fanOutFloor(p, 0);
+  const row = (label: string, r: typeof p.sdk, posts49Ms: number) => [
+    label,
+    String(r.posts),
+    `${Math.round(r.cpuMicrosPerPost)} µs`,
+    `${ms(posts49Ms)} ms`,
+    `${ms(r.fanOutMs)} ms`,
+  ];
+  return [
+    "### The fan-out's floor: what a post costs the client",
+    '',
+    `A 50-member send posts to ${p.recipients} connections from the function's one thread. The same ${p.recipients} posts, one fan-out at a time with ${p.concurrency} in flight, to a bare HTTP server in another process, after the stacks have stopped (bench/phases/post-cost-phase.ts): the client's CPU per post through the @connections client the handlers use (the AWS SDK v3, every tuning step of \`functions/adapters/connection-sender.ts\` on), and for reference only as bare \`node:http\` requests of the same shape, unsigned and unparsed (no handler posts this way: the issue rules out a hand-rolled SigV4 client).`,
+    '',
+    table(
+      ['client', 'posts', 'CPU / post', `${p.recipients} posts' CPU`, 'fan-out wall time'],
+      [
+        row("the handlers' SDK client", p.sdk, floor.sdkMs),
+        row('bare node:http (reference)', p.http, floor.httpMs),
+      ],
+    ),
+    '',
+    `The SDK spends ${num(p.sdk.cpuMicrosPerPost / p.http.cpuMicrosPerPost, 1)}× what bare HTTP does per post. Its ${ms(floor.sdkMs)} ms for ${p.recipients} posts is a lower bound of the time a 50-member send's function spends posting (inside the stack the posts compete for the cores as well), and no change inside the handlers removes it.`,
+  ];
+}
