@@ -7,11 +7,11 @@ import type { BenchReport } from './report-types';
 export function postCostSection(report: Pick<BenchReport, 'postCost'>): string[] {
   const p = report.postCost;
   const floor = fanOutFloor(p, 0);
-  const row = (label: string, r: typeof p.sdk, posts49Ms: number) => [
+  const row = (label: string, r: typeof p.sdk) => [
     label,
     String(r.posts),
     `${Math.round(r.cpuMicrosPerPost)} µs`,
-    `${ms(posts49Ms)} ms`,
+    `${ms((p.recipients * r.cpuMicrosPerPost) / 1000)} ms`,
     `${ms(r.fanOutMs)} ms`,
   ];
   return [
@@ -21,12 +21,9 @@ export function postCostSection(report: Pick<BenchReport, 'postCost'>): string[]
     '',
     table(
       ['client', 'posts', 'CPU / post', `${p.recipients} posts' CPU`, 'fan-out wall time'],
-      [
-        row("the handlers' SDK client", p.sdk, floor.sdkMs),
-        row('bare node:http (reference)', p.http, floor.httpMs),
-      ],
+      [row("the handlers' SDK client", p.sdk), row('bare node:http (reference)', p.http)],
     ),
     '',
-    `The SDK spends ${num(p.sdk.cpuMicrosPerPost / p.http.cpuMicrosPerPost, 1)}× what bare HTTP does per post. Its ${ms(floor.sdkMs)} ms for ${p.recipients} posts is a lower bound of the time a 50-member send's function spends posting (inside the stack the posts compete for the cores as well), and no change inside the handlers removes it.`,
+    `The SDK spends ${num(p.sdk.cpuMicrosPerPost / p.http.cpuMicrosPerPost, 1)}× what bare HTTP does per post (CPU of the whole process, so a little more than the one thread's). A fan-out of ${p.recipients} through it took ${ms(floor.sdkMs)} ms here with nothing else running and a server that answers at once: inside the stack, where the emulator does a gateway's work per post and everything shares the cores, the same posts cannot take less, and no change inside the handlers removes that time. The function-time goal above adds it to the send's DynamoDB wait.`,
   ];
 }
