@@ -3,8 +3,9 @@
  * send's 49 posts, one fan-out at a time as a Lambda instance runs them, through the @connections
  * client the handlers use and, for reference, as bare node:http requests
  * (bench/fan-out/sdk-post-cost.ts). Measured after the stacks have stopped, against a server in
- * another process, so the CPU per post is the client's alone and nothing else competes for it:
- * a lower bound of what the same posts cost inside the stack.
+ * another process that answers at once, so nothing else competes for the client: the fan-out's
+ * wall time here is a lower bound of what the same posts take inside the stack, and its CPU per
+ * post is the client's own work.
  */
 import { readConfig } from '../../functions/config';
 import {
